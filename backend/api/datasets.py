@@ -1,0 +1,67 @@
+from flask import send_file
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.api.context import current_user_id, store
+from backend.schemas.common import page_schema
+from backend.schemas.datasets import (
+    DatasetListArgs,
+    DatasetSchema,
+    DatasetUploadSchema,
+    RowsArgs,
+    RowsSchema,
+)
+from backend.services import datasets
+
+blp = Blueprint("datasets", __name__, url_prefix="/api/v1/datasets", description="Uploaded and derived datasets")
+
+
+@blp.route("")
+class Datasets(MethodView):
+    @blp.arguments(DatasetListArgs, location="query")
+    @blp.response(200, page_schema(DatasetSchema))
+    def get(self, args):
+        """The caller's upload history, newest first."""
+        return datasets.list_datasets(
+            store(), current_user_id(), page_number=args["page"], page_size=args["page_size"], q=args.get("q")
+        )
+
+    @blp.arguments(DatasetUploadSchema, location="files")
+    @blp.response(201, DatasetSchema)
+    def post(self, files):
+        """Upload a CSV, TSV, JSON or JSON Lines file; it is stored, parsed and typed."""
+        upload = files["file"]
+        return datasets.create_dataset(store(), current_user_id(), upload.stream, upload.filename)
+
+
+@blp.route("/<dataset_id>")
+class Dataset(MethodView):
+    @blp.response(200, DatasetSchema)
+    def get(self, dataset_id):
+        """One dataset: columns with Vega-Lite types and missing counts."""
+        return datasets.get_dataset(store(), current_user_id(), dataset_id)
+
+    @blp.response(204)
+    def delete(self, dataset_id):
+        """Delete the dataset, its file and its saved charts."""
+        datasets.delete_dataset(store(), current_user_id(), dataset_id)
+
+
+@blp.route("/<dataset_id>/file")
+class DatasetFile(MethodView):
+    @blp.response(200, content_type="application/octet-stream")
+    def get(self, dataset_id):
+        """The original bytes, as uploaded."""
+        stream, dataset = datasets.open_file(store(), current_user_id(), dataset_id)
+        return send_file(
+            stream, mimetype=datasets.media_type(dataset), as_attachment=True, download_name=dataset["filename"]
+        )
+
+
+@blp.route("/<dataset_id>/rows")
+class DatasetRows(MethodView):
+    @blp.arguments(RowsArgs, location="query")
+    @blp.response(200, RowsSchema)
+    def get(self, args, dataset_id):
+        """Rows as JSON records (missing values are null)."""
+        return datasets.get_rows(store(), current_user_id(), dataset_id, offset=args["offset"], limit=args["limit"])

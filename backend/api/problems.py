@@ -1,0 +1,78 @@
+"""Every error leaves as RFC 9457 `application/problem+json`."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Response, json
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from backend.errors import AppError
+from backend.schemas.common import ProblemSchema
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger(__name__)
+
+_DETAILS = {
+    400: "The request could not be understood.",
+    404: "No such resource.",
+    405: "That method is not allowed on this resource.",
+    413: "The upload is larger than the server accepts (MAX_UPLOAD_MB).",
+    422: "The request has invalid fields; see `errors`.",
+}
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    response = Response(json.dumps(body), status=body["status"], mimetype=PROBLEM_MEDIA_TYPE)
+    response.headers.update(headers or {})
+    return response
+
+
+def app_error_response(error: AppError) -> Response:
+    if error.status >= 500:
+        log.error("%s: %s", type(error).__name__, error.detail)
+    return problem_response(error.to_problem())
+
+
+def unexpected_error_response(error: Exception) -> Response:
+    # The traceback goes to the log; the client gets no internals.
+    log.exception("Unhandled error", exc_info=error)
+    return problem_response(
+        {"type": "about:blank", "title": "Internal Server Error", "status": 500, "detail": "Something went wrong on our side."}
+    )
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api with webargs and werkzeug errors reshaped as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        status = error.code or 500
+        if status >= 500:
+            original = getattr(error, "original_exception", None)
+            return unexpected_error_response(original or error)
+        body: dict[str, Any] = {
+            "type": "about:blank",
+            "title": error.name,
+            "status": status,
+            "detail": _DETAILS.get(status, error.description or error.name),
+        }
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        if errors:
+            body["errors"] = _flatten_locations(errors)
+            if status == 400:
+                body["detail"] = "The request body is not valid JSON." if "json" in errors else body["detail"]
+        return problem_response(body, data.get("headers"))
+
+
+def _flatten_locations(errors: Any) -> Any:
+    # webargs nests messages under the location ({"json": {"k": [...]}}); clients want the fields.
+    if isinstance(errors, dict) and len(errors) == 1:
+        (location, inner), = errors.items()
+        if location in {"json", "query", "files", "form", "path", "headers"} and isinstance(inner, dict):
+            return inner
+    return errors

@@ -1,0 +1,100 @@
+"""The application factory: settings, store, API blueprints, error handling, job runner, SPA."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, send_from_directory
+from flask_cors import CORS
+
+from backend.api import auth, charts, datasets, health
+from backend.api.context import authenticate_request
+from backend.api.problems import ProblemApi, app_error_response, unexpected_error_response
+from backend.config import Config
+from backend.errors import AppError
+from backend.storage import Store, open_store
+
+API_DOCS_ASSETS = "/api/docs/assets/"
+
+
+def create_app(config: Config | None = None, *, store: Store | None = None) -> Flask:
+    """Build the Flask app. `store` overrides the one the config selects (tests use this)."""
+    config = config or Config.from_env()
+    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = Flask(__name__, static_folder=None)
+    app.config.update(
+        MAX_CONTENT_LENGTH=config.max_upload_bytes,
+        TESTING=config.testing,
+        API_TITLE="Insight API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=API_DOCS_ASSETS,
+        API_SPEC_OPTIONS={
+            "security": [{"bearerAuth": []}],
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            },
+            "info": {"description": "Datasets, chart recommendations, imputation and synthesis. Errors are application/problem+json."},
+        },
+    )
+    app.extensions["config"] = config
+    app.extensions["store"] = store or _open_store(app, config)
+
+    CORS(app, resources={r"/api/*": {"origins": list(config.cors_origins)}}, expose_headers=["Location"])
+    api = ProblemApi(app)
+    for blueprint in (auth.blp, datasets.blp, charts.blp, health.blp):
+        api.register_blueprint(blueprint)
+    # Load balancers probe the root paths.
+    app.add_url_rule("/health", view_func=app.view_functions["health.Health"])
+    app.add_url_rule("/ready", view_func=app.view_functions["health.Ready"])
+
+    app.before_request(authenticate_request)
+    app.register_error_handler(AppError, app_error_response)
+    app.register_error_handler(Exception, unexpected_error_response)
+    _serve_api_docs_assets(app)
+    _serve_frontend(app, config.frontend_dist)
+    return app
+
+
+def _open_store(app: Flask, config: Config) -> Store:
+    if config.mongo_uri:
+        from flask_pymongo import PyMongo
+
+        from backend.storage.mongo import MongoStore
+
+        mongo = PyMongo(app, uri=config.mongo_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+        return MongoStore(mongo.db, mongo.cx)
+    return open_store(config)
+
+
+def _serve_api_docs_assets(app: Flask) -> None:
+    """Swagger UI's files from the installed bundle, so /api/docs works offline."""
+    import swagger_ui_bundle
+
+    folder = swagger_ui_bundle.swagger_ui_path
+
+    @app.get(API_DOCS_ASSETS + "<path:filename>")
+    def api_docs_assets(filename: str):  # noqa: ANN202
+        return send_from_directory(folder, filename)
+
+
+def _serve_frontend(app: Flask, dist: Path) -> None:
+    """The built SPA at "/" (one origin in production); client-side routes fall back to index.html."""
+    dist = dist.resolve()
+
+    @app.get("/")
+    @app.get("/<path:path>")
+    def frontend(path: str = ""):  # noqa: ANN202
+        if path.startswith("api/"):
+            from werkzeug.exceptions import NotFound
+
+            raise NotFound()
+        if not (dist / "index.html").exists():
+            return {"service": "insight", "api_docs": "/api/docs", "openapi": "/api/openapi.json"}
+        if path and (dist / path).is_file():
+            return send_from_directory(dist, path)
+        return send_from_directory(dist, "index.html")

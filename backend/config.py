@@ -1,0 +1,71 @@
+"""Every setting, read from environment variables once (the only module that reads os.environ)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Config:
+    """Service settings. `Config.from_env()` is what the app uses; tests build one directly."""
+
+    data_dir: Path = Path("./var")
+    mongo_uri: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 5000
+    cors_origins: tuple[str, ...] = ("http://localhost:5173", "http://127.0.0.1:5173")
+    max_upload_mb: int = 200
+    token_ttl_s: int = 7 * 24 * 3600
+    log_level: str = "INFO"
+    # Jobs
+    job_runner: str = "pool"  # "pool" (in-process threads) or "celery"
+    job_pool_size: int = 2
+    celery_broker_url: str = "redis://127.0.0.1:6379/0"
+    max_jobs_per_user: int = 2
+    max_jobs_total: int = 8
+    job_heartbeat_s: float = 5.0
+    # Front end: the built SPA served at "/" when this folder exists.
+    frontend_dist: Path = Path("frontend/dist")
+    testing: bool = False
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    def with_overrides(self, **changes: object) -> Config:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if env is None else env
+        d = cls()
+        return cls(
+            data_dir=Path(env.get("DATA_DIR", str(d.data_dir))),
+            mongo_uri=env.get("MONGO_URI") or None,
+            host=env.get("HOST", d.host),
+            port=int(env.get("PORT", d.port)),
+            cors_origins=_list(env["CORS_ORIGINS"]) if "CORS_ORIGINS" in env else d.cors_origins,
+            max_upload_mb=int(env.get("MAX_UPLOAD_MB", d.max_upload_mb)),
+            token_ttl_s=int(env.get("TOKEN_TTL_S", d.token_ttl_s)),
+            log_level=env.get("LOG_LEVEL", d.log_level).upper(),
+            job_runner=env.get("JOB_RUNNER", d.job_runner).lower(),
+            job_pool_size=int(env.get("JOB_POOL_SIZE", d.job_pool_size)),
+            celery_broker_url=env.get("CELERY_BROKER_URL", d.celery_broker_url),
+            max_jobs_per_user=int(env.get("MAX_JOBS_PER_USER", d.max_jobs_per_user)),
+            max_jobs_total=int(env.get("MAX_JOBS_TOTAL", d.max_jobs_total)),
+            job_heartbeat_s=float(env.get("JOB_HEARTBEAT_S", d.job_heartbeat_s)),
+            frontend_dist=Path(env.get("FRONTEND_DIST", str(d.frontend_dist))),
+            testing=_bool(env.get("TESTING", "0")),
+        )

@@ -1,0 +1,1 @@
+"""Marshmallow schemas: the single source of request validation and of the OpenAPI document."""

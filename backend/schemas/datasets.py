@@ -1,0 +1,53 @@
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+from backend.schemas.common import PageArgs, StrictSchema
+
+VEGA_TYPES = ("quantitative", "temporal", "nominal", "ordinal")
+
+
+class ColumnSchema(Schema):
+    name = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(VEGA_TYPES))
+    missing = fields.Integer(required=True)
+
+
+class LineageSchema(Schema):
+    source_dataset_id = fields.String(allow_none=True)
+    job_id = fields.String(allow_none=True)
+    kind = fields.String(allow_none=True)
+
+
+class DatasetSchema(Schema):
+    id = fields.String(dump_only=True)
+    filename = fields.String()
+    format = fields.String(metadata={"enum": ["csv", "tsv", "json", "jsonl"]})
+    size_bytes = fields.Integer()
+    sha256 = fields.String()
+    n_rows = fields.Integer()
+    n_columns = fields.Integer()
+    columns = fields.List(fields.Nested(ColumnSchema))
+    lineage = fields.Nested(LineageSchema, allow_none=True)
+    created_at = fields.String(dump_only=True)
+
+
+class DatasetUploadSchema(StrictSchema):
+    file = Upload(required=True, metadata={"description": "CSV, TSV, JSON (array of records) or JSON Lines."})
+
+
+class DatasetListArgs(PageArgs):
+    q = fields.String(
+        validate=validate.Length(max=200), metadata={"description": "Only datasets whose filename contains this text."}
+    )
+
+
+class RowsArgs(StrictSchema):
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=100_000))
+
+
+class RowsSchema(Schema):
+    items = fields.List(fields.Dict(), required=True, metadata={"description": "Rows as records; missing values are null."})
+    total = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
+    limit = fields.Integer(required=True)

@@ -1,0 +1,71 @@
+"""Saved charts: a Vega-Lite spec bound to one of the owner's datasets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.services import datasets, tables, vegalite
+from backend.services.common import new_document, now_iso, offset_of, page, require
+from backend.storage import Store
+
+
+def create_chart(store: Store, owner_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    dataset = datasets.get_dataset(store, owner_id, body["dataset_id"])
+    spec = vegalite.bind_to_dataset(body["spec"], dataset["id"])
+    vegalite.validate(spec, [c["name"] for c in dataset["columns"]])
+    chart = new_document(
+        owner_id,
+        dataset_id=dataset["id"],
+        title=body.get("title") or _default_title(spec, dataset),
+        spec=spec,
+        updated_at=now_iso(),
+    )
+    return store.charts.insert(chart)
+
+
+def _default_title(spec: dict[str, Any], dataset: dict[str, Any]) -> str:
+    mark = spec.get("mark")
+    mark_type = mark.get("type") if isinstance(mark, dict) else mark
+    fields = ", ".join(sorted(vegalite.fields_used(spec))) or "chart"
+    return f"{fields} ({mark_type or 'chart'}) - {dataset['filename']}"[:200]
+
+
+def list_charts(
+    store: Store, owner_id: str, *, dataset_id: str | None = None, page_number: int = 1, page_size: int = 20
+) -> dict[str, Any]:
+    items, total = store.charts.find(
+        owner_id,
+        {"dataset_id": dataset_id} if dataset_id else None,
+        offset=offset_of(page_number, page_size),
+        limit=page_size,
+    )
+    return page(items, total, page_number, page_size)
+
+
+def get_chart(store: Store, owner_id: str, chart_id: str) -> dict[str, Any]:
+    return require(store.charts.get(chart_id, owner_id), "chart", chart_id)
+
+
+def update_chart(store: Store, owner_id: str, chart_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    chart = get_chart(store, owner_id, chart_id)
+    updates: dict[str, Any] = {"updated_at": now_iso()}
+    if "title" in changes:
+        updates["title"] = changes["title"]
+    if "spec" in changes:
+        dataset = datasets.get_dataset(store, owner_id, chart["dataset_id"])
+        spec = vegalite.bind_to_dataset(changes["spec"], dataset["id"])
+        vegalite.validate(spec, [c["name"] for c in dataset["columns"]])
+        updates["spec"] = spec
+    return require(store.charts.update(chart_id, owner_id, updates), "chart", chart_id)
+
+
+def delete_chart(store: Store, owner_id: str, chart_id: str) -> None:
+    require(store.charts.delete(chart_id, owner_id), "chart", chart_id)
+
+
+def render_chart(store: Store, owner_id: str, chart_id: str, fmt: str) -> bytes:
+    """The chart as PNG or SVG, its data read from the owner's stored dataset."""
+    chart = get_chart(store, owner_id, chart_id)
+    dataset = datasets.get_dataset(store, owner_id, chart["dataset_id"])
+    frame = datasets.load_frame(store, dataset).head(vegalite.ROW_LIMIT)
+    return vegalite.render(vegalite.with_values(chart["spec"], tables.frame_to_records(frame)), fmt)

@@ -1,0 +1,45 @@
+"""Small helpers every service shares: ids, timestamps, pages, the 404 rule."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from backend.errors import NotFoundError
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    # Fixed width (microseconds, +00:00) so ISO strings sort like the instants they name.
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def now_iso() -> str:
+    return iso(utc_now())
+
+
+def new_document(owner_id: str, **fields: Any) -> dict[str, Any]:
+    return {"id": new_id(), "owner_id": owner_id, "created_at": now_iso(), **fields}
+
+
+def require(doc: dict[str, Any] | None, kind: str, doc_id: str) -> dict[str, Any]:
+    """The document, or a 404 that reads the same whether it is missing or someone else's."""
+    if doc is None:
+        raise NotFoundError(f"No {kind} with id '{doc_id}'.")
+    return doc
+
+
+def page(items: list[dict[str, Any]], total: int, page_number: int, page_size: int) -> dict[str, Any]:
+    return {"items": items, "total": total, "page": page_number, "page_size": page_size}
+
+
+def offset_of(page_number: int, page_size: int) -> int:
+    return (page_number - 1) * page_size

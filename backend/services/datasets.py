@@ -1,0 +1,164 @@
+"""Datasets: upload (stored before anything else), parse, type, list, read rows, delete."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+from pathlib import PurePath
+from typing import Any, BinaryIO
+
+import pandas as pd
+
+from backend.errors import InvalidFileError, NotFoundError
+from backend.services import tables
+from backend.services.common import new_document, offset_of, page, require
+from backend.storage import BlobNotFound, Store
+
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/json",
+    "jsonl": "application/jsonl",
+}
+MAX_FILENAME_LENGTH = 255
+
+
+def create_dataset(
+    store: Store,
+    owner_id: str,
+    stream: BinaryIO,
+    filename: str,
+    *,
+    lineage: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Store the bytes, parse and type them, record the dataset; on any failure nothing stays behind."""
+    filename = _clean_filename(filename)
+    blob = store.blobs.put_stream(stream)
+    try:
+        with store.blobs.open(blob.id) as stored:
+            options = tables.detect_options(stored, filename)
+            summary = tables.summarize(stored, options)
+        dataset = new_document(
+            owner_id,
+            filename=filename,
+            format=options.format,
+            size_bytes=blob.size_bytes,
+            sha256=blob.sha256,
+            blob_id=blob.id,
+            parse=options.to_dict(),
+            n_rows=summary.n_rows,
+            n_columns=len(summary.columns),
+            columns=[{"name": c.name, "type": c.type, "missing": c.missing} for c in summary.columns],
+            lineage=lineage,
+            recommendations=None,
+        )
+        store.datasets.insert(dataset)
+    except BaseException:
+        store.blobs.delete(blob.id)
+        raise
+    return dataset
+
+
+def create_dataset_from_frame(
+    store: Store, owner_id: str, frame: pd.DataFrame, filename: str, *, lineage: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Store a frame made by a job (imputed or synthetic data) as a new CSV dataset."""
+    data = frame.to_csv(index=False).encode("utf-8")
+    return create_dataset(store, owner_id, io.BytesIO(data), filename, lineage=lineage)
+
+
+def _clean_filename(filename: str | None) -> str:
+    name = PurePath((filename or "").replace("\\", "/")).name.strip()
+    if not name:
+        raise InvalidFileError("The upload has no file name; send it as multipart field 'file' with a filename.")
+    return name[:MAX_FILENAME_LENGTH]
+
+
+def list_datasets(
+    store: Store, owner_id: str, *, page_number: int = 1, page_size: int = 20, q: str | None = None
+) -> dict[str, Any]:
+    items, total = store.datasets.find(
+        owner_id,
+        contains=("filename", q) if q else None,
+        offset=offset_of(page_number, page_size),
+        limit=page_size,
+    )
+    return page(items, total, page_number, page_size)
+
+
+def get_dataset(store: Store, owner_id: str, dataset_id: str) -> dict[str, Any]:
+    return require(store.datasets.get(dataset_id, owner_id), "dataset", dataset_id)
+
+
+def delete_dataset(store: Store, owner_id: str, dataset_id: str) -> None:
+    """Delete the dataset, its file and the charts saved for it."""
+    dataset = require(store.datasets.delete(dataset_id, owner_id), "dataset", dataset_id)
+    charts, _ = store.charts.find(owner_id, {"dataset_id": dataset_id})
+    for chart in charts:
+        store.charts.delete(chart["id"], owner_id)
+    store.blobs.delete(dataset["blob_id"])
+
+
+def open_file(store: Store, owner_id: str, dataset_id: str) -> tuple[BinaryIO, dict[str, Any]]:
+    dataset = get_dataset(store, owner_id, dataset_id)
+    try:
+        return store.blobs.open(dataset["blob_id"]), dataset
+    except BlobNotFound as exc:
+        raise NotFoundError(f"The file of dataset '{dataset_id}' is missing from the blob store.") from exc
+
+
+def media_type(dataset: dict[str, Any]) -> str:
+    return MEDIA_TYPES.get(dataset["format"], "application/octet-stream")
+
+
+class _FrameCache:
+    """Parsed frames by blob id (blobs never change), bounded by their memory use."""
+
+    def __init__(self, max_bytes: int = 512 * 1024 * 1024) -> None:
+        self._max_bytes = max_bytes
+        self._frames: OrderedDict[str, tuple[pd.DataFrame, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> pd.DataFrame | None:
+        with self._lock:
+            hit = self._frames.get(key)
+            if hit is None:
+                return None
+            self._frames.move_to_end(key)
+            return hit[0]
+
+    def put(self, key: str, frame: pd.DataFrame) -> None:
+        size = int(frame.memory_usage(deep=False).sum())
+        with self._lock:
+            self._frames[key] = (frame, size)
+            while sum(s for _, s in self._frames.values()) > self._max_bytes and len(self._frames) > 1:
+                self._frames.popitem(last=False)
+
+
+_frames = _FrameCache()
+
+
+def load_frame(store: Store, dataset: dict[str, Any]) -> pd.DataFrame:
+    """The dataset as a DataFrame (shared and cached: callers must not modify it)."""
+    key = dataset["blob_id"]
+    frame = _frames.get(key)
+    if frame is None:
+        options = tables.ParseOptions(**dataset["parse"])
+        with store.blobs.open(dataset["blob_id"]) as stream:
+            frame = tables.read_frame(stream, options)
+        frame.columns = [str(c) for c in frame.columns]
+        _frames.put(key, frame)
+    return frame
+
+
+def get_rows(store: Store, owner_id: str, dataset_id: str, *, offset: int = 0, limit: int = 100) -> dict[str, Any]:
+    dataset = get_dataset(store, owner_id, dataset_id)
+    frame = load_frame(store, dataset)
+    window = frame.iloc[offset : offset + limit]
+    return {
+        "items": tables.frame_to_records(window),
+        "total": int(len(frame)),
+        "offset": offset,
+        "limit": limit,
+    }

@@ -1,0 +1,204 @@
+"""The MongoDB store: one collection per document kind, GridFS for every file.
+
+Only pymongo calls that MongoDB and mongomock treat alike are used, so the contract
+suite can run against mongomock (no MongoDB server on the build machines).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Mapping
+from typing import Any, BinaryIO
+
+import gridfs
+import pymongo
+from bson import ObjectId
+from bson.errors import InvalidId
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from backend.storage.base import (
+    COLLECTIONS,
+    UNIQUE_KEYS,
+    BlobInfo,
+    BlobNotFound,
+    DuplicateKey,
+    Where,
+)
+
+
+def _query(where: Where | None) -> dict[str, Any]:
+    query: dict[str, Any] = {}
+    for field, value in (where or {}).items():
+        key = "_id" if field == "id" else field
+        query[key] = {"$in": list(value)} if isinstance(value, list | tuple | set | frozenset) else value
+    return query
+
+
+def _out(doc: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if doc is None:
+        return None
+    out = {k: v for k, v in doc.items() if k != "_id"}
+    out["id"] = doc["_id"]
+    return out
+
+
+_NEWEST_FIRST = [("created_at", pymongo.DESCENDING), ("_id", pymongo.DESCENDING)]
+
+
+class MongoCollection:
+    def __init__(self, name: str, collection: Any) -> None:
+        self.name = name
+        self._c = collection
+
+    def create_indexes(self) -> None:
+        self._c.create_index([("owner_id", pymongo.ASCENDING), *_NEWEST_FIRST])
+        unique = UNIQUE_KEYS.get(self.name)
+        if unique:
+            self._c.create_index([(unique, pymongo.ASCENDING)], unique=True)
+
+    def insert(self, doc: dict[str, Any]) -> dict[str, Any]:
+        stored = {k: v for k, v in doc.items() if k != "id"}
+        stored["_id"] = doc["id"]
+        try:
+            self._c.insert_one(stored)
+        except DuplicateKeyError as exc:
+            raise DuplicateKey(str(exc)) from exc
+        return doc
+
+    def get(self, doc_id: str, owner_id: str) -> dict[str, Any] | None:
+        return _out(self._c.find_one({"_id": doc_id, "owner_id": owner_id}))
+
+    def get_any(self, doc_id: str) -> dict[str, Any] | None:
+        return _out(self._c.find_one({"_id": doc_id}))
+
+    def find(
+        self,
+        owner_id: str,
+        where: Where | None = None,
+        *,
+        contains: tuple[str, str] | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
+        query = _query({"owner_id": owner_id, **(where or {})})
+        if contains:
+            field, needle = contains
+            query[field] = {"$regex": re.escape(needle), "$options": "i"}
+        total = self._c.count_documents(query)
+        cursor = self._c.find(query).sort(_NEWEST_FIRST).skip(offset)
+        if limit is not None:
+            cursor = cursor.limit(limit)
+        return [_out(d) for d in cursor], total
+
+    def find_any(self, where: Where | None = None, *, limit: int | None = None) -> list[dict[str, Any]]:
+        cursor = self._c.find(_query(where)).sort(_NEWEST_FIRST)
+        if limit is not None:
+            cursor = cursor.limit(limit)
+        return [_out(d) for d in cursor]
+
+    def count_any(self, where: Where | None = None) -> int:
+        return self._c.count_documents(_query(where))
+
+    def update(self, doc_id: str, owner_id: str, changes: Mapping[str, Any]) -> dict[str, Any] | None:
+        return self.update_if(doc_id, {"owner_id": owner_id}, changes)
+
+    def update_if(self, doc_id: str, expected: Where, changes: Mapping[str, Any]) -> dict[str, Any] | None:
+        doc = self._c.find_one_and_update(
+            _query({"id": doc_id, **expected}),
+            {"$set": dict(changes)},
+            return_document=ReturnDocument.AFTER,
+        )
+        return _out(doc)
+
+    def delete(self, doc_id: str, owner_id: str) -> dict[str, Any] | None:
+        return _out(self._c.find_one_and_delete({"_id": doc_id, "owner_id": owner_id}))
+
+    def delete_any(self, doc_id: str) -> None:
+        self._c.delete_one({"_id": doc_id})
+
+
+class _HashingReader:
+    """Wraps a stream so GridFS can read it while we hash and count the bytes."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def read(self, n: int = -1) -> bytes:
+        chunk = self._stream.read(n)
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        return chunk
+
+
+class GridFSBlobStore:
+    """Every blob is its own GridFS file (id = its ObjectId as a string)."""
+
+    def __init__(self, db: Any) -> None:
+        self._fs = gridfs.GridFS(db, collection="blobs")
+
+    @staticmethod
+    def _oid(blob_id: str) -> ObjectId:
+        try:
+            return ObjectId(blob_id)
+        except (InvalidId, TypeError) as exc:
+            raise BlobNotFound(blob_id) from exc
+
+    def put_stream(self, stream: BinaryIO) -> BlobInfo:
+        reader = _HashingReader(stream)
+        # GridFS reads one chunk at a time and writes the file entry last, so a failure
+        # mid-way leaves no visible blob behind.
+        oid = self._fs.put(reader)
+        sha = reader.digest.hexdigest()
+        return BlobInfo(id=str(oid), size_bytes=reader.size, sha256=sha)
+
+    def put_bytes(self, data: bytes) -> BlobInfo:
+        return self.put_stream(io.BytesIO(data))
+
+    def open(self, blob_id: str) -> BinaryIO:
+        try:
+            return self._fs.get(self._oid(blob_id))
+        except gridfs.errors.NoFile as exc:
+            raise BlobNotFound(blob_id) from exc
+
+    def read(self, blob_id: str) -> bytes:
+        return self.open(blob_id).read()
+
+    def exists(self, blob_id: str) -> bool:
+        try:
+            return self._fs.exists(self._oid(blob_id))
+        except BlobNotFound:
+            return False
+
+    def delete(self, blob_id: str) -> None:
+        try:
+            self._fs.delete(self._oid(blob_id))
+        except BlobNotFound:
+            return
+
+
+class MongoStore:
+    def __init__(self, db: Any, client: Any = None) -> None:
+        self._db = db
+        self._client = client
+        for name in COLLECTIONS:
+            collection = MongoCollection(name, db[name])
+            collection.create_indexes()
+            setattr(self, name, collection)
+        self.blobs = GridFSBlobStore(db)
+
+    @classmethod
+    def from_uri(cls, uri: str) -> MongoStore:
+        client = pymongo.MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+        return cls(client.get_default_database(default="insight"), client)
+
+    def ping(self) -> None:
+        self._db.command("ping")
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()

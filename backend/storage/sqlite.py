@@ -1,0 +1,341 @@
+"""The embedded store: SQLite (WAL) documents plus a content-addressed blob folder.
+
+Safe under many threads (a connection per thread) and several processes (SQLite file
+locks; read-modify-write runs inside `BEGIN IMMEDIATE`). Blobs are written to a temp file,
+fsynced and renamed into place, so a crash mid-upload leaves no partial blob behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from backend.storage.base import (
+    COLLECTIONS,
+    UNIQUE_KEYS,
+    BlobInfo,
+    BlobNotFound,
+    DuplicateKey,
+    Where,
+    iter_chunks,
+)
+
+_FIXED_COLUMNS = {"id", "owner_id", "created_at"}
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class _Connections:
+    """One SQLite connection per thread, all on the same file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            # FULL: a committed upload survives a power cut, not only a process crash.
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that holds the database write lock from the start."""
+        conn = self.get()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+def _column(field: str) -> str:
+    # Field names come from our code, never from a request; the check keeps it that way.
+    if not _FIELD_NAME.fullmatch(field):
+        raise ValueError(f"not a field name: {field!r}")
+    return field if field in _FIXED_COLUMNS else f"json_extract(doc, '$.{field}')"
+
+
+def _where_sql(where: Where | None) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for field, value in (where or {}).items():
+        column = _column(field)
+        if isinstance(value, list | tuple | set | frozenset):
+            values = list(value)
+            if not values:
+                clauses.append("0")
+                continue
+            clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+            params.extend(_sql_value(v) for v in values)
+        elif value is None:
+            clauses.append(f"{column} IS NULL")
+        else:
+            clauses.append(f"{column} = ?")
+            params.append(_sql_value(value))
+    return " AND ".join(clauses) or "1", params
+
+
+def _sql_value(value: Any) -> Any:
+    # json_extract returns JSON true/false as 1/0.
+    return int(value) if isinstance(value, bool) else value
+
+
+class SqliteCollection:
+    def __init__(self, name: str, connections: _Connections) -> None:
+        self.name = name
+        self._db = connections
+
+    def create_schema(self, conn: sqlite3.Connection) -> None:
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.name} ("
+            "id TEXT PRIMARY KEY, owner_id TEXT, created_at TEXT NOT NULL, doc TEXT NOT NULL)"
+        )
+        conn.execute(
+            f"CREATE INDEX IF NOT EXISTS {self.name}_owner_created "
+            f"ON {self.name} (owner_id, created_at DESC, id DESC)"
+        )
+        unique = UNIQUE_KEYS.get(self.name)
+        if unique:
+            conn.execute(
+                f"CREATE UNIQUE INDEX IF NOT EXISTS {self.name}_{unique} "
+                f"ON {self.name} (json_extract(doc, '$.{unique}'))"
+            )
+
+    def insert(self, doc: dict[str, Any]) -> dict[str, Any]:
+        try:
+            with self._db.write() as conn:
+                conn.execute(
+                    f"INSERT INTO {self.name} (id, owner_id, created_at, doc) VALUES (?, ?, ?, ?)",
+                    (doc["id"], doc.get("owner_id"), doc["created_at"], json.dumps(doc)),
+                )
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateKey(str(exc)) from exc
+        return doc
+
+    def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
+        row = self._db.get().execute(sql, params).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def get(self, doc_id: str, owner_id: str) -> dict[str, Any] | None:
+        return self._one(f"SELECT doc FROM {self.name} WHERE id = ? AND owner_id = ?", [doc_id, owner_id])
+
+    def get_any(self, doc_id: str) -> dict[str, Any] | None:
+        return self._one(f"SELECT doc FROM {self.name} WHERE id = ?", [doc_id])
+
+    def find(
+        self,
+        owner_id: str,
+        where: Where | None = None,
+        *,
+        contains: tuple[str, str] | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
+        sql_where, params = _where_sql({"owner_id": owner_id, **(where or {})})
+        if contains:
+            field, needle = contains
+            sql_where += f" AND instr(lower({_column(field)}), lower(?)) > 0"
+            params.append(needle)
+        conn = self._db.get()
+        total = conn.execute(f"SELECT count(*) FROM {self.name} WHERE {sql_where}", params).fetchone()[0]
+        rows = conn.execute(
+            f"SELECT doc FROM {self.name} WHERE {sql_where} "
+            "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            [*params, -1 if limit is None else limit, offset],
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows], total
+
+    def find_any(self, where: Where | None = None, *, limit: int | None = None) -> list[dict[str, Any]]:
+        sql_where, params = _where_sql(where)
+        rows = self._db.get().execute(
+            f"SELECT doc FROM {self.name} WHERE {sql_where} ORDER BY created_at DESC, id DESC LIMIT ?",
+            [*params, -1 if limit is None else limit],
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def count_any(self, where: Where | None = None) -> int:
+        sql_where, params = _where_sql(where)
+        return self._db.get().execute(f"SELECT count(*) FROM {self.name} WHERE {sql_where}", params).fetchone()[0]
+
+    def _update(self, sql_where: str, params: list[Any], changes: Mapping[str, Any]) -> dict[str, Any] | None:
+        with self._db.write() as conn:
+            row = conn.execute(f"SELECT id, doc FROM {self.name} WHERE {sql_where}", params).fetchone()
+            if row is None:
+                return None
+            doc = {**json.loads(row[1]), **changes}
+            conn.execute(f"UPDATE {self.name} SET doc = ? WHERE id = ?", (json.dumps(doc), row[0]))
+        return doc
+
+    def update(self, doc_id: str, owner_id: str, changes: Mapping[str, Any]) -> dict[str, Any] | None:
+        return self._update("id = ? AND owner_id = ?", [doc_id, owner_id], changes)
+
+    def update_if(self, doc_id: str, expected: Where, changes: Mapping[str, Any]) -> dict[str, Any] | None:
+        sql_where, params = _where_sql({"id": doc_id, **expected})
+        return self._update(sql_where, params, changes)
+
+    def delete(self, doc_id: str, owner_id: str) -> dict[str, Any] | None:
+        with self._db.write() as conn:
+            row = conn.execute(
+                f"SELECT doc FROM {self.name} WHERE id = ? AND owner_id = ?", (doc_id, owner_id)
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute(f"DELETE FROM {self.name} WHERE id = ?", (doc_id,))
+        return json.loads(row[0])
+
+    def delete_any(self, doc_id: str) -> None:
+        with self._db.write() as conn:
+            conn.execute(f"DELETE FROM {self.name} WHERE id = ?", (doc_id,))
+
+
+class FolderBlobStore:
+    """Content-addressed blobs (`blobs/ab/abcdef...`, named by sha256) with reference counts.
+
+    Two uploads of the same bytes share one file; deleting one keeps the other's.
+    """
+
+    def __init__(self, root: Path, connections: _Connections) -> None:
+        self.root = root
+        self._tmp = root / "tmp"
+        self._tmp.mkdir(parents=True, exist_ok=True)
+        self._db = connections
+
+    def create_schema(self, conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS blob_refs (id TEXT PRIMARY KEY, size_bytes INTEGER NOT NULL, refs INTEGER NOT NULL)"
+        )
+
+    def remove_stale_temp_files(self) -> None:
+        """Drop half-written uploads left by a crashed process (only files older than an hour)."""
+        import time
+
+        cutoff = time.time() - 3600
+        for path in self._tmp.iterdir():
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+
+    def _path(self, blob_id: str) -> Path:
+        if len(blob_id) != 64 or any(c not in "0123456789abcdef" for c in blob_id):
+            raise BlobNotFound(blob_id)
+        return self.root / blob_id[:2] / blob_id
+
+    def put_stream(self, stream: BinaryIO) -> BlobInfo:
+        digest = hashlib.sha256()
+        size = 0
+        tmp = self._tmp / uuid.uuid4().hex
+        try:
+            with open(tmp, "wb") as out:
+                for chunk in iter_chunks(stream):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            blob_id = digest.hexdigest()
+            final = self._path(blob_id)
+            final.parent.mkdir(exist_ok=True)
+            # The rename and the reference count change together under the write lock,
+            # so a concurrent delete of the same content cannot unlink what we just counted.
+            with self._db.write() as conn:
+                os.replace(tmp, final)
+                conn.execute(
+                    "INSERT INTO blob_refs (id, size_bytes, refs) VALUES (?, ?, 1) "
+                    "ON CONFLICT(id) DO UPDATE SET refs = refs + 1",
+                    (blob_id, size),
+                )
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        return BlobInfo(id=blob_id, size_bytes=size, sha256=blob_id)
+
+    def put_bytes(self, data: bytes) -> BlobInfo:
+        import io
+
+        return self.put_stream(io.BytesIO(data))
+
+    def open(self, blob_id: str) -> BinaryIO:
+        try:
+            return open(self._path(blob_id), "rb")
+        except FileNotFoundError as exc:
+            raise BlobNotFound(blob_id) from exc
+
+    def read(self, blob_id: str) -> bytes:
+        with self.open(blob_id) as f:
+            return f.read()
+
+    def exists(self, blob_id: str) -> bool:
+        try:
+            return self._path(blob_id).exists()
+        except BlobNotFound:
+            return False
+
+    def delete(self, blob_id: str) -> None:
+        try:
+            path = self._path(blob_id)
+        except BlobNotFound:
+            return
+        with self._db.write() as conn:
+            row = conn.execute("SELECT refs FROM blob_refs WHERE id = ?", (blob_id,)).fetchone()
+            if row is None:
+                return
+            if row[0] > 1:
+                conn.execute("UPDATE blob_refs SET refs = refs - 1 WHERE id = ?", (blob_id,))
+                return
+            conn.execute("DELETE FROM blob_refs WHERE id = ?", (blob_id,))
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+class SqliteStore:
+    """The embedded default store under `data_dir`."""
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._db = _Connections(self.data_dir / "store.sqlite3")
+        self._collections = {name: SqliteCollection(name, self._db) for name in COLLECTIONS}
+        self.blobs = FolderBlobStore(self.data_dir / "blobs", self._db)
+        with self._db.write() as conn:
+            for collection in self._collections.values():
+                collection.create_schema(conn)
+            self.blobs.create_schema(conn)
+        self.blobs.remove_stale_temp_files()
+        for name, collection in self._collections.items():
+            setattr(self, name, collection)
+
+    def ping(self) -> None:
+        self._db.get().execute("SELECT 1").fetchone()
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,62 @@
+"""Time-series imputation: baselines, BRITS, NAOMI, masked evaluation and an `auto` chooser.
+
+Papers:
+- BRITS: W. Cao, D. Wang, J. Li, H. Zhou, L. Li, Y. Li. "BRITS: Bidirectional Recurrent
+  Imputation for Time Series." NeurIPS 2018. https://arxiv.org/abs/1805.10572
+- NAOMI: Y. Liu, R. Yu, S. Zheng, E. Zhan, Y. Yue. "NAOMI: Non-Autoregressive Multiresolution
+  Sequence Imputation." NeurIPS 2019. https://arxiv.org/abs/1901.10946
+
+Importing this package loads numpy and pandas only; `get_imputer("brits")` imports torch
+on first use, so an API process that never trains never loads it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from models.imputation.errors import ImputationInputError, UnknownMethodError
+
+# Learned models: name -> (module, class, config class).
+MODELS: dict[str, tuple[str, str, str]] = {
+    "brits": ("models.imputation.brits", "BRITS", "BRITSConfig"),
+    "naomi": ("models.imputation.naomi", "NAOMI", "NAOMIConfig"),
+}
+BASELINE_METHODS = ("mean", "locf", "linear", "time", "seasonal")
+METHODS: tuple[str, ...] = (*BASELINE_METHODS, *MODELS, "auto")
+
+
+def get_imputer(name: str) -> type:
+    """The model class for a learned method ('brits', 'naomi'), imported on first use."""
+    if name not in MODELS:
+        raise UnknownMethodError(f"Unknown model {name!r}; choose one of {sorted(MODELS)}.")
+    module, cls, _ = MODELS[name]
+    return getattr(importlib.import_module(module), cls)
+
+
+def get_config(name: str) -> type:
+    """The frozen Config dataclass of a learned method."""
+    if name not in MODELS:
+        raise UnknownMethodError(f"Unknown model {name!r}; choose one of {sorted(MODELS)}.")
+    module, _, cls = MODELS[name]
+    return getattr(importlib.import_module(module), cls)
+
+
+def get_baseline(name: str) -> Any:
+    """The baseline function for 'mean', 'locf', 'linear', 'time' or 'seasonal'."""
+    from models.imputation.baselines import BASELINES
+
+    if name not in BASELINES:
+        raise UnknownMethodError(f"Unknown baseline {name!r}; choose one of {sorted(BASELINES)}.")
+    return BASELINES[name]
+
+
+__all__ = [
+    "BASELINE_METHODS",
+    "METHODS",
+    "MODELS",
+    "ImputationInputError",
+    "get_baseline",
+    "get_config",
+    "get_imputer",
+]

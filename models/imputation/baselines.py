@@ -1,0 +1,168 @@
+"""Baselines: mean, LOCF, linear, time-weighted interpolation and a seasonal profile.
+
+Every function takes `values` (T,) or (T, C), a same-shaped boolean `observed` and optional
+`positions` (T,) in units of the typical step, and returns a filled copy whose observed
+cells are the input cells, bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+Baseline = Callable[..., np.ndarray]
+
+
+def _as_2d(values: np.ndarray, observed: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    array = np.asarray(values, dtype=np.float64)
+    flat = array.ndim == 1
+    if flat:
+        array = array[:, None]
+    mask = np.asarray(observed, bool).reshape(array.shape)
+    return array, mask, flat
+
+
+def _finish(values: np.ndarray, observed: np.ndarray, filled: np.ndarray, flat: bool) -> np.ndarray:
+    out = np.where(observed, values, filled)  # observed cells come back untouched
+    return out[:, 0] if flat else out
+
+
+def mean_fill(values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+    """Fill each column with the mean of its observed values."""
+    array, mask, flat = _as_2d(values, observed)
+    counts = np.maximum(mask.sum(axis=0), 1)
+    means = np.where(mask, array, 0.0).sum(axis=0) / counts
+    return _finish(array, mask, np.broadcast_to(means, array.shape), flat)
+
+
+def locf(values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+    """Last observation carried forward; a leading gap takes the first observation."""
+    array, mask, flat = _as_2d(values, observed)
+    steps = np.arange(len(array))[:, None]
+    last = np.maximum.accumulate(np.where(mask, steps, -1), axis=0)
+    first = np.argmax(mask, axis=0)
+    source = np.where(last < 0, first[None, :], last)
+    filled = np.take_along_axis(array, source, axis=0)
+    return _finish(array, mask, filled, flat)
+
+
+def _interpolate(array: np.ndarray, mask: np.ndarray, axis_points: np.ndarray) -> np.ndarray:
+    filled = np.empty_like(array)
+    for j in range(array.shape[1]):
+        known = mask[:, j]
+        if not known.any():
+            filled[:, j] = np.nan
+            continue
+        # np.interp holds the end values flat beyond the first/last observation.
+        filled[:, j] = np.interp(axis_points, axis_points[known], array[known, j])
+    return filled
+
+
+def linear(values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+    """Straight lines between neighbouring observations, step by step (ignores real time)."""
+    array, mask, flat = _as_2d(values, observed)
+    filled = _interpolate(array, mask, np.arange(len(array), dtype=np.float64))
+    return _finish(array, mask, filled, flat)
+
+
+def time_weighted(values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+    """Linear interpolation along real time: a gap twice as long weighs twice as much."""
+    array, mask, flat = _as_2d(values, observed)
+    axis_points = np.arange(len(array), dtype=np.float64) if positions is None else np.asarray(positions, float)
+    filled = _interpolate(array, mask, axis_points)
+    return _finish(array, mask, filled, flat)
+
+
+def _candidate_periods(length: int) -> list[int]:
+    # Calendar periods in units of the typical step, whichever the step is: hourly (24, 168),
+    # daily (7, 365), monthly (12), quarter-hourly (96), minutely (60, 1440), weekly (52).
+    calendar = [4, 7, 12, 24, 52, 60, 96, 168, 365, 1440]
+    return [p for p in calendar if 2 * p <= length]
+
+
+def _moving_average(series: np.ndarray, width: int) -> np.ndarray:
+    """Centred moving average; the ends average over the points that exist."""
+    kernel = np.ones(width)
+    return np.convolve(series, kernel, mode="same") / np.convolve(np.ones_like(series), kernel, mode="same")
+
+
+def _autocorrelation(series: np.ndarray, lag: int) -> float:
+    a, b = series[:-lag], series[lag:]
+    a = a - a.mean()
+    b = b - b.mean()
+    denom = np.sqrt((a * a).sum() * (b * b).sum())
+    return float((a * b).sum() / denom) if denom > 0 else 0.0
+
+
+def detect_period(values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None) -> int | None:
+    """The seasonal period in steps (e.g. 24 for hourly data), or None if there is none.
+
+    Tries the calendar periods that fit twice into the series and keeps the one whose
+    autocorrelation of the detrended series is highest, if that is clearly positive.
+    """
+    array, mask, _ = _as_2d(values, observed)
+    axis_points = np.arange(len(array), dtype=np.float64) if positions is None else np.asarray(positions, float)
+    grid = np.arange(int(np.floor(axis_points[-1])) + 1, dtype=np.float64) if len(axis_points) else axis_points
+    best, best_score = None, 0.3  # below this the "profile" is mostly noise
+    for j in range(array.shape[1]):
+        known = mask[:, j]
+        if known.sum() < 8:
+            continue
+        regular = np.interp(grid, axis_points[known], array[known, j])
+        for period in _candidate_periods(len(grid)):
+            # Remove the slow trend with a moving average one period wide, so a trending
+            # series (stocks) does not look periodic at every lag.
+            trend = _moving_average(regular, period)
+            detrended = (regular - trend)[period // 2 : len(regular) - period // 2]
+            if len(detrended) <= period + 2:
+                continue
+            score = _autocorrelation(detrended, period)
+            if score > best_score:
+                best, best_score = period, score
+    return best
+
+
+def seasonal_profile(
+    values: np.ndarray,
+    observed: np.ndarray,
+    positions: np.ndarray | None = None,
+    period: int | None = None,
+) -> np.ndarray:
+    """Seasonal profile plus an interpolated level.
+
+    The profile is the mean observed deviation at each phase (e.g. hour of day); the
+    remainder (value minus profile) is interpolated along time across the gap, so the
+    fill meets both neighbours and follows the daily shape in between.
+    """
+    array, mask, flat = _as_2d(values, observed)
+    axis_points = np.arange(len(array), dtype=np.float64) if positions is None else np.asarray(positions, float)
+    period = period or detect_period(array, mask, axis_points)
+    if period is None:
+        return time_weighted(values, observed, positions)
+    phase = np.rint(axis_points).astype(np.int64) % period
+    filled = np.empty_like(array)
+    for j in range(array.shape[1]):
+        known = mask[:, j]
+        if not known.any():
+            filled[:, j] = np.nan
+            continue
+        # Detrend first, so the profile is the shape within a period, not the level.
+        level = np.interp(axis_points, axis_points[known], array[known, j])
+        smooth = _moving_average(level, period)
+        deviation = np.where(known, array[:, j] - smooth, 0.0)
+        sums = np.bincount(phase, weights=deviation, minlength=period)
+        counts = np.bincount(phase, weights=known.astype(float), minlength=period)
+        profile = np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)[phase]
+        remainder = array[known, j] - profile[known]
+        filled[:, j] = np.interp(axis_points, axis_points[known], remainder) + profile
+    return _finish(array, mask, filled, flat)
+
+
+BASELINES: dict[str, Baseline] = {
+    "mean": mean_fill,
+    "locf": locf,
+    "linear": linear,
+    "time": time_weighted,
+    "seasonal": seasonal_profile,
+}

@@ -1,0 +1,130 @@
+"""What BRITS and NAOMI share: device choice, series tensors, time gaps, the artifact zip."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import zipfile
+from typing import Any
+
+import numpy as np
+import torch
+
+from models.imputation.data import PreparedSeries, StandardScaler
+
+ARTIFACT_FORMAT = 1
+
+
+def resolve_device(name: str) -> torch.device:
+    """'auto' picks CUDA when present, else CPU."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def time_gaps(mask: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+    """BRITS deltas: time since each column was last observed, (..., T, C) from (..., T) positions.
+
+    delta_t = s_t - s_{t-1} + (1 - m_{t-1}) * delta_{t-1}, delta_0 = 0 (Cao et al. 2018, eq. 1).
+    """
+    steps = torch.diff(positions, dim=-1, prepend=positions[..., :1]).unsqueeze(-1)
+    steps = steps.expand_as(mask)
+    deltas = torch.empty_like(mask)
+    running = torch.zeros_like(mask[..., 0, :])
+    for t in range(mask.shape[-2]):
+        running = steps[..., t, :] + (1.0 - (mask[..., t - 1, :] if t else 1.0)) * running
+        deltas[..., t, :] = running
+    return deltas
+
+
+@dataclasses.dataclass
+class SeriesTensors:
+    """A scaled series on the device, built once per training data object."""
+
+    values: torch.Tensor  # (T, C), 0 where missing
+    mask: torch.Tensor  # (T, C) float
+    positions: torch.Tensor  # (T,)
+
+
+def series_tensors(
+    series: PreparedSeries | tuple[np.ndarray, np.ndarray, np.ndarray],
+    scaler: StandardScaler,
+    device: torch.device,
+) -> SeriesTensors:
+    if isinstance(series, PreparedSeries):
+        values, observed, positions = series.values, series.observed, series.positions
+    else:
+        values, observed, positions = series
+    scaled = np.where(observed, scaler.transform(np.nan_to_num(values)), 0.0)
+    return SeriesTensors(
+        values=torch.as_tensor(scaled, dtype=torch.float32, device=device),
+        mask=torch.as_tensor(observed, dtype=torch.float32, device=device),
+        positions=torch.as_tensor(positions, dtype=torch.float32, device=device),
+    )
+
+
+def normalize_input(
+    values: np.ndarray, observed: np.ndarray | None, positions: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    array = np.asarray(values, dtype=np.float64)
+    flat = array.ndim == 1
+    if flat:
+        array = array[:, None]
+    mask = ~np.isnan(array) if observed is None else np.asarray(observed, bool).reshape(array.shape)
+    pos = np.arange(len(array), dtype=np.float64) if positions is None else np.asarray(positions, float)
+    return array, mask, pos, flat
+
+
+def pack_artifact(
+    config: Any,
+    scaler: StandardScaler | None,
+    state: dict[str, Any],
+    training: dict[str, Any],
+    kind: str,
+) -> bytes:
+    """Zip config.json, scaler.json, training.json and state.pt (tensors only)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("meta.json", json.dumps({"format": ARTIFACT_FORMAT, "kind": kind}))
+        archive.writestr("config.json", json.dumps(dataclasses.asdict(config)))
+        archive.writestr("scaler.json", json.dumps(scaler.to_dict() if scaler else None))
+        archive.writestr("training.json", json.dumps(training))
+        weights = io.BytesIO()
+        torch.save(state, weights)
+        archive.writestr("state.pt", weights.getvalue())
+    return buffer.getvalue()
+
+
+def unpack_artifact(blob: bytes, kind: str) -> tuple[dict, StandardScaler | None, dict, dict]:
+    """Read what `pack_artifact` wrote; tensors load with weights_only=True (nothing unpickled)."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        meta = json.loads(archive.read("meta.json"))
+        if meta.get("kind") != kind:
+            raise ValueError(f"This artifact holds a {meta.get('kind')!r} model, not {kind!r}.")
+        if meta.get("format") != ARTIFACT_FORMAT:
+            raise ValueError(f"Unsupported artifact format {meta.get('format')}.")
+        config = json.loads(archive.read("config.json"))
+        scaler_data = json.loads(archive.read("scaler.json"))
+        training = json.loads(archive.read("training.json"))
+        state = torch.load(io.BytesIO(archive.read("state.pt")), map_location="cpu", weights_only=True)
+    scaler = StandardScaler.from_dict(scaler_data) if scaler_data else None
+    return config, scaler, training, state
+
+
+def rng_state(rng: np.random.Generator) -> dict:
+    return rng.bit_generator.state
+
+
+def restore_rng(state: dict) -> np.random.Generator:
+    rng = np.random.default_rng()
+    rng.bit_generator.state = state
+    return rng
+
+
+def optimizer_to(optimizer: torch.optim.Optimizer, device: torch.device) -> None:
+    """Move loaded optimizer moments to the model's device (they load on CPU)."""
+    for state in optimizer.state.values():
+        for key, value in state.items():
+            if isinstance(value, torch.Tensor) and key != "step":
+                state[key] = value.to(device)
