@@ -79,6 +79,8 @@ def detect_options(stream: BinaryIO, filename: str) -> ParseOptions:
         family = "json"
         fmt = "json" if text.startswith("[") else "jsonl"
         delimiter = None
+        if fmt == "jsonl" and ext not in (".jsonl", ".ndjson") and not _looks_like_json_lines(text):
+            raise InvalidFileError("The JSON is not tabular: it is one object; expected an array of records or JSON Lines.")
     else:
         family = "delimited"
         delimiter = _detect_delimiter(text)
@@ -88,6 +90,17 @@ def detect_options(stream: BinaryIO, filename: str) -> ParseOptions:
         found = "JSON" if family == "json" else "delimited text (CSV/TSV)"
         raise InvalidFileError(f"The file is named '{filename}' but its content is {found}; rename it or upload the right file.")
     return ParseOptions(format=fmt, encoding=encoding, delimiter=delimiter)
+
+
+def _looks_like_json_lines(text: str) -> bool:
+    """Several lines, the first a whole JSON object (a pretty-printed object is not JSON Lines)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return False
+    try:
+        return isinstance(json.loads(lines[0]), dict)
+    except json.JSONDecodeError:
+        return False
 
 
 def _detect_encoding(stream: BinaryIO, head: bytes) -> str:

@@ -1,0 +1,41 @@
+# The two commands the README promises: `make run` and `make test`.
+# Each installs what it needs on a fresh machine (Python env in .venv at the repo root).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Reinstall whenever pyproject.toml changes.
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+
+.PHONY: install system-deps run test lint fmt bench-api clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+# Debian packages the tests use: redis-server (real Celery worker test).
+system-deps:
+	bash scripts/install_system_deps.sh
+
+run: install
+	$(PY) -m backend
+
+test: install system-deps
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check .
+
+fmt: install
+	$(PY) -m ruff format backend models scripts tests
+
+bench-api: install
+	$(PY) scripts/bench_api.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

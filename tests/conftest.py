@@ -1,0 +1,110 @@
+"""Shared fixtures: both stores, an app per store on a temporary DATA_DIR, signed-in users."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from backend.app import create_app
+from backend.config import Config
+from backend.storage import Store
+
+STORE_KINDS = ("sqlite", "mongo")
+
+
+def make_store(kind: str, data_dir) -> Store:  # noqa: ANN001
+    if kind == "sqlite":
+        from backend.storage.sqlite import SqliteStore
+
+        return SqliteStore(data_dir)
+    import mongomock
+    import mongomock.gridfs
+
+    from backend.storage.mongo import MongoStore
+
+    mongomock.gridfs.enable_gridfs_integration()
+    return MongoStore(mongomock.MongoClient(tz_aware=True).db)
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store(request, tmp_path) -> Iterator[Store]:  # noqa: ANN001
+    s = make_store(request.param, tmp_path / "data")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def config(tmp_path) -> Config:  # noqa: ANN001
+    return Config(data_dir=tmp_path / "data", testing=True, max_upload_mb=2, job_heartbeat_s=0.5)
+
+
+@pytest.fixture
+def app(store, config):  # noqa: ANN001
+    return create_app(config, store=store)
+
+
+@pytest.fixture
+def client(app):  # noqa: ANN001
+    return app.test_client()
+
+
+class Session:
+    """A signed-in user driving the test client."""
+
+    def __init__(self, client, username: str) -> None:  # noqa: ANN001
+        self.client = client
+        self.username = username
+        password = "correct horse battery"
+        assert client.post("/api/v1/auth/register", json={"username": username, "password": password}).status_code == 201
+        response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
+        assert response.status_code == 200
+        self.token = response.get_json()["token"]
+        self.headers = {"Authorization": f"Bearer {self.token}"}
+
+    def request(self, method: str, path: str, **kwargs: Any):  # noqa: ANN201
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return self.client.open(path, method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any):  # noqa: ANN201
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any):  # noqa: ANN201
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any):  # noqa: ANN201
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any):  # noqa: ANN201
+        return self.request("DELETE", path, **kwargs)
+
+    def upload(self, content: bytes | str, filename: str = "data.csv"):  # noqa: ANN201
+        data = content.encode() if isinstance(content, str) else content
+        return self.post("/api/v1/datasets", data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+
+
+@pytest.fixture
+def login(client) -> Callable[[str], Session]:  # noqa: ANN001
+    return lambda username="alice": Session(client, username)
+
+
+@pytest.fixture
+def alice(login) -> Session:  # noqa: ANN001
+    return login("alice")
+
+
+@pytest.fixture
+def bob(login) -> Session:  # noqa: ANN001
+    return login("bob")
+
+
+CSV = "year,price,city,when\n2001,1.5,Paris,2020-01-01\n2002,,Berlin,2020-01-02\n2003,3.25,\"Rome, IT\",2020-01-03\n"
+
+
+@pytest.fixture
+def csv_dataset(alice) -> dict[str, Any]:  # noqa: ANN001
+    response = alice.upload(CSV, "prices.csv")
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
