@@ -37,10 +37,12 @@ from models.imputation.torch_common import (
     normalize_input,
     optimizer_to,
     pack_artifact,
+    random_blocks,
     resolve_device,
     restore_rng,
     rng_state,
     series_tensors,
+    thread_limited,
     time_gaps,
     unpack_artifact,
 )
@@ -50,16 +52,22 @@ DIRECTIONS = 2
 
 @dataclass(frozen=True)
 class BRITSConfig:
-    window: int = 128
+    window: int = 96  # long enough to see both sides of a 50-step gap
     hidden_size: int = 64
-    batch_size: int = 64
-    learning_rate: float = 1e-3
+    # Small batches: a 10,000-step series gives ~100 windows, so ~7 optimizer steps an epoch.
+    batch_size: int = 16
+    learning_rate: float = 5e-3
     consistency_weight: float = 0.1  # the 0.1 of the paper's reference code
     # Share of observed training cells hidden in contiguous blocks each batch and scored
-    # on the final imputation; 0 trains exactly as in the paper (observed cells only).
-    train_mask_rate: float = 0.0
+    # on the final imputation. 0 trains exactly as in the paper (observed cells only),
+    # which learns one-step-ahead estimates and fills long gaps poorly (seattle-temps,
+    # 24-step gaps: MAE 7.4 at 0 vs 3.1 at 0.2 after 40 epochs).
+    train_mask_rate: float = 0.2
     max_train_gap: int = 32
     grad_clip: float = 5.0
+    # Intra-op threads on CPU. The per-step ops are tiny, so extra threads mostly wait on
+    # each other, and on a busy machine they can make an epoch 10x slower.
+    cpu_threads: int = 1
     seed: int = 0
     device: str = "auto"
 
@@ -114,16 +122,22 @@ class FusedBRITS(nn.Module):
         h = x.new_zeros(d, b, self.hidden_size)
         cell = x.new_zeros(d, b, self.hidden_size)
         hist_list, feat_list, comb_list = [], [], []
+        # unbind, not x[:, :, t]: indexing a step of a tensor that needs grad makes its
+        # backward allocate a full-size zero tensor per step (10x slower on CPU).
+        steps_gamma_h = gamma_h.unbind(2)
+        steps_alpha = alpha.unbind(2)
+        steps_gates_m = gates_m.unbind(2)
+        steps_x, steps_m = x.unbind(2), m.unbind(2)
         for t in range(steps):
-            x_t, m_t = x[:, :, t], m[:, :, t]
-            h = h * gamma_h[:, :, t]
+            x_t, m_t = steps_x[t], steps_m[t]
+            h = h * steps_gamma_h[t]
             x_hist = torch.baddbmm(self.hist_b, h, self.hist_w)
             x_c = m_t * x_t + (1 - m_t) * x_hist
             z_feat = torch.baddbmm(self.feat_b, x_c, feat_w)
-            a_t = alpha[:, :, t]
+            a_t = steps_alpha[t]
             c_hat = a_t * z_feat + (1 - a_t) * x_hist
             c_c = m_t * x_t + (1 - m_t) * c_hat
-            gates = gates_m[:, :, t] + torch.bmm(c_c, self.gate_x_w) + torch.bmm(h, self.gate_h_w)
+            gates = steps_gates_m[t] + torch.bmm(c_c, self.gate_x_w) + torch.bmm(h, self.gate_h_w)
             i, f, g, o = gates.chunk(4, dim=-1)
             cell = torch.sigmoid(f) * cell + torch.sigmoid(i) * torch.tanh(g)
             h = torch.sigmoid(o) * torch.tanh(cell)
@@ -174,16 +188,8 @@ class BRITS:
     # --- training -------------------------------------------------------------------
     def _hide_blocks(self, mask: torch.Tensor) -> torch.Tensor:
         """Random contiguous blocks of observed cells to hide from the input this batch."""
-        batch, steps, columns = mask.shape
-        rate, longest = self.config.train_mask_rate, max(1, min(self.config.max_train_gap, steps // 2))
-        hide = np.zeros((batch, steps, columns), dtype=bool)
-        mean_len = (1 + longest) / 2
-        counts = self._rng.poisson(rate * steps / mean_len, size=(batch, columns))
-        for bi, ci in zip(*np.nonzero(counts), strict=True):
-            lengths = self._rng.integers(1, longest + 1, size=counts[bi, ci])
-            starts = self._rng.integers(0, steps, size=counts[bi, ci])
-            for s, n in zip(starts, lengths, strict=True):
-                hide[bi, s : s + n, ci] = True
+        longest = min(self.config.max_train_gap, mask.shape[1] // 2)
+        hide = random_blocks(self._rng, tuple(mask.shape), self.config.train_mask_rate, longest)
         return torch.as_tensor(hide, device=mask.device) & (mask > 0)
 
     def _batch(self, tensors: SeriesTensors, starts: np.ndarray, window: int) -> tuple[torch.Tensor, ...]:
@@ -193,7 +199,7 @@ class BRITS:
 
     def _run(
         self, x: torch.Tensor, m: torch.Tensor, pos: torch.Tensor
-    ) -> tuple[dict[str, torch.Tensor], torch.Tensor, torch.Tensor, torch.Tensor]:
+    ) -> tuple[dict[str, torch.Tensor], torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         x_b, m_b = x.flip(1), m.flip(1)
         pos_b = -pos.flip(1)  # backward time runs the other way; distances stay positive
         xs = torch.stack([x, x_b])
@@ -205,6 +211,7 @@ class BRITS:
         backward_imp = out["comb"][1].flip(1)
         return out, xs, ms, (forward_imp + backward_imp) / 2, torch.abs(forward_imp - backward_imp).mean()
 
+    @thread_limited
     def fit_epoch(self, data: PreparedSeries) -> dict[str, float]:
         """One pass over all windows (random offset each epoch); returns the mean loss."""
         started = time.perf_counter()
@@ -264,6 +271,7 @@ class BRITS:
         return self
 
     # --- inference ------------------------------------------------------------------
+    @thread_limited
     @torch.no_grad()
     def impute(
         self,

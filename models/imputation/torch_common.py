@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import json
 import zipfile
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import torch
@@ -14,6 +16,7 @@ import torch
 from models.imputation.data import PreparedSeries, StandardScaler
 
 ARTIFACT_FORMAT = 1
+T = TypeVar("T")
 
 
 def resolve_device(name: str) -> torch.device:
@@ -128,3 +131,40 @@ def optimizer_to(optimizer: torch.optim.Optimizer, device: torch.device) -> None
         for key, value in state.items():
             if isinstance(value, torch.Tensor) and key != "step":
                 state[key] = value.to(device)
+
+
+def thread_limited(method: Callable[..., T]) -> Callable[..., T]:
+    """Run a model method with `config.cpu_threads` intra-op threads on CPU, then restore."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> T:
+        wanted = getattr(self.config, "cpu_threads", 0)
+        if self.device.type != "cpu" or not wanted:
+            return method(self, *args, **kwargs)
+        before = torch.get_num_threads()
+        torch.set_num_threads(wanted)
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            torch.set_num_threads(before)
+
+    return wrapper
+
+
+def random_blocks(
+    rng: np.random.Generator, shape: tuple[int, int, int], rate: float, longest: int
+) -> np.ndarray:
+    """Training masks for (B, T, C) windows: contiguous blocks of 1..longest steps, about `rate` of cells.
+
+    Mixing block lengths teaches single missing points and long gaps alike.
+    """
+    batch, steps, columns = shape
+    longest = max(1, min(longest, steps - 1))
+    hide = np.zeros(shape, dtype=bool)
+    counts = rng.poisson(rate * steps / ((1 + longest) / 2), size=(batch, columns))
+    for bi, ci in zip(*np.nonzero(counts), strict=True):
+        lengths = rng.integers(1, longest + 1, size=counts[bi, ci])
+        starts = rng.integers(0, steps, size=counts[bi, ci])
+        for start, size in zip(starts, lengths, strict=True):
+            hide[bi, start : start + size, ci] = True
+    return hide
