@@ -1,0 +1,81 @@
+"""auto: measures real gaps, validates on held-out gaps like them, picks a sensible method."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.imputation import METHODS, get_imputer
+from models.imputation.auto import auto_impute, bucket_of
+from models.imputation.baselines import BASELINES
+from models.imputation.data import PreparedSeries
+from models.imputation.errors import UnknownMethodError
+from models.imputation.evaluate import hide_gaps, hide_random_points, score
+
+
+def _daily_series(days=30, seed=0):
+    rng = np.random.default_rng(seed)
+    steps = np.arange(24 * days)
+    return 8 * np.sin(2 * np.pi * steps / 24) + 0.02 * steps + rng.normal(0, 0.4, len(steps))
+
+
+def test_auto_picks_the_seasonal_profile_for_day_long_gaps_in_hourly_data():
+    truth = _daily_series()[:, None]
+    hidden = hide_gaps(np.ones_like(truth, bool), 24, seed=0, rate=0.1)
+    series = PreparedSeries.from_arrays(np.where(hidden, np.nan, truth))
+    result = auto_impute(series, models={}, seed=0)
+    assert result.choice == {"x0": {"13-36": "seasonal"}}
+    assert result.evidence["gap_lengths"]["x0"] == {"24": int(hidden.sum() // 24)}
+    assert np.array_equal(result.imputed[series.observed], series.values[series.observed])
+    auto_mae = score(result.imputed, truth, hidden)["mae"]
+    linear_mae = score(BASELINES["linear"](series.values, series.observed), truth, hidden)["mae"]
+    assert auto_mae < 0.5 * linear_mae
+    json.dumps(result.evidence)  # the job stores it as is
+
+
+def test_auto_is_never_worse_than_the_best_baseline_on_its_validation():
+    rng = np.random.default_rng(3)
+    truth = np.cumsum(rng.normal(size=(800, 2)), axis=0)  # a random walk: interpolation wins
+    hidden = hide_random_points(np.ones_like(truth, bool), 0.1, seed=1)
+    series = PreparedSeries.from_arrays(np.where(hidden, np.nan, truth))
+    result = auto_impute(series, models={}, seed=0)
+    for column, buckets in result.choice.items():
+        for bucket, method in buckets.items():
+            scores = {m: v[column][bucket]["mae"] for m, v in result.evidence["validation"].items()}
+            assert scores[method] == min(scores.values())
+            assert method in {"linear", "time", "seasonal"}
+
+
+def test_auto_trains_models_within_the_budget_and_records_them():
+    from models.imputation.brits import BRITS, BRITSConfig
+
+    truth = _daily_series(days=10)[:, None]
+    hidden = hide_gaps(np.ones_like(truth, bool), 5, seed=0, rate=0.1)
+    series = PreparedSeries.from_arrays(np.where(hidden, np.nan, truth))
+    factory = {"brits": lambda: BRITS(BRITSConfig(window=48, hidden_size=8, batch_size=8, device="cpu"))}
+    result = auto_impute(series, models=factory, time_budget_s=3.0, max_epochs=5)
+    run = result.evidence["models"]["brits"]
+    assert run["status"] == "trained" and 1 <= run["epochs"] <= 5
+    assert "brits" in result.evidence["validation"]
+    assert np.isfinite(result.imputed).all()
+
+
+@pytest.mark.parametrize(("length", "bucket"), [(1, "1"), (3, "2-4"), (5, "5-12"), (24, "13-36"), (50, "37+")])
+def test_gap_buckets(length, bucket):
+    assert bucket_of(length) == bucket
+
+
+def test_registry_is_lazy_and_rejects_unknown_methods():
+    code = "import sys, models.imputation as m; print('torch' in sys.modules, m.METHODS)"
+    root = Path(__file__).resolve().parents[4]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root).stdout
+    assert out.startswith("False")
+    assert {"brits", "naomi", "auto", "linear", "seasonal"} <= set(METHODS)
+    assert get_imputer("brits").__name__ == "BRITS"
+    with pytest.raises(UnknownMethodError):
+        get_imputer("magic")

@@ -1,0 +1,96 @@
+"""prepare_series: parsing, sorting, duplicates, irregular steps and the input errors users see."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.imputation.data import (
+    PreparedSeries,
+    StandardScaler,
+    merge_windows,
+    missing_runs,
+    prepare_series,
+    take_windows,
+    window_starts,
+)
+from models.imputation.errors import ImputationInputError
+
+
+def test_parses_sorts_and_averages_duplicate_times():
+    df = pd.DataFrame(
+        {
+            "when": ["2024-01-01 02:00", "2024-01-01 00:00", "2024-01-01 01:00", "2024-01-01 01:00", "2024-01-01 03:00"],
+            "temp": [3.0, 1.0, 2.0, 4.0, np.nan],
+            "label": ["a", "b", "c", "d", "e"],
+        }
+    )
+    series = prepare_series(df, "when")
+    assert series.columns == ["temp"]  # the text column is not a value column
+    assert series.duplicates_merged == 1
+    np.testing.assert_array_equal(series.values[:, 0][:3], [1.0, 3.0, 3.0])  # 01:00 -> mean(2, 4)
+    assert np.isnan(series.values[3, 0]) and not series.observed[3, 0]
+    np.testing.assert_array_equal(series.positions, [0, 1, 2, 3])
+    assert series.step == pd.Timedelta(hours=1)
+
+
+def test_irregular_steps_keep_real_distances():
+    df = pd.DataFrame({"t": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-05", "2024-01-06"]), "v": [1, None, 3, 4]})
+    series = prepare_series(df, "t")
+    np.testing.assert_array_equal(series.positions, [0, 1, 4, 5])
+    assert series.irregular
+
+
+def test_to_frame_flags_filled_cells_and_keeps_time():
+    df = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=4, freq="D"), "v": [1.0, None, 3.0, 4.0]})
+    series = prepare_series(df, "t")
+    frame = series.to_frame(np.array([[1.0], [2.0], [3.0], [4.0]]))
+    assert list(frame.columns) == ["t", "v", "v_imputed"]
+    assert frame["v_imputed"].tolist() == [False, True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("frame", "time_column", "columns", "code"),
+    [
+        (pd.DataFrame({"t": ["2024-01-01"] * 3, "name": ["a", "b", "c"]}), "t", None, "no_numeric_column"),
+        (pd.DataFrame({"t": ["2024-01-01", "yesterday-ish", "x"], "v": [1, None, 2]}), "t", None, "time_column_unparseable"),
+        (pd.DataFrame({"v": [1.0, 2.0, 3.0]}), None, None, "nothing_missing"),
+        (pd.DataFrame({"v": [1.0, None, 3.0], "w": [None, None, None]}), None, ["v", "w"], "everything_missing"),
+        (pd.DataFrame({"v": [1.0, None, None]}), None, None, "too_few_observed"),
+        (pd.DataFrame({"v": [1.0, None]}), None, ["nope"], "unknown_column"),
+        (pd.DataFrame({"v": [1.0, None]}), "when", None, "unknown_column"),
+    ],
+)
+def test_bad_input_raises_a_coded_value_error(frame, time_column, columns, code):
+    with pytest.raises(ImputationInputError) as info:
+        prepare_series(frame, time_column, columns)
+    assert info.value.code == code
+    assert isinstance(info.value, ValueError)
+    assert str(info.value)  # a reason a person can read
+
+
+def test_scaler_is_fitted_on_observed_values_only():
+    values = np.array([[1.0], [3.0], [1000.0]])
+    observed = np.array([[True], [True], [False]])
+    scaler = StandardScaler.fit(values, observed)
+    assert scaler.mean[0] == 2.0 and scaler.std[0] == 1.0
+    restored = StandardScaler.from_dict(scaler.to_dict())
+    assert np.array_equal(restored.mean, scaler.mean) and np.array_equal(restored.std, scaler.std)
+
+
+@pytest.mark.parametrize("length", [5, 64, 1000, 1001])
+def test_windows_cover_every_step_and_merge_back(length):
+    series = np.arange(length, dtype=float)[:, None]
+    starts = window_starts(length, 64, 32, offset=7)
+    windows = take_windows(series, starts, 64)
+    covered = np.zeros(length, bool)
+    for s in starts:
+        covered[s : s + windows.shape[1]] = True
+    assert covered.all()
+    np.testing.assert_allclose(merge_windows(windows, starts, length), series)
+
+
+def test_missing_runs_and_from_arrays():
+    series = PreparedSeries.from_arrays(np.array([np.nan, 1, np.nan, np.nan, 2, np.nan]))
+    assert missing_runs(series.observed[:, 0]) == [(0, 1), (2, 2), (5, 1)]
