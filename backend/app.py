@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, send_from_directory
 from flask_cors import CORS
 
-from backend.api import auth, charts, datasets, health
+from backend.api import auth, charts, datasets, health, jobs, models
 from backend.api.context import authenticate_request
 from backend.api.problems import ProblemApi, app_error_response, unexpected_error_response
 from backend.config import Config
@@ -46,18 +46,40 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
 
     CORS(app, resources={r"/api/*": {"origins": list(config.cors_origins)}}, expose_headers=["Location"])
     api = ProblemApi(app)
-    for blueprint in (auth.blp, datasets.blp, charts.blp, health.blp):
+    for blueprint in (auth.blp, datasets.blp, charts.blp, jobs.blp, models.blp, health.blp):
         api.register_blueprint(blueprint)
     # Load balancers probe the root paths.
     app.add_url_rule("/health", view_func=app.view_functions["health.Health"])
     app.add_url_rule("/ready", view_func=app.view_functions["health.Ready"])
 
+    _start_jobs(app, config)
     app.before_request(authenticate_request)
     app.register_error_handler(AppError, app_error_response)
     app.register_error_handler(Exception, unexpected_error_response)
     _serve_api_docs_assets(app)
     _serve_frontend(app, config.frontend_dist)
     return app
+
+
+def shutdown(app: Flask, wait: bool = True) -> None:
+    """Stop the job heartbeat and runner (waiting for running jobs), then close the store."""
+    app.extensions["job_heartbeat"].stop()
+    app.extensions["job_runner"].shutdown(wait=wait)
+    app.extensions["store"].close()
+
+
+def _start_jobs(app: Flask, config: Config) -> None:
+    """The runner, and the heartbeat that also turns jobs of dead processes into `interrupted`."""
+    from backend.jobs import kinds
+    from backend.jobs.heartbeat import Heartbeat, reap_stale_jobs
+    from backend.jobs.runner import make_runner
+
+    kinds.load_extra(config.job_extra_kinds)
+    store = app.extensions["store"]
+    heartbeat = Heartbeat(store, config.job_heartbeat_s)
+    reap_stale_jobs(store, heartbeat.stale_after_s)
+    app.extensions["job_heartbeat"] = heartbeat.start()
+    app.extensions["job_runner"] = make_runner(config, store, heartbeat)
 
 
 def _open_store(app: Flask, config: Config) -> Store:

@@ -35,6 +35,8 @@ class Config:
     max_jobs_per_user: int = 2
     max_jobs_total: int = 8
     job_heartbeat_s: float = 5.0
+    # Extra modules that register job kinds at start-up (comma-separated; tests use this).
+    job_extra_kinds: tuple[str, ...] = ()
     # Front end: the built SPA served at "/" when this folder exists.
     frontend_dist: Path = Path("frontend/dist")
     testing: bool = False
@@ -66,6 +68,7 @@ class Config:
             max_jobs_per_user=int(env.get("MAX_JOBS_PER_USER", d.max_jobs_per_user)),
             max_jobs_total=int(env.get("MAX_JOBS_TOTAL", d.max_jobs_total)),
             job_heartbeat_s=float(env.get("JOB_HEARTBEAT_S", d.job_heartbeat_s)),
+            job_extra_kinds=_list(env.get("JOB_EXTRA_KINDS", "")),
             frontend_dist=Path(env.get("FRONTEND_DIST", str(d.frontend_dist))),
             testing=_bool(env.get("TESTING", "0")),
         )

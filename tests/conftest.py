@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from backend.app import create_app
+from backend.app import create_app, shutdown
 from backend.config import Config
 from backend.storage import Store
 
@@ -38,12 +38,21 @@ def store(request, tmp_path) -> Iterator[Store]:  # noqa: ANN001
 
 @pytest.fixture
 def config(tmp_path) -> Config:  # noqa: ANN001
-    return Config(data_dir=tmp_path / "data", testing=True, max_upload_mb=2, job_heartbeat_s=0.5)
+    return Config(
+        data_dir=tmp_path / "data",
+        testing=True,
+        max_upload_mb=2,
+        job_heartbeat_s=0.5,
+        job_extra_kinds=("tests.job_kinds",),
+        max_jobs_per_user=3,
+    )
 
 
 @pytest.fixture
 def app(store, config):  # noqa: ANN001
-    return create_app(config, store=store)
+    app = create_app(config, store=store)
+    yield app
+    shutdown(app)
 
 
 @pytest.fixture
@@ -108,3 +117,33 @@ def csv_dataset(alice) -> dict[str, Any]:  # noqa: ANN001
     response = alice.upload(CSV, "prices.csv")
     assert response.status_code == 201, response.get_json()
     return response.get_json()
+
+
+def wait_for(predicate: Callable[[], Any], timeout_s: float = 20.0, interval_s: float = 0.05) -> Any:
+    """Poll until `predicate()` is truthy; its value, or AssertionError on timeout."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval_s)
+    raise AssertionError(f"condition not met within {timeout_s}s")
+
+
+def read_sse(response) -> list[tuple[str, dict]]:  # noqa: ANN001
+    """(event name, data) pairs from a streamed test response, until the stream ends."""
+    import json
+
+    events, name, data = [], "message", []
+    for chunk in response.response:
+        for line in (chunk.decode() if isinstance(chunk, bytes) else chunk).splitlines():
+            if line.startswith("event:"):
+                name = line.split(":", 1)[1].strip()
+            elif line.startswith("data:"):
+                data.append(line.split(":", 1)[1].strip())
+            elif not line and data:
+                events.append((name, json.loads("\n".join(data))))
+                name, data = "message", []
+    return events

@@ -47,3 +47,12 @@ def current_user() -> dict[str, Any]:
 
 def current_user_id() -> str:
     return current_user()["id"]
+
+
+def job_runner():  # noqa: ANN201 - backend.jobs.runner.JobRunner
+    return current_app.extensions["job_runner"]
+
+
+def job_limits() -> tuple[int, int]:
+    cfg = config()
+    return cfg.max_jobs_per_user, cfg.max_jobs_total

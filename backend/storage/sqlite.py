@@ -70,12 +70,17 @@ class _Connections:
             conn.execute("COMMIT")
 
     def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.close()
-            self._all.clear()
-        self._local = threading.local()
+        """Close this thread's connection; other threads' close when they are collected.
+
+        Closing a connection another thread is using can crash SQLite, so we never do.
+        """
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            with self._lock:
+                if conn in self._all:
+                    self._all.remove(conn)
+            conn.close()
+            self._local.conn = None
 
 
 def _column(field: str) -> str:

@@ -78,7 +78,7 @@ def test_delete_removes_dataset_file_and_charts(store, alice, csv_dataset):
 
 
 def test_restart_keeps_users_datasets_and_charts(tmp_path, config):
-    from backend.app import create_app
+    from backend.app import create_app, shutdown
     from tests.conftest import Session
 
     first = create_app(config)
@@ -86,7 +86,7 @@ def test_restart_keeps_users_datasets_and_charts(tmp_path, config):
     dataset = alice.upload(CSV, "prices.csv").get_json()
     spec = {"mark": "bar", "encoding": {"x": {"field": "city", "type": "nominal"}}}
     chart = alice.post("/api/v1/charts", json={"dataset_id": dataset["id"], "spec": spec}).get_json()
-    first.extensions["store"].close()
+    shutdown(first)
 
     second = create_app(config).test_client()
     headers = {"Authorization": f"Bearer {alice.token}"}

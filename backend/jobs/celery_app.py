@@ -1,0 +1,52 @@
+"""The Celery side: `celery -A backend.jobs.celery_app worker --pool=solo` runs jobs.
+
+The worker opens the store from the same environment as the API (MONGO_URI or DATA_DIR)
+and runs the very same `execute_job` as the in-process pool.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from celery import Celery
+
+from backend.config import Config
+
+RUN_JOB_TASK = "insight.run_job"
+
+
+def make_celery(config: Config) -> Celery:
+    app = Celery("insight", broker=config.celery_broker_url)
+    app.conf.update(
+        task_ignore_result=True,
+        # A job is acknowledged when it ends: a worker that dies mid-job leaves it for the reaper
+        # (interrupted, resumable) rather than silently losing it.
+        task_acks_late=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+    )
+    return app
+
+
+@functools.cache
+def _worker_state():  # noqa: ANN202 - (store, heartbeat), built once per worker process
+    from backend.jobs import kinds
+    from backend.jobs.heartbeat import Heartbeat
+    from backend.storage import open_store
+
+    config = Config.from_env()
+    kinds.load_extra(config.job_extra_kinds)
+    store = open_store(config)
+    return store, Heartbeat(store, config.job_heartbeat_s).start()
+
+
+app = make_celery(Config.from_env())
+
+
+@app.task(name=RUN_JOB_TASK)
+def run_job(job_id: str) -> None:
+    from backend.jobs.execute import execute_job
+
+    store, heartbeat = _worker_state()
+    execute_job(store, job_id, heartbeat)

@@ -1,0 +1,138 @@
+"""What job code sees: report progress, check for cancel, keep checkpoints, register models.
+
+The context never changes a job's status: progress writes only land while the job is
+still `running` (compare-and-set), so a late write cannot undo a cancel or an interrupt.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from backend.jobs import states
+from backend.jobs.events import with_event
+from backend.services.common import now_iso
+from backend.storage import Store
+
+# Metric history kept per job; longer runs keep every other point of the older half.
+MAX_METRIC_POINTS = 2000
+
+
+class JobCancelled(Exception):
+    """Raised by job code (via `raise_if_cancelled`) to stop between epochs."""
+
+
+class JobLost(Exception):
+    """The job is no longer ours to run (marked interrupted or cancelled by someone else)."""
+
+
+class JobContext:
+    def __init__(self, store: Store, job: dict[str, Any]) -> None:
+        self.store = store
+        self.job_id: str = job["id"]
+        self.owner_id: str = job["owner_id"]
+        self.kind: str = job["kind"]
+        self.params: dict[str, Any] = job["params"]
+        self.checkpoint_step: int = (job.get("checkpoint") or {}).get("step", 0)
+        self._started = time.monotonic()
+        self._start_step: int | None = None
+
+    def _job(self) -> dict[str, Any]:
+        job = self.store.jobs.get_any(self.job_id)
+        if job is None:
+            raise JobLost(self.job_id)
+        return job
+
+    def report(
+        self,
+        *,
+        phase: str | None = None,
+        step: int | None = None,
+        total: int | None = None,
+        metrics: dict[str, float] | None = None,
+        live: dict[str, Any] | None = None,
+    ) -> None:
+        """Record progress (and a metric point, and the live payload); one SSE event per call."""
+        job = self._job()
+        progress = dict(job.get("progress") or {})
+        if phase is not None:
+            progress["phase"] = phase
+        if step is not None:
+            progress["step"] = step
+            if self._start_step is None:
+                self._start_step = step - 1
+        if total is not None:
+            progress["total"] = total
+        progress["elapsed_s"] = round(time.monotonic() - self._started, 3)
+        progress["eta_s"] = self._eta(progress)
+        history = list(job.get("metrics") or [])
+        if metrics:
+            point = {"step": progress.get("step"), **({"phase": phase} if phase else {}), **_floats(metrics)}
+            history = _append_bounded(history, point)
+        changes: dict[str, Any] = {
+            "progress": progress,
+            "metrics": history,
+            "updated_at": now_iso(),
+            **with_event(job, states.RUNNING, progress, history[-1:] if metrics else []),
+        }
+        if live is not None:
+            changes["live"] = live
+        if self.store.jobs.update_if(self.job_id, {"status": states.RUNNING}, changes) is None:
+            raise JobLost(self.job_id)
+
+    def _eta(self, progress: dict[str, Any]) -> float | None:
+        step, total = progress.get("step"), progress.get("total")
+        if not step or not total or self._start_step is None or step <= self._start_step:
+            return None
+        per_step = (time.monotonic() - self._started) / (step - self._start_step)
+        return round(max(total - step, 0) * per_step, 3)
+
+    def cancel_requested(self) -> bool:
+        job = self._job()
+        return bool(job.get("cancel_requested")) or job["status"] != states.RUNNING
+
+    def raise_if_cancelled(self) -> None:
+        if self.cancel_requested():
+            raise JobCancelled(self.job_id)
+
+    def save_checkpoint(self, data: bytes, step: int) -> None:
+        """Keep `data` as the state to resume from after `step` epochs/steps (replaces the last one)."""
+        blob = self.store.blobs.put_bytes(data)
+        job = self._job()
+        previous = (job.get("checkpoint") or {}).get("blob_id")
+        self.store.jobs.update_if(
+            self.job_id, {"status": states.RUNNING}, {"checkpoint": {"blob_id": blob.id, "step": step, "saved_at": now_iso()}}
+        )
+        self.checkpoint_step = step
+        if previous and previous != blob.id:
+            self.store.blobs.delete(previous)
+
+    def load_checkpoint(self) -> bytes | None:
+        checkpoint = self._job().get("checkpoint")
+        return self.store.blobs.read(checkpoint["blob_id"]) if checkpoint else None
+
+    def target_steps(self, default: int) -> int:
+        """How many epochs/steps this run should reach in total (resume raises it)."""
+        return int(self.params.get("epochs", default))
+
+    def register_model(self, **fields: Any) -> str:
+        from backend.services import models
+
+        model = models.register_model(self.store, self.owner_id, job_id=self.job_id, **fields)
+        return model["id"]
+
+
+def _floats(metrics: dict[str, Any]) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for key, value in metrics.items():
+        number = float(value)
+        out[key] = number if number == number and abs(number) != float("inf") else None  # NaN/inf -> null
+    return out
+
+
+def _append_bounded(history: list[dict[str, Any]], point: dict[str, Any]) -> list[dict[str, Any]]:
+    history = [*history, point]
+    if len(history) > MAX_METRIC_POINTS:
+        half = len(history) // 2
+        history = history[:half:2] + history[half:]
+    return history

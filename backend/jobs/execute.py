@@ -1,0 +1,83 @@
+"""Run one job to its end: the same function under the in-process pool and under Celery."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from backend.errors import AppError
+from backend.jobs import kinds, states
+from backend.jobs.context import JobCancelled, JobContext, JobLost
+from backend.jobs.events import with_event
+from backend.jobs.heartbeat import Heartbeat
+from backend.services.common import now_iso
+from backend.storage import Store
+
+log = logging.getLogger(__name__)
+
+
+def execute_job(store: Store, job_id: str, heartbeat: Heartbeat | None = None) -> None:
+    """Claim a queued job, run its kind's function, record how it ended. Never raises."""
+    job = store.jobs.update_if(
+        job_id, {"status": states.QUEUED}, {"status": states.RUNNING, "started_at": now_iso(), "heartbeat_at": now_iso()}
+    )
+    if job is None:
+        log.info("job %s is no longer queued; not running it", job_id)
+        return
+    if heartbeat:
+        heartbeat.add(job_id)
+    try:
+        _run(store, job)
+    finally:
+        if heartbeat:
+            heartbeat.discard(job_id)
+
+
+def _run(store: Store, job: dict[str, Any]) -> None:
+    job_id = job["id"]
+    context = JobContext(store, job)
+    try:
+        result = kinds.get(job["kind"]).function()(context, job["params"])
+    except JobCancelled:
+        _finish(store, job_id, states.CANCELLED, {})
+    except JobLost:
+        log.warning("job %s was taken away while running (interrupted or deleted)", job_id)
+    except Exception as exc:
+        log.exception("job %s (%s) failed", job_id, job["kind"])
+        _finish(store, job_id, states.FAILED, {"error": error_of(exc)})
+    else:
+        _finish(store, job_id, states.SUCCEEDED, {"result": {**(job.get("result") or {}), **(result or {})}})
+
+
+def error_of(exc: Exception) -> dict[str, str]:
+    """The API's error shape: a message a user can act on, never a traceback."""
+    if isinstance(exc, AppError):
+        return {"type": exc.type, "title": exc.title, "detail": exc.detail}
+    if isinstance(exc, ValueError | MemoryError):
+        # Model code raises ValueError subclasses with messages written for users.
+        title = "The input does not suit this job" if isinstance(exc, ValueError) else "Out of memory"
+        return {"type": "/problems/job-failed", "title": title, "detail": str(exc) or type(exc).__name__}
+    return {
+        "type": "/problems/job-failed",
+        "title": "The job failed",
+        "detail": f"An internal error ({type(exc).__name__}) stopped the job; the server log has the details.",
+    }
+
+
+def _finish(store: Store, job_id: str, status: str, changes: dict[str, Any]) -> None:
+    current = store.jobs.get_any(job_id)
+    if current is None:
+        return
+    finished = store.jobs.update_if(
+        job_id,
+        {"status": states.RUNNING},
+        {
+            **changes,
+            "status": status,
+            "finished_at": now_iso(),
+            "cancel_requested": False,
+            **with_event(current, status),
+        },
+    )
+    if finished is None:
+        log.warning("job %s changed status while finishing; leaving it as it is", job_id)

@@ -1,0 +1,132 @@
+"""Use cases for jobs: start (with limits), list, get, cancel, resume."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.errors import JobStateError, TooManyJobsError
+from backend.jobs import kinds, states
+from backend.jobs.events import with_event
+from backend.jobs.runner import JobRunner
+from backend.services.common import new_document, now_iso, offset_of, page, require
+from backend.storage import Store
+
+# Heavy fields left out of job lists (a list is for overviews; GET /jobs/{id} has everything).
+_LIST_EXCLUDES = ("live", "events")
+
+
+def check_limits(store: Store, owner_id: str, max_per_user: int, max_total: int) -> None:
+    active = list(states.ACTIVE)
+    if store.jobs.find(owner_id, {"status": active}, limit=0)[1] >= max_per_user:
+        raise TooManyJobsError(
+            f"You already have {max_per_user} jobs queued or running; wait for one to finish or cancel one."
+        )
+    if store.jobs.count_any({"status": active}) >= max_total:
+        raise TooManyJobsError("The server is running as many jobs as it can; try again in a few minutes.")
+
+
+def start_job(
+    store: Store,
+    runner: JobRunner,
+    owner_id: str,
+    kind: str,
+    params: dict[str, Any],
+    *,
+    limits: tuple[int, int],
+    dataset_id: str | None = None,
+) -> dict[str, Any]:
+    kinds.get(kind)  # unknown kinds fail before anything is stored
+    check_limits(store, owner_id, *limits)
+    job = new_document(
+        owner_id,
+        kind=kind,
+        params=params,
+        dataset_id=dataset_id,
+        status=states.QUEUED,
+        runner=runner.name,
+        progress={},
+        metrics=[],
+        live=None,
+        result={},
+        error=None,
+        checkpoint=None,
+        cancel_requested=False,
+        runs=1,
+        version=0,
+        events=[],
+        heartbeat_at=now_iso(),
+        updated_at=now_iso(),
+    )
+    job.update(with_event(job, states.QUEUED))
+    store.jobs.insert(job)
+    runner.submit(job["id"])
+    return job
+
+
+def list_jobs(
+    store: Store,
+    owner_id: str,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    page_number: int = 1,
+    page_size: int = 20,
+) -> dict[str, Any]:
+    where = {k: v for k, v in {"kind": kind, "status": status}.items() if v}
+    items, total = store.jobs.find(owner_id, where, offset=offset_of(page_number, page_size), limit=page_size)
+    return page([{k: v for k, v in job.items() if k not in _LIST_EXCLUDES} for job in items], total, page_number, page_size)
+
+
+def get_job(store: Store, owner_id: str, job_id: str) -> dict[str, Any]:
+    return require(store.jobs.get(job_id, owner_id), "job", job_id)
+
+
+def cancel_job(store: Store, owner_id: str, job_id: str) -> dict[str, Any]:
+    """A queued job stops at once; a running one at its next epoch/step boundary."""
+    job = get_job(store, owner_id, job_id)
+    if job["status"] == states.QUEUED:
+        cancelled = store.jobs.update_if(
+            job_id,
+            {"status": states.QUEUED},
+            {"status": states.CANCELLED, "finished_at": now_iso(), **with_event(job, states.CANCELLED)},
+        )
+        if cancelled:
+            return cancelled
+        job = get_job(store, owner_id, job_id)
+    if job["status"] == states.RUNNING:
+        requested = store.jobs.update_if(job_id, {"status": states.RUNNING}, {"cancel_requested": True})
+        if requested:
+            return requested
+        job = get_job(store, owner_id, job_id)
+    raise JobStateError(f"The job is {job['status']}; only queued or running jobs can be cancelled.")
+
+
+def resume_job(
+    store: Store, runner: JobRunner, owner_id: str, job_id: str, epochs: int, *, limits: tuple[int, int]
+) -> dict[str, Any]:
+    """Queue the job again to train `epochs` more epochs/steps from its last checkpoint."""
+    job = get_job(store, owner_id, job_id)
+    if job["status"] not in states.RESUMABLE:
+        raise JobStateError(f"The job is {job['status']}; only finished jobs can be resumed.")
+    check_limits(store, owner_id, *limits)
+    done = (job.get("checkpoint") or {}).get("step", 0)
+    params = {**job["params"], "epochs": done + epochs}
+    resumed = store.jobs.update_if(
+        job_id,
+        {"status": job["status"]},
+        {
+            "status": states.QUEUED,
+            "params": params,
+            "runner": runner.name,
+            "error": None,
+            "cancel_requested": False,
+            "runs": int(job.get("runs", 1)) + 1,
+            "heartbeat_at": now_iso(),
+            "updated_at": now_iso(),
+            **with_event(job, states.QUEUED),
+        },
+    )
+    if resumed is None:
+        raise JobStateError("The job changed while resuming it; try again.")
+    runner.submit(job_id)
+    return resumed

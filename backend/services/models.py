@@ -1,0 +1,80 @@
+"""The model registry: every successful training job lands a versioned model here."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from backend.services.common import new_document, offset_of, page, require
+from backend.storage import Store
+
+
+@functools.cache
+def code_version() -> str:
+    """The short git hash of the running code (GIT_COMMIT in images built without .git)."""
+    if os.environ.get("GIT_COMMIT"):
+        return os.environ["GIT_COMMIT"][:7]
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short=7", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        return out.stdout.strip() or "nogit"
+    except (OSError, subprocess.SubprocessError):
+        return "nogit"
+
+
+def register_model(
+    store: Store,
+    owner_id: str,
+    *,
+    kind: str,
+    params: dict[str, Any],
+    dataset_id: str | None,
+    metrics: dict[str, Any],
+    artifacts: dict[str, str],
+    job_id: str | None = None,
+) -> dict[str, Any]:
+    """Record a trained model; `artifacts` maps a name (weights, scaler...) to a blob id."""
+    newest, _ = store.models.find(owner_id, {"kind": kind}, limit=1)
+    number = int(newest[0]["version"].rsplit("_", 1)[-1]) + 1 if newest else 1
+    model = new_document(
+        owner_id,
+        kind=kind,
+        params=params,
+        dataset_id=dataset_id,
+        job_id=job_id,
+        metrics=metrics,
+        artifacts=artifacts,
+    )
+    model["version"] = f"{kind}_{code_version()}_{number}"
+    return store.models.insert(model)
+
+
+def list_models(
+    store: Store, owner_id: str, *, kind: str | None = None, page_number: int = 1, page_size: int = 20
+) -> dict[str, Any]:
+    items, total = store.models.find(
+        owner_id, {"kind": kind} if kind else None, offset=offset_of(page_number, page_size), limit=page_size
+    )
+    return page(items, total, page_number, page_size)
+
+
+def get_model(store: Store, owner_id: str, model_id: str) -> dict[str, Any]:
+    return require(store.models.get(model_id, owner_id), "model", model_id)
+
+
+def delete_model(store: Store, owner_id: str, model_id: str) -> None:
+    model = require(store.models.delete(model_id, owner_id), "model", model_id)
+    for blob_id in model.get("artifacts", {}).values():
+        store.blobs.delete(blob_id)
+
+
+def load_artifact(store: Store, model: dict[str, Any], name: str) -> bytes:
+    return store.blobs.read(model["artifacts"][name])

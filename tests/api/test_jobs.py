@@ -1,0 +1,151 @@
+"""The job system end to end through the API, with the in-process pool."""
+
+from __future__ import annotations
+
+import re
+
+from backend.jobs.heartbeat import reap_stale_jobs
+from tests.conftest import read_sse, wait_for
+
+
+def start(session, **params):
+    response = session.post("/api/v1/jobs", json={"kind": "toy_training", "params": params})
+    assert response.status_code == 202, response.get_json()
+    assert response.headers["Location"] == f"/api/v1/jobs/{response.get_json()['id']}"
+    return response.get_json()
+
+
+def job_of(session, job_id):
+    return session.get(f"/api/v1/jobs/{job_id}").get_json()
+
+
+def finished(session, job_id):
+    job = job_of(session, job_id)
+    return job if job["status"] in ("succeeded", "failed", "cancelled", "interrupted") else None
+
+
+def test_n_epochs_give_n_ordered_progress_events_and_a_registered_model(alice):
+    job = start(alice, epochs=6)
+    events = read_sse(alice.get(f"/api/v1/jobs/{job['id']}/events", buffered=False))
+    running = [data for name, data in events if name == "message" and data["status"] == "running"]
+    assert [e["progress"]["step"] for e in running] == [1, 2, 3, 4, 5, 6]
+    assert all(e["progress"]["total"] == 6 for e in running)
+    losses = [e["metrics"][0]["loss"] for e in running]
+    assert losses[-1] < losses[0]
+    assert [e["seq"] for e in (d for _, d in events if "seq" in d)] == sorted(e["seq"] for _, e in events if "seq" in e)
+    assert events[-1][0] == "end" and events[-1][1]["status"] == "succeeded"
+
+    done = job_of(alice, job["id"])
+    assert done["status"] == "succeeded" and [m["step"] for m in done["metrics"]] == [1, 2, 3, 4, 5, 6]
+    model = alice.get(f"/api/v1/models/{done['result']['model_id']}").get_json()
+    assert model["kind"] == "toy" and model["job_id"] == job["id"]
+    assert re.fullmatch(r"toy_[0-9a-z]+_1", model["version"])
+    assert model["metrics"]["loss"] == done["metrics"][-1]["loss"]
+    assert set(model) >= {"params", "dataset_id", "artifacts", "created_at"}
+
+
+def test_cancel_mid_way_then_resume_from_the_checkpoint(alice):
+    job = start(alice, epochs=200, epoch_s=0.05)
+    wait_for(lambda: (job_of(alice, job["id"])["progress"] or {}).get("step", 0) >= 3)
+    response = alice.post(f"/api/v1/jobs/{job['id']}/cancel")
+    assert response.status_code == 202
+    cancelled = wait_for(lambda: finished(alice, job["id"]), timeout_s=2.0)  # within one epoch or so
+    assert cancelled["status"] == "cancelled"
+    stopped_at = cancelled["checkpoint"]["step"]
+    assert 3 <= stopped_at < 200
+
+    response = alice.post(f"/api/v1/jobs/{job['id']}/resume", json={"epochs": 4})
+    assert response.status_code == 202 and response.get_json()["status"] == "queued"
+    resumed = wait_for(lambda: finished(alice, job["id"]))
+    assert resumed["status"] == "succeeded"
+    assert resumed["result"]["epochs"] == stopped_at + 4
+    steps = [m["step"] for m in resumed["metrics"]]
+    assert steps == list(range(1, stopped_at + 5))  # continued, not restarted
+    assert resumed["runs"] == 2
+    assert alice.get("/api/v1/models?kind=toy").get_json()["total"] == 1
+
+
+def test_a_failing_job_is_marked_failed_and_others_still_run(alice):
+    failing = start(alice, epochs=5, fail_at_epoch=2)
+    ended = wait_for(lambda: finished(alice, failing["id"]))
+    assert ended["status"] == "failed"
+    assert "RuntimeError" in ended["error"]["detail"] and "Traceback" not in str(ended["error"])
+    healthy = start(alice, epochs=2)
+    assert wait_for(lambda: finished(alice, healthy["id"]))["status"] == "succeeded"
+    assert alice.get("/api/v1/health").status_code == 200
+
+
+def test_list_filters_by_kind_and_status(alice):
+    ok = start(alice, epochs=1)
+    bad = start(alice, epochs=3, fail_at_epoch=1)
+    wait_for(lambda: finished(alice, ok["id"]) and finished(alice, bad["id"]))
+    failed = alice.get("/api/v1/jobs?status=failed").get_json()
+    assert [j["id"] for j in failed["items"]] == [bad["id"]]
+    assert alice.get("/api/v1/jobs?kind=toy_training").get_json()["total"] == 2
+    assert alice.get("/api/v1/jobs?kind=other").get_json()["total"] == 0
+    assert "live" not in failed["items"][0]
+
+
+def test_job_state_errors(alice):
+    job = start(alice, epochs=1)
+    wait_for(lambda: finished(alice, job["id"]))
+    assert alice.post(f"/api/v1/jobs/{job['id']}/cancel").status_code == 409
+    assert alice.post(f"/api/v1/jobs/{job['id']}/resume", json={"epochs": 0}).status_code == 422
+    unknown = alice.post("/api/v1/jobs", json={"kind": "nope", "params": {}})
+    assert unknown.status_code == 422 and unknown.content_type == "application/problem+json"
+    bad_params = alice.post("/api/v1/jobs", json={"kind": "toy_training", "params": {"epochs": -1}})
+    assert bad_params.status_code == 422 and "epochs" in bad_params.get_json()["errors"]
+
+
+def test_per_user_limit_answers_429(alice, bob):
+    jobs = [start(alice, epochs=100, epoch_s=0.05) for _ in range(3)]
+    response = alice.post("/api/v1/jobs", json={"kind": "toy_training", "params": {}})
+    assert response.status_code == 429 and response.content_type == "application/problem+json"
+    assert "3 jobs" in response.get_json()["detail"]
+    assert start(bob, epochs=1)  # another user is not held back
+    for job in jobs:
+        alice.post(f"/api/v1/jobs/{job['id']}/cancel")
+    for job in jobs:
+        wait_for(lambda job=job: finished(alice, job["id"]))
+
+
+def test_no_job_endpoint_shows_another_users_job(alice, bob):
+    job = start(alice, epochs=2)
+    wait_for(lambda: finished(alice, job["id"]))
+    model_id = job_of(alice, job["id"])["result"]["model_id"]
+    for method, path, body in [
+        ("GET", f"/api/v1/jobs/{job['id']}", None),
+        ("GET", f"/api/v1/jobs/{job['id']}/events", None),
+        ("POST", f"/api/v1/jobs/{job['id']}/cancel", None),
+        ("POST", f"/api/v1/jobs/{job['id']}/resume", {"epochs": 1}),
+        ("GET", f"/api/v1/models/{model_id}", None),
+        ("DELETE", f"/api/v1/models/{model_id}", None),
+    ]:
+        response = bob.request(method, path, json=body)
+        assert response.status_code == 404, (method, path)
+    assert bob.get("/api/v1/jobs").get_json()["total"] == 0
+    assert bob.get("/api/v1/models").get_json()["total"] == 0
+    assert job_of(alice, job["id"])["status"] == "succeeded"
+
+
+def test_deleting_a_model_deletes_its_blobs(store, alice):
+    job = start(alice, epochs=1)
+    model_id = wait_for(lambda: finished(alice, job["id"]))["result"]["model_id"]
+    blob_id = alice.get(f"/api/v1/models/{model_id}").get_json()["artifacts"]["weights"]
+    assert store.blobs.exists(blob_id)
+    assert alice.delete(f"/api/v1/models/{model_id}").status_code == 204
+    assert not store.blobs.exists(blob_id)
+    assert alice.get(f"/api/v1/models/{model_id}").status_code == 404
+
+
+def test_jobs_of_a_dead_process_become_interrupted_and_resume(store, alice):
+    job = start(alice, epochs=2)
+    wait_for(lambda: finished(alice, job["id"]))
+    # Simulate a process that died mid-run: running, a checkpoint, and a heartbeat long ago.
+    store.jobs.update_if(job["id"], {}, {"status": "running", "heartbeat_at": "2000-01-01T00:00:00.000000+00:00"})
+    assert reap_stale_jobs(store, stale_after_s=1.0) == [job["id"]]
+    interrupted = job_of(alice, job["id"])
+    assert interrupted["status"] == "interrupted" and "Resume" in interrupted["error"]["detail"]
+    assert alice.post(f"/api/v1/jobs/{job['id']}/resume", json={"epochs": 2}).status_code == 202
+    resumed = wait_for(lambda: finished(alice, job["id"]))
+    assert resumed["status"] == "succeeded" and resumed["result"]["epochs"] == 4
