@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.api.context import current_user_id, store
-from backend.schemas.common import page_schema
+from backend.schemas.common import fast_page_response, page_schema
 from backend.schemas.datasets import (
     DatasetListArgs,
     DatasetSchema,
@@ -22,9 +22,10 @@ class Datasets(MethodView):
     @blp.response(200, page_schema(DatasetSchema))
     def get(self, args):
         """The caller's upload history, newest first."""
-        return datasets.list_datasets(
+        body = datasets.list_datasets(
             store(), current_user_id(), page_number=args["page"], page_size=args["page_size"], q=args.get("q")
         )
+        return fast_page_response(DatasetSchema, body)
 
     @blp.arguments(DatasetUploadSchema, location="files")
     @blp.response(201, DatasetSchema)

@@ -93,3 +93,11 @@ def test_restart_keeps_users_datasets_and_charts(tmp_path, config):
     assert second.get("/api/v1/datasets", headers=headers).get_json()["total"] == 1
     assert second.get(f"/api/v1/datasets/{dataset['id']}/rows", headers=headers).get_json()["total"] == 3
     assert second.get(f"/api/v1/charts/{chart['id']}", headers=headers).get_json()["spec"]["mark"] == "bar"
+
+
+def test_fast_list_serialization_matches_the_schema(store, alice, csv_dataset):
+    from backend.schemas.datasets import DatasetSchema
+
+    listed = alice.get("/api/v1/datasets").get_json()["items"][0]
+    assert listed == DatasetSchema().dump(store.datasets.get_any(csv_dataset["id"]))
+    assert "blob_id" not in listed and "owner_id" not in listed

@@ -1,0 +1,23 @@
+# The API (and, with another command, a Celery worker). CPU build by default;
+# for a GPU image build FROM an nvidia/cuda base and install the CUDA torch wheel (README, "GPU").
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    DATA_DIR=/data HOST=0.0.0.0 PORT=5000
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY backend ./backend
+COPY models ./models
+RUN pip install --upgrade pip && pip install . gunicorn
+
+COPY gunicorn.conf.py Procfile ./
+ARG GIT_COMMIT=nogit
+ENV GIT_COMMIT=${GIT_COMMIT}
+
+RUN useradd --create-home --uid 10001 app && mkdir -p /data && chown app /data
+USER app
+VOLUME ["/data"]
+EXPOSE 5000
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/health')"
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "backend.app:create_app()"]
