@@ -83,16 +83,19 @@ def beam_search(
         cols = top_index % vocab_size
 
         keep_rows, keep_cols, keep_scores = [], [], []
-        for score, row, col in zip(top_scores.tolist(), rows.tolist(), cols.tolist(), strict=True):
+        for rank, (score, row, col) in enumerate(zip(top_scores.tolist(), rows.tolist(), cols.tolist(), strict=True)):
             if col == eos_id:
-                finished.append(Hypothesis(vocab.decode(tokens[row, 1:].tolist()), score))
+                # Only an end that ranks within the beam finishes a hypothesis; a low-probability
+                # end among the spare candidates would otherwise crowd out better live ones.
+                if rank < beam_width:
+                    finished.append(Hypothesis(vocab.decode(tokens[row, 1:].tolist()), score))
             elif len(keep_rows) < beam_width:
                 keep_rows.append(row)
                 keep_cols.append(col)
                 keep_scores.append(score)
-        if len(finished) >= beam_width or not keep_rows:
+        if not keep_rows:
             break
-        # Stop early when no live hypothesis can still beat the worst finished one we would keep.
+        # Scores only fall as hypotheses grow: stop once no live one can enter the top beam_width.
         if len(finished) >= beam_width and max(keep_scores) < sorted(h.log_prob for h in finished)[-beam_width]:
             break
         row_index = torch.tensor(keep_rows, device=device)

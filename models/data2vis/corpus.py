@@ -18,7 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from models.data2vis.fields import ColumnInfo, coerce_table
-from models.data2vis.vocab import MAX_FIELDS_PER_KIND, encode_record, tokenize_spec
+from models.data2vis.vocab import (
+    MAX_FIELDS_PER_KIND,
+    encode_record,
+    record_characters,
+    spec_characters,
+    tokenize_spec,
+)
 
 CHANNELS = ("x", "y", "color", "size", "shape", "detail", "row", "column", "opacity")
 FIELD_PROPERTIES = ("field", "type", "aggregate", "bin", "timeUnit")
@@ -118,8 +124,12 @@ def make_view(columns: Sequence[ColumnInfo]) -> RecordView:
     return RecordView(tuple(chosen), tuple(tokens))
 
 
-def source_tokens(view: RecordView, row: dict[str, object]) -> list[str]:
-    """Encoder input for one row of a table seen through a view."""
+def source_tokens(view: RecordView, row: dict[str, object], level: str = "token") -> list[str]:
+    """Encoder input for one row of a table seen through a view (JSON tokens or characters)."""
+    if level == "char":
+        return record_characters(
+            [(token, column.kind, row.get(column.name)) for column, token in zip(view.columns, view.tokens, strict=True)]
+        )
     return encode_record(
         [
             (f'"{token}"', column.kind, row.get(column.name), column.cardinality)
@@ -172,6 +182,7 @@ def build_pairs(
     rows_per_spec: int,
     seed: int,
     shuffle_columns: bool = True,
+    level: str = "token",
 ) -> list[Pair]:
     """Sample rows for every spec; each row shows the spec's fields plus a random set of others.
 
@@ -201,6 +212,7 @@ def build_pairs(
                 continue
             rows = records[folder]
             row = rows[rng.randrange(len(rows))]
-            target = tokenize_spec(replace_fields(spec, mapping))
-            pairs.append(Pair(spec_id, source_tokens(view, row), target))
+            anonymized = replace_fields(spec, mapping)
+            target = spec_characters(anonymized) if level == "char" else tokenize_spec(anonymized)
+            pairs.append(Pair(spec_id, source_tokens(view, row, level), target))
     return pairs

@@ -28,17 +28,20 @@ FORMAT_VERSION = 1
 class Data2VisConfig:
     """Hyperparameters; the defaults are the shipped model."""
 
-    embedding_dim: int = 64
-    hidden_size: int = 128  # per encoder direction; the decoder has 2x this
+    embedding_dim: int = 48
+    hidden_size: int = 64  # per encoder direction; the decoder has 2x this
     dropout: float = 0.1
-    learning_rate: float = 2e-3
-    batch_size: int = 64
+    learning_rate: float = 3e-3
+    batch_size: int = 128
     max_target_len: int = 80
     seed: int = 0
+    level: str = "token"  # "token" (JSON tokens, shipped) or "char" (the paper's characters)
 
     def __post_init__(self) -> None:
         if self.embedding_dim <= 0 or self.hidden_size <= 0 or self.batch_size <= 0:
             raise ValueError("embedding_dim, hidden_size and batch_size must be positive")
+        if self.level not in ("token", "char"):
+            raise ValueError("level must be 'token' or 'char'")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError("dropout must be in [0, 1)")
 
@@ -144,10 +147,10 @@ class Data2VisModel:
             loss.backward()
             nn.utils.clip_grad_norm_(self.core.parameters(), 1.0)
             self.optimizer.step()
-            total += float(loss) * len(batch[0])
+            total += float(loss.detach()) * len(batch[0])
             count += len(batch[0])
             if on_batch is not None:
-                on_batch(start + len(batch[0]), len(order), float(loss))
+                on_batch(start + len(batch[0]), len(order), float(loss.detach()))
         self.epochs_trained += 1
         return {"train_loss": total / max(count, 1)}
 

@@ -1,0 +1,86 @@
+"""Ranking: how well a chart's mark suits its encodings (CompassQL-style effectiveness), readability.
+
+The model's beam probabilities say what the corpus would contain; they do not say which
+chart is most useful (the corpus has as many stacked `detail` histograms as scatter plots).
+Model candidates are ordered by a tempered model probability times these priors.
+"""
+
+from __future__ import annotations
+
+from models.data2vis.fields import ColumnInfo
+from models.data2vis.validate import unescape_field
+
+MAX_AXIS_CATEGORIES = 50
+MAX_LEGEND_CATEGORIES = 20
+CHANNEL_PENALTY = {"detail": 0.75, "size": 0.9, "shape": 0.9, "color": 0.95, "opacity": 0.85, "row": 0.9, "column": 0.9}
+SAME_MARK = {"circle": "point", "square": "point"}  # same chart, different glyph: one of them is enough
+
+
+def _role(definition: dict | None) -> str | None:
+    if not definition:
+        return None
+    if definition.get("aggregate"):
+        return "agg"
+    if definition.get("bin"):
+        return "bin"
+    if definition.get("timeUnit") or definition.get("type") == "temporal":
+        return "time"
+    if definition.get("type") == "quantitative":
+        return "Q"
+    return "cat"
+
+
+_MARK_FIT: dict[str, dict[frozenset, float]] = {
+    "bar": {frozenset({"agg", "cat"}): 1.0, frozenset({"agg", "bin"}): 0.9, frozenset({"agg", "time"}): 0.85},
+    "line": {frozenset({"agg", "time"}): 1.0, frozenset({"Q", "time"}): 0.9, frozenset({"agg", "bin"}): 0.7},
+    "area": {frozenset({"agg", "time"}): 0.9, frozenset({"Q", "time"}): 0.8, frozenset({"agg", "bin"}): 0.7},
+    "point": {frozenset({"Q"}): 1.0, frozenset({"Q", "cat"}): 0.7, frozenset({"Q", "time"}): 0.7, frozenset({"agg", "cat"}): 0.6},
+    "tick": {frozenset({"Q", "cat"}): 0.85, frozenset({"Q"}): 0.6},
+    "rect": {frozenset({"cat"}): 0.8, frozenset({"bin"}): 0.75, frozenset({"cat", "bin"}): 0.75},
+    "boxplot": {frozenset({"Q", "cat"}): 0.85},
+}
+
+
+def effectiveness(spec: dict) -> float:
+    """Prior in (0, 1]: does the mark suit what x and y encode, and how cluttered is the rest."""
+    encoding = spec.get("encoding", {})
+    mark = spec.get("mark")
+    mark = mark.get("type") if isinstance(mark, dict) else mark
+    mark = SAME_MARK.get(str(mark), str(mark))
+    roles = frozenset(r for r in (_role(encoding.get("x")), _role(encoding.get("y"))) if r is not None)
+    fit = _MARK_FIT.get(mark, {}).get(roles)
+    if fit is None:
+        if mark == "line" and roles == frozenset({"agg", "cat"}):
+            ordinal = any(d.get("type") == "ordinal" for d in encoding.values() if isinstance(d, dict))
+            fit = 0.7 if ordinal else 0.4  # lines over unordered categories mislead
+        else:
+            fit = 0.5 if len(roles) == 2 else 0.4
+    for channel in encoding:
+        fit *= CHANNEL_PENALTY.get(channel, 1.0)
+    return fit
+
+
+def readability(spec: dict, columns: dict[str, ColumnInfo]) -> float:
+    """1.0 unless a discrete channel would carry too many categories to read."""
+    factor = 1.0
+    for channel, definition in spec.get("encoding", {}).items():
+        name = definition.get("field")
+        column = columns.get(unescape_field(name)) if isinstance(name, str) else None
+        if column is None or definition.get("type") not in ("nominal", "ordinal") or definition.get("timeUnit"):
+            continue
+        limit = MAX_AXIS_CATEGORIES if channel in ("x", "y") else MAX_LEGEND_CATEGORIES
+        if column.cardinality > limit:
+            factor *= 0.3
+    return factor
+
+
+def chart_key(spec: dict) -> tuple:
+    """Identity of a chart for de-duplication: mark (point = circle = square) plus what each channel encodes."""
+    encoding = spec.get("encoding", {})
+    parts = []
+    for channel in sorted(encoding):
+        d = encoding[channel]
+        parts.append((channel, d.get("field"), d.get("type"), d.get("aggregate"), bool(d.get("bin")), d.get("timeUnit")))
+    mark = spec.get("mark")
+    mark = mark.get("type") if isinstance(mark, dict) else mark
+    return (SAME_MARK.get(str(mark), str(mark)), tuple(parts))

@@ -1,0 +1,322 @@
+"""Dataset in, k ranked Vega-Lite charts out: model beams + validation + rule-based fill.
+
+Pipeline: type the columns -> choose column subsets (wide tables) and representative rows
+-> beam search per record -> restore field names -> parse -> check fields against the real
+columns -> Vega-Lite schema -> drop duplicates (same mark + encodings) -> rank -> render
+check with vl-convert -> fill from rules when fewer than k survive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from models.data2vis.corpus import MAX_RECORD_FIELDS, RecordView, make_view, source_tokens
+from models.data2vis.explain import explain
+from models.data2vis.fields import ColumnInfo, coerce_table, json_records
+from models.data2vis.rank import chart_key, effectiveness, readability
+from models.data2vis.rules import column_priority, rule_candidates
+from models.data2vis.validate import (
+    VEGA_LITE_SCHEMA_URL,
+    escape_field,
+    field_errors,
+    parse_spec,
+    render_error,
+    schema_errors,
+)
+from models.data2vis.vocab import detokenize
+
+if TYPE_CHECKING:
+    from models.data2vis.model import Data2VisModel
+
+log = logging.getLogger(__name__)
+
+WEIGHTS_PATH = Path(__file__).resolve().parent / "weights" / "data2vis.zip"
+MAX_SUBSETS = 4  # beam searches over column subsets for wide tables (latency bound)
+MODEL_TEMPERATURE = 2.0  # flattens beam probabilities before the effectiveness prior weighs in
+RENDER_ROWS = 300  # rows inlined for the render check: enough to exercise every encoding
+RENDER_THREADS = 4
+
+
+def _model_version() -> str:
+    try:
+        digest = hashlib.sha256(WEIGHTS_PATH.read_bytes()).hexdigest()[:10]
+    except OSError:
+        return "data2vis_rules_only"
+    return f"data2vis_tokens_{digest}"
+
+
+MODEL_VERSION = _model_version()
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One chart: a Vega-Lite spec without data (the caller binds it), its score and origin."""
+
+    spec: dict
+    score: float
+    source: Literal["model", "rules"]
+    explanation: str
+
+    def to_dict(self) -> dict:
+        return {"spec": self.spec, "score": self.score, "source": self.source, "explanation": self.explanation}
+
+
+@dataclass(frozen=True)
+class BeamCandidate:
+    """One raw beam, decoded: text, parsed spec with real field names (None if unparsable)."""
+
+    text: str
+    log_prob: float
+    spec: dict | None
+    phantom: bool
+
+
+@dataclass
+class RecommendationReport:
+    items: list[Recommendation]
+    notes: list[str] = field(default_factory=list)
+
+
+def diversified(
+    candidates: list[tuple[dict, float, str]], marks_seen: dict[str, int], repeat_penalty: float = 0.85
+) -> list[tuple[dict, float, str]]:
+    """Greedy order by score, discounting a candidate by each earlier pick with the same mark.
+
+    Keeps the list from being ten bar charts when other marks score nearly as well; the
+    reported score stays the undiscounted one. marks_seen carries over between calls.
+    """
+    remaining = list(candidates)
+    ordered = []
+    while remaining:
+        best = max(
+            range(len(remaining)),
+            key=lambda i: remaining[i][1] * repeat_penalty ** marks_seen.get(str(remaining[i][0].get("mark")), 0),
+        )
+        pick = remaining.pop(best)
+        mark = str(pick[0].get("mark"))
+        marks_seen[mark] = marks_seen.get(mark, 0) + 1
+        ordered.append(pick)
+    return ordered
+
+
+def select_views(columns: list[ColumnInfo]) -> tuple[list[RecordView], list[str]]:
+    """Column subsets to show the model: all columns when few, else interleaved subsets of the best."""
+    usable = [c for c in columns if c.usable]
+    notes = []
+    if len(usable) <= MAX_RECORD_FIELDS:
+        return ([make_view(usable)] if usable else []), notes
+    ranked = sorted(usable, key=column_priority, reverse=True)
+    capacity = MAX_SUBSETS * (MAX_RECORD_FIELDS - 2)
+    considered = ranked[:capacity]
+    n_subsets = min(MAX_SUBSETS, math.ceil(len(considered) / (MAX_RECORD_FIELDS - 2)))
+    # Interleave so every subset mixes strong and weaker columns; keep the original order inside.
+    position = {c.name: i for i, c in enumerate(columns)}
+    views = []
+    for s in range(n_subsets):
+        subset = sorted(considered[s::n_subsets], key=lambda c: position[c.name])
+        views.append(make_view(subset))
+    if len(usable) > capacity:
+        notes.append(
+            f"{len(usable)} columns: the model saw the {capacity} most chartable ones in {n_subsets} subsets"
+        )
+    return views, notes
+
+
+def representative_rows(table: pd.DataFrame, view: RecordView, n_rows: int, seed: int = 0) -> list[dict]:
+    """The most typical complete row (numbers nearest their medians) plus seeded random complete rows."""
+    names = [c.name for c in view.columns]
+    frame = table[names]
+    missing = frame.isna().sum(axis=1).to_numpy()
+    typicality = np.zeros(len(frame))
+    for column in view.columns:
+        if column.kind == "num":
+            ranks = frame[column.name].rank(pct=True).fillna(0.0).to_numpy()
+            typicality += np.abs(ranks - 0.5)
+    order = np.lexsort((typicality, missing))
+    chosen = [int(order[0])]
+    fewest = missing[order[0]]
+    pool = [i for i in np.flatnonzero(missing == fewest) if i != order[0]]
+    rng = np.random.default_rng(seed)
+    if pool and n_rows > 1:
+        chosen.extend(int(i) for i in rng.choice(pool, size=min(n_rows - 1, len(pool)), replace=False))
+    return [frame.iloc[i].to_dict() for i in chosen]
+
+
+def restore_fields(spec: dict, view: RecordView) -> tuple[dict, bool]:
+    """Typed tokens back to (escaped) column names; True when a token is not in the record."""
+    mapping = view.token_to_name
+    phantom = False
+    encoding = spec.get("encoding")
+    if not isinstance(encoding, dict):
+        return spec, phantom
+    restored = {}
+    for channel, definition in encoding.items():
+        if isinstance(definition, dict) and isinstance(definition.get("field"), str):
+            token = definition["field"]
+            if token in mapping:
+                definition = {**definition, "field": escape_field(mapping[token])}
+            else:
+                phantom = True
+        restored[channel] = definition
+    return {**spec, "encoding": restored}, phantom
+
+
+class Recommender:
+    """Holds the model (or None: rules only) and turns tables into ranked recommendations."""
+
+    def __init__(self, model: Data2VisModel | None, load_error: str | None = None, records_per_view: int = 2):
+        self.model = model
+        self.load_error = load_error
+        self.records_per_view = records_per_view
+
+    def decode_beams(self, view: RecordView, row: dict, beam_width: int, constrain: bool = True) -> list[BeamCandidate]:
+        """Raw beams for one record, restored to real field names (the paper's evaluation unit)."""
+        from models.data2vis.beam import beam_search
+
+        if self.model is None:
+            return []
+        level = self.model.config.level
+        source = source_tokens(view, row, level)
+        allowed = [f'"{t}"' for t in view.tokens]
+        # The constraints work on JSON tokens; a character model is decoded bare.
+        constrain = constrain and level == "token"
+        out = []
+        for hypothesis in beam_search(self.model, source, beam_width, allowed_fields=allowed, constrain=constrain):
+            text = detokenize(hypothesis.tokens)
+            parsed = parse_spec(text)
+            spec, phantom = restore_fields(parsed, view) if parsed is not None else (None, False)
+            out.append(BeamCandidate(text, hypothesis.log_prob, spec, phantom))
+        return out
+
+    def recommend(self, table: pd.DataFrame, k: int = 10, beam_width: int = 15) -> list[Recommendation]:
+        return self.recommend_with_notes(table, k, beam_width).items
+
+    def recommend_with_notes(self, table: pd.DataFrame, k: int = 10, beam_width: int = 15) -> RecommendationReport:
+        """Like recommend, plus notes that explain skipped columns, subsets or an empty result."""
+        notes: list[str] = []
+        if k <= 0:
+            return RecommendationReport([], ["k must be positive"])
+        if table is None or table.shape[1] == 0:
+            return RecommendationReport([], ["the dataset has no columns"])
+        if table.shape[0] == 0:
+            return RecommendationReport([], ["the dataset has no rows"])
+        typed, infos = coerce_table(table)
+        by_name = {c.name: c for c in infos}
+        empty = [c.name for c in infos if not c.usable]
+        if empty:
+            notes.append(f"skipped {len(empty)} column(s) with no values: {', '.join(empty[:5])}")
+        if len(infos) < table.shape[1]:
+            notes.append("duplicate column names: only the first of each was used")
+        if not any(c.usable for c in infos):
+            notes.append("no column has any values, so there is nothing to chart")
+            return RecommendationReport([], notes)
+
+        candidates: dict[tuple, tuple[dict, float, str]] = {}
+        if self.model is not None:
+            model_specs = self._model_specs(typed, infos, beam_width, notes)
+            best = max((lp for _, lp in model_specs), default=0.0)
+            for spec, log_prob in model_specs:
+                key = chart_key(spec)
+                weight = math.exp((log_prob - best) / MODEL_TEMPERATURE)
+                score = 0.5 + 0.5 * weight * effectiveness(spec) * readability(spec, by_name)
+                if key not in candidates or candidates[key][1] < score:
+                    candidates[key] = (spec, score, "model")
+        elif self.load_error:
+            notes.append(f"model unavailable ({self.load_error}); rule-based charts only")
+        n_model = len(candidates)
+        for rule in rule_candidates(infos, typed):
+            key = chart_key(rule.spec)
+            if key in candidates or field_errors(rule.spec, by_name) or schema_errors(rule.spec):
+                continue
+            candidates[key] = (rule.spec, 0.5 * rule.quality * readability(rule.spec, by_name), "rules")
+
+        values = json_records(typed, max_rows=RENDER_ROWS)
+        items: list[Recommendation] = []
+        failed_render = 0
+        # Model charts first, then the rule-based fill; each group ordered for mark variety.
+        marks_seen: dict[str, int] = {}
+        ranked = [c for c in candidates.values() if c[2] == "model"]
+        ordered = diversified(ranked, marks_seen) + diversified([c for c in candidates.values() if c[2] == "rules"], marks_seen)
+        position = 0
+        while len(items) < k and position < len(ordered):
+            # Render a batch in parallel (vl-convert works outside the GIL), keep the ranked order.
+            batch = ordered[position : position + k - len(items) + 2]
+            position += len(batch)
+            with ThreadPoolExecutor(max_workers=RENDER_THREADS) as pool:
+                errors = list(pool.map(lambda c: render_error(c[0], values), batch))
+            for (spec, score, source), error in zip(batch, errors, strict=True):
+                if error is not None:
+                    failed_render += 1
+                    log.debug("dropped a %s chart that does not render: %s", source, error)
+                elif len(items) < k:
+                    spec_out = {"$schema": VEGA_LITE_SCHEMA_URL, **spec}
+                    items.append(Recommendation(spec_out, round(float(score), 6), source, explain(spec)))  # type: ignore[arg-type]
+        if failed_render:
+            notes.append(f"{failed_render} candidate(s) dropped because they did not render")
+        if self.model is not None and n_model < k:
+            notes.append(f"the model gave {n_model} valid distinct chart(s); rules filled the rest")
+        if len(items) < k:
+            notes.append(f"only {len(items)} distinct valid chart(s) exist for these columns")
+        return RecommendationReport(items, notes)
+
+    def _model_specs(self, typed: pd.DataFrame, infos: list[ColumnInfo], beam_width: int, notes: list[str]) -> list[tuple[dict, float]]:
+        """Valid, real-field model specs with their log-probabilities, over every view and record."""
+        by_name = {c.name: c for c in infos}
+        views, view_notes = select_views(infos)
+        notes.extend(view_notes)
+        out = []
+        for view in views:
+            for row in representative_rows(typed, view, self.records_per_view):
+                for beam in self.decode_beams(view, row, beam_width):
+                    spec = beam.spec
+                    if spec is None or beam.phantom or set(spec) - {"mark", "encoding"}:
+                        continue
+                    if field_errors(spec, by_name) or schema_errors(spec):
+                        continue
+                    out.append((spec, beam.log_prob))
+        return out
+
+
+_lock = threading.Lock()
+_recommender: Recommender | None = None
+
+
+def load_recommender(path: Path = WEIGHTS_PATH, device: str = "cpu") -> Recommender:
+    """A Recommender over the weights at path; rules only (with the reason) when they cannot load."""
+    try:
+        from models.data2vis.model import Data2VisModel
+
+        model = Data2VisModel.from_bytes(path.read_bytes(), device=device)
+    except Exception as error:  # missing file, no torch, corrupt artifact: degrade, never fail a request
+        log.warning("data2vis weights not loaded from %s: %s", path, error)
+        return Recommender(None, load_error=f"{type(error).__name__}: {error}")
+    return Recommender(model)
+
+
+def get_recommender() -> Recommender:
+    """The process-wide recommender, loaded once on first use (thread-safe)."""
+    global _recommender
+    if _recommender is None:
+        with _lock:
+            if _recommender is None:
+                import torch
+
+                # Requests run in parallel threads; one intra-op thread each avoids oversubscription.
+                torch.set_num_threads(1)
+                _recommender = load_recommender()
+    return _recommender
+
+
+def recommend(table: pd.DataFrame, k: int = 10, beam_width: int = 15) -> list[Recommendation]:
+    """k ranked, valid, distinct Vega-Lite charts for a table (fewer only when no more exist)."""
+    return get_recommender().recommend(table, k, beam_width)

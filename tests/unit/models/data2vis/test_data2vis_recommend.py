@@ -1,0 +1,122 @@
+"""recommend(): only valid, rendering specs over real columns, on awkward tables too; rules fill gaps."""
+
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.data2vis.fields import coerce_table, json_records
+from models.data2vis.rank import chart_key
+from models.data2vis.recommend import Recommender, get_recommender, recommend
+from models.data2vis.validate import render_error, schema_errors, unescape_field
+
+
+def _assert_valid(items, table: pd.DataFrame, k: int) -> None:
+    typed, _ = coerce_table(table)
+    values = json_records(typed, max_rows=300)
+    columns = {str(c) for c in table.columns}
+    assert len(items) <= k
+    assert len({chart_key(i.spec) for i in items}) == len(items), "duplicates returned"
+    for item in items:
+        assert "data" not in item.spec
+        assert item.source in ("model", "rules") and item.explanation and "\n" not in item.explanation
+        for definition in item.spec["encoding"].values():
+            if "field" in definition:
+                assert unescape_field(definition["field"]) in columns, definition
+        assert schema_errors(item.spec) == []
+        assert render_error(item.spec, values) is None
+    scores = [i.score for i in items if i.source == "model"]
+    assert scores == sorted(scores, reverse=True) or len({i.spec["mark"] for i in items}) > 1
+
+
+def _awkward_tables() -> dict[str, pd.DataFrame]:
+    rng = np.random.default_rng(0)
+    n = 40
+    wide = pd.DataFrame({f"m{i}": rng.normal(size=n) for i in range(50)})
+    for i in range(10):
+        wide[f"c{i}"] = rng.choice(["a", "b", "c"], size=n)
+    return {
+        "nulls_quotes_unicode": pd.DataFrame(
+            {
+                "prix (€)": [1.5, None, 3.0, 2.2, None, 4.1],
+                'say "hi"': ["it's", 'a "b"', None, "x", "it's", "y"],
+                "a.b[0]": [1, 2, 3, 1, 2, 3],
+                "日付": ["2020-01-01", "2020-02-01", None, "2020-04-01", "2020-05-01", "2020-06-01"],
+                "empty": [None] * 6,
+            }
+        ),
+        "sixty_columns": wide,
+        "one_column": pd.DataFrame({"value": rng.normal(size=30)}),
+        "all_text": pd.DataFrame({"name": [f"person {i}" for i in range(25)], "city": ["Oslo", "Lima"] * 12 + ["Oslo"]}),
+        "numbers_as_strings_and_booleans": pd.DataFrame(
+            {"x": ["1", "2", "3", "4"], "ok": [True, False, True, None], "y": ["1.5", "2", "n/a", "3"]}
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", list(_awkward_tables()))
+def test_recommend_returns_only_valid_rendering_specs_over_real_columns(name):
+    table = _awkward_tables()[name]
+    items = recommend(table, k=8, beam_width=5)
+    assert items, f"no chart for {name}"
+    _assert_valid(items, table, k=8)
+
+
+def test_cars_gets_ten_distinct_charts_with_several_marks():
+    from vega_datasets import data
+
+    table = data.cars()
+    items = recommend(table, k=10, beam_width=15)
+    assert len(items) == 10
+    assert items[0].source == "model"
+    assert len({i.spec["mark"] for i in items}) >= 3
+    _assert_valid(items, table, k=10)
+
+
+def test_tables_with_nothing_to_chart_get_an_explanation_not_an_exception():
+    recommender = get_recommender()
+    for table, reason in (
+        (pd.DataFrame(), "no columns"),
+        (pd.DataFrame({"a": []}), "no rows"),
+        (pd.DataFrame({"a": [None, None]}), "no column has any values"),
+    ):
+        report = recommender.recommend_with_notes(table, k=5, beam_width=3)
+        assert report.items == []
+        assert any(reason in note for note in report.notes)
+
+
+def test_rules_fill_when_the_model_gives_too_few(monkeypatch):
+    table = pd.DataFrame({"price": [1.0, 2.5, 3.0, 4.5, 2.0], "year": [2001, 2002, 2003, 2004, 2005], "kind": list("ababa")})
+    recommender = get_recommender()
+    only = {"mark": "point", "encoding": {"x": {"field": "year", "type": "quantitative"}, "y": {"field": "price", "type": "quantitative"}}}
+    monkeypatch.setattr(recommender, "_model_specs", lambda *args: [(only, -0.1)])
+    report = recommender.recommend_with_notes(table, k=6, beam_width=3)
+    assert [i.source for i in report.items] == ["model"] + ["rules"] * 5
+    assert report.items[0].explanation == "price vs year, point"
+    assert any("rules filled" in note for note in report.notes)
+    _assert_valid(report.items, table, k=6)
+
+
+def test_without_weights_rules_alone_still_answer():
+    table = pd.DataFrame({"a": [1.0, 2.0, 5.0], "b": ["x", "y", "x"]})
+    report = Recommender(None, load_error="FileNotFoundError").recommend_with_notes(table, k=4)
+    assert report.items and all(i.source == "rules" for i in report.items)
+    assert any("rule-based charts only" in note for note in report.notes)
+
+
+def test_recommender_is_loaded_once_across_threads():
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(get_recommender())) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r is seen[0] for r in seen) and seen[0].model is not None
+
+
+def test_importing_the_family_loads_no_torch():
+    code = "import sys, models.data2vis as d; d.MODEL_VERSION; assert 'torch' not in sys.modules, 'torch loaded'"
+    subprocess.run([sys.executable, "-c", code], check=True)
