@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # Reinstall whenever pyproject.toml changes.
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: install system-deps run test lint fmt bench-api clean
+.PHONY: install system-deps frontend frontend-test e2e run test lint fmt bench-api clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,16 +17,32 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages the tests use: redis-server (real Celery worker test).
+# Debian packages the tests use: redis-server (real Celery worker test), chromium (e2e).
 system-deps:
 	bash scripts/install_system_deps.sh
 
+# The SPA (frontend/): npm packages from its lock file, built into frontend/dist (served at /).
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend: frontend/node_modules/.installed
+	cd frontend && npm run build
+
+frontend-test: frontend/node_modules/.installed
+	cd frontend && npm run test
+
+e2e: install system-deps frontend
+	cd frontend && npm run e2e
+
 run: install
+	if [ -f frontend/package.json ]; then $(MAKE) frontend; fi
 	$(PY) -m backend
 
 test: install system-deps
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+	if [ -f frontend/package.json ]; then $(MAKE) frontend-test e2e; fi
 
 lint: install
 	$(PY) -m ruff check .
