@@ -11,7 +11,8 @@ from backend.schemas.datasets import (
     RowsArgs,
     RowsSchema,
 )
-from backend.services import datasets
+from backend.schemas.recommendations import RecommendationArgsSchema, RecommendationListSchema
+from backend.services import datasets, recommendations
 
 blp = Blueprint("datasets", __name__, url_prefix="/api/v1/datasets", description="Uploaded and derived datasets")
 
@@ -66,3 +67,19 @@ class DatasetRows(MethodView):
     def get(self, args, dataset_id):
         """Rows as JSON records (missing values are null)."""
         return datasets.get_rows(store(), current_user_id(), dataset_id, offset=args["offset"], limit=args["limit"])
+
+
+@blp.route("/<dataset_id>/recommendations")
+class DatasetRecommendations(MethodView):
+    @blp.response(200, RecommendationListSchema)
+    def get(self, dataset_id):
+        """The last chart recommendations made for this dataset."""
+        return recommendations.last_recommendations(store(), current_user_id(), dataset_id)
+
+    @blp.arguments(RecommendationArgsSchema)
+    @blp.response(200, RecommendationListSchema)
+    def post(self, body, dataset_id):
+        """Recommend k ranked, valid, distinct Vega-Lite charts (Data2Vis beam search + rules)."""
+        return recommendations.recommend_for_dataset(
+            store(), current_user_id(), dataset_id, k=body["k"], beam_width=body["beam_width"]
+        )

@@ -1,0 +1,38 @@
+"""Chart recommendations for a stored dataset (Data2Vis beams + rules), kept on the dataset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.errors import NotFoundError
+from backend.services import datasets, vegalite
+from backend.services.common import now_iso
+from backend.storage import Store
+
+
+def recommend_for_dataset(store: Store, owner_id: str, dataset_id: str, *, k: int, beam_width: int) -> dict[str, Any]:
+    """Rank k valid charts for the dataset, bind each to it, store them as its last recommendations."""
+    from models.data2vis.recommend import MODEL_VERSION, get_recommender
+
+    dataset = datasets.get_dataset(store, owner_id, dataset_id)
+    frame = datasets.load_frame(store, dataset)
+    report = get_recommender().recommend_with_notes(frame, k=k, beam_width=beam_width)
+    result = {
+        "items": [
+            {**item.to_dict(), "spec": vegalite.bind_to_dataset(item.spec, dataset_id)} for item in report.items
+        ],
+        "model_version": MODEL_VERSION,
+        "k": k,
+        "beam_width": beam_width,
+        "notes": report.notes,
+        "created_at": now_iso(),
+    }
+    store.datasets.update(dataset_id, owner_id, {"recommendations": result})
+    return result
+
+
+def last_recommendations(store: Store, owner_id: str, dataset_id: str) -> dict[str, Any]:
+    dataset = datasets.get_dataset(store, owner_id, dataset_id)
+    if not dataset.get("recommendations"):
+        raise NotFoundError("This dataset has no recommendations yet; POST to this URL to make them.")
+    return dataset["recommendations"]
