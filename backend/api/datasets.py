@@ -2,7 +2,8 @@ from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import current_user_id, store
+from backend.api.context import current_user_id, job_limits, job_runner, store
+from backend.api.jobs import accepted
 from backend.schemas.common import fast_page_response, page_schema
 from backend.schemas.datasets import (
     DatasetListArgs,
@@ -11,8 +12,10 @@ from backend.schemas.datasets import (
     RowsArgs,
     RowsSchema,
 )
+from backend.schemas.imputation import ImputationCreateSchema
+from backend.schemas.jobs import JobSchema
 from backend.schemas.recommendations import RecommendationArgsSchema, RecommendationListSchema
-from backend.services import datasets, recommendations
+from backend.services import datasets, imputation, jobs, recommendations
 
 blp = Blueprint("datasets", __name__, url_prefix="/api/v1/datasets", description="Uploaded and derived datasets")
 
@@ -83,3 +86,17 @@ class DatasetRecommendations(MethodView):
         return recommendations.recommend_for_dataset(
             store(), current_user_id(), dataset_id, k=body["k"], beam_width=body["beam_width"]
         )
+
+
+@blp.route("/<dataset_id>/imputations")
+class DatasetImputations(MethodView):
+    @blp.arguments(ImputationCreateSchema)
+    @blp.response(202, JobSchema)
+    def post(self, body, dataset_id):
+        """Start filling missing values (baseline, BRITS, NAOMI or auto); live progress on the job."""
+        owner_id = current_user_id()
+        params = imputation.prepare_request(store(), owner_id, dataset_id, body)
+        job = jobs.start_job(
+            store(), job_runner(), owner_id, "imputation", params, limits=job_limits(), dataset_id=dataset_id
+        )
+        return accepted(job)

@@ -66,3 +66,6 @@ def load_extra(modules: tuple[str, ...]) -> None:
     """Import modules that call `register` (for tests and plug-ins)."""
     for module in modules:
         importlib.import_module(module)
+
+
+register(JobKind("imputation", "backend.services.imputation:run_imputation", description="Fill gaps in time series"))

@@ -302,3 +302,8 @@ def missing_runs(observed_column: np.ndarray) -> list[tuple[int, int]]:
     padded = np.concatenate([[False], missing, [False]])
     edges = np.flatnonzero(padded[1:] != padded[:-1])
     return [(int(s), int(e - s)) for s, e in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def parse_time_column(df: pd.DataFrame, name: str) -> pd.Series:
+    """The time column parsed exactly as `prepare_series` parses it (to map rows onto its steps)."""
+    return _parse_time(df[name], name)

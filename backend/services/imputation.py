@@ -1,0 +1,237 @@
+"""Imputation: check a request, run the job (baselines, BRITS, NAOMI, auto), store the result.
+
+The job publishes, after every epoch, the loss, the validation MAE on held-out observed
+cells (in gaps shaped like the real ones) and the current imputed series, downsampled,
+so a client can redraw live. The result is the user's original table with the missing
+cells of the chosen columns filled and one `<column>_imputed` flag column each.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from backend.errors import InvalidInputError
+from backend.services import datasets
+from backend.storage import Store
+
+LIVE_POINTS = 2000
+VALIDATION_RATE = 0.05
+FLAG_SUFFIX = "_imputed"
+LEARNED = ("brits", "naomi")
+
+
+def _input_error(exc: Exception) -> InvalidInputError:
+    code = getattr(exc, "code", "invalid_input")
+    column = getattr(exc, "column", None)
+    error = InvalidInputError(str(exc), errors={"code": [code], **({"column": [column]} if column else {})})
+    error.type = f"/problems/imputation/{code}"
+    return error
+
+
+def default_time_column(dataset: dict[str, Any]) -> str | None:
+    return next((c["name"] for c in dataset["columns"] if c["type"] == "temporal"), None)
+
+
+def prepare_request(store: Store, owner_id: str, dataset_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Check the request against the data now (4xx with a reason), return the job's parameters."""
+    from models.imputation.data import MIN_OBSERVED_MODEL, prepare_series, require_observed
+    from models.imputation.errors import ImputationInputError
+
+    dataset = datasets.get_dataset(store, owner_id, dataset_id)
+    time_column = body.get("time_column") or default_time_column(dataset)
+    frame = datasets.load_frame(store, dataset)
+    try:
+        series = prepare_series(frame, time_column, body.get("columns") or None)
+        if body["method"] in LEARNED:
+            require_observed(series, MIN_OBSERVED_MODEL, body["method"].upper())
+    except ImputationInputError as exc:
+        raise _input_error(exc) from exc
+    return {**body, "dataset_id": dataset_id, "time_column": time_column, "columns": series.columns}
+
+
+def _prepared(store: Store, owner_id: str, params: dict[str, Any]):  # noqa: ANN202 - (dataset, frame, series)
+    from models.imputation.data import prepare_series
+
+    dataset = datasets.get_dataset(store, owner_id, params["dataset_id"])
+    frame = datasets.load_frame(store, dataset)
+    return dataset, frame, prepare_series(frame, params["time_column"], params["columns"])
+
+
+def _model_config(method: str, params: dict[str, Any]) -> Any:
+    from models.imputation import get_config
+
+    names = {"window_size": "window", "hidden_size": "hidden_size", "batch_size": "batch_size",
+             "learning_rate": "learning_rate", "seed": "seed"}
+    return get_config(method)(**{names[k]: v for k, v in params.items() if k in names and v is not None})
+
+
+def held_out_mask(observed: np.ndarray, seed: int) -> np.ndarray:
+    """Observed cells hidden for validation, in gaps as long as each column's real gaps."""
+    from models.imputation.data import missing_runs
+    from models.imputation.evaluate import hide_gaps
+
+    hidden = np.zeros_like(observed)
+    for j in range(observed.shape[1]):
+        lengths = [n for _, n in missing_runs(observed[:, j])] or [1]
+        hidden[:, j] = hide_gaps(observed[:, j : j + 1], lengths, seed=seed + j, rate=VALIDATION_RATE)[:, 0]
+    return hidden
+
+
+def live_payload(series: Any, imputed: np.ndarray, max_points: int = LIVE_POINTS) -> dict[str, Any]:
+    """The current series for a live chart, at most `max_points` steps (uniform stride)."""
+    length = series.length
+    stride = max(1, int(np.ceil(length / max_points)))
+    rows = np.arange(0, length, stride)
+    if series.times is not None:
+        times = pd.Index(series.times)[rows]
+        index = [t.isoformat() if hasattr(t, "isoformat") else float(t) for t in times]
+    else:
+        index = [int(r) for r in rows]
+    columns = {}
+    for j, name in enumerate(series.columns):
+        values = imputed[rows, j]
+        columns[name] = {
+            "values": [None if not np.isfinite(v) else round(float(v), 6) for v in values],
+            "imputed": [bool(not o) for o in series.observed[rows, j]],
+        }
+    return {"time_column": series.time_column, "index": index, "columns": columns, "downsampled_from": length}
+
+
+def imputed_table(frame: pd.DataFrame, series: Any, imputed: np.ndarray) -> pd.DataFrame:
+    """The original table, every row and column kept, with missing cells filled and flagged."""
+    from models.imputation.data import parse_time_column
+
+    if series.time_column is None:
+        steps = np.arange(len(frame))
+    else:
+        steps = pd.Index(series.times).get_indexer(parse_time_column(frame, series.time_column))
+    out = frame.copy()
+    known = steps >= 0
+    for j, name in enumerate(series.columns):
+        original = pd.to_numeric(out[name], errors="coerce")
+        fill = np.full(len(out), np.nan)
+        fill[known] = imputed[steps[known], j]
+        filled = original.isna().to_numpy() & ~np.isnan(fill)
+        # Observed cells keep their exact original values; only missing cells change.
+        out[name] = original.where(~filled, fill)
+        out[f"{name}{FLAG_SUFFIX}"] = filled
+    return out
+
+
+def run_imputation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """The `imputation` job."""
+    dataset, frame, series = _prepared(ctx.store, ctx.owner_id, params)
+    method = params["method"]
+    if method in LEARNED:
+        imputed, model_id, extra = _train(ctx, params, series)
+    elif method == "auto":
+        imputed, model_id, extra = _auto(ctx, params, series, dataset)
+    else:
+        from models.imputation import get_baseline
+
+        imputed = get_baseline(method)(series.values, series.observed, series.positions)
+        ctx.report(phase="fill", step=1, total=1, live=live_payload(series, imputed))
+        model_id, extra = None, {}
+    stem = PurePath(dataset["filename"]).stem
+    result = datasets.create_dataset_from_frame(
+        ctx.store,
+        ctx.owner_id,
+        imputed_table(frame, series, imputed),
+        f"{stem}_imputed_{method}.csv",
+        lineage={"source_dataset_id": dataset["id"], "job_id": ctx.job_id, "kind": "imputation"},
+    )
+    return {
+        "dataset_id": result["id"],
+        **({"model_id": model_id} if model_id else {}),
+        "method": method,
+        "filled_cells": int((~series.observed).sum()),
+        "notes": list(series.notes),
+        **extra,
+    }
+
+
+def _train(ctx: Any, params: dict[str, Any], series: Any) -> tuple[np.ndarray, str, dict[str, Any]]:
+    """BRITS or NAOMI, one epoch at a time, resumable from the last checkpoint."""
+    from models.imputation import get_imputer
+    from models.imputation.evaluate import score
+
+    method = params["method"]
+    cls = get_imputer(method)
+    checkpoint = ctx.load_checkpoint()
+    model = cls.from_bytes(checkpoint) if checkpoint else cls(_model_config(method, params))
+    hidden = held_out_mask(series.observed, seed=params.get("seed") or 0)
+    train = series.with_observed(series.observed & ~hidden)
+    target = ctx.target_steps(params["epochs"])
+    imputed = None
+    validation: dict[str, float] = {}
+    while model.epoch < target:
+        ctx.raise_if_cancelled()
+        metrics = model.fit_epoch(train)
+        held = model.impute(train.values, train.observed, train.positions)
+        validation = score(held, series.values, hidden)
+        imputed = model.impute(series.values, series.observed, series.positions)
+        ctx.save_checkpoint(model.to_bytes(), model.epoch)
+        ctx.report(
+            phase="train",
+            step=model.epoch,
+            total=target,
+            metrics={"loss": metrics["loss"], "val_mae": validation["mae"], "val_rmse": validation["rmse"]},
+            live=live_payload(series, imputed),
+        )
+    if imputed is None:  # nothing left to train: impute with the checkpoint as it is
+        imputed = model.impute(series.values, series.observed, series.positions)
+    weights = ctx.store.blobs.put_bytes(model.to_bytes())
+    model_id = ctx.register_model(
+        kind=method,
+        params={**model.params(), "columns": series.columns, "time_column": series.time_column},
+        dataset_id=params["dataset_id"],
+        metrics={"epochs": model.epoch, **{f"val_{k}": v for k, v in validation.items() if k != "n"}},
+        artifacts={"weights": weights.id},
+    )
+    return imputed, model_id, {"validation": validation}
+
+
+def _auto(ctx: Any, params: dict[str, Any], series: Any, dataset: dict[str, Any]) -> tuple[np.ndarray, str, dict[str, Any]]:
+    """Validate baselines and (within the time budget) BRITS/NAOMI; fill each gap with the best."""
+    from models.imputation.auto import auto_impute
+
+    steps = {"n": 0}
+
+    def on_progress(update: dict[str, Any]) -> None:
+        ctx.raise_if_cancelled()
+        steps["n"] += 1
+        ctx.report(
+            phase=f"auto:{update['phase']}",
+            step=steps["n"],
+            metrics={"epoch": update["epoch"], "loss": update["loss"], "val_mae": update["validation_mae"]},
+        )
+
+    outcome = auto_impute(series, time_budget_s=params["time_budget_s"], seed=params.get("seed") or 0, on_progress=on_progress)
+    ctx.report(phase="fill", step=steps["n"] + 1, total=steps["n"] + 1, live=live_payload(series, outcome.imputed))
+    artifacts = {name: ctx.store.blobs.put_bytes(model.to_bytes()).id for name, model in outcome.models.items()}
+    evidence = _json_safe(outcome.evidence)
+    model_id = ctx.register_model(
+        kind="imputation_auto",
+        params={"choice": outcome.choice, "columns": series.columns, "time_column": series.time_column},
+        dataset_id=dataset["id"],
+        metrics={"validation_cells": evidence.get("validation_cells")},
+        artifacts=artifacts,
+    )
+    return outcome.imputed, model_id, {"choice": outcome.choice, "evidence": evidence}
+
+
+def _json_safe(value: Any) -> Any:
+    """NaN/inf -> None and numpy scalars -> Python, recursively (stores and JSON need it)."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
