@@ -38,8 +38,9 @@ class TimeGANConfig:
     gamma: float = 1.0
     batch_norm: bool = False
     seed: int = 0
-    # XLA fuses the many tiny GRU ops of one training step; it pays off on long runs
-    # (about 1.5x on CPU here) but costs tens of seconds of compilation up front.
+    # Compile the training loops with XLA. Off by default: on the 2-core CPU build machine
+    # it compiled for ~60 s and then ran the reference configuration slower, not faster;
+    # left as an option to try on a GPU worker.
     jit_compile: bool = False
 
     def __post_init__(self) -> None:

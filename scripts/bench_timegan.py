@@ -1,0 +1,298 @@
+"""Benchmark our TimeGAN on Sines and Stocks, side by side with ydata-synthetic's TimeGAN.
+
+For each dataset, with the reference configuration (seq_len 24, GRU, hidden 24, 3 layers,
+batch 128): train ours for `--iterations` steps per phase, report iterations per second
+per phase, then the discriminative and predictive scores (mean and spread over
+`--metric-runs` post-hoc runs). Then train ydata-synthetic 1.4's TimeGAN, installed in its
+own virtualenv (it needs TensorFlow 2.15 and numpy < 2), on the same windows for
+`--ydata-iterations` steps per phase and report its iterations per second, and the ratio.
+
+    .venv/bin/python scripts/bench_timegan.py --quick
+    .venv/bin/python scripts/bench_timegan.py --iterations 10000 --metric-runs 10
+
+Prints a table and writes JSON to bench_results/timegan.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from models.timegan import TimeGAN, TimeGANConfig, real_windows  # noqa: E402
+from models.timegan.metrics import discriminative_score, predictive_score  # noqa: E402
+from models.timegan.training import PHASES  # noqa: E402
+
+DEFAULT_STOCKS = REPO_ROOT.parent / "shared" / "timegan" / "stock_data.csv"
+YDATA_VENV = REPO_ROOT / "bench_results" / ".venv-ydata"
+# ydata-synthetic 1.4.0 declares tensorflow==2.15.*, numpy<2, pandas<3 and Python <3.12,
+# and an unpinned tensorflow-probability[tf]; 0.23.0 is the release built for TF 2.15.
+YDATA_REQUIREMENTS = ["ydata-synthetic==1.4.0", "tensorflow-probability==0.23.0"]
+
+# Issue 6 targets (paper: Stocks 0.102 / 0.038, Sines 0.011 / 0.093).
+TARGETS = {
+    "sines": {"discriminative": 0.05, "predictive": 0.10},
+    "stocks": {"discriminative": 0.15, "predictive": 0.040},
+}
+
+# Runs inside the ydata virtualenv: times ydata's own training loop by wrapping the tqdm
+# iterators its TimeGAN.train() iterates over (one per phase), so their code runs unchanged.
+YDATA_RUNNER = r'''
+import json, os, sys, time
+os.environ["YDATA_SYNTHETIC_NO_ANALYTICS"] = "1"  # no network calls from the package
+import numpy as np
+import ydata_synthetic.synthesizers.timeseries.timegan.model as timegan_module
+from ydata_synthetic.synthesizers.base import ModelParameters
+
+stamps = {}
+def timed(iterable, desc=""):
+    marks = stamps.setdefault(desc, [])
+    for item in iterable:
+        marks.append(time.perf_counter())
+        yield item
+    marks.append(time.perf_counter())
+timegan_module.tqdm = timed
+
+windows_path, iterations, out_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+windows = np.load(windows_path)
+params = ModelParameters(batch_size=128, lr=1e-3, latent_dim=24, gamma=1)
+model = timegan_module.TimeGAN(params)
+model.seq_len, model.n_seq = windows.shape[1], windows.shape[2]
+start = time.perf_counter()
+# Their fit() only reverses, scales and windows a table, then calls train(); we hand
+# train() the same scaled windows our model gets.
+model.train(data=list(windows), train_steps=iterations)
+total = time.perf_counter() - start
+names = {"Emddeding network training": "embedding", "Supervised network training": "supervised",
+         "Joint networks training": "joint"}
+result = {"iterations": iterations, "total_s": total, "iterations_per_second": {}, "first_step_s": {}}
+for desc, marks in stamps.items():
+    phase = names.get(desc, desc)
+    marks = np.asarray(marks)
+    # marks[1] - marks[0] is the first step (graph tracing); rate over the steps after it.
+    result["first_step_s"][phase] = float(marks[1] - marks[0])
+    steps = len(marks) - 2
+    result["iterations_per_second"][phase] = float(steps / (marks[-1] - marks[1])) if steps > 0 else None
+json.dump(result, open(out_path, "w"))
+'''
+
+
+def sines_windows(n: int = 10_000, seq_len: int = 24, dim: int = 5, seed: int = 0) -> np.ndarray:
+    """The reference Sines data: per sequence and feature, sin(f t + p) with f, p ~ U(0, 0.1), in [0, 1]."""
+    rng = np.random.default_rng(seed)
+    freq = rng.uniform(0, 0.1, size=(n, 1, dim))
+    phase = rng.uniform(0, 0.1, size=(n, 1, dim))
+    steps = np.arange(seq_len)[None, :, None]
+    return (np.sin(freq * steps + phase) + 1) * 0.5
+
+
+def train_ours(config: TimeGANConfig, data: Any, chunk_steps: int) -> tuple[TimeGAN, dict[str, Any]]:
+    model = TimeGAN(config).set_training_data(data)
+    rates, first_step_s, losses = {}, {}, {}
+    start = time.perf_counter()
+    for phase in PHASES:
+        if config.iterations == 0:
+            break
+        began = time.perf_counter()
+        model.fit_steps(phase, 1)  # traces the compiled loop; timed separately
+        first_step_s[phase] = time.perf_counter() - began
+        began, steps = time.perf_counter(), 0
+        while model.remaining_steps(phase) > 0:
+            n = min(chunk_steps, model.remaining_steps(phase))
+            losses[phase] = model.fit_steps(phase, n)
+            steps += n
+            print(f"    {phase}: {model.steps_done[phase]}/{config.iterations} {losses[phase]}", flush=True)
+        elapsed = time.perf_counter() - began
+        rates[phase] = steps / elapsed if steps else None
+    return model, {
+        "iterations": dict(model.steps_done),
+        "iterations_per_second": rates,
+        "first_step_s": first_step_s,
+        "total_s": time.perf_counter() - start,
+        "last_losses": losses,
+    }
+
+
+def score(real: np.ndarray, synthetic: np.ndarray, args: argparse.Namespace) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for name, fn, iterations in (
+        ("discriminative", discriminative_score, args.discriminative_iterations),
+        ("predictive", predictive_score, args.predictive_iterations),
+    ):
+        began = time.perf_counter()
+        runs = [fn(real, synthetic, iterations=iterations, seed=run) for run in range(args.metric_runs)]
+        results[name] = {
+            "mean": float(np.mean(runs)),
+            "std": float(np.std(runs)),
+            "runs": [float(r) for r in runs],
+            "post_hoc_iterations": iterations,
+            "seconds": time.perf_counter() - began,
+        }
+        print(f"    {name}: {results[name]['mean']:.4f} +- {results[name]['std']:.4f}", flush=True)
+    return results
+
+
+def ensure_ydata_venv() -> Path:
+    python = YDATA_VENV / "bin" / "python"
+    if python.exists():
+        return python
+    base = shutil.which("python3.11") or sys.executable
+    print(f"  creating {YDATA_VENV} with {base} and installing {' '.join(YDATA_REQUIREMENTS)}", flush=True)
+    subprocess.run([base, "-m", "venv", str(YDATA_VENV)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", *YDATA_REQUIREMENTS], check=True)
+    return python
+
+
+def run_ydata(scaled_windows: np.ndarray, iterations: int, timeout_s: int) -> dict[str, Any]:
+    python = ensure_ydata_venv()
+    with tempfile.TemporaryDirectory() as tmp:
+        windows_path, out_path, runner = Path(tmp, "w.npy"), Path(tmp, "out.json"), Path(tmp, "run.py")
+        np.save(windows_path, scaled_windows.astype(np.float32))
+        runner.write_text(YDATA_RUNNER)
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "YDATA_SYNTHETIC_NO_ANALYTICS": "1"}
+        completed = subprocess.run(
+            [str(python), str(runner), str(windows_path), str(iterations), str(out_path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+        )
+        if completed.returncode != 0:
+            return {"error": completed.stderr[-2000:]}
+        return json.loads(out_path.read_text())
+
+
+def load_dataset(name: str, args: argparse.Namespace) -> tuple[Any, np.ndarray]:
+    """(training data as our model takes it, real windows in original units)."""
+    if name == "sines":
+        windows = sines_windows(args.sines_n, seed=args.seed)
+        return windows, windows
+    frame = pd.read_csv(args.stocks)
+    windows, _ = real_windows(frame, 24)
+    return frame, windows
+
+
+def fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stocks", type=Path, default=DEFAULT_STOCKS, help="stock_data.csv of the reference")
+    parser.add_argument("--datasets", default="sines,stocks")
+    parser.add_argument("--iterations", type=int, default=10_000, help="our training steps per phase")
+    parser.add_argument("--ydata-iterations", type=int, default=None, help="ydata steps per phase (speed only)")
+    parser.add_argument("--metric-runs", type=int, default=3)
+    parser.add_argument("--discriminative-iterations", type=int, default=2_000)
+    parser.add_argument("--predictive-iterations", type=int, default=5_000)
+    parser.add_argument("--sines-n", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--skip-ydata", action="store_true")
+    parser.add_argument("--ydata-timeout-s", type=int, default=3_600)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="short training (300 steps per phase, ydata 30) that fits a 2-core session; scores are far from converged",
+    )
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench_results" / "timegan.json")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.iterations = min(args.iterations, 300)
+        args.ydata_iterations = args.ydata_iterations or 30
+    args.ydata_iterations = args.ydata_iterations or min(args.iterations, 200)
+
+    import tensorflow as tf
+
+    report: dict[str, Any] = {
+        "command": " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_at_start": list(os.getloadavg()),
+            "python": platform.python_version(),
+            "tensorflow": tf.__version__,
+            "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
+        },
+        "quick": bool(args.quick),
+        "targets": TARGETS,
+        "datasets": {},
+    }
+    for name in args.datasets.split(","):
+        print(f"== {name}", flush=True)
+        data, real = load_dataset(name, args)
+        config = TimeGANConfig(seq_len=24, module="gru", hidden_dim=24, num_layers=3, batch_size=128,
+                               iterations=args.iterations, seed=args.seed)
+        print(f"  ours: {config.iterations} iterations per phase", flush=True)
+        load_before = list(os.getloadavg())
+        model, ours = train_ours(config, data, chunk_steps=100)
+        # The machine is shared: record how busy it was around each timed run.
+        ours["load_average"] = {"before": load_before, "after": list(os.getloadavg())}
+        synthetic = model.generate(len(real), seed=args.seed)
+        print("  scoring", flush=True)
+        ours["scores"] = score(real, synthetic, args)
+        ours["meets_targets"] = {
+            metric: ours["scores"][metric]["mean"] <= bound for metric, bound in TARGETS[name].items()
+        }
+        entry: dict[str, Any] = {"n_windows": len(real), "config": config.to_dict(), "ours": ours}
+        if not args.skip_ydata:
+            print(f"  ydata-synthetic 1.4: {args.ydata_iterations} iterations per phase", flush=True)
+            scaled = model.scaler.transform(real)
+            load_before = list(os.getloadavg())
+            theirs = run_ydata(scaled, args.ydata_iterations, args.ydata_timeout_s)
+            theirs["load_average"] = {"before": load_before, "after": list(os.getloadavg())}
+            entry["ydata"] = theirs
+            if "iterations_per_second" in theirs:
+                entry["speedup"] = {
+                    phase: (ours["iterations_per_second"][phase] / theirs["iterations_per_second"][phase])
+                    if ours["iterations_per_second"].get(phase) and theirs["iterations_per_second"].get(phase)
+                    else None
+                    for phase in PHASES
+                }
+            else:
+                print(f"  ydata failed: {theirs.get('error', '')[-500:]}", flush=True)
+        report["datasets"][name] = entry
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2))
+
+    print()
+    header = ["dataset", "metric", "ours", "target", "ok"]
+    print(" | ".join(f"{h:>14}" for h in header))
+    for name, entry in report["datasets"].items():
+        for metric, bound in TARGETS[name].items():
+            s = entry["ours"]["scores"][metric]
+            print(" | ".join(f"{c:>14}" for c in [
+                name, metric, f"{s['mean']:.3f}+-{s['std']:.3f}", f"<= {bound}", str(s["mean"] <= bound)]))
+    print()
+    header = ["dataset", "phase", "ours it/s", "ydata it/s", "speedup", "ours iters"]
+    print(" | ".join(f"{h:>12}" for h in header))
+    for name, entry in report["datasets"].items():
+        for phase in PHASES:
+            ours_rate = entry["ours"]["iterations_per_second"].get(phase)
+            theirs_rate = entry.get("ydata", {}).get("iterations_per_second", {}).get(phase)
+            speedup = entry.get("speedup", {}).get(phase)
+            print(" | ".join(f"{c:>12}" for c in [
+                name, phase, fmt(ours_rate, 2), fmt(theirs_rate, 2), fmt(speedup, 2),
+                str(entry["ours"]["iterations"][phase])]))
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
