@@ -15,7 +15,8 @@ from backend.schemas.datasets import (
 from backend.schemas.imputation import ImputationCreateSchema
 from backend.schemas.jobs import JobSchema
 from backend.schemas.recommendations import RecommendationArgsSchema, RecommendationListSchema
-from backend.services import datasets, imputation, jobs, recommendations
+from backend.schemas.synthesis import SynthesizerCreateSchema
+from backend.services import datasets, imputation, jobs, recommendations, synthesis
 
 blp = Blueprint("datasets", __name__, url_prefix="/api/v1/datasets", description="Uploaded and derived datasets")
 
@@ -98,5 +99,19 @@ class DatasetImputations(MethodView):
         params = imputation.prepare_request(store(), owner_id, dataset_id, body)
         job = jobs.start_job(
             store(), job_runner(), owner_id, "imputation", params, limits=job_limits(), dataset_id=dataset_id
+        )
+        return accepted(job)
+
+
+@blp.route("/<dataset_id>/synthesizers")
+class DatasetSynthesizers(MethodView):
+    @blp.arguments(SynthesizerCreateSchema)
+    @blp.response(202, JobSchema)
+    def post(self, body, dataset_id):
+        """Start training TimeGAN on the dataset's numeric columns; the job registers the model."""
+        owner_id = current_user_id()
+        params = synthesis.prepare_request(store(), owner_id, dataset_id, body)
+        job = jobs.start_job(
+            store(), job_runner(), owner_id, "timegan_training", params, limits=job_limits(), dataset_id=dataset_id
         )
         return accepted(job)

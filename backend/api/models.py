@@ -1,10 +1,14 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import current_user_id, store
+from backend.api.context import current_user_id, job_limits, job_runner, store
+from backend.api.jobs import accepted
 from backend.schemas.common import page_schema
+from backend.schemas.datasets import DatasetSchema
+from backend.schemas.jobs import JobSchema
 from backend.schemas.models import ModelListArgs, ModelSchema
-from backend.services import models
+from backend.schemas.synthesis import EvaluationCreateSchema, SampleCreateSchema
+from backend.services import jobs, models, synthesis
 
 blp = Blueprint("models", __name__, url_prefix="/api/v1/models", description="Registry of trained models")
 
@@ -31,3 +35,27 @@ class Model(MethodView):
     def delete(self, model_id):
         """Delete a model and its artifact blobs."""
         models.delete_model(store(), current_user_id(), model_id)
+
+
+@blp.route("/<model_id>/samples")
+class ModelSamples(MethodView):
+    @blp.arguments(SampleCreateSchema)
+    @blp.response(201, DatasetSchema)
+    def post(self, body, model_id):
+        """Generate n synthetic sequences (original units, long format) as a new dataset."""
+        return synthesis.sample_dataset(store(), current_user_id(), model_id, body["n"], body["seed"])
+
+
+@blp.route("/<model_id>/evaluations")
+class ModelEvaluations(MethodView):
+    @blp.arguments(EvaluationCreateSchema)
+    @blp.response(202, JobSchema)
+    def post(self, body, model_id):
+        """Start scoring a TimeGAN model: discriminative/predictive scores, PCA and t-SNE, distributions."""
+        owner_id = current_user_id()
+        params = synthesis.start_evaluation_params(store(), owner_id, model_id, body)
+        job = jobs.start_job(
+            store(), job_runner(), owner_id, "timegan_evaluation", params, limits=job_limits(),
+            dataset_id=params["dataset_id"],
+        )
+        return accepted(job)

@@ -69,3 +69,5 @@ def load_extra(modules: tuple[str, ...]) -> None:
 
 
 register(JobKind("imputation", "backend.services.imputation:run_imputation", description="Fill gaps in time series"))
+register(JobKind("timegan_training", "backend.services.synthesis:run_training", description="Train TimeGAN"))
+register(JobKind("timegan_evaluation", "backend.services.synthesis:run_evaluation", description="Score a TimeGAN model"))

@@ -1,0 +1,174 @@
+"""Synthetic series: TimeGAN training jobs, sampling from a registered model, evaluation jobs."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from backend.errors import InvalidInputError
+from backend.services import datasets, models
+from backend.storage import Store
+
+MODEL_KIND = "timegan"
+MAX_SAMPLES = 10_000
+# Steps per progress report and checkpoint: often enough to watch, rare enough to be cheap.
+CHUNK_STEPS = 50
+_CONFIG_FIELDS = {"seq_len": "seq_len", "module": "module", "hidden_size": "hidden_dim", "num_layers": "num_layers",
+                  "batch_size": "batch_size", "iterations": "iterations", "learning_rate": "learning_rate",
+                  "batch_norm": "batch_norm", "seed": "seed", "gamma": "gamma"}
+
+
+def _input_error(exc: Exception) -> InvalidInputError:
+    code = getattr(exc, "code", "invalid_input")
+    field = getattr(exc, "field", None)
+    error = InvalidInputError(str(exc), errors={"code": [code], **({field: [str(exc)]} if field else {})})
+    error.type = f"/problems/synthesis/{code}"
+    return error
+
+
+def _config(params: dict[str, Any]) -> Any:
+    from models.timegan import TimeGANConfig
+
+    return TimeGANConfig(**{_CONFIG_FIELDS[k]: v for k, v in params.items() if k in _CONFIG_FIELDS and v is not None})
+
+
+def prepare_request(store: Store, owner_id: str, dataset_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Check settings and data now (422 with a reason), return the training job's parameters."""
+    from models.timegan import TimeGANInputError
+    from models.timegan.data import real_windows
+
+    dataset = datasets.get_dataset(store, owner_id, dataset_id)
+    frame = datasets.load_frame(store, dataset)
+    try:
+        config = _config(body)
+        windows, columns = real_windows(frame, config.seq_len, body.get("columns") or None)
+    except TimeGANInputError as exc:
+        raise _input_error(exc) from exc
+    except KeyError as exc:  # an unknown column name
+        raise InvalidInputError(f"Unknown column {exc}.", errors={"columns": [f"unknown column {exc}"]}) from exc
+    if len(windows) < 2:
+        raise InvalidInputError(
+            f"The data gives {len(windows)} window(s) of {config.seq_len} steps; TimeGAN needs more rows.",
+            errors={"code": ["too_few_rows"]},
+        )
+    return {**body, "dataset_id": dataset_id, "columns": columns}
+
+
+def run_training(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """The `timegan_training` job: the three phases in chunks, a checkpoint after each chunk."""
+    from models.timegan import TimeGAN
+
+    dataset = datasets.get_dataset(ctx.store, ctx.owner_id, params["dataset_id"])
+    frame = datasets.load_frame(ctx.store, dataset)
+    checkpoint = ctx.load_checkpoint()
+    model = TimeGAN.from_bytes(checkpoint) if checkpoint else TimeGAN(_config(params))
+    model.set_training_data(frame, params["columns"])
+    planned = 3 * model.config.iterations
+    # A resume asks for more steps than planned: they go to the joint phase.
+    target = max(ctx.target_steps(planned), planned)
+    losses: dict[str, float] = {}
+    while (done := sum(model.steps_done.values())) < target:
+        ctx.raise_if_cancelled()
+        phase = model.next_phase() or "joint"
+        left = model.remaining_steps(phase) if model.next_phase() else target - done
+        losses = model.fit_steps(phase, min(CHUNK_STEPS, left, target - done))
+        done = sum(model.steps_done.values())
+        ctx.save_checkpoint(model.to_bytes(), done)
+        ctx.report(phase=phase, step=done, total=target, metrics=losses)
+    weights = ctx.store.blobs.put_bytes(model.to_bytes())
+    model_id = ctx.register_model(
+        kind=MODEL_KIND,
+        params={**model.config.to_dict(), "columns": model.columns},
+        dataset_id=dataset["id"],
+        metrics={"steps": sum(model.steps_done.values()), **losses},
+        artifacts={"model": weights.id},
+    )
+    return {"model_id": model_id}
+
+
+def _load_model(store: Store, model_doc: dict[str, Any]) -> Any:
+    from models.timegan import TimeGAN
+
+    return TimeGAN.from_bytes(models.load_artifact(store, model_doc, "model"))
+
+
+def _timegan(store: Store, owner_id: str, model_id: str) -> dict[str, Any]:
+    model_doc = models.get_model(store, owner_id, model_id)
+    if model_doc["kind"] != MODEL_KIND:
+        raise InvalidInputError(f"Model '{model_id}' is a {model_doc['kind']} model, not TimeGAN.")
+    return model_doc
+
+
+def sample_dataset(store: Store, owner_id: str, model_id: str, n: int, seed: int | None) -> dict[str, Any]:
+    """n synthetic sequences in original units as a new dataset (long format)."""
+    model_doc = _timegan(store, owner_id, model_id)
+    model = _load_model(store, model_doc)
+    sequences = model.generate(n, seed=seed)
+    frame = long_format(sequences, model.columns)
+    source = store.datasets.get(model_doc["dataset_id"], owner_id) if model_doc.get("dataset_id") else None
+    stem = PurePath(source["filename"]).stem if source else "timegan"
+    return datasets.create_dataset_from_frame(
+        store,
+        owner_id,
+        frame,
+        f"{stem}_synthetic_{n}x{model.config.seq_len}.csv",
+        lineage={"source_dataset_id": model_doc.get("dataset_id"), "job_id": model_doc.get("job_id"), "kind": "synthesis"},
+    )
+
+
+def long_format(sequences: np.ndarray, columns: list[str]) -> pd.DataFrame:
+    n, seq_len, _ = sequences.shape
+    frame = pd.DataFrame(sequences.reshape(n * seq_len, -1), columns=columns)
+    frame.insert(0, "step", np.tile(np.arange(seq_len), n))
+    frame.insert(0, "sequence", np.repeat(np.arange(n), seq_len))
+    return frame
+
+
+def start_evaluation_params(store: Store, owner_id: str, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    model_doc = _timegan(store, owner_id, model_id)
+    if not model_doc.get("dataset_id") or store.datasets.get(model_doc["dataset_id"], owner_id) is None:
+        raise InvalidInputError("The model's training dataset is gone; there is no real data to compare with.")
+    return {**body, "model_id": model_id, "dataset_id": model_doc["dataset_id"]}
+
+
+def run_evaluation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """The `timegan_evaluation` job: scores, PCA/t-SNE points and per-feature distributions."""
+    from models.timegan import metrics
+    from models.timegan.data import real_windows
+
+    model_doc = models.get_model(ctx.store, ctx.owner_id, params["model_id"])
+    model = _load_model(ctx.store, model_doc)
+    dataset = datasets.get_dataset(ctx.store, ctx.owner_id, params["dataset_id"])
+    real, columns = real_windows(datasets.load_frame(ctx.store, dataset), model.config.seq_len, model.columns)
+    rng = np.random.default_rng(params["seed"])
+    real = real[rng.permutation(len(real))[: params["max_windows"]]]
+    synthetic = model.generate(len(real), seed=params["seed"])
+    steps = ["discriminative", "predictive", "projections", "distributions"]
+    result: dict[str, Any] = {"model_id": params["model_id"], "n_windows": len(real)}
+    runs = params["metric_runs"]
+    for i, step in enumerate(steps, start=1):
+        ctx.raise_if_cancelled()
+        ctx.report(phase=step, step=i - 1, total=len(steps))
+        if step == "discriminative":
+            scores = [metrics.discriminative_score(real, synthetic, iterations=params["iterations"], seed=params["seed"] + r)
+                      for r in range(runs)]
+            result["discriminative_score"] = _spread(scores)
+        elif step == "predictive":
+            scores = [metrics.predictive_score(real, synthetic, iterations=params["iterations"], seed=params["seed"] + r)
+                      for r in range(runs)]
+            result["predictive_score"] = _spread(scores)
+        elif step == "projections":
+            result.update(metrics.projection_coordinates(real, synthetic, seed=params["seed"], tsne=params["tsne"]))
+        else:
+            result["distributions"] = metrics.feature_distributions(real, synthetic, columns)
+    ctx.report(phase="done", step=len(steps), total=len(steps),
+               metrics={"discriminative": result["discriminative_score"]["mean"],
+                        "predictive": result["predictive_score"]["mean"]})
+    return result
+
+
+def _spread(values: list[float]) -> dict[str, Any]:
+    return {"mean": float(np.mean(values)), "std": float(np.std(values)), "runs": [float(v) for v in values]}

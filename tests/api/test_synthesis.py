@@ -1,0 +1,84 @@
+"""TimeGAN over HTTP with tiny settings: train as a job, sample reproducibly, evaluate, bad input."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import wait_for
+
+pytestmark = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+
+TINY = {"seq_len": 6, "hidden_size": 4, "num_layers": 1, "batch_size": 16, "iterations": 8}
+
+
+def sines(n: int = 160) -> str:
+    t = np.arange(n)
+    return pd.DataFrame({"t": t, "a": np.sin(t / 5) * 10 + 50, "b": np.cos(t / 7) * 3}).to_csv(index=False)
+
+
+def finished(session, job_id):
+    job = session.get(f"/api/v1/jobs/{job_id}").get_json()
+    return job if job["status"] not in ("queued", "running") else None
+
+
+def test_train_sample_and_evaluate(alice):
+    dataset = alice.upload(sines(), "sines.csv").get_json()
+    response = alice.post(f"/api/v1/datasets/{dataset['id']}/synthesizers", json={**TINY, "columns": ["a", "b"]})
+    assert response.status_code == 202, response.get_json()
+    job = wait_for(lambda: finished(alice, response.get_json()["id"]), timeout_s=180)
+    assert job["status"] == "succeeded", job["error"]
+    assert {m["phase"] for m in job["metrics"]} == {"embedding", "supervised", "joint"}
+    assert job["progress"]["step"] == job["progress"]["total"] == 3 * TINY["iterations"]
+    model = alice.get(f"/api/v1/models/{job['result']['model_id']}").get_json()
+    assert model["kind"] == "timegan" and model["params"]["columns"] == ["a", "b"]
+
+    first = alice.post(f"/api/v1/models/{model['id']}/samples", json={"n": 5, "seed": 7})
+    assert first.status_code == 201, first.get_json()
+    sample = first.get_json()
+    assert sample["n_rows"] == 5 * TINY["seq_len"] and [c["name"] for c in sample["columns"]] == ["sequence", "step", "a", "b"]
+    again = alice.post(f"/api/v1/models/{model['id']}/samples", json={"n": 5, "seed": 7}).get_json()
+    frames = [pd.read_csv(io.BytesIO(alice.get(f"/api/v1/datasets/{d['id']}/file").data)) for d in (sample, again)]
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    # Original units: the min-max scaler is inverted, so values sit in the data's range.
+    assert frames[0]["a"].between(39, 61).all() and frames[0]["b"].between(-3.5, 3.5).all()
+
+    started = alice.post(
+        f"/api/v1/models/{model['id']}/evaluations",
+        json={"metric_runs": 1, "iterations": 10, "max_windows": 40, "tsne": True},
+    )
+    assert started.status_code == 202
+    evaluation = wait_for(lambda: finished(alice, started.get_json()["id"]), timeout_s=180)
+    assert evaluation["status"] == "succeeded", evaluation["error"]
+    result = evaluation["result"]
+    assert 0 <= result["discriminative_score"]["mean"] <= 0.5
+    assert result["predictive_score"]["mean"] >= 0
+    assert len(result["pca"]["real"]) == len(result["pca"]["synthetic"]) == 40
+    assert len(result["tsne"]["synthetic"]) == 40
+    assert [d["feature"] for d in result["distributions"]] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("csv", "body", "needle"),
+    [
+        ("a,b\nx,y\n", {}, "numeric"),
+        ("a\n1\n2\n3\n", {"seq_len": 24}, "rows"),
+        ("a,b\n1,2\n,3\n4,5\n5,6\n6,7\n", {"seq_len": 2}, "imputation"),
+    ],
+)
+def test_bad_input_is_a_4xx_with_a_reason(alice, csv, body, needle):
+    dataset = alice.upload(csv, "bad.csv").get_json()
+    response = alice.post(f"/api/v1/datasets/{dataset['id']}/synthesizers", json=body)
+    assert response.status_code == 422, response.get_json()
+    assert needle in response.get_json()["detail"].lower()
+    assert alice.get("/api/v1/jobs").get_json()["total"] == 0
+
+
+def test_absurd_sizes_and_wrong_models_are_rejected(alice):
+    dataset = alice.upload(sines(), "sines.csv").get_json()
+    for absurd in ({"hidden_size": 10**6}, {"seq_len": 1}, {"iterations": 0}, {"module": "transformer"}):
+        assert alice.post(f"/api/v1/datasets/{dataset['id']}/synthesizers", json=absurd).status_code == 422
+    assert alice.post("/api/v1/models/nope/samples", json={"n": 3}).status_code == 404
