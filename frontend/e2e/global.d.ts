@@ -1,0 +1,3 @@
+interface Window {
+  __insightRedraws?: { ms: number; points: number }[];
+}

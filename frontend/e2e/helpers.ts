@@ -1,0 +1,71 @@
+import { expect, type Page, type TestInfo } from "@playwright/test";
+import { readFileSync } from "node:fs";
+
+let counter = 0;
+
+/** A fresh user per test (tests share one backend). */
+export function uniqueUser(prefix: string) {
+  counter += 1;
+  return { username: `${prefix}_${Date.now().toString(36)}_${counter}`, password: "a long e2e password" };
+}
+
+export async function signUp(page: Page, user: { username: string; password: string }) {
+  await page.goto("/register");
+  await page.getByLabel("Username").fill(user.username);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page.getByRole("heading", { name: "Datasets", level: 1 })).toBeVisible();
+}
+
+/** Uploads through the file input (the dropzone's button) and waits for the dataset page. */
+export async function upload(page: Page, name: string, content: string, mimeType = "text/csv") {
+  await page.goto("/datasets");
+  await page.getByLabel("Choose a file to upload").setInputFiles({ name, mimeType, buffer: Buffer.from(content) });
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  return page.url().split("/datasets/")[1];
+}
+
+export async function shot(page: Page, testInfo: TestInfo, name: string) {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: "image/png" });
+}
+
+export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export function fileBytes(path: string): number[] {
+  return Array.from(readFileSync(path).subarray(0, 8));
+}
+
+/** Whether the running backend documents `path` (features land on main one by one). */
+export async function hasEndpoint(page: Page, path: string): Promise<boolean> {
+  const response = await page.request.get("/api/openapi.json");
+  const document = await response.json();
+  return Object.prototype.hasOwnProperty.call(document.paths ?? {}, path);
+}
+
+/** A small cars-like table with missing values, types of every kind. */
+export function carsCsv(rows = 60): string {
+  const origins = ["USA", "Europe", "Japan"];
+  const lines = ["Name,Year,Horsepower,Miles_per_Gallon,Origin"];
+  for (let i = 0; i < rows; i++) {
+    const hp = i % 11 === 0 ? "" : String(60 + ((i * 37) % 170));
+    const mpg = (12 + ((i * 13) % 30) + (i % 3) * 0.5).toFixed(1);
+    lines.push(`car ${i},${1970 + (i % 13)}-01-01,${hp},${mpg},${origins[i % 3]}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** An hourly series with gaps of several lengths (for imputation). */
+export function seriesCsv(points = 240): string {
+  const lines = ["time,load,temp"];
+  const start = Date.UTC(2021, 0, 1);
+  for (let i = 0; i < points; i++) {
+    const t = new Date(start + i * 3_600_000).toISOString();
+    const load = 50 + 20 * Math.sin((2 * Math.PI * i) / 24) + 3 * Math.sin(i / 5);
+    const temp = 10 + 5 * Math.sin((2 * Math.PI * i) / 24 + 1);
+    const gap = (i >= 30 && i < 34) || (i >= 100 && i < 112) || i === 170 || (i >= 200 && i < 203);
+    lines.push(`${t},${gap ? "" : load.toFixed(3)},${i % 17 === 5 ? "" : temp.toFixed(3)}`);
+  }
+  return lines.join("\n") + "\n";
+}

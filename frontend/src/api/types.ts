@@ -1,0 +1,122 @@
+/**
+ * Names for the API's shapes. Those on main come from the generated OpenAPI types (schema.d.ts, `npm run openapi`);
+ * output schemas mark every field optional, so we state which the server always sends.
+ * Shapes of endpoints still being built on the backend are written from the contract and marked "contract".
+ */
+import type { components } from "./schema";
+
+type Schemas = components["schemas"];
+type Sent<T, K extends keyof T> = Omit<T, K> & { readonly [P in K]-?: Exclude<T[P], undefined> };
+
+export type User = Sent<Schemas["User"], "id" | "username">;
+export type Token = Schemas["Token"];
+export type Credentials = Schemas["Credentials"];
+export type Column = Schemas["Column"];
+export type ColumnType = Column["type"];
+export type Dataset = Sent<
+  Schemas["Dataset"],
+  "id" | "filename" | "format" | "size_bytes" | "n_rows" | "n_columns" | "columns" | "created_at"
+>;
+export type Rows = Schemas["Rows"] & { items: Record<string, unknown>[] };
+export type Chart = Sent<Schemas["Chart"], "id" | "dataset_id" | "title" | "spec" | "created_at">;
+export type ChartCreate = Schemas["ChartCreate"];
+export type ChartUpdate = Schemas["ChartUpdate"];
+export type JobStatus = NonNullable<Schemas["Job"]["status"]>;
+export type Progress = Schemas["Progress"];
+export type JobError = Schemas["JobError"];
+export type MetricPoint = { step?: number; phase?: string } & Record<string, unknown>;
+export type Job = Omit<Sent<Schemas["Job"], "id" | "kind" | "status" | "created_at">, "metrics" | "live" | "result"> & {
+  metrics?: MetricPoint[];
+  live?: Record<string, unknown> | null;
+  result?: JobResult;
+};
+export type Model = Sent<Schemas["Model"], "id" | "kind" | "version" | "created_at">;
+export type Recommendation = Schemas["Recommendation"];
+export type RecommendationList = Schemas["RecommendationList"];
+export type RecommendationArgs = Partial<Schemas["RecommendationArgs"]>;
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  page_size: number;
+}
+
+export const FINISHED_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "cancelled", "interrupted"];
+export const isFinished = (status: JobStatus | string | undefined): boolean =>
+  FINISHED_STATUSES.includes(status as JobStatus);
+
+/** Job result links (dataset_id, model_id) plus kind-specific summaries. */
+export interface JobResult {
+  dataset_id?: string;
+  model_id?: string;
+  [key: string]: unknown;
+}
+
+// ---- Imputation (contract: POST /api/v1/datasets/{id}/imputations) ----
+export const IMPUTATION_METHODS = ["auto", "brits", "naomi", "linear", "time", "seasonal", "locf", "mean"] as const;
+export type ImputationMethod = (typeof IMPUTATION_METHODS)[number];
+export const TRAINED_METHODS: readonly ImputationMethod[] = ["brits", "naomi", "auto"];
+
+export interface ImputationRequest {
+  method: ImputationMethod;
+  time_column?: string;
+  columns?: string[];
+  epochs?: number;
+  window_size?: number;
+  learning_rate?: number;
+  hidden_size?: number;
+  batch_size?: number;
+}
+
+/** The job's `live` payload each epoch: the current imputed series. */
+export interface ImputationLive {
+  time_column: string | null;
+  index: (string | number)[];
+  columns: Record<string, { values: (number | null)[]; imputed: boolean[] }>;
+  downsampled_from?: number;
+}
+
+// ---- Synthesis (contract: POST /api/v1/datasets/{id}/synthesizers) ----
+export interface SynthesizerRequest {
+  columns?: string[];
+  seq_len?: number;
+  module?: "gru" | "lstm";
+  hidden_size?: number;
+  num_layers?: number;
+  batch_size?: number;
+  iterations?: number;
+  learning_rate?: number;
+}
+
+export interface SampleRequest {
+  n: number;
+  seed?: number;
+}
+
+export type Points2D = [number, number][];
+export interface EvaluationResult {
+  discriminative_score?: number;
+  predictive_score?: number;
+  pca?: { real: Points2D; synthetic: Points2D };
+  tsne?: { real: Points2D; synthetic: Points2D };
+  distributions?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+// ---- Server-Sent Events of GET /api/v1/jobs/{id}/events ----
+export interface JobUpdateEvent {
+  job_id: string;
+  seq: number;
+  status: JobStatus;
+  progress?: Progress;
+  metrics?: MetricPoint[];
+  live?: Record<string, unknown>;
+}
+
+export interface JobEndEvent {
+  job_id: string;
+  status: JobStatus;
+  result?: JobResult | null;
+  error?: JobError | null;
+}

@@ -1,0 +1,107 @@
+import { useEffect, useState } from "react";
+import { Link, useNavigate } from "react-router-dom";
+import { deleteDataset, listDatasets } from "../api/datasets";
+import type { Dataset } from "../api/types";
+import { UploadDropzone } from "../features/datasets/UploadDropzone";
+import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
+import { formatBytes, formatDate } from "../lib/format";
+import { useAsync } from "../lib/useAsync";
+
+const PAGE_SIZE = 20;
+
+/** Upload, and the upload history: newest first, search by file name, delete. */
+export default function DatasetsPage() {
+  const navigate = useNavigate();
+  const [query, setQuery] = useState("");
+  const [search, setSearch] = useState("");
+  const [page, setPage] = useState(1);
+  const [actionError, setActionError] = useState<unknown>(null);
+
+  // Search as you type, once typing pauses.
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setSearch(query.trim());
+      setPage(1);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [query]);
+
+  const history = useAsync((signal) => listDatasets({ q: search, page, page_size: PAGE_SIZE }, signal), [search, page]);
+
+  const remove = async (dataset: Dataset) => {
+    if (!window.confirm(`Delete ${dataset.filename}? Its saved charts go too.`)) return;
+    setActionError(null);
+    try {
+      await deleteDataset(dataset.id);
+      history.reload();
+    } catch (err) {
+      setActionError(err);
+    }
+  };
+
+  const pages = history.data ? Math.max(1, Math.ceil(history.data.total / PAGE_SIZE)) : 1;
+
+  return (
+    <>
+      <h1>Datasets</h1>
+      <UploadDropzone onUploaded={(dataset) => navigate(`/datasets/${dataset.id}`)} />
+      <section className="card" aria-labelledby="history-heading">
+        <div className="section-header">
+          <h2 id="history-heading">Upload history</h2>
+          <label className="search">
+            <span className="visually-hidden">Search by file name</span>
+            <input type="search" placeholder="Search by name" value={query} onChange={(e) => setQuery(e.target.value)} />
+          </label>
+        </div>
+        <ErrorMessage error={actionError} />
+        {history.loading && !history.data ? (
+          <Loading label="Loading your datasets…" />
+        ) : history.error ? (
+          <ErrorMessage error={history.error} onRetry={history.reload} />
+        ) : !history.data || history.data.items.length === 0 ? (
+          <Empty>{search ? `No dataset name contains “${search}”.` : "No uploads yet: drop a file above."}</Empty>
+        ) : (
+          <>
+            <ul className="dataset-list" aria-label="Uploaded datasets" aria-busy={history.loading}>
+              {history.data.items.map((dataset) => (
+                <li key={dataset.id} className="dataset-row">
+                  <div className="dataset-main">
+                    <Link to={`/datasets/${dataset.id}`} className="dataset-name">
+                      {dataset.filename}
+                    </Link>
+                    <span className="muted">
+                      {dataset.format.toUpperCase()} · {dataset.n_rows.toLocaleString()} rows × {dataset.n_columns} columns ·{" "}
+                      {formatBytes(dataset.size_bytes)} · {formatDate(dataset.created_at)}
+                      {dataset.lineage?.kind ? ` · made by ${dataset.lineage.kind}` : ""}
+                    </span>
+                  </div>
+                  <div className="button-row">
+                    <Link className="button" to={`/datasets/${dataset.id}/charts`}>
+                      Charts
+                    </Link>
+                    <button type="button" className="danger" onClick={() => remove(dataset)} aria-label={`Delete ${dataset.filename}`}>
+                      Delete
+                    </button>
+                  </div>
+                </li>
+              ))}
+            </ul>
+            {pages > 1 && (
+              <nav className="pager" aria-label="Pages">
+                <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+                  Previous
+                </button>
+                <span>
+                  Page {page} of {pages}
+                </span>
+                <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+                  Next
+                </button>
+              </nav>
+            )}
+          </>
+        )}
+      </section>
+    </>
+  );
+}

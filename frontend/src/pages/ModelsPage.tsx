@@ -1,0 +1,84 @@
+import { useState } from "react";
+import { Link } from "react-router-dom";
+import { deleteModel, listModels } from "../api/models";
+import type { Model } from "../api/types";
+import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
+import { formatDate, formatNumber } from "../lib/format";
+import { useAsync } from "../lib/useAsync";
+
+/** The registry of trained models: version, training data, metrics; delete. */
+export default function ModelsPage() {
+  const [kind, setKind] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const models = useAsync((signal) => listModels({ kind: kind || undefined, page_size: 50 }, signal), [kind]);
+
+  const remove = async (model: Model) => {
+    if (!window.confirm(`Delete model ${model.version}?`)) return;
+    setError(null);
+    try {
+      await deleteModel(model.id);
+      models.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  return (
+    <>
+      <h1>Models</h1>
+      <div className="form-row">
+        <label>
+          Kind
+          <input value={kind} onChange={(e) => setKind(e.target.value)} placeholder="any" />
+        </label>
+      </div>
+      <ErrorMessage error={error} />
+      {models.loading && !models.data ? (
+        <Loading label="Loading models…" />
+      ) : models.error ? (
+        <ErrorMessage error={models.error} onRetry={models.reload} />
+      ) : !models.data || models.data.items.length === 0 ? (
+        <Empty>No trained models{kind ? ` of kind “${kind}”` : " yet"}.</Empty>
+      ) : (
+        <div className="table-scroll">
+          <table className="table" aria-label="Trained models">
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Trained on</th>
+                <th scope="col">Metrics</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {models.data.items.map((model) => (
+                <tr key={model.id}>
+                  <th scope="row">{model.version}</th>
+                  <td>{model.kind}</td>
+                  <td>{model.dataset_id ? <Link to={`/datasets/${model.dataset_id}`}>dataset</Link> : "–"}</td>
+                  <td>
+                    {Object.entries(model.metrics ?? {})
+                      .filter(([, v]) => typeof v === "number")
+                      .slice(0, 4)
+                      .map(([k, v]) => `${k} ${formatNumber(v)}`)
+                      .join(" · ") || "–"}
+                  </td>
+                  <td>{formatDate(model.created_at)}</td>
+                  <td>
+                    <button type="button" className="danger" onClick={() => remove(model)} aria-label={`Delete model ${model.version}`}>
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
