@@ -7,6 +7,8 @@ import pytest
 
 from models.timegan import TimeGANInputError, metrics
 
+pytestmark = pytest.mark.slow  # trains tiny TensorFlow models for real
+
 
 def _sines(n: int, rng: np.random.Generator, features: int = 2, steps: int = 12) -> np.ndarray:
     # the paper's Sines data, shifted off [0, 1] to check the metrics scale it themselves

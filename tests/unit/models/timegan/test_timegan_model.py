@@ -11,6 +11,8 @@ from models.timegan import TimeGAN, TimeGANInputError
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 
+pytestmark = pytest.mark.slow  # trains tiny TensorFlow models for real
+
 
 def test_generate_returns_sequences_in_original_units(trained_model, series_frame):
     samples = trained_model.generate(12, seed=0)
