@@ -197,17 +197,17 @@ def evaluate_filtered(recommender, tables, k: int, beam_width: int) -> dict:
 
 def evaluate_heldout(recommender, data_dir: Path, beam_width: int, rows_per_spec: int, seed: int) -> dict:
     from models.data2vis.beam import beam_search
-    from models.data2vis.vocab import tokenize_spec
 
     examples = load_examples(data_dir / "examples.jsonl")
     tables = load_example_tables(data_dir / "examplesdata")
     split = split_specs((e[0] for e in examples), seed=seed)
     test_examples = [e for e in examples if split[e[0]] == "test"]
-    pairs = build_pairs(test_examples, tables, rows_per_spec, seed=seed + 2)
     model = recommender.model
+    level = model.config.level
+    pairs = build_pairs(test_examples, tables, rows_per_spec, seed=seed + 2, level=level)
     counts = Counter()
     for index, pair in enumerate(pairs):
-        beams = beam_search(model, pair.source, beam_width)
+        beams = beam_search(model, pair.source, beam_width, constrain=level == "token")
         target = pair.target
         counts["pairs"] += 1
         if not beams:
@@ -226,7 +226,7 @@ def evaluate_heldout(recommender, data_dir: Path, beam_width: int, rows_per_spec
             for prop in ("field", "type", "aggregate", "bin", "timeUnit"):
                 counts[f"prop_{prop}_total"] += 1
                 counts[f"prop_{prop}"] += (p_enc.get(channel) or {}).get(prop) == definition.get(prop)
-        counts["target_tokens_roundtrip"] += tokenize_spec(truth) == target
+
         print(f"  held-out {index + 1}/{len(pairs)}", end="\r", file=sys.stderr)
     n = max(counts["pairs"], 1)
     return {

@@ -17,8 +17,9 @@ def _describe(definition: dict) -> str:
         return f"{aggregate} {name}"
     if definition.get("bin"):
         return f"binned {name}"
-    if definition.get("timeUnit"):
-        return f"{name} ({definition['timeUnit']})"
+    unit = definition.get("timeUnit")
+    if unit and unit != name.lower():
+        return f"{name} ({unit})"
     return name
 
 
@@ -38,6 +39,8 @@ def explain(spec: dict) -> str:
             parts.append(f"{_describe(measure)} by {_describe(dimension)}")
     elif x or y:
         parts.append(f"distribution of {_describe(x or y)}")
+    elif "theta" in encoding and "color" in encoding:
+        return f"{_describe(encoding['theta'])} by {_describe(encoding['color'])}, {mark_name}"
     for channel in ("color", "size", "shape", "detail", "row", "column", "opacity"):
         if channel in encoding:
             verb = {"color": "colored", "size": "sized", "shape": "shaped", "detail": "split"}.get(channel, channel)

@@ -75,12 +75,15 @@ def readability(spec: dict, columns: dict[str, ColumnInfo]) -> float:
 
 
 def chart_key(spec: dict) -> tuple:
-    """Identity of a chart for de-duplication: mark (point = circle = square) plus what each channel encodes."""
+    """Identity for de-duplication: mark (point = circle = square) and what each channel encodes."""
     encoding = spec.get("encoding", {})
-    parts = []
-    for channel in sorted(encoding):
-        d = encoding[channel]
-        parts.append((channel, d.get("field"), d.get("type"), d.get("aggregate"), bool(d.get("bin")), d.get("timeUnit")))
+
+    def describe(d: dict) -> tuple:
+        return (d.get("field"), d.get("type"), d.get("aggregate"), bool(d.get("bin")), d.get("timeUnit"))
+
+    parts = [(channel, describe(encoding[channel])) for channel in sorted(encoding) if channel not in ("x", "y")]
+    # A transposed chart (x and y swapped) shows the same thing: one identity for both.
+    positions = tuple(sorted((describe(encoding[c]) for c in ("x", "y") if c in encoding), key=repr))
     mark = spec.get("mark")
     mark = mark.get("type") if isinstance(mark, dict) else mark
-    return (SAME_MARK.get(str(mark), str(mark)), tuple(parts))
+    return (SAME_MARK.get(str(mark), str(mark)), positions, tuple(parts))

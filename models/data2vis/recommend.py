@@ -228,7 +228,10 @@ class Recommender:
             for spec, log_prob in model_specs:
                 key = chart_key(spec)
                 weight = math.exp((log_prob - best) / MODEL_TEMPERATURE)
-                score = 0.5 + 0.5 * weight * effectiveness(spec) * readability(spec, by_name)
+                legible = readability(spec, by_name)
+                # An unreadable model chart (hundreds of categories on an axis) ranks with the rules.
+                prior = weight * effectiveness(spec)
+                score = 0.5 + 0.5 * prior if legible == 1.0 else 0.5 * prior * legible
                 if key not in candidates or candidates[key][1] < score:
                     candidates[key] = (spec, score, "model")
         elif self.load_error:
@@ -236,7 +239,7 @@ class Recommender:
         n_model = len(candidates)
         for rule in rule_candidates(infos, typed):
             key = chart_key(rule.spec)
-            if key in candidates or field_errors(rule.spec, by_name) or schema_errors(rule.spec):
+            if key in candidates or field_errors(rule.spec, by_name):
                 continue
             candidates[key] = (rule.spec, 0.5 * rule.quality * readability(rule.spec, by_name), "rules")
 
@@ -245,15 +248,15 @@ class Recommender:
         failed_render = 0
         # Model charts first, then the rule-based fill; each group ordered for mark variety.
         marks_seen: dict[str, int] = {}
-        ranked = [c for c in candidates.values() if c[2] == "model"]
-        ordered = diversified(ranked, marks_seen) + diversified([c for c in candidates.values() if c[2] == "rules"], marks_seen)
+        first = [c for c in candidates.values() if c[2] == "model" and c[1] > 0.5]
+        rest = [c for c in candidates.values() if not (c[2] == "model" and c[1] > 0.5)]
+        ordered = diversified(first, marks_seen) + diversified(rest, marks_seen)
         position = 0
         while len(items) < k and position < len(ordered):
             # Render a batch in parallel (vl-convert works outside the GIL), keep the ranked order.
             batch = ordered[position : position + k - len(items) + 2]
             position += len(batch)
-            with ThreadPoolExecutor(max_workers=RENDER_THREADS) as pool:
-                errors = list(pool.map(lambda c: render_error(c[0], values), batch))
+            errors = list(_render_pool().map(lambda c: _check(c[0], values), batch))
             for (spec, score, source), error in zip(batch, errors, strict=True):
                 if error is not None:
                     failed_render += 1
@@ -262,7 +265,7 @@ class Recommender:
                     spec_out = {"$schema": VEGA_LITE_SCHEMA_URL, **spec}
                     items.append(Recommendation(spec_out, round(float(score), 6), source, explain(spec)))  # type: ignore[arg-type]
         if failed_render:
-            notes.append(f"{failed_render} candidate(s) dropped because they did not render")
+            notes.append(f"{failed_render} candidate(s) dropped: not valid Vega-Lite or did not render")
         if self.model is not None and n_model < k:
             notes.append(f"the model gave {n_model} valid distinct chart(s); rules filled the rest")
         if len(items) < k:
@@ -281,10 +284,29 @@ class Recommender:
                     spec = beam.spec
                     if spec is None or beam.phantom or set(spec) - {"mark", "encoding"}:
                         continue
-                    if field_errors(spec, by_name) or schema_errors(spec):
+                    if field_errors(spec, by_name):
                         continue
                     out.append((spec, beam.log_prob))
         return out
+
+
+def _check(spec: dict, values: list[dict]) -> str | None:
+    """Schema, then render: None when the chart is valid Vega-Lite and draws."""
+    errors = schema_errors(spec)
+    return errors[0] if errors else render_error(spec, values)
+
+
+_render_pool_instance: ThreadPoolExecutor | None = None
+_render_pool_lock = threading.Lock()
+
+
+def _render_pool() -> ThreadPoolExecutor:
+    # One pool per process: starting threads per request costs more than the renders on a busy machine.
+    global _render_pool_instance
+    with _render_pool_lock:
+        if _render_pool_instance is None:
+            _render_pool_instance = ThreadPoolExecutor(max_workers=RENDER_THREADS, thread_name_prefix="data2vis-check")
+        return _render_pool_instance
 
 
 _lock = threading.Lock()

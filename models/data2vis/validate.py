@@ -98,15 +98,16 @@ def field_errors(spec: dict, columns: dict[str, ColumnInfo]) -> list[str]:
             problems.append(f"{channel}: {column.name!r} is not a date")
     if used_fields == 0:
         problems.append("no encoding uses a column")
+    fields = [d.get("field") for d in encoding.values() if isinstance(d, dict) and isinstance(d.get("field"), str)]
+    if len(fields) != len(set(fields)):
+        # CompassQL's default too: one column on two channels ("count by sex, split by sex") adds nothing
+        problems.append("a column is used on two channels")
     mark = spec.get("mark")
     mark_type = mark.get("type") if isinstance(mark, dict) else mark
     positional_fields = [ch for ch in POSITION_CHANNELS if isinstance(encoding.get(ch), dict) and "field" in encoding[ch]]
     if not positional_fields and not (mark_type == "arc" and "color" in encoding):
         # e.g. a single stacked bar of counts split by `detail`: valid JSON, no information
         problems.append("no x or y encodes a column")
-    x, y = encoding.get("x"), encoding.get("y")
-    if isinstance(x, dict) and x == y:
-        problems.append("x and y are identical")
     return problems
 
 

@@ -120,3 +120,30 @@ def test_recommender_is_loaded_once_across_threads():
 def test_importing_the_family_loads_no_torch():
     code = "import sys, models.data2vis as d; d.MODEL_VERSION; assert 'torch' not in sys.modules, 'torch loaded'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_wide_tables_are_split_into_column_subsets_the_model_can_read():
+    from models.data2vis.corpus import MAX_RECORD_FIELDS
+    from models.data2vis.recommend import select_views
+
+    rng = np.random.default_rng(1)
+    table = pd.DataFrame({f"c{i}": rng.normal(size=20) for i in range(60)})
+    _, infos = coerce_table(table)
+    views, notes = select_views(infos)
+    assert len(views) >= 2
+    assert all(len(v.columns) <= MAX_RECORD_FIELDS for v in views)
+    names = [c.name for v in views for c in v.columns]
+    assert len(names) == len(set(names)), "a column fed twice"
+    assert notes and "60 columns" in notes[0]
+
+
+def test_representative_records_come_from_the_whole_table_not_the_first_row():
+    from models.data2vis.recommend import representative_rows, select_views
+
+    table = pd.DataFrame({"a": [None, 1.0, 50.0, 2.0, 3.0, 100.0], "b": ["x", None, "y", "y", "x", "z"]})
+    typed, infos = coerce_table(table)
+    view = select_views(infos)[0][0]
+    rows = representative_rows(typed, view, n_rows=2)
+    assert len(rows) == 2 and rows[0] != rows[1]
+    assert all(row["a"] is not None and not pd.isna(row["a"]) and row["b"] is not None for row in rows)
+    assert rows[0]["a"] in (2.0, 3.0)  # nearest the median (ranks 0.4 and 0.6), not the first row
