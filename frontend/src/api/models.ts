@@ -1,5 +1,5 @@
 import { request } from "./client";
-import type { Dataset, Job, Model, Page, SampleRequest } from "./types";
+import type { Dataset, EvaluationRequest, Job, Model, Page, SampleRequest } from "./types";
 
 const BASE = "/api/v1/models";
 
@@ -27,6 +27,6 @@ export function generateSamples(id: string, body: SampleRequest): Promise<Datase
 }
 
 /** Starts the evaluation job (discriminative/predictive scores, PCA and t-SNE). */
-export function evaluateModel(id: string): Promise<Job> {
-  return request<Job>(`${BASE}/${encodeURIComponent(id)}/evaluations`, { method: "POST", body: {} });
+export function evaluateModel(id: string, body: EvaluationRequest = {}): Promise<Job> {
+  return request<Job>(`${BASE}/${encodeURIComponent(id)}/evaluations`, { method: "POST", body });
 }

@@ -566,6 +566,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/{dataset_id}/imputations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start filling missing values (baseline, BRITS, NAOMI or auto); live progress on the job. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    dataset_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ImputationCreate"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Job"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets/{dataset_id}/recommendations": {
         parameters: {
             query?: never;
@@ -674,6 +720,52 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/synthesizers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start training TimeGAN on the dataset's numeric columns; the job registers the model. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    dataset_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SynthesizerCreate"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Job"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1057,6 +1149,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{model_id}/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start scoring a TimeGAN model: discriminative/predictive scores, PCA and t-SNE, distributions. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    model_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EvaluationCreate"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Job"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Generate n synthetic sequences (original units, long format) as a new dataset. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    model_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SampleCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dataset"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ready": {
         parameters: {
             query?: never;
@@ -1169,11 +1353,60 @@ export interface components {
              */
             file: string;
         };
+        EvaluationCreate: {
+            /**
+             * @description Training steps of each post-hoc GRU.
+             * @default 1000
+             */
+            iterations: number;
+            /** @default 1000 */
+            max_windows: number;
+            /** @default 3 */
+            metric_runs: number;
+            /** @default 0 */
+            seed: number;
+            /** @default true */
+            tsne: boolean;
+        };
         Health: {
             checks?: {
                 [key: string]: string;
             };
             status: string;
+        };
+        ImputationCreate: {
+            /** @default null */
+            batch_size: number | null;
+            /**
+             * @description Default: every numeric column.
+             * @default null
+             */
+            columns: string[] | null;
+            /** @default 30 */
+            epochs: number;
+            /** @default null */
+            hidden_size: number | null;
+            /** @default null */
+            learning_rate: number | null;
+            /**
+             * @default auto
+             * @enum {string}
+             */
+            method: "auto" | "mean" | "locf" | "linear" | "time" | "seasonal" | "brits" | "naomi";
+            /** @default 0 */
+            seed: number;
+            /**
+             * @description auto: training budget.
+             * @default 60
+             */
+            time_budget_s: number;
+            /**
+             * @description Default: the first temporal column, else row order.
+             * @default null
+             */
+            time_column: string | null;
+            /** @default null */
+            window_size: number | null;
         };
         Job: {
             cancel_requested?: boolean;
@@ -1327,6 +1560,46 @@ export interface components {
             limit: number;
             offset: number;
             total: number;
+        };
+        SampleCreate: {
+            /** @default 100 */
+            n: number;
+            /**
+             * @description Same seed, same sequences.
+             * @default null
+             */
+            seed: number | null;
+        };
+        SynthesizerCreate: {
+            /** @default false */
+            batch_norm: boolean;
+            /** @default 128 */
+            batch_size: number;
+            /**
+             * @description Default: every numeric column.
+             * @default null
+             */
+            columns: string[] | null;
+            /** @default 24 */
+            hidden_size: number;
+            /**
+             * @description Training steps of each of the three phases.
+             * @default 1000
+             */
+            iterations: number;
+            /** @default 0.001 */
+            learning_rate: number;
+            /**
+             * @default gru
+             * @enum {string}
+             */
+            module: "gru" | "lstm";
+            /** @default 3 */
+            num_layers: number;
+            /** @default 0 */
+            seed: number;
+            /** @default 24 */
+            seq_len: number;
         };
         Token: {
             expires_at: string;

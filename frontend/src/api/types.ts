@@ -53,23 +53,14 @@ export interface JobResult {
   [key: string]: unknown;
 }
 
-// ---- Imputation (contract: POST /api/v1/datasets/{id}/imputations) ----
+// ---- Imputation: POST /api/v1/datasets/{id}/imputations ----
 export const IMPUTATION_METHODS = ["auto", "brits", "naomi", "linear", "time", "seasonal", "locf", "mean"] as const;
-export type ImputationMethod = (typeof IMPUTATION_METHODS)[number];
-export const TRAINED_METHODS: readonly ImputationMethod[] = ["brits", "naomi", "auto"];
+export type ImputationMethod = NonNullable<Schemas["ImputationCreate"]["method"]>;
+export const TRAINED_METHODS: readonly ImputationMethod[] = ["brits", "naomi"];
+/** Every field has a server default. */
+export type ImputationRequest = Partial<Schemas["ImputationCreate"]>;
 
-export interface ImputationRequest {
-  method: ImputationMethod;
-  time_column?: string;
-  columns?: string[];
-  epochs?: number;
-  window_size?: number;
-  learning_rate?: number;
-  hidden_size?: number;
-  batch_size?: number;
-}
-
-/** The job's `live` payload each epoch: the current imputed series. */
+/** The job's `live` payload (each epoch for BRITS/NAOMI, once at the end otherwise): the current imputed series. */
 export interface ImputationLive {
   time_column: string | null;
   index: (string | number)[];
@@ -77,28 +68,24 @@ export interface ImputationLive {
   downsampled_from?: number;
 }
 
-// ---- Synthesis (contract: POST /api/v1/datasets/{id}/synthesizers) ----
-export interface SynthesizerRequest {
-  columns?: string[];
-  seq_len?: number;
-  module?: "gru" | "lstm";
-  hidden_size?: number;
-  num_layers?: number;
-  batch_size?: number;
-  iterations?: number;
-  learning_rate?: number;
-}
-
-export interface SampleRequest {
-  n: number;
-  seed?: number;
-}
+// ---- Synthesis: POST /api/v1/datasets/{id}/synthesizers, /models/{id}/samples, /models/{id}/evaluations ----
+export type SynthesizerRequest = Partial<Schemas["SynthesizerCreate"]>;
+export type SampleRequest = Partial<Schemas["SampleCreate"]>;
+export type EvaluationRequest = Partial<Schemas["EvaluationCreate"]>;
 
 export type Points2D = [number, number][];
+export interface Spread {
+  mean: number;
+  std: number;
+  runs: number[];
+}
+/** The `timegan_evaluation` job's result. */
 export interface EvaluationResult {
-  discriminative_score?: number;
-  predictive_score?: number;
-  pca?: { real: Points2D; synthetic: Points2D };
+  model_id?: string;
+  n_windows?: number;
+  discriminative_score?: Spread;
+  predictive_score?: Spread;
+  pca?: { real: Points2D; synthetic: Points2D; explained_variance_ratio?: number[] };
   tsne?: { real: Points2D; synthetic: Points2D };
   distributions?: Record<string, unknown>;
   [key: string]: unknown;

@@ -20,7 +20,10 @@ import { useJob } from "../features/jobs/useJob";
 import { ImputedSeriesChart } from "../features/series/ImputedSeriesChart";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
 import { saveBlob } from "../lib/download";
+import { formatNumber } from "../lib/format";
 import { useAsync } from "../lib/useAsync";
+
+const LOSS_NAMES = ["loss", "val_mae"];
 
 const METHOD_LABELS: Record<ImputationMethod, string> = {
   auto: "auto (pick per column and gap length)",
@@ -76,6 +79,7 @@ function ImputationForm({ dataset, disabled, onStarted }: { dataset: Dataset; di
   const [hiddenSize, setHiddenSize] = useState(32);
   const [batchSize, setBatchSize] = useState(32);
   const [learningRate, setLearningRate] = useState(0.005);
+  const [timeBudget, setTimeBudget] = useState(60);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const trained = TRAINED_METHODS.includes(method);
@@ -87,6 +91,7 @@ function ImputationForm({ dataset, disabled, onStarted }: { dataset: Dataset; di
     const body: ImputationRequest = { method, columns };
     if (timeColumn) body.time_column = timeColumn;
     if (trained) Object.assign(body, { epochs, window_size: windowSize, hidden_size: hiddenSize, batch_size: batchSize, learning_rate: learningRate });
+    if (method === "auto") body.time_budget_s = timeBudget;
     try {
       onStarted(await startImputation(dataset.id, body));
     } catch (err) {
@@ -134,23 +139,31 @@ function ImputationForm({ dataset, disabled, onStarted }: { dataset: Dataset; di
           </label>
         ))}
       </fieldset>
+      {method === "auto" && (
+        <div className="form-row">
+          <label>
+            Training budget (s)
+            <input type="number" min={1} max={3600} value={timeBudget} onChange={(e) => setTimeBudget(Number(e.target.value))} />
+          </label>
+        </div>
+      )}
       {trained && (
         <div className="form-row">
           <label>
             Epochs
-            <input type="number" min={1} max={1000} value={epochs} onChange={(e) => setEpochs(Number(e.target.value))} />
+            <input type="number" min={1} max={2000} value={epochs} onChange={(e) => setEpochs(Number(e.target.value))} />
           </label>
           <label>
             Window
-            <input type="number" min={2} max={1000} value={windowSize} onChange={(e) => setWindowSize(Number(e.target.value))} />
+            <input type="number" min={4} max={2048} value={windowSize} onChange={(e) => setWindowSize(Number(e.target.value))} />
           </label>
           <label>
             Hidden size
-            <input type="number" min={1} max={1024} value={hiddenSize} onChange={(e) => setHiddenSize(Number(e.target.value))} />
+            <input type="number" min={2} max={1024} value={hiddenSize} onChange={(e) => setHiddenSize(Number(e.target.value))} />
           </label>
           <label>
             Batch size
-            <input type="number" min={1} max={4096} value={batchSize} onChange={(e) => setBatchSize(Number(e.target.value))} />
+            <input type="number" min={1} max={1024} value={batchSize} onChange={(e) => setBatchSize(Number(e.target.value))} />
           </label>
           <label>
             Learning rate
@@ -216,7 +229,7 @@ function ImputationRun({ jobState }: { jobState: ReturnType<typeof useJob> }) {
             >
               <label>
                 More epochs
-                <input type="number" min={1} max={1000} value={moreEpochs} onChange={(e) => setMoreEpochs(Number(e.target.value))} />
+                <input type="number" min={1} max={100000} value={moreEpochs} onChange={(e) => setMoreEpochs(Number(e.target.value))} />
               </label>
               <button type="submit">Train {moreEpochs} more epochs</button>
             </form>
@@ -226,7 +239,12 @@ function ImputationRun({ jobState }: { jobState: ReturnType<typeof useJob> }) {
               <button
                 type="button"
                 className="primary"
-                onClick={() => act(async () => saveBlob(await downloadDatasetFile(resultDataset), `imputed-${job.id}.csv`))}
+                onClick={() =>
+                  act(async () => {
+                    const [dataset, blob] = await Promise.all([getDataset(resultDataset), downloadDatasetFile(resultDataset)]);
+                    saveBlob(blob, dataset.filename);
+                  })
+                }
               >
                 Download result
               </button>
@@ -265,7 +283,14 @@ function ImputationRun({ jobState }: { jobState: ReturnType<typeof useJob> }) {
       </section>
       <section className="card" aria-labelledby="loss-heading">
         <h2 id="loss-heading">Loss</h2>
-        <MetricsChart metrics={job.metrics ?? []} />
+        <MetricsChart metrics={job.metrics ?? []} names={LOSS_NAMES} />
+        {job.result?.validation ? (
+          <p className="muted">
+            Held-out validation: MAE {formatNumber((job.result.validation as Record<string, number>).mae)} · RMSE{" "}
+            {formatNumber((job.result.validation as Record<string, number>).rmse)}
+          </p>
+        ) : null}
+        {typeof job.result?.filled_cells === "number" && <p className="muted">{job.result.filled_cells.toLocaleString()} cells filled.</p>}
       </section>
       {evidence && typeof evidence === "object" ? <AutoEvidence evidence={evidence as Record<string, unknown>} /> : null}
     </>

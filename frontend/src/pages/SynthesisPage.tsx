@@ -5,7 +5,7 @@ import { downloadDatasetFile, getDataset, getDatasetRows } from "../api/datasets
 import { cancelJob } from "../api/jobs";
 import { evaluateModel, generateSamples } from "../api/models";
 import { startSynthesizer } from "../api/studios";
-import { isFinished, type Dataset, type EvaluationResult, type Job, type SynthesizerRequest } from "../api/types";
+import { isFinished, type Dataset, type EvaluationResult, type Job, type Spread, type SynthesizerRequest } from "../api/types";
 import { VegaChart } from "../features/charts/VegaChart";
 import { JobProgress } from "../features/jobs/JobProgress";
 import { MetricsChart } from "../features/jobs/MetricsChart";
@@ -103,15 +103,19 @@ export default function SynthesisPage() {
   );
 }
 
+type TimeGanNumbers = Required<Pick<SynthesizerRequest, "seq_len" | "hidden_size" | "num_layers" | "batch_size" | "iterations" | "learning_rate" | "seed">>;
+
 function SynthesizerForm({ dataset, disabled, onStarted }: { dataset: Dataset; disabled: boolean; onStarted: (job: Job) => void }) {
   const numeric = dataset.columns.filter((c) => c.type === "quantitative").map((c) => c.name);
   const [columns, setColumns] = useState<string[]>(numeric);
-  const [settings, setSettings] = useState<Required<Omit<SynthesizerRequest, "columns" | "module" | "learning_rate">>>({
+  const [settings, setSettings] = useState<TimeGanNumbers>({
     seq_len: 24,
     hidden_size: 24,
     num_layers: 3,
     batch_size: 128,
     iterations: 1000,
+    learning_rate: 0.001,
+    seed: 0,
   });
   const [module, setModule] = useState<"gru" | "lstm">("gru");
   const [error, setError] = useState<unknown>(null);
@@ -129,10 +133,10 @@ function SynthesizerForm({ dataset, disabled, onStarted }: { dataset: Dataset; d
       setBusy(false);
     }
   };
-  const numberField = (key: keyof typeof settings, label: string, min: number, max: number) => (
+  const numberField = (key: keyof TimeGanNumbers, label: string, min: number, max: number, step: number | "any" = 1) => (
     <label>
       {label}
-      <input type="number" min={min} max={max} value={settings[key]} onChange={(e) => setSettings({ ...settings, [key]: Number(e.target.value) })} />
+      <input type="number" min={min} max={max} step={step} value={settings[key]} onChange={(e) => setSettings({ ...settings, [key]: Number(e.target.value) })} />
     </label>
   );
 
@@ -166,6 +170,8 @@ function SynthesizerForm({ dataset, disabled, onStarted }: { dataset: Dataset; d
         {numberField("num_layers", "Layers", 1, 10)}
         {numberField("batch_size", "Batch size", 1, 4096)}
         {numberField("iterations", "Iterations per phase", 1, 100000)}
+        {numberField("learning_rate", "Learning rate", 0.000001, 1, "any")}
+        {numberField("seed", "Seed", 0, 2 ** 31)}
       </div>
       <ErrorMessage error={error} />
       <button type="submit" className="primary" disabled={disabled || busy || columns.length === 0}>
@@ -184,6 +190,10 @@ function SamplesPanel(props: {
 }) {
   const [n, setN] = useState(100);
   const [seed, setSeed] = useState(0);
+  const [evalIterations, setEvalIterations] = useState(1000);
+  const [metricRuns, setMetricRuns] = useState(3);
+  const [maxWindows, setMaxWindows] = useState(1000);
+  const [tsne, setTsne] = useState(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const act = async (action: () => Promise<void>) => {
@@ -218,14 +228,40 @@ function SamplesPanel(props: {
         <button type="submit" className="primary" disabled={busy}>
           Generate samples
         </button>
-        <button type="button" disabled={busy || props.evaluating} onClick={() => act(async () => props.onEvaluate(await evaluateModel(props.modelId)))}>
-          {props.evaluating ? "Evaluating…" : "Evaluate (scores, PCA, t-SNE)"}
-        </button>
         {props.samplesId && (
-          <button type="button" onClick={() => act(async () => saveBlob(await downloadDatasetFile(props.samplesId!), "synthetic.csv"))}>
+          <button type="button" onClick={() => act(() => saveDataset(props.samplesId!))}>
             Download CSV
           </button>
         )}
+      </form>
+      <form
+        className="form-row"
+        aria-label="Evaluation settings"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void act(async () =>
+            props.onEvaluate(await evaluateModel(props.modelId, { iterations: evalIterations, metric_runs: metricRuns, max_windows: maxWindows, tsne })),
+          );
+        }}
+      >
+        <label>
+          Scoring steps
+          <input type="number" min={10} max={20000} value={evalIterations} onChange={(e) => setEvalIterations(Number(e.target.value))} />
+        </label>
+        <label>
+          Runs
+          <input type="number" min={1} max={10} value={metricRuns} onChange={(e) => setMetricRuns(Number(e.target.value))} />
+        </label>
+        <label>
+          Windows
+          <input type="number" min={10} max={20000} value={maxWindows} onChange={(e) => setMaxWindows(Number(e.target.value))} />
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={tsne} onChange={(e) => setTsne(e.target.checked)} /> t-SNE
+        </label>
+        <button type="submit" disabled={busy || props.evaluating}>
+          {props.evaluating ? "Evaluating…" : "Evaluate (scores, PCA, t-SNE)"}
+        </button>
       </form>
       <p className="muted">
         Model <Link to="/models">{props.modelId}</Link>
@@ -297,6 +333,16 @@ function OverlayPanel({ realId, syntheticId, dataset, seqLen }: { realId: string
   );
 }
 
+function formatSpread(spread: Spread | undefined): string {
+  if (!spread) return "–";
+  return spread.runs?.length > 1 ? `${formatNumber(spread.mean, 3)} ± ${formatNumber(spread.std, 2)}` : formatNumber(spread.mean, 3);
+}
+
+async function saveDataset(id: string): Promise<void> {
+  const [dataset, blob] = await Promise.all([getDataset(id), downloadDatasetFile(id)]);
+  saveBlob(blob, dataset.filename);
+}
+
 function EvaluationView({ result }: { result: EvaluationResult }) {
   const scatter = (title: string, values: ReturnType<typeof embeddingValues>) => ({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -314,15 +360,16 @@ function EvaluationView({ result }: { result: EvaluationResult }) {
   const tsne = useMemo(() => scatter("t-SNE", embeddingValues(result.tsne)), [result]);
   return (
     <>
+      {result.n_windows ? <p className="muted">Compared on {result.n_windows.toLocaleString()} real windows and as many synthetic ones.</p> : null}
       <dl className="scores">
         <div>
           <dt>Discriminative score</dt>
-          <dd data-testid="discriminative-score">{formatNumber(result.discriminative_score)}</dd>
+          <dd data-testid="discriminative-score">{formatSpread(result.discriminative_score)}</dd>
           <dd className="muted">|accuracy − 0.5| of a real-vs-synthetic classifier; lower is better</dd>
         </div>
         <div>
           <dt>Predictive score</dt>
-          <dd data-testid="predictive-score">{formatNumber(result.predictive_score)}</dd>
+          <dd data-testid="predictive-score">{formatSpread(result.predictive_score)}</dd>
           <dd className="muted">MAE of a next-step model trained on synthetic, tested on real; lower is better</dd>
         </div>
       </dl>
