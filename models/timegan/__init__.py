@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from models.timegan.config import TimeGANConfig
-from models.timegan.data import MinMaxScaler, real_windows
+from models.timegan.data import MinMaxScaler, real_windows, samples_to_frame
 from models.timegan.errors import TimeGANInputError
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ __all__ = [
     "TimeGANInputError",
     "TrainingProgress",
     "real_windows",
+    "samples_to_frame",
 ]
 
 _LAZY = {"TimeGAN": "models.timegan.model", "TrainingProgress": "models.timegan.model"}

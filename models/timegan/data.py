@@ -215,3 +215,17 @@ def training_windows(
     # Shuffle once so windows are close to i.i.d., as the reference does; seeded for reproducibility.
     order = np.random.default_rng(seed).permutation(len(scaled))
     return TrainingWindows(scaled[order], scaler)
+
+
+def samples_to_frame(samples: np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
+    """Synthetic sequences in long format: `sequence_id`, `step`, then one column per feature."""
+    samples = np.asarray(samples)
+    if samples.ndim != 3 or samples.shape[-1] != len(columns):
+        raise TimeGANInputError(
+            f"expected (sequences, steps, {len(columns)}) samples, got {samples.shape}", code="bad_shape"
+        )
+    n_sequences, n_steps, _ = samples.shape
+    frame = pd.DataFrame(samples.reshape(n_sequences * n_steps, -1), columns=list(columns))
+    frame.insert(0, "step", np.tile(np.arange(n_steps), n_sequences))
+    frame.insert(0, "sequence_id", np.repeat(np.arange(n_sequences), n_steps))
+    return frame

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.timegan import MinMaxScaler, TimeGANInputError, real_windows
+from models.timegan import MinMaxScaler, TimeGANInputError, real_windows, samples_to_frame
 from models.timegan.data import cut_windows, training_windows
 
 
@@ -85,3 +85,14 @@ def test_requested_columns_must_exist_and_be_numeric(series_frame):
     assert not_numeric.value.code == "no_numeric_column"
     only_load = training_windows(series_frame, 6, columns=["load_kw"])
     assert only_load.windows.shape[-1] == 1
+
+
+def test_samples_become_a_long_table_with_sequence_and_step():
+    samples = np.arange(2 * 3 * 2, dtype=float).reshape(2, 3, 2)
+    frame = samples_to_frame(samples, ["a", "b"])
+    assert list(frame.columns) == ["sequence_id", "step", "a", "b"]
+    assert frame["sequence_id"].tolist() == [0, 0, 0, 1, 1, 1]
+    assert frame["step"].tolist() == [0, 1, 2, 0, 1, 2]
+    assert frame.loc[4, "b"] == samples[1, 1, 1]
+    with pytest.raises(TimeGANInputError):
+        samples_to_frame(samples, ["only_one"])
