@@ -331,10 +331,7 @@ def get_recommender() -> Recommender:
     if _recommender is None:
         with _lock:
             if _recommender is None:
-                import torch
-
-                # Requests run in parallel threads; one intra-op thread each avoids oversubscription.
-                torch.set_num_threads(1)
+                # torch's thread count is left alone: it is process-wide and training jobs share it.
                 _recommender = load_recommender()
     return _recommender
 

@@ -111,6 +111,25 @@ def field_errors(spec: dict, columns: dict[str, ColumnInfo]) -> list[str]:
     return problems
 
 
+# Characters XML 1.0 forbids. vl-convert aborts the whole process (a Rust panic, not an
+# exception) when one reaches SVG text, e.g. a \x1a in the Ecdat/Mofa test dataset.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(value: object) -> object:
+    """Recursively replace XML-invalid characters in every string (keys too) with U+FFFD.
+
+    Applied to spec and data together, so field names and data keys still match.
+    """
+    if isinstance(value, str):
+        return _XML_INVALID.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {xml_safe(k): xml_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [xml_safe(v) for v in value]
+    return value
+
+
 def with_data(spec: dict, values: list[dict]) -> dict:
     """The spec with inline data and the schema URL, ready to render."""
     bound = copy.deepcopy(spec)
@@ -124,7 +143,7 @@ def render_error(spec: dict, values: list[dict]) -> str | None:
     import vl_convert
 
     try:
-        svg = vl_convert.vegalite_to_svg(with_data(spec, values))
+        svg = vl_convert.vegalite_to_svg(xml_safe(with_data(spec, values)))
     except Exception as error:  # vl-convert raises plain ValueError/RuntimeError with the JS message
         return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
     return None if "<svg" in svg else "renderer returned no SVG"

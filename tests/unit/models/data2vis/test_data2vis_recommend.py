@@ -51,6 +51,8 @@ def _awkward_tables() -> dict[str, pd.DataFrame]:
         "sixty_columns": wide,
         "one_column": pd.DataFrame({"value": rng.normal(size=30)}),
         "all_text": pd.DataFrame({"name": [f"person {i}" for i in range(25)], "city": ["Oslo", "Lima"] * 12 + ["Oslo"]}),
+        # a \x1a in SVG text makes vl-convert abort the process (seen in the Ecdat/Mofa test data)
+        "control_characters": pd.DataFrame({"na\x1bme": ["a\x1ab", "c", "a\x1ab", "d"], "v": [1.0, 2.0, 3.0, 2.5]}),
         "numbers_as_strings_and_booleans": pd.DataFrame(
             {"x": ["1", "2", "3", "4"], "ok": [True, False, True, None], "y": ["1.5", "2", "n/a", "3"]}
         ),
