@@ -1,5 +1,14 @@
 # The API (and, with another command, a Celery worker). CPU build by default;
 # for a GPU image build FROM an nvidia/cuda base and install the CUDA torch wheel (README, "GPU").
+
+# The SPA, built once and served by Flask at "/".
+FROM node:20-slim AS frontend
+WORKDIR /frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+COPY frontend ./
+RUN npx vite build
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
@@ -12,6 +21,7 @@ COPY models ./models
 RUN pip install --upgrade pip && pip install . gunicorn
 
 COPY gunicorn.conf.py Procfile ./
+COPY --from=frontend /frontend/dist ./frontend/dist
 ARG GIT_COMMIT=nogit
 ENV GIT_COMMIT=${GIT_COMMIT}
 
