@@ -39,8 +39,14 @@ test("register, upload, history, dataset page, save a chart, gallery, export PNG
   await expect(columns.getByRole("row", { name: /Origin/ })).toContainText("category");
   await expect(page.getByRole("region", { name: "Rows of cars.csv" }).locator("tbody tr")).toHaveCount(50);
   await shot(page, testInfo, "04-dataset");
+  // Phone width: nothing wider than the screen but the scrollable table; the menu opens from a button.
   await page.setViewportSize({ width: 360, height: 780 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await expect(page.getByRole("link", { name: "Saved charts" })).toBeHidden();
+  await page.getByRole("button", { name: "Menu" }).click();
+  await expect(page.getByRole("link", { name: "Saved charts" })).toBeVisible();
   await shot(page, testInfo, "05-dataset-phone");
+  await page.getByRole("button", { name: "Menu" }).click();
   await page.setViewportSize({ width: 1280, height: 860 });
 
   // Make and save a chart by hand (works without the recommender).

@@ -30,6 +30,7 @@ export interface LineChartProps {
 }
 
 const SHADE = "rgba(255, 159, 28, 0.16)";
+const WHOLE_INCREMENTS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 1_000_000];
 
 /** uPlot on a canvas: smooth with 10,000+ points; new data is applied with setData (no re-create). */
 export function LineChart({ data, lines, version = 0, isTime = false, height = 260, shade, ariaLabel, xLabel, onRedraw }: LineChartProps) {
@@ -50,7 +51,8 @@ export function LineChart({ data, lines, version = 0, isTime = false, height = 2
       width,
       height,
       scales: { x: { time: isTime } },
-      axes: [{ label: xLabel }, {}],
+      // Steps and epochs are whole numbers: no 1.5 ticks on a step axis.
+      axes: [isTime ? { label: xLabel } : { label: xLabel, incrs: WHOLE_INCREMENTS }, {}],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
       series: [
