@@ -15,6 +15,7 @@ export function jobLink(job: Job): string | null {
   const datasetId = job.dataset_id ?? (job.params?.dataset_id as string | undefined);
   if (!datasetId) return null;
   if (job.kind.startsWith("imput")) return `/datasets/${datasetId}/impute?job=${job.id}`;
+  if (job.kind.includes("evaluation")) return `/datasets/${datasetId}/synthesize?eval=${job.id}`;
   if (job.kind.includes("timegan") || job.kind.startsWith("synth")) return `/datasets/${datasetId}/synthesize?job=${job.id}`;
   return null;
 }

@@ -6,6 +6,14 @@ import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
 import { formatDate, formatNumber } from "../lib/format";
 import { useAsync } from "../lib/useAsync";
 
+/** The studio page of the job that trained `model`. */
+function studioLink(model: Model): string | null {
+  if (!model.dataset_id || !model.job_id) return null;
+  if (model.kind === "timegan") return `/datasets/${model.dataset_id}/synthesize?job=${model.job_id}`;
+  if (["brits", "naomi", "imputation_auto"].includes(model.kind)) return `/datasets/${model.dataset_id}/impute?job=${model.job_id}`;
+  return null;
+}
+
 /** The registry of trained models: version, training data, metrics; delete. */
 export default function ModelsPage() {
   const [kind, setKind] = useState("");
@@ -68,7 +76,12 @@ export default function ModelsPage() {
                       .join(" · ") || "–"}
                   </td>
                   <td>{formatDate(model.created_at)}</td>
-                  <td>
+                  <td className="button-row">
+                    {studioLink(model) && (
+                      <Link className="button" to={studioLink(model)!}>
+                        Open run
+                      </Link>
+                    )}
                     <button type="button" className="danger" onClick={() => remove(model)} aria-label={`Delete model ${model.version}`}>
                       Delete
                     </button>

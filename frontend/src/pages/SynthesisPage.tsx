@@ -61,6 +61,7 @@ export default function SynthesisPage() {
             training.error ? <ErrorMessage error={training.error} /> : <Loading label="Loading job…" />
           ) : (
             <>
+              <PhaseSteps phase={job.progress?.phase} finished={job.status === "succeeded"} />
               <JobProgress job={job} />
               <ErrorMessage error={training.error} />
               {!isFinished(job.status) && (
@@ -333,6 +334,30 @@ function OverlayPanel({ realId, syntheticId, dataset, seqLen }: { realId: string
   );
 }
 
+const PHASES = [
+  ["embedding", "Embedding (autoencoder)"],
+  ["supervised", "Supervised (next step)"],
+  ["joint", "Joint (adversarial)"],
+] as const;
+
+/** TimeGAN's three training phases: done, current, to come. */
+function PhaseSteps({ phase, finished }: { phase: string | undefined; finished: boolean }) {
+  const current = PHASES.findIndex(([name]) => name === phase);
+  return (
+    <ol className="phase-steps" aria-label="Training phases">
+      {PHASES.map(([name, label], i) => {
+        const state = finished || i < current ? "done" : i === current ? "current" : "todo";
+        return (
+          <li key={name} className={`phase-step ${state}`} aria-current={state === "current" ? "step" : undefined}>
+            {label}
+            <span className="visually-hidden"> ({state === "todo" ? "to come" : state})</span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
 function formatSpread(spread: Spread | undefined): string {
   if (!spread) return "–";
   return spread.runs?.length > 1 ? `${formatNumber(spread.mean, 3)} ± ${formatNumber(spread.std, 2)}` : formatNumber(spread.mean, 3);
@@ -373,7 +398,7 @@ function EvaluationView({ result }: { result: EvaluationResult }) {
           <dd className="muted">MAE of a next-step model trained on synthetic, tested on real; lower is better</dd>
         </div>
       </dl>
-      <div className="grid-2">
+      <div className="grid-equal">
         <div data-testid="pca-plot">
           {result.pca ? <VegaChart spec={pca} ariaLabel="PCA of real and synthetic sequences" /> : <Empty>No PCA in the result.</Empty>}
         </div>
