@@ -2,8 +2,8 @@ from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import current_user_id, job_limits, job_runner, store
-from backend.api.jobs import accepted
+from backend.api.context import current_user_id, store
+from backend.api.jobs import start as start_job
 from backend.schemas.common import fast_page_response, page_schema
 from backend.schemas.datasets import (
     DatasetListArgs,
@@ -16,7 +16,7 @@ from backend.schemas.imputation import ImputationCreateSchema
 from backend.schemas.jobs import JobSchema
 from backend.schemas.recommendations import RecommendationArgsSchema, RecommendationListSchema
 from backend.schemas.synthesis import SynthesizerCreateSchema
-from backend.services import datasets, imputation, jobs, recommendations, synthesis
+from backend.services import datasets, imputation, recommendations, synthesis
 
 blp = Blueprint("datasets", __name__, url_prefix="/api/v1/datasets", description="Uploaded and derived datasets")
 
@@ -95,12 +95,8 @@ class DatasetImputations(MethodView):
     @blp.response(202, JobSchema)
     def post(self, body, dataset_id):
         """Start filling missing values (baseline, BRITS, NAOMI or auto); live progress on the job."""
-        owner_id = current_user_id()
-        params = imputation.prepare_request(store(), owner_id, dataset_id, body)
-        job = jobs.start_job(
-            store(), job_runner(), owner_id, "imputation", params, limits=job_limits(), dataset_id=dataset_id
-        )
-        return accepted(job)
+        params = imputation.prepare_request(store(), current_user_id(), dataset_id, body)
+        return start_job("imputation", params, dataset_id)
 
 
 @blp.route("/<dataset_id>/synthesizers")
@@ -109,9 +105,5 @@ class DatasetSynthesizers(MethodView):
     @blp.response(202, JobSchema)
     def post(self, body, dataset_id):
         """Start training TimeGAN on the dataset's numeric columns; the job registers the model."""
-        owner_id = current_user_id()
-        params = synthesis.prepare_request(store(), owner_id, dataset_id, body)
-        job = jobs.start_job(
-            store(), job_runner(), owner_id, "timegan_training", params, limits=job_limits(), dataset_id=dataset_id
-        )
-        return accepted(job)
+        params = synthesis.prepare_request(store(), current_user_id(), dataset_id, body)
+        return start_job("timegan_training", params, dataset_id)

@@ -22,6 +22,14 @@ def accepted(job):
     return job, {"Location": url_for("jobs.Job", job_id=job["id"])}
 
 
+def start(kind, params, dataset_id=None):
+    """Start a job for the caller (limits apply) and answer 202 + Location."""
+    job = jobs.start_job(
+        store(), job_runner(), current_user_id(), kind, params, limits=job_limits(), dataset_id=dataset_id
+    )
+    return accepted(job)
+
+
 @blp.route("")
 class Jobs(MethodView):
     @blp.arguments(JobListArgs, location="query")
@@ -43,11 +51,7 @@ class Jobs(MethodView):
         """Start a job of a kind that takes its parameters here."""
         kind = kinds.get(body["kind"])
         params = kind.load_params(body["params"])
-        job = jobs.start_job(
-            store(), job_runner(), current_user_id(), kind.name, params, limits=job_limits(),
-            dataset_id=params.get("dataset_id"),
-        )
-        return accepted(job)
+        return start(kind.name, params, params.get("dataset_id"))
 
 
 @blp.route("/<job_id>")

@@ -1,14 +1,14 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import current_user_id, job_limits, job_runner, store
-from backend.api.jobs import accepted
+from backend.api.context import current_user_id, store
+from backend.api.jobs import start as start_job
 from backend.schemas.common import page_schema
 from backend.schemas.datasets import DatasetSchema
 from backend.schemas.jobs import JobSchema
 from backend.schemas.models import ModelListArgs, ModelSchema
 from backend.schemas.synthesis import EvaluationCreateSchema, SampleCreateSchema
-from backend.services import jobs, models, synthesis
+from backend.services import models, synthesis
 
 blp = Blueprint("models", __name__, url_prefix="/api/v1/models", description="Registry of trained models")
 
@@ -52,10 +52,5 @@ class ModelEvaluations(MethodView):
     @blp.response(202, JobSchema)
     def post(self, body, model_id):
         """Start scoring a TimeGAN model: discriminative/predictive scores, PCA and t-SNE, distributions."""
-        owner_id = current_user_id()
-        params = synthesis.start_evaluation_params(store(), owner_id, model_id, body)
-        job = jobs.start_job(
-            store(), job_runner(), owner_id, "timegan_evaluation", params, limits=job_limits(),
-            dataset_id=params["dataset_id"],
-        )
-        return accepted(job)
+        params = synthesis.start_evaluation_params(store(), current_user_id(), model_id, body)
+        return start_job("timegan_evaluation", params, params["dataset_id"])
