@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { carsCsv, fileBytes, hasEndpoint, PNG_SIGNATURE, shot, signUp, uniqueUser, upload } from "./helpers";
+import { carsCsv, checkPhoneWidth, fileBytes, hasEndpoint, PNG_SIGNATURE, shot, signUp, uniqueUser, upload } from "./helpers";
 
 test("register, upload, history, dataset page, save a chart, gallery, export PNG, rename, delete, log out", async ({ page }, testInfo) => {
   await signUp(page, uniqueUser("charts"));
@@ -102,6 +102,7 @@ test("recommendations render as SVG, save one, find it in the gallery, export PN
   expect(count).toBeLessThanOrEqual(4);
   for (let i = 0; i < count; i++) await expect(cards.nth(i).locator(".vega-target svg, .vega-target canvas")).toBeVisible();
   await shot(page, testInfo, "01-recommendations");
+  await checkPhoneWidth(page, testInfo, "01b-recommendations-phone");
 
   const first = cards.first();
   const title = (await first.getByRole("heading").textContent())!.replace(/^#1\s*/, "").trim();

@@ -71,3 +71,13 @@ export function seriesCsv(points = 240): string {
   }
   return lines.join("\n") + "\n";
 }
+
+/** At phone width (360 px) the page does not scroll sideways; saves a screenshot, then restores the viewport. */
+export async function checkPhoneWidth(page: Page, testInfo: TestInfo, name: string) {
+  const original = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.waitForTimeout(300); // charts resize on the next frame
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await shot(page, testInfo, name);
+  if (original) await page.setViewportSize(original);
+}

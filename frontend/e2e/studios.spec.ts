@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { hasEndpoint, seriesCsv, shot, signUp, uniqueUser, upload } from "./helpers";
+import { checkPhoneWidth, hasEndpoint, seriesCsv, shot, signUp, uniqueUser, upload } from "./helpers";
 
 test("imputation: start BRITS, at least 2 live updates, stop, train more epochs, download", async ({ page }, testInfo) => {
   test.skip(!(await hasEndpoint(page, "/api/v1/datasets/{dataset_id}/imputations")), "the backend has no imputation endpoint yet");
@@ -40,6 +40,7 @@ test("imputation: start BRITS, at least 2 live updates, stop, train more epochs,
   await expect(page.getByTestId("job-status")).toHaveText("succeeded", { timeout: 120_000 });
   await expect(page.getByText(/run 2/).first()).toBeVisible();
   await shot(page, testInfo, "03-resumed");
+  await checkPhoneWidth(page, testInfo, "04-phone");
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download result" }).click()]);
   expect(download.suggestedFilename()).toMatch(/imputed.*\.csv$/);
@@ -93,6 +94,7 @@ test("synthesis: TimeGAN with tiny settings, phases and losses, samples, overlay
   await expect(page.getByTestId("discriminative-score")).not.toHaveText("–");
   await expect(page.getByTestId("predictive-score")).not.toHaveText("–");
   await shot(page, testInfo, "02-evaluated");
+  await checkPhoneWidth(page, testInfo, "02b-evaluated-phone");
 
   // Jobs and models pages list what was made.
   await page.getByRole("link", { name: "Jobs" }).click();
