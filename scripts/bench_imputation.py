@@ -64,7 +64,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from models.imputation.auto import auto_impute  # noqa: E402
-from models.imputation.baselines import BASELINES, detect_period  # noqa: E402
+from models.imputation.baselines import detect_period, impute_baseline  # noqa: E402
 from models.imputation.data import (  # noqa: E402
     PreparedSeries,
     StandardScaler,
@@ -193,7 +193,7 @@ def bench_case(
 
     for method in BASELINE_METHODS:
         started = time.perf_counter()
-        imputed = BASELINES[method](train.values, train.observed, train.positions)
+        imputed = impute_baseline(method, train)
         add(method, imputed, time.perf_counter() - started)
     if "brits" in args.methods:
         started = time.perf_counter()
@@ -319,7 +319,7 @@ def main() -> None:
     seasonal: dict[str, bool] = {}
     for name in args.datasets:
         full = load_dataset(name)
-        seasonal[name] = detect_period(full.values, full.observed, full.positions) is not None
+        seasonal[name] = detect_period(full.values, full.observed, full.positions, full.step_seconds) is not None
         for kind in args.masks:
             for seed in range(args.seeds):
                 rows.extend(bench_case(name, full, kind, seed, args, pypots))

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from models.imputation.baselines import BASELINES
+from models.imputation.baselines import impute_baseline
 from models.imputation.data import MIN_OBSERVED_MODEL, PreparedSeries, missing_runs
 from models.imputation.evaluate import hide_gaps
 
@@ -77,7 +77,7 @@ def _validation_mask(series: PreparedSeries, seed: int, rate: float) -> tuple[np
             available = series.observed[:, j] & ~hidden[:, j]
             # Several gaps per bucket keep the estimate steady; a long gap still needs
             # observed cells around it, which hide_gaps checks.
-            mask = hide_gaps(available[:, None], members, seed=seed + 7919 * j + k, rate=rate, min_gaps=3)
+            mask = hide_gaps(available[:, None], members, seed=seed + 7919 * j + k, rate=rate, min_gaps=4)
             hidden[:, j] |= mask[:, 0]
     return hidden, gap_lengths
 
@@ -141,12 +141,15 @@ def auto_impute(
     models: dict[str, Callable[[], Any]] | None = None,
     max_epochs: int = 300,
     validation_rate: float = 0.1,
+    switch_margin: float = 0.05,
     on_progress: Callable[[dict], Any] | None = None,
 ) -> AutoResult:
     """Impute `series` with the best validated method per column and gap bucket.
 
     `models` maps a name to a factory of an untrained model (default: BRITS and NAOMI
-    with default configs); `time_budget_s` bounds their training together.
+    with default configs); `time_budget_s` bounds their training together. A column
+    leaves the method that is best over all columns of a bucket only for one at least
+    `switch_margin` better on that column: per-column winners by a hair are mostly noise.
     """
     started = time.perf_counter()
     factories = _default_model_factories() if models is None else models
@@ -163,7 +166,7 @@ def auto_impute(
 
     full_predictions: dict[str, np.ndarray] = {}
     for name in BASELINE_ORDER:
-        record(name, BASELINES[name](train.values, train.observed, train.positions))
+        record(name, impute_baseline(name, train))
 
     runs: dict[str, dict[str, Any]] = {}
     trained: dict[str, Any] = {}
@@ -197,29 +200,28 @@ def auto_impute(
     imputed = series.values.copy()
     for j, col in enumerate(series.columns):
         scored_buckets = [b for b, _, _ in BUCKETS if any(b in validation[m].get(col, {}) for m in order)]
-        best_overall = min(order, key=lambda m: _column_mae(validation[m].get(col, {})))
+        best_overall = min(order, key=lambda m, c=col: _column_mae(validation[m].get(c, {})))
         choice[col] = {}
         for start, size in missing_runs(series.observed[:, j]):
             bucket = bucket_of(size)
             if bucket not in choice[col]:
                 source = _nearest(bucket, scored_buckets)
                 choice[col][bucket] = (
-                    min(order, key=lambda m, s=source: validation[m][col][s]["mae"] if s in validation[m].get(col, {}) else np.inf)
-                    if source is not None
-                    else best_overall
+                    _choose(validation, order, col, source, switch_margin) if source is not None else best_overall
                 )
             method = choice[col][bucket]
             if method not in full_predictions:
                 full_predictions[method] = (
                     trained[method].impute(series.values, series.observed, series.positions)
                     if method in trained
-                    else BASELINES[method](series.values, series.observed, series.positions)
+                    else impute_baseline(method, series)
                 )
             imputed[start : start + size, j] = full_predictions[method][start : start + size, j]
     imputed = np.where(series.observed, series.values, imputed)
     evidence = {
         "gap_lengths": gap_lengths,
         "validation_cells": int(hidden.sum()),
+        "validation_mae": _validation_summary(validation, choice, order),
         "validation": validation,
         "models": runs,
         "choice": choice,
@@ -227,6 +229,35 @@ def auto_impute(
         "seconds": time.perf_counter() - started,
     }
     return AutoResult(imputed=imputed, choice=choice, evidence=evidence, models=trained)
+
+
+def _pooled_mae(validation: dict, method: str, bucket: str) -> float:
+    cells = [v[bucket] for v in validation[method].values() if bucket in v]
+    count = sum(c["n"] for c in cells)
+    return sum(c["mae"] * c["n"] for c in cells) / count if count else float("inf")
+
+
+def _choose(validation: dict, order: list[str], column: str, bucket: str, margin: float) -> str:
+    def on_column(method: str) -> float:
+        return validation[method].get(column, {}).get(bucket, {}).get("mae", float("inf"))
+
+    pooled_best = min(order, key=lambda m: _pooled_mae(validation, m, bucket))
+    column_best = min(order, key=on_column)
+    return column_best if on_column(column_best) < (1.0 - margin) * on_column(pooled_best) else pooled_best
+
+
+def _validation_summary(validation: dict, choice: dict[str, dict[str, str]], order: list[str]) -> dict[str, float]:
+    """Held-out MAE of each method over all validation cells, and of auto's choices."""
+    out = {m: _column_mae({f"{c}/{b}": v for c, bs in validation[m].items() for b, v in bs.items()}) for m in order}
+    cells = [
+        validation[method][column][bucket]
+        for column, buckets in choice.items()
+        for bucket, method in buckets.items()
+        if bucket in validation[method].get(column, {})
+    ]
+    count = sum(c["n"] for c in cells)
+    out["auto"] = sum(c["mae"] * c["n"] for c in cells) / count if count else float("nan")
+    return out
 
 
 def _column_mae(by_bucket: dict[str, dict[str, float]]) -> float:

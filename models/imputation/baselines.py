@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from models.imputation.data import PreparedSeries
+
 Baseline = Callable[..., np.ndarray]
 
 
@@ -74,11 +76,32 @@ def time_weighted(values: np.ndarray, observed: np.ndarray, positions: np.ndarra
     return _finish(array, mask, filled, flat)
 
 
-def _candidate_periods(length: int) -> list[int]:
-    # Calendar periods in units of the typical step, whichever the step is: hourly (24, 168),
-    # daily (7, 365), monthly (12), quarter-hourly (96), minutely (60, 1440), weekly (52).
-    calendar = [4, 7, 12, 24, 52, 60, 96, 168, 365, 1440]
-    return [p for p in calendar if 2 * p <= length]
+# Calendar periods (in steps) for common steps (in seconds): day and week for hourly data,
+# week and year for daily data, year for monthly data, and so on.
+_CALENDAR: tuple[tuple[float, tuple[int, ...]], ...] = (
+    (60.0, (60, 1440)),
+    (300.0, (12, 288)),
+    (900.0, (4, 96, 672)),
+    (1800.0, (48, 336)),
+    (3600.0, (24, 168)),
+    (86400.0, (7, 365)),
+    (7 * 86400.0, (52,)),
+    (30.44 * 86400.0, (12,)),
+    (91.31 * 86400.0, (4,)),
+)
+
+
+def _candidate_periods(length: int, step_seconds: float | None) -> list[int]:
+    calendar: tuple[int, ...] = (4, 7, 12, 24, 52, 60, 96, 168, 365, 1440)
+    if step_seconds:
+        for seconds, periods in _CALENDAR:
+            if abs(step_seconds - seconds) <= 0.1 * seconds:
+                calendar = periods
+                break
+        else:
+            return []  # an unusual step: no calendar period to trust
+    # At least three cycles, so one odd cycle cannot make a profile.
+    return [p for p in calendar if 3 * p <= length]
 
 
 def _moving_average(series: np.ndarray, width: int) -> np.ndarray:
@@ -95,11 +118,17 @@ def _autocorrelation(series: np.ndarray, lag: int) -> float:
     return float((a * b).sum() / denom) if denom > 0 else 0.0
 
 
-def detect_period(values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None) -> int | None:
+def detect_period(
+    values: np.ndarray,
+    observed: np.ndarray,
+    positions: np.ndarray | None = None,
+    step_seconds: float | None = None,
+) -> int | None:
     """The seasonal period in steps (e.g. 24 for hourly data), or None if there is none.
 
-    Tries the calendar periods that fit twice into the series and keeps the one whose
-    autocorrelation of the detrended series is highest, if that is clearly positive.
+    Tries the calendar periods of the step (any common period when the step is unknown)
+    that fit three times into the series, and keeps the one whose autocorrelation of the
+    detrended series is highest, if that is clearly positive.
     """
     array, mask, _ = _as_2d(values, observed)
     axis_points = np.arange(len(array), dtype=np.float64) if positions is None else np.asarray(positions, float)
@@ -110,7 +139,7 @@ def detect_period(values: np.ndarray, observed: np.ndarray, positions: np.ndarra
         if known.sum() < 8:
             continue
         regular = np.interp(grid, axis_points[known], array[known, j])
-        for period in _candidate_periods(len(grid)):
+        for period in _candidate_periods(len(grid), step_seconds):
             # Remove the slow trend with a moving average one period wide, so a trending
             # series (stocks) does not look periodic at every lag.
             trend = _moving_average(regular, period)
@@ -128,6 +157,7 @@ def seasonal_profile(
     observed: np.ndarray,
     positions: np.ndarray | None = None,
     period: int | None = None,
+    step_seconds: float | None = None,
 ) -> np.ndarray:
     """Seasonal profile plus an interpolated level.
 
@@ -137,7 +167,7 @@ def seasonal_profile(
     """
     array, mask, flat = _as_2d(values, observed)
     axis_points = np.arange(len(array), dtype=np.float64) if positions is None else np.asarray(positions, float)
-    period = period or detect_period(array, mask, axis_points)
+    period = period or detect_period(array, mask, axis_points, step_seconds)
     if period is None:
         return time_weighted(values, observed, positions)
     phase = np.rint(axis_points).astype(np.int64) % period
@@ -153,10 +183,22 @@ def seasonal_profile(
         deviation = np.where(known, array[:, j] - smooth, 0.0)
         sums = np.bincount(phase, weights=deviation, minlength=period)
         counts = np.bincount(phase, weights=known.astype(float), minlength=period)
-        profile = np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)[phase]
+        profile = np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)
+        width = period // 24  # a yearly profile from a few years is noisy: smooth over ~2 weeks
+        if width > 1:
+            wrapped = np.concatenate([profile[-width:], profile, profile[:width]])
+            profile = _moving_average(wrapped, 2 * width + 1)[width:-width]
+        profile = profile[phase]
         remainder = array[known, j] - profile[known]
         filled[:, j] = np.interp(axis_points, axis_points[known], remainder) + profile
     return _finish(array, mask, filled, flat)
+
+
+def impute_baseline(name: str, series: PreparedSeries) -> np.ndarray:
+    """Run one baseline on a prepared series (the seasonal one knows the time step)."""
+    if name == "seasonal":
+        return seasonal_profile(series.values, series.observed, series.positions, step_seconds=series.step_seconds)
+    return BASELINES[name](series.values, series.observed, series.positions)
 
 
 BASELINES: dict[str, Baseline] = {

@@ -30,6 +30,7 @@ from models.imputation.data import (
     PreparedSeries,
     StandardScaler,
     merge_windows,
+    training_starts,
     window_starts,
 )
 from models.imputation.torch_common import (
@@ -52,16 +53,21 @@ DIRECTIONS = 2
 
 @dataclass(frozen=True)
 class BRITSConfig:
-    window: int = 96  # long enough to see both sides of a 50-step gap
+    # Training window. Short windows give more optimizer steps for the same work (an
+    # epoch costs windows x steps); seattle-temps, 10% points, 30 epochs: MAE 0.89 with
+    # 32 vs 1.73 with 96.
+    window: int = 32
+    # Inference window: the recurrence is the same at every step, so a model trained on
+    # short windows can read longer ones and see both sides of long gaps. 0: `window`.
+    inference_window: int = 192
     hidden_size: int = 64
-    # Small batches: a 10,000-step series gives ~100 windows, so ~7 optimizer steps an epoch.
     batch_size: int = 16
-    learning_rate: float = 5e-3
+    learning_rate: float = 1e-2
     consistency_weight: float = 0.1  # the 0.1 of the paper's reference code
     # Share of observed training cells hidden in contiguous blocks each batch and scored
     # on the final imputation. 0 trains exactly as in the paper (observed cells only),
     # which learns one-step-ahead estimates and fills long gaps poorly (seattle-temps,
-    # 24-step gaps: MAE 7.4 at 0 vs 3.1 at 0.2 after 40 epochs).
+    # 24-step gaps, 64-step windows: MAE 7.4 at 0 vs 3.1 at 0.2 after 40 epochs).
     train_mask_rate: float = 0.2
     max_train_gap: int = 32
     grad_clip: float = 5.0
@@ -221,10 +227,8 @@ class BRITS:
         if data.n_columns != self.network.n_features:
             raise ValueError(f"The model has {self.network.n_features} column(s), the data {data.n_columns}.")
         tensors = self._tensors(data)
-        length = data.length
-        window = min(self.config.window, length)
-        starts = window_starts(length, window, window, offset=int(self._rng.integers(window)))
-        starts = self._rng.permutation(starts)
+        window = min(self.config.window, data.length)
+        starts = training_starts(data.length, window, self._rng)
         self.network.train()
         total, batches = 0.0, 0
         for first in range(0, len(starts), self.config.batch_size):
@@ -285,7 +289,7 @@ class BRITS:
         array, mask, pos, flat = normalize_input(values, observed, positions)
         tensors = series_tensors((array, mask, pos), self.scaler, self.device)
         length = len(array)
-        window = min(self.config.window, length)
+        window = min(self.config.inference_window or self.config.window, length)
         starts = window_starts(length, window, max(window // 2, 1))
         self.network.eval()
         pieces = []

@@ -66,6 +66,11 @@ class PreparedSeries:
         return int(self.values.shape[1])
 
     @property
+    def step_seconds(self) -> float | None:
+        """The typical step in seconds when the time column holds dates, else None."""
+        return self.step.total_seconds() if isinstance(self.step, pd.Timedelta) else None
+
+    @property
     def irregular(self) -> bool:
         return bool(len(self.positions) > 1 and not np.allclose(np.diff(self.positions), 1.0))
 
@@ -80,6 +85,9 @@ class PreparedSeries:
             times=self.times,
             time_column=self.time_column,
             step=self.step,
+            duplicates_merged=self.duplicates_merged,
+            rows_without_time=self.rows_without_time,
+            notes=self.notes,
         )
 
     def to_frame(self, filled: np.ndarray, flag_suffix: str = "_imputed") -> pd.DataFrame:
@@ -272,6 +280,20 @@ def window_starts(length: int, window: int, stride: int, offset: int = 0) -> np.
     starts = set(range(offset, length - window + 1, stride))
     starts.update({0, length - window})
     return np.array(sorted(starts), dtype=np.int64)
+
+
+def training_starts(length: int, window: int, rng: np.random.Generator, min_windows: int = 64) -> np.ndarray:
+    """Shuffled window starts for one epoch: a random offset, and overlap on short series.
+
+    A long series gives non-overlapping windows (every step once per epoch); a short one
+    (a few hundred steps) overlaps them so an epoch still holds about `min_windows`
+    windows, else a 120-row table would give the optimizer one step per epoch.
+    """
+    window = min(window, length)
+    span = length - window
+    stride = window if span // window + 1 >= min_windows else max(1, span // max(min_windows - 1, 1))
+    starts = window_starts(length, window, stride, offset=int(rng.integers(stride)))
+    return rng.permutation(starts)
 
 
 def take_windows(array: np.ndarray, starts: np.ndarray, window: int) -> np.ndarray:

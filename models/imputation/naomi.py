@@ -30,6 +30,7 @@ from models.imputation.data import (
     PreparedSeries,
     StandardScaler,
     merge_windows,
+    training_starts,
     window_starts,
 )
 from models.imputation.torch_common import (
@@ -181,8 +182,7 @@ class NAOMI:
             raise ValueError(f"The model has {self.network.n_features} column(s), the data {data.n_columns}.")
         tensors = self._tensors(data)
         window = min(self.config.window, data.length)
-        starts = window_starts(data.length, window, window, offset=int(self._rng.integers(window)))
-        starts = self._rng.permutation(starts)
+        starts = training_starts(data.length, window, self._rng)
         self.network.train()
         total, batches = 0.0, 0
         for first in range(0, len(starts), self.config.batch_size):

@@ -38,7 +38,7 @@ def seasonal_case():
 @pytest.mark.parametrize("name", ["brits", "naomi"])
 def test_model_beats_mean_fill_and_keeps_observed_values(name, seasonal_case):
     truth, hidden, train = seasonal_case
-    model = _model(name).fit(train, epochs=25)
+    model = _model(name).fit(train, epochs=8)
     out = model.impute(train.values, train.observed)
     assert np.array_equal(out[train.observed], train.values[train.observed])
     assert np.isfinite(out).all()
