@@ -54,6 +54,8 @@ test("imputation: start BRITS, at least 2 live updates, stop, train more epochs,
 
 test("synthesis: TimeGAN with tiny settings, phases and losses, samples, overlay, PCA plot", async ({ page }, testInfo) => {
   test.skip(!(await hasEndpoint(page, "/api/v1/datasets/{dataset_id}/synthesizers")), "the backend has no synthesis endpoint yet");
+  // TensorFlow start-up and graph tracing dominate (about 1-2 minutes on 2 busy cores).
+  test.setTimeout(300_000);
   await signUp(page, uniqueUser("synth"));
   const datasetId = await upload(page, "series.csv", seriesCsv(200).replace(/,,/g, ",1,").replace(/,\n/g, ",1\n"));
   await page.goto(`/datasets/${datasetId}/synthesize`);
