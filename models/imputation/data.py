@@ -134,11 +134,13 @@ def _numeric_columns(df: pd.DataFrame, time_column: str | None, columns: list[st
 
 def _parse_time(raw: pd.Series, name: str) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw
+        return _naive_utc(raw)
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         return raw.astype(float)  # a numeric time axis (year, seconds, step number) is kept as is
     text = raw.astype("string")
-    parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+    # utc=True: zone-aware and mixed-offset times ("...Z", "+01:00") land on one axis;
+    # naive times are read as UTC, which keeps their wall-clock values.
+    parsed = _naive_utc(pd.to_datetime(text, errors="coerce", format="mixed", utc=True))
     bad = parsed.isna() & text.notna() & (text.str.strip() != "")
     if bad.any():
         examples = list(text[bad].head(3))
@@ -324,6 +326,10 @@ def missing_runs(observed_column: np.ndarray) -> list[tuple[int, int]]:
     padded = np.concatenate([[False], missing, [False]])
     edges = np.flatnonzero(padded[1:] != padded[:-1])
     return [(int(s), int(e - s)) for s, e in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _naive_utc(times: pd.Series) -> pd.Series:
+    return times.dt.tz_convert("UTC").dt.tz_localize(None) if times.dt.tz is not None else times
 
 
 def parse_time_column(df: pd.DataFrame, name: str) -> pd.Series:

@@ -94,3 +94,20 @@ def test_windows_cover_every_step_and_merge_back(length):
 def test_missing_runs_and_from_arrays():
     series = PreparedSeries.from_arrays(np.array([np.nan, 1, np.nan, np.nan, 2, np.nan]))
     assert missing_runs(series.observed[:, 0]) == [(0, 1), (2, 2), (5, 1)]
+
+
+def test_zone_aware_and_mixed_offset_times_share_one_axis():
+    import pandas as pd
+
+    from models.imputation.data import prepare_series
+
+    frame = pd.DataFrame(
+        {
+            "t": ["2021-01-01T05:00:00Z", "2021-01-01T07:00:00+01:00", "2021-01-01T07:00:00Z", "2021-01-01T08:00:00Z"],
+            "v": [1.0, None, 3.0, 4.0],
+        }
+    )
+    series = prepare_series(frame, "t")
+    # 07:00+01:00 is 06:00 UTC: one hour after the first row, an hourly series.
+    assert list(series.positions) == [0.0, 1.0, 2.0, 3.0]
+    assert series.observed[:, 0].tolist() == [True, False, True, True]
