@@ -35,14 +35,30 @@ _MARK_FIT: dict[str, dict[frozenset, float]] = {
     "line": {frozenset({"agg", "time"}): 1.0, frozenset({"Q", "time"}): 0.9, frozenset({"agg", "bin"}): 0.7},
     "area": {frozenset({"agg", "time"}): 0.9, frozenset({"Q", "time"}): 0.8, frozenset({"agg", "bin"}): 0.7},
     "point": {frozenset({"Q"}): 1.0, frozenset({"Q", "cat"}): 0.7, frozenset({"Q", "time"}): 0.7, frozenset({"agg", "cat"}): 0.6},
-    "tick": {frozenset({"Q", "cat"}): 0.85, frozenset({"Q"}): 0.6},
+    # A tick strip needs one discrete axis; two continuous ones make an unreadable smear of dashes.
+    "tick": {frozenset({"Q", "cat"}): 0.85, frozenset({"Q"}): 0.3},
     "rect": {frozenset({"cat"}): 0.8, frozenset({"bin"}): 0.75, frozenset({"cat", "bin"}): 0.75},
     "boxplot": {frozenset({"Q", "cat"}): 0.85},
 }
 
 
-def effectiveness(spec: dict) -> float:
-    """Prior in (0, 1]: does the mark suit what x and y encode, and how cluttered is the rest."""
+def _rows_per_group(definition: dict | None, columns: dict[str, ColumnInfo]) -> float | None:
+    """Average rows per distinct value of a discrete positional field (None if not one)."""
+    if _role(definition) != "cat" or not isinstance(definition.get("field"), str):
+        return None
+    column = columns.get(unescape_field(definition["field"]))
+    if column is None or column.cardinality == 0:
+        return None
+    return (column.n_rows - column.missing) / column.cardinality
+
+
+def effectiveness(spec: dict, columns: dict[str, ColumnInfo] | None = None) -> float:
+    """Prior in (0, 1]: does the mark suit what x and y encode, and how cluttered is the rest.
+
+    With the columns, also: an aggregate over groups of about one row summarizes nothing
+    (a bar of "mean length by peak" where every peak is one row), and a strip of hundreds
+    of rows per group overplots.
+    """
     encoding = spec.get("encoding", {})
     mark = spec.get("mark")
     mark = mark.get("type") if isinstance(mark, dict) else mark
@@ -55,8 +71,24 @@ def effectiveness(spec: dict) -> float:
             fit = 0.7 if ordinal else 0.4  # lines over unordered categories mislead
         else:
             fit = 0.5 if len(roles) == 2 else 0.4
-    for channel in encoding:
+    if columns:
+        x, y = encoding.get("x"), encoding.get("y")
+        for category, other in ((x, y), (y, x)):
+            per_group = _rows_per_group(category, columns)
+            if per_group is None or other is None:
+                continue
+            if _role(other) == "agg" and per_group < 2:
+                fit *= 0.5 if other.get("aggregate") == "count" else 0.7
+            elif _role(other) == "agg" and other.get("aggregate") != "count" and per_group < 10:
+                # A bar of the mean of a handful of values hides them; a strip shows them
+                # (Weissgerber et al. 2015, "Beyond bar and line graphs").
+                fit *= 0.85
+            elif _role(other) == "Q" and mark in ("tick", "point") and per_group > 200:
+                fit *= 0.8
+    for channel, definition in encoding.items():
         fit *= CHANNEL_PENALTY.get(channel, 1.0)
+        if channel not in ("x", "y") and isinstance(definition, dict) and definition.get("bin"):
+            fit *= 0.8  # a binned measure in a legend reads worse than on an axis
     return fit
 
 

@@ -223,20 +223,24 @@ class Recommender:
 
         candidates: dict[tuple, tuple[dict, float, str]] = {}
         if self.model is not None:
-            model_specs = self._model_specs(typed, infos, beam_width, notes)
+            try:
+                model_specs = self._model_specs(typed, infos, beam_width, notes)
+            except Exception as error:  # an unforeseen table shape must cost the model's charts, not the request
+                log.exception("data2vis model failed on a table of shape %s", table.shape)
+                notes.append(f"the model failed on this table ({type(error).__name__}); rule-based charts only")
+                model_specs = []
             best = max((lp for _, lp in model_specs), default=0.0)
             for spec, log_prob in model_specs:
                 key = chart_key(spec)
                 weight = math.exp((log_prob - best) / MODEL_TEMPERATURE)
                 legible = readability(spec, by_name)
                 # An unreadable model chart (hundreds of categories on an axis) ranks with the rules.
-                prior = weight * effectiveness(spec)
+                prior = weight * effectiveness(spec, by_name)
                 score = 0.5 + 0.5 * prior if legible == 1.0 else 0.5 * prior * legible
                 if key not in candidates or candidates[key][1] < score:
                     candidates[key] = (spec, score, "model")
         elif self.load_error:
             notes.append(f"model unavailable ({self.load_error}); rule-based charts only")
-        n_model = len(candidates)
         for rule in rule_candidates(infos, typed):
             key = chart_key(rule.spec)
             if key in candidates or field_errors(rule.spec, by_name):
@@ -266,8 +270,9 @@ class Recommender:
                     items.append(Recommendation(spec_out, round(float(score), 6), source, explain(spec)))  # type: ignore[arg-type]
         if failed_render:
             notes.append(f"{failed_render} candidate(s) dropped: not valid Vega-Lite or did not render")
-        if self.model is not None and n_model < k:
-            notes.append(f"the model gave {n_model} valid distinct chart(s); rules filled the rest")
+        n_model = sum(item.source == "model" for item in items)
+        if self.model is not None and n_model < len(items):
+            notes.append(f"the model gave {n_model} chart(s) that passed every check; rules filled the rest")
         if len(items) < k:
             notes.append(f"only {len(items)} distinct valid chart(s) exist for these columns")
         return RecommendationReport(items, notes)
