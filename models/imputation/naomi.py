@@ -174,10 +174,15 @@ class NAOMI:
     @thread_limited
     def fit_epoch(self, data: PreparedSeries) -> dict[str, float]:
         """One pass over all windows with fresh random masks; returns the mean L1 on hidden cells."""
-        started = time.perf_counter()
+        setup_s = 0.0
         if self.network is None:
+            # Built on the first epoch (the column count comes with the data); the first
+            # torch.optim use imports a lot once per process, which is no epoch's work.
+            built = time.perf_counter()
             self.scaler = StandardScaler.fit(data.values, data.observed)
             self._build(data.n_columns)
+            setup_s = time.perf_counter() - built
+        started = time.perf_counter()
         if data.n_columns != self.network.n_features:
             raise ValueError(f"The model has {self.network.n_features} column(s), the data {data.n_columns}.")
         tensors = self._tensors(data)
@@ -204,7 +209,10 @@ class NAOMI:
             total += float(loss.detach())
             batches += 1
         self.epoch += 1
-        return {"epoch": float(self.epoch), "loss": total / max(batches, 1), "seconds": time.perf_counter() - started}
+        metrics = {"epoch": float(self.epoch), "loss": total / max(batches, 1), "seconds": time.perf_counter() - started}
+        if setup_s:
+            metrics["setup_seconds"] = setup_s
+        return metrics
 
     def fit(
         self,
