@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import zipfile
@@ -11,6 +12,7 @@ from typing import Any
 
 import keras
 import numpy as np
+import pandas as pd
 import tensorflow as tf
 
 from models.timegan.config import TimeGANConfig
@@ -79,6 +81,10 @@ class TimeGAN:
     def device(self) -> str:
         return "gpu" if tf.config.list_physical_devices("GPU") else "cpu"
 
+    def set_iterations(self, iterations: int) -> None:
+        """Change the steps per phase, e.g. to train a finished model further on resume."""
+        self.config = dataclasses.replace(self.config, iterations=iterations)
+
     def remaining_steps(self, phase: str) -> int:
         self._check_phase(phase)
         return max(self.config.iterations - self.steps_done[phase], 0)
@@ -101,6 +107,8 @@ class TimeGAN:
     # -- training ----------------------------------------------------------------------
     def set_training_data(self, data: SeriesLike, columns: Sequence[str] | None = None) -> TimeGAN:
         """Check, scale and window the data; keeps the scaler of a model that has one (resume)."""
+        if columns is None and self.scaler is not None and isinstance(data, pd.DataFrame):
+            columns = self.columns  # a resumed model trains on the columns it was built for
         prepared = training_windows(
             data, self.config.seq_len, columns=columns, seed=self.config.seed, scaler=self.scaler
         )

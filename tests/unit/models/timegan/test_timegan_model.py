@@ -81,6 +81,15 @@ def test_resuming_from_a_checkpoint_continues_exactly(trained_model, series_fram
     )
 
 
+def test_a_trained_model_can_be_given_more_iterations(trained_model):
+    restored = TimeGAN.from_bytes(trained_model.to_bytes())
+    assert restored.is_trained
+    restored.set_iterations(5)
+    assert restored.next_phase() == "embedding" and restored.remaining_steps("joint") == 2
+    with pytest.raises(TimeGANInputError):
+        restored.set_iterations(-1)
+
+
 def test_training_needs_data_and_a_known_phase(tiny_config):
     model = TimeGAN(tiny_config)
     with pytest.raises(TimeGANInputError) as no_data:
