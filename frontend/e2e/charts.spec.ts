@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { carsCsv, checkPhoneWidth, fileBytes, hasEndpoint, PNG_SIGNATURE, shot, signUp, uniqueUser, upload } from "./helpers";
+import { carsCsv, checkPhoneWidth, fileBytes, PNG_SIGNATURE, shot, signUp, uniqueUser, upload } from "./helpers";
 
 test("register, upload, history, dataset page, save a chart, gallery, export PNG, rename, delete, log out", async ({ page }, testInfo) => {
   await signUp(page, uniqueUser("charts"));
@@ -88,7 +88,6 @@ test("register, upload, history, dataset page, save a chart, gallery, export PNG
 });
 
 test("recommendations render as SVG, save one, find it in the gallery, export PNG", async ({ page }, testInfo) => {
-  test.skip(!(await hasEndpoint(page, "/api/v1/datasets/{dataset_id}/recommendations")), "the backend has no recommendations endpoint yet");
   await signUp(page, uniqueUser("recs"));
   const datasetId = await upload(page, "cars.csv", carsCsv(120));
   await page.getByRole("link", { name: "Recommend charts" }).click();

@@ -1,9 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { checkPhoneWidth, hasEndpoint, seriesCsv, shot, signUp, uniqueUser, upload } from "./helpers";
+import { checkPhoneWidth, seriesCsv, shot, signUp, uniqueUser, upload } from "./helpers";
 
 test("imputation: start BRITS, at least 2 live updates, stop, train more epochs, download", async ({ page }, testInfo) => {
-  test.skip(!(await hasEndpoint(page, "/api/v1/datasets/{dataset_id}/imputations")), "the backend has no imputation endpoint yet");
   await signUp(page, uniqueUser("impute"));
   const datasetId = await upload(page, "load.csv", seriesCsv());
   await page.getByRole("link", { name: "Fill gaps" }).click();
@@ -53,7 +52,6 @@ test("imputation: start BRITS, at least 2 live updates, stop, train more epochs,
 });
 
 test("synthesis: TimeGAN with tiny settings, phases and losses, samples, overlay, PCA plot", async ({ page }, testInfo) => {
-  test.skip(!(await hasEndpoint(page, "/api/v1/datasets/{dataset_id}/synthesizers")), "the backend has no synthesis endpoint yet");
   // TensorFlow start-up and graph tracing dominate (about 1-2 minutes on 2 busy cores).
   test.setTimeout(300_000);
   await signUp(page, uniqueUser("synth"));
