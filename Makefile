@@ -29,8 +29,10 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 frontend: frontend/node_modules/.installed
 	cd frontend && npm run build
 
-frontend-test: frontend/node_modules/.installed
+# Unit tests, and a check that the typed client matches the API's OpenAPI document.
+frontend-test: install frontend/node_modules/.installed
 	cd frontend && npm run test
+	cd frontend && npm run openapi:check
 
 e2e: install system-deps frontend
 	cd frontend && npm run e2e
