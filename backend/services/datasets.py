@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
-from backend.errors import InvalidFileError, NotFoundError
+from backend.errors import InvalidFileError, NotFoundError, PayloadTooLargeError
 from backend.services import tables
 from backend.services.common import new_document, offset_of, page, require
 from backend.storage import BlobNotFound, Store
@@ -22,6 +22,9 @@ MEDIA_TYPES = {
     "jsonl": "application/jsonl",
 }
 MAX_FILENAME_LENGTH = 255
+# A JSON array is parsed whole (Python objects take ~10x the bytes); larger tables must come
+# as JSON Lines or CSV, which are read in chunks. Keeps one upload from exhausting a worker.
+MAX_JSON_ARRAY_BYTES = 50 * 1024 * 1024
 
 
 def create_dataset(
@@ -38,6 +41,10 @@ def create_dataset(
     try:
         with store.blobs.open(blob.id) as stored:
             options = tables.detect_options(stored, filename)
+            if options.format == "json" and blob.size_bytes > MAX_JSON_ARRAY_BYTES:
+                raise PayloadTooLargeError(
+                    f"JSON arrays over {MAX_JSON_ARRAY_BYTES // 2**20} MB are not accepted; upload JSON Lines or CSV instead."
+                )
             summary = tables.summarize(stored, options)
         dataset = new_document(
             owner_id,

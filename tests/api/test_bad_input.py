@@ -103,3 +103,14 @@ def test_awkward_but_valid_values_are_accepted(alice):
     assert response.status_code == 201
     rows = alice.get(f"/api/v1/datasets/{response.get_json()['id']}/rows").get_json()["items"]
     assert rows[0]["naïve ✓"] == "it's \"quoted\"" and rows[0]["n"] is None
+
+
+def test_large_json_arrays_are_refused_in_favour_of_json_lines(alice, monkeypatch):
+    from backend.services import datasets
+
+    monkeypatch.setattr(datasets, "MAX_JSON_ARRAY_BYTES", 1000)
+    records = json.dumps([{"a": i, "b": "x" * 20} for i in range(100)])
+    body = assert_problem(alice.upload(records, "big.json"), 413)
+    assert "JSON Lines" in body["detail"]
+    lines = "\n".join(json.dumps({"a": i, "b": "x" * 20}) for i in range(100))
+    assert alice.upload(lines, "big.jsonl").status_code == 201
