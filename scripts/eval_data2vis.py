@@ -48,7 +48,13 @@ from models.data2vis.recommend import (  # noqa: E402
     representative_rows,
     select_views,
 )
-from models.data2vis.validate import parse_spec, render_error, schema_errors, unescape_field  # noqa: E402
+from models.data2vis.validate import (  # noqa: E402
+    field_errors,
+    parse_spec,
+    render_error,
+    schema_errors,
+    unescape_field,
+)
 from models.data2vis.vocab import detokenize  # noqa: E402
 
 
@@ -86,8 +92,14 @@ def grammar_valid(spec: dict, values: list[dict]) -> bool:
     return not schema_errors(clean) and render_error(clean, values) is None
 
 
-def score_beams(texts: list[str | None], specs: list[dict | None], columns: set[str], values: list[dict], beam_width: int) -> dict:
-    """Counts for one dataset: beams, parsed, grammar-valid, phantom (among parsed)."""
+def score_beams(texts: list[str | None], specs: list[dict | None], infos: list, values: list[dict], beam_width: int) -> dict:
+    """Counts for one dataset: beams, parsed, grammar-valid, phantom (among parsed), chart-valid.
+
+    chart-valid is stricter than the paper's grammar validity: the spec also passes our checks
+    against the real columns (kinds, aggregates, at least one positional channel with a column).
+    """
+    columns = {c.name for c in infos}
+    by_name = {c.name: c for c in infos}
     parsed = [s for s in specs if s is not None]
     with ThreadPoolExecutor(max_workers=4) as pool:  # vl-convert renders outside the GIL
         grammar = list(pool.map(lambda s: grammar_valid(s, values), parsed))
@@ -97,6 +109,7 @@ def score_beams(texts: list[str | None], specs: list[dict | None], columns: set[
         "lsv": len(parsed),
         "gsv": sum(grammar),
         "phantom": sum(spec_uses_phantom(s, columns) for s in parsed),
+        "chart_valid": sum(ok and not field_errors(normalize_spec(s), by_name) for s, ok in zip(parsed, grammar, strict=True)),
     }
 
 
@@ -108,6 +121,7 @@ def summarize(rows: list[dict]) -> dict:
         "datasets": len(rows),
         "language_syntax_validity": lsv / beams if beams else 0.0,
         "grammar_syntax_validity": sum(r["gsv"] for r in rows) / beams if beams else 0.0,
+        "chart_validity": sum(r["chart_valid"] for r in rows) / beams if beams else 0.0,
         "phantom_rate": sum(r["phantom"] for r in rows) / lsv if lsv else 0.0,
         "phantom_rate_mean_per_dataset": statistics.fmean(per_dataset_phantom) if per_dataset_phantom else 0.0,
     }
@@ -123,7 +137,6 @@ def evaluate_raw(recommender, tables, data_dir: Path, beam_width: int, with_orig
     original_reported = []
     for index, (name, raw) in enumerate(tables):
         typed, infos = coerce_table(raw)
-        columns = {c.name for c in infos}
         values = json_records(typed, max_rows=RENDER_ROWS)
         views, _ = select_views(infos)
         # The paper's unit: one record of the dataset, beam_width beams.
@@ -132,16 +145,16 @@ def evaluate_raw(recommender, tables, data_dir: Path, beam_width: int, with_orig
             beams = recommender.decode_beams(views[0], row, beam_width, constrain=constrain)
             texts = [b.text for b in beams] + [None] * (beam_width - len(beams))
             specs = [b.spec for b in beams]
-            rows[label].append(score_beams(texts, specs, columns, values, beam_width) | {"dataset": name})
+            rows[label].append(score_beams(texts, specs, infos, values, beam_width) | {"dataset": name})
         if original is not None:
             entry = original[index] if len(tables) == len(original) or index < len(original) else None
             if entry is not None:
                 specs = [parse_spec(json.dumps(s)) for s in entry["vegaspecarray"]]
-                rows["original_bi"].append(score_beams(specs, specs, columns, values, beam_width) | {"dataset": name})
+                rows["original_bi"].append(score_beams(specs, specs, infos, values, beam_width) | {"dataset": name})
                 # Same clean-up our corpus gets (drops editor keys such as primitiveType, "field": "*"),
                 # so schema strictness about Vega-Lite 2 leftovers does not count against it.
                 normalized = [normalize_spec(s) for s in specs]
-                rows["original_bi_normalized"].append(score_beams(normalized, normalized, columns, values, beam_width) | {"dataset": name})
+                rows["original_bi_normalized"].append(score_beams(normalized, normalized, infos, values, beam_width) | {"dataset": name})
                 original_reported.append(entry)
         print(f"  raw beams {index + 1}/{len(tables)}", end="\r", file=sys.stderr)
     result = {label: summarize(r) for label, r in rows.items() if r}
@@ -249,12 +262,13 @@ def print_tables(results: dict) -> None:
     raw = results.get("raw")
     if raw:
         print(f"\nRaw beams, beam {results['beam_width']}, {raw['model_unconstrained']['datasets']} test datasets")
-        print(f"{'model':34s} {'LSV':>7s} {'GSV':>7s} {'phantom':>8s} {'phantom/ds':>11s}")
+        print(f"{'model':34s} {'LSV':>7s} {'GSV':>7s} {'phantom':>8s} {'phantom/ds':>11s} {'chart-valid':>12s}")
         for label in ("original_bi_self_reported", "original_bi", "original_bi_normalized", "model_unconstrained", "model_constrained"):
             if label in raw:
                 r = raw[label]
                 print(f"{label:34s} {r['language_syntax_validity']:7.3f} {r['grammar_syntax_validity']:7.3f} "
-                      f"{r['phantom_rate']:8.3f} {r.get('phantom_rate_mean_per_dataset', float('nan')):11.3f}")
+                      f"{r['phantom_rate']:8.3f} {r.get('phantom_rate_mean_per_dataset', float('nan')):11.3f} "
+                      f"{r.get('chart_validity', float('nan')):12.3f}")
         print("targets (beam 15): LSV >= 0.95, GSV >= 0.93, phantom <= 0.10")
     filtered = results.get("filtered")
     if filtered:
