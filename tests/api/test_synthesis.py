@@ -60,6 +60,15 @@ def test_train_sample_and_evaluate(alice):
     assert len(result["tsne"]["synthetic"]) == 40
     assert [d["feature"] for d in result["distributions"]] == ["a", "b"]
 
+    # Train further: past the planned phases, resume adds joint-phase steps and a new model version.
+    assert alice.post(f"/api/v1/jobs/{job['id']}/resume", json={"epochs": 10}).status_code == 202
+    resumed = wait_for(lambda: finished(alice, job["id"]), timeout_s=180)
+    assert resumed["status"] == "succeeded", resumed["error"]
+    assert resumed["progress"]["step"] == 3 * TINY["iterations"] + 10
+    assert resumed["metrics"][-1]["phase"] == "joint"
+    again = alice.get(f"/api/v1/models/{resumed['result']['model_id']}").get_json()
+    assert again["version"].endswith("_2") and again["metrics"]["steps"] == 3 * TINY["iterations"] + 10
+
 
 @pytest.mark.parametrize(
     ("csv", "body", "needle"),
