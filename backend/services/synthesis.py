@@ -6,7 +6,6 @@ from pathlib import PurePath
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from backend.errors import InvalidInputError
 from backend.services import datasets, models
@@ -106,8 +105,9 @@ def sample_dataset(store: Store, owner_id: str, model_id: str, n: int, seed: int
     """n synthetic sequences in original units as a new dataset (long format)."""
     model_doc = _timegan(store, owner_id, model_id)
     model = _load_model(store, model_doc)
-    sequences = model.generate(n, seed=seed)
-    frame = long_format(sequences, model.columns)
+    from models.timegan.data import samples_to_frame
+
+    frame = samples_to_frame(model.generate(n, seed=seed), model.columns)
     source = store.datasets.get(model_doc["dataset_id"], owner_id) if model_doc.get("dataset_id") else None
     stem = PurePath(source["filename"]).stem if source else "timegan"
     return datasets.create_dataset_from_frame(
@@ -117,14 +117,6 @@ def sample_dataset(store: Store, owner_id: str, model_id: str, n: int, seed: int
         f"{stem}_synthetic_{n}x{model.config.seq_len}.csv",
         lineage={"source_dataset_id": model_doc.get("dataset_id"), "job_id": model_doc.get("job_id"), "kind": "synthesis"},
     )
-
-
-def long_format(sequences: np.ndarray, columns: list[str]) -> pd.DataFrame:
-    n, seq_len, _ = sequences.shape
-    frame = pd.DataFrame(sequences.reshape(n * seq_len, -1), columns=columns)
-    frame.insert(0, "step", np.tile(np.arange(seq_len), n))
-    frame.insert(0, "sequence", np.repeat(np.arange(n), seq_len))
-    return frame
 
 
 def start_evaluation_params(store: Store, owner_id: str, model_id: str, body: dict[str, Any]) -> dict[str, Any]:

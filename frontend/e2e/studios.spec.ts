@@ -81,7 +81,7 @@ test("synthesis: TimeGAN with tiny settings, phases and losses, samples, overlay
   await expect(overlay.locator(".line-chart canvas").first()).toBeVisible();
   const [csv] = await Promise.all([page.waitForEvent("download"), samples.getByRole("button", { name: "Download CSV" }).click()]);
   const header = readFileSync(await csv.path(), "utf8").split(/\r?\n/)[0];
-  expect(header.split(",").slice(0, 2)).toEqual(["sequence", "step"]);
+  expect(header.split(",").slice(0, 2)).toEqual(["sequence_id", "step"]);
 
   const evaluation = page.getByRole("form", { name: "Evaluation settings" });
   await evaluation.getByLabel("Scoring steps").fill("10");

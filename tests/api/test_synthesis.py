@@ -39,7 +39,7 @@ def test_train_sample_and_evaluate(alice):
     first = alice.post(f"/api/v1/models/{model['id']}/samples", json={"n": 5, "seed": 7})
     assert first.status_code == 201, first.get_json()
     sample = first.get_json()
-    assert sample["n_rows"] == 5 * TINY["seq_len"] and [c["name"] for c in sample["columns"]] == ["sequence", "step", "a", "b"]
+    assert sample["n_rows"] == 5 * TINY["seq_len"] and [c["name"] for c in sample["columns"]] == ["sequence_id", "step", "a", "b"]
     again = alice.post(f"/api/v1/models/{model['id']}/samples", json={"n": 5, "seed": 7}).get_json()
     frames = [pd.read_csv(io.BytesIO(alice.get(f"/api/v1/datasets/{d['id']}/file").data)) for d in (sample, again)]
     pd.testing.assert_frame_equal(frames[0], frames[1])

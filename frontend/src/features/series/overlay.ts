@@ -2,7 +2,7 @@ import { toNumber } from "../../lib/series";
 
 /**
  * Real vs synthetic curves for one feature on a shared x (step within a sequence): a few real windows of
- * `seqLen` consecutive rows, and a few synthetic sequences from the long-format samples (sequence, step, features).
+ * `seqLen` consecutive rows, and a few synthetic sequences from the long-format samples (sequence_id, step, features).
  */
 export function overlaySeries(
   realRows: readonly Record<string, unknown>[],
@@ -19,7 +19,7 @@ export function overlaySeries(
   }
   const bySequence = new Map<string, (number | null)[]>();
   for (const row of syntheticRows) {
-    const key = String(row.sequence ?? 0);
+    const key = String(row.sequence_id ?? 0);
     if (!bySequence.has(key)) {
       if (bySequence.size >= count) continue;
       bySequence.set(key, new Array(seqLen).fill(null));
