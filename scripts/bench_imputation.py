@@ -71,6 +71,7 @@ from models.imputation.data import (  # noqa: E402
     merge_windows,
     prepare_series,
     take_windows,
+    training_stride,
     window_starts,
 )
 from models.imputation.evaluate import hide_gaps, hide_random_points, score  # noqa: E402
@@ -148,7 +149,8 @@ def run_pypots(
     scaler = StandardScaler.fit(train.values, train.observed)
     scaled = np.where(train.observed, scaler.transform(np.nan_to_num(train.values)), np.nan)
     window = min(config.window, train.length)
-    fit_starts = window_starts(train.length, window, window)
+    # The windows our models see in an epoch (they also shift them by a random offset).
+    fit_starts = window_starts(train.length, window, training_stride(train.length, window))
     predict_starts = window_starts(train.length, window, max(window // 2, 1))
     with tempfile.TemporaryDirectory() as tmp:
         in_path, out_path = os.path.join(tmp, "in.npz"), os.path.join(tmp, "out.npz")

@@ -159,8 +159,11 @@ def auto_impute(
     truth = series.values
     validation: dict[str, dict[str, dict[str, dict[str, float]]]] = {}  # method -> column -> bucket
 
+    cell_errors: dict[str, np.ndarray] = {}  # method -> |error| on hidden cells (NaN elsewhere)
+
     def record(method: str, prediction: np.ndarray) -> float:
         validation[method] = _errors_by_bucket(prediction, truth, hidden, labels, series.columns)
+        cell_errors[method] = np.where(hidden, np.abs(prediction - truth), np.nan)
         cells = np.abs(prediction[hidden] - truth[hidden])
         return float(cells.mean()) if cells.size else float("inf")
 
@@ -193,6 +196,7 @@ def auto_impute(
             trained[name] = model
             record(name, model.impute(train.values, train.observed, train.positions))
     validation.pop("_probe", None)
+    cell_errors.pop("_probe", None)
 
     # Choose per column and bucket; buckets without held-out cells borrow the nearest one.
     order = [*BASELINE_ORDER, *trained]
@@ -207,7 +211,9 @@ def auto_impute(
             if bucket not in choice[col]:
                 source = _nearest(bucket, scored_buckets)
                 choice[col][bucket] = (
-                    _choose(validation, order, col, source, switch_margin) if source is not None else best_overall
+                    _choose(validation, cell_errors, hidden[:, j] & (labels[:, j] == source), order, col, j, source, switch_margin)
+                    if source is not None
+                    else best_overall
                 )
             method = choice[col][bucket]
             if method not in full_predictions:
@@ -237,13 +243,34 @@ def _pooled_mae(validation: dict, method: str, bucket: str) -> float:
     return sum(c["mae"] * c["n"] for c in cells) / count if count else float("inf")
 
 
-def _choose(validation: dict, order: list[str], column: str, bucket: str, margin: float) -> str:
+def _choose(
+    validation: dict,
+    cell_errors: dict[str, np.ndarray],
+    cells: np.ndarray,
+    order: list[str],
+    column: str,
+    column_index: int,
+    bucket: str,
+    margin: float,
+) -> str:
+    """The bucket's winner over all columns, unless another method is clearly better on this column.
+
+    Clearly: at least `margin` lower MAE and a paired difference over the held-out cells
+    of more than two standard errors (a handful of cells decides nothing).
+    """
+
     def on_column(method: str) -> float:
         return validation[method].get(column, {}).get(bucket, {}).get("mae", float("inf"))
 
     pooled_best = min(order, key=lambda m: _pooled_mae(validation, m, bucket))
     column_best = min(order, key=on_column)
-    return column_best if on_column(column_best) < (1.0 - margin) * on_column(pooled_best) else pooled_best
+    if column_best == pooled_best or not on_column(column_best) < (1.0 - margin) * on_column(pooled_best):
+        return pooled_best
+    gain = (cell_errors[pooled_best] - cell_errors[column_best])[:, column_index][cells]
+    if gain.size < 2:
+        return pooled_best
+    standard_error = gain.std(ddof=1) / np.sqrt(gain.size)
+    return column_best if gain.mean() > 2.0 * standard_error else pooled_best
 
 
 def _validation_summary(validation: dict, choice: dict[str, dict[str, str]], order: list[str]) -> dict[str, float]:

@@ -284,6 +284,13 @@ def window_starts(length: int, window: int, stride: int, offset: int = 0) -> np.
     return np.array(sorted(starts), dtype=np.int64)
 
 
+def training_stride(length: int, window: int, min_windows: int = 64) -> int:
+    """Window stride for training: `window` on long series, less on short ones (see training_starts)."""
+    window = min(window, length)
+    span = length - window
+    return window if span // window + 1 >= min_windows else max(1, span // max(min_windows - 1, 1))
+
+
 def training_starts(length: int, window: int, rng: np.random.Generator, min_windows: int = 64) -> np.ndarray:
     """Shuffled window starts for one epoch: a random offset, and overlap on short series.
 
@@ -292,8 +299,7 @@ def training_starts(length: int, window: int, rng: np.random.Generator, min_wind
     windows, else a 120-row table would give the optimizer one step per epoch.
     """
     window = min(window, length)
-    span = length - window
-    stride = window if span // window + 1 >= min_windows else max(1, span // max(min_windows - 1, 1))
+    stride = training_stride(length, window, min_windows)
     starts = window_starts(length, window, stride, offset=int(rng.integers(stride)))
     return rng.permutation(starts)
 
