@@ -59,24 +59,37 @@ from models.data2vis.vocab import detokenize  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data-dir", type=Path, default=REPO_ROOT.parent / "shared" / "data2vis")
     parser.add_argument("--weights", type=Path, default=WEIGHTS_PATH)
     parser.add_argument("--beam-width", type=int, default=15)
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--parts", default="raw,filtered,heldout")
-    parser.add_argument("--limit", type=int, default=None, help="first N test datasets only (quick runs)")
+    parser.add_argument(
+        "--limit", type=int, default=None, help="first N test datasets only (quick runs)"
+    )
     parser.add_argument("--heldout-rows", type=int, default=1, help="records per held-out spec")
-    parser.add_argument("--seed", type=int, default=0, help="corpus split seed (must match training)")
-    parser.add_argument("--no-original", action="store_true", help="skip re-checking the original model's outputs")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench_results" / "data2vis_eval.json")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="corpus split seed (must match training)"
+    )
+    parser.add_argument(
+        "--no-original", action="store_true", help="skip re-checking the original model's outputs"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=REPO_ROOT / "bench_results" / "data2vis_eval.json"
+    )
     return parser.parse_args()
 
 
 def load_test_tables(data_dir: Path, limit: int | None) -> list[tuple[str, pd.DataFrame]]:
     names = json.loads((data_dir / "utils" / "testlist.json").read_text())
     names = names[:limit] if limit else names
-    return [(name, pd.DataFrame(json.loads((data_dir / name).read_text(encoding="utf-8")))) for name in names]
+    return [
+        (name, pd.DataFrame(json.loads((data_dir / name).read_text(encoding="utf-8"))))
+        for name in names
+    ]
 
 
 def spec_uses_phantom(spec: dict, columns: set[str]) -> bool:
@@ -92,7 +105,13 @@ def grammar_valid(spec: dict, values: list[dict]) -> bool:
     return not schema_errors(clean) and render_error(clean, values) is None
 
 
-def score_beams(texts: list[str | None], specs: list[dict | None], infos: list, values: list[dict], beam_width: int) -> dict:
+def score_beams(
+    texts: list[str | None],
+    specs: list[dict | None],
+    infos: list,
+    values: list[dict],
+    beam_width: int,
+) -> dict:
     """Counts for one dataset: beams, parsed, grammar-valid, phantom (among parsed), chart-valid.
 
     chart-valid is stricter than the paper's grammar validity: the spec also passes our checks
@@ -109,7 +128,10 @@ def score_beams(texts: list[str | None], specs: list[dict | None], infos: list, 
         "lsv": len(parsed),
         "gsv": sum(grammar),
         "phantom": sum(spec_uses_phantom(s, columns) for s in parsed),
-        "chart_valid": sum(ok and not field_errors(normalize_spec(s), by_name) for s, ok in zip(parsed, grammar, strict=True)),
+        "chart_valid": sum(
+            ok and not field_errors(normalize_spec(s), by_name)
+            for s, ok in zip(parsed, grammar, strict=True)
+        ),
     }
 
 
@@ -123,17 +145,30 @@ def summarize(rows: list[dict]) -> dict:
         "grammar_syntax_validity": sum(r["gsv"] for r in rows) / beams if beams else 0.0,
         "chart_validity": sum(r["chart_valid"] for r in rows) / beams if beams else 0.0,
         "phantom_rate": sum(r["phantom"] for r in rows) / lsv if lsv else 0.0,
-        "phantom_rate_mean_per_dataset": statistics.fmean(per_dataset_phantom) if per_dataset_phantom else 0.0,
+        "phantom_rate_mean_per_dataset": statistics.fmean(per_dataset_phantom)
+        if per_dataset_phantom
+        else 0.0,
     }
 
 
-def evaluate_raw(recommender, tables, data_dir: Path, beam_width: int, with_original: bool = True) -> dict:
+def evaluate_raw(
+    recommender, tables, data_dir: Path, beam_width: int, with_original: bool = True
+) -> dict:
     original_path = data_dir / "utils" / "testresults" / f"vizmodelbi{beam_width}.json"
-    original = json.loads(original_path.read_text())["data"] if original_path.exists() and with_original else None
+    original = (
+        json.loads(original_path.read_text())["data"]
+        if original_path.exists() and with_original
+        else None
+    )
     modes = [("model_unconstrained", False)]
     if recommender.model.config.level == "token":  # the constraints exist for JSON tokens only
         modes.append(("model_constrained", True))
-    rows = {"model_constrained": [], "model_unconstrained": [], "original_bi": [], "original_bi_normalized": []}
+    rows = {
+        "model_constrained": [],
+        "model_unconstrained": [],
+        "original_bi": [],
+        "original_bi_normalized": [],
+    }
     original_reported = []
     for index, (name, raw) in enumerate(tables):
         typed, infos = coerce_table(raw)
@@ -145,16 +180,25 @@ def evaluate_raw(recommender, tables, data_dir: Path, beam_width: int, with_orig
             beams = recommender.decode_beams(views[0], row, beam_width, constrain=constrain)
             texts = [b.text for b in beams] + [None] * (beam_width - len(beams))
             specs = [b.spec for b in beams]
-            rows[label].append(score_beams(texts, specs, infos, values, beam_width) | {"dataset": name})
+            rows[label].append(
+                score_beams(texts, specs, infos, values, beam_width) | {"dataset": name}
+            )
         if original is not None:
-            entry = original[index] if len(tables) == len(original) or index < len(original) else None
+            entry = (
+                original[index] if len(tables) == len(original) or index < len(original) else None
+            )
             if entry is not None:
                 specs = [parse_spec(json.dumps(s)) for s in entry["vegaspecarray"]]
-                rows["original_bi"].append(score_beams(specs, specs, infos, values, beam_width) | {"dataset": name})
+                rows["original_bi"].append(
+                    score_beams(specs, specs, infos, values, beam_width) | {"dataset": name}
+                )
                 # Same clean-up our corpus gets (drops editor keys such as primitiveType, "field": "*"),
                 # so schema strictness about Vega-Lite 2 leftovers does not count against it.
                 normalized = [normalize_spec(s) for s in specs]
-                rows["original_bi_normalized"].append(score_beams(normalized, normalized, infos, values, beam_width) | {"dataset": name})
+                rows["original_bi_normalized"].append(
+                    score_beams(normalized, normalized, infos, values, beam_width)
+                    | {"dataset": name}
+                )
                 original_reported.append(entry)
         print(f"  raw beams {index + 1}/{len(tables)}", end="\r", file=sys.stderr)
     result = {label: summarize(r) for label, r in rows.items() if r}
@@ -163,7 +207,8 @@ def evaluate_raw(recommender, tables, data_dir: Path, beam_width: int, with_orig
         result["original_bi_self_reported"] = {
             "language_syntax_validity": sum(e["validjsoncount"] for e in original_reported) / n,
             "grammar_syntax_validity": sum(e["validvegacount"] for e in original_reported) / n,
-            "phantom_rate": sum(e["phantomcount"] for e in original_reported) / max(1, sum(e["validjsoncount"] for e in original_reported)),
+            "phantom_rate": sum(e["phantomcount"] for e in original_reported)
+            / max(1, sum(e["validjsoncount"] for e in original_reported)),
         }
     result["per_dataset"] = rows
     return result
@@ -192,8 +237,15 @@ def evaluate_filtered(recommender, tables, k: int, beam_width: int) -> dict:
         enough += len(valid_keys) >= 5
         if report.items:
             top1[str(report.items[0].spec.get("mark"))] += 1
-        per_dataset.append({"dataset": name, "returned": len(report.items), "distinct_valid": len(valid_keys),
-                            "top1": report.items[0].explanation if report.items else None, "notes": report.notes})
+        per_dataset.append(
+            {
+                "dataset": name,
+                "returned": len(report.items),
+                "distinct_valid": len(valid_keys),
+                "top1": report.items[0].explanation if report.items else None,
+                "notes": report.notes,
+            }
+        )
         print(f"  recommend {index + 1}/{len(tables)}", end="\r", file=sys.stderr)
     latencies.sort()
     n = len(tables)
@@ -207,12 +259,16 @@ def evaluate_filtered(recommender, tables, k: int, beam_width: int) -> dict:
         "top1_max_mark_share": max(top1.values()) / n if top1 else 0.0,
         "sources": dict(sources),
         "latency_s_p50": latencies[len(latencies) // 2] if latencies else None,
-        "latency_s_p95": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else None,
+        "latency_s_p95": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
+        if latencies
+        else None,
         "per_dataset": per_dataset,
     }
 
 
-def evaluate_heldout(recommender, data_dir: Path, beam_width: int, rows_per_spec: int, seed: int) -> dict:
+def evaluate_heldout(
+    recommender, data_dir: Path, beam_width: int, rows_per_spec: int, seed: int
+) -> dict:
     from models.data2vis.beam import beam_search
 
     examples = load_examples(data_dir / "examples.jsonl")
@@ -242,7 +298,9 @@ def evaluate_heldout(recommender, data_dir: Path, beam_width: int, rows_per_spec
             counts["channel_exact"] += p_enc.get(channel) == definition
             for prop in ("field", "type", "aggregate", "bin", "timeUnit"):
                 counts[f"prop_{prop}_total"] += 1
-                counts[f"prop_{prop}"] += (p_enc.get(channel) or {}).get(prop) == definition.get(prop)
+                counts[f"prop_{prop}"] += (p_enc.get(channel) or {}).get(prop) == definition.get(
+                    prop
+                )
 
         print(f"  held-out {index + 1}/{len(pairs)}", end="\r", file=sys.stderr)
     n = max(counts["pairs"], 1)
@@ -254,34 +312,63 @@ def evaluate_heldout(recommender, data_dir: Path, beam_width: int, rows_per_spec
         "mark_accuracy": counts["mark"] / n,
         "channel_set_accuracy": counts["channel_set"] / n,
         "channel_definition_accuracy": counts["channel_exact"] / max(counts["channels"], 1),
-        "property_accuracy": {p: counts[f"prop_{p}"] / max(counts[f"prop_{p}_total"], 1) for p in ("field", "type", "aggregate", "bin", "timeUnit")},
+        "property_accuracy": {
+            p: counts[f"prop_{p}"] / max(counts[f"prop_{p}_total"], 1)
+            for p in ("field", "type", "aggregate", "bin", "timeUnit")
+        },
     }
 
 
 def print_tables(results: dict) -> None:
     raw = results.get("raw")
     if raw:
-        print(f"\nRaw beams, beam {results['beam_width']}, {raw['model_unconstrained']['datasets']} test datasets")
-        print(f"{'model':34s} {'LSV':>7s} {'GSV':>7s} {'phantom':>8s} {'phantom/ds':>11s} {'chart-valid':>12s}")
-        for label in ("original_bi_self_reported", "original_bi", "original_bi_normalized", "model_unconstrained", "model_constrained"):
+        print(
+            f"\nRaw beams, beam {results['beam_width']}, {raw['model_unconstrained']['datasets']} test datasets"
+        )
+        print(
+            f"{'model':34s} {'LSV':>7s} {'GSV':>7s} {'phantom':>8s} {'phantom/ds':>11s} {'chart-valid':>12s}"
+        )
+        for label in (
+            "original_bi_self_reported",
+            "original_bi",
+            "original_bi_normalized",
+            "model_unconstrained",
+            "model_constrained",
+        ):
             if label in raw:
                 r = raw[label]
-                print(f"{label:34s} {r['language_syntax_validity']:7.3f} {r['grammar_syntax_validity']:7.3f} "
-                      f"{r['phantom_rate']:8.3f} {r.get('phantom_rate_mean_per_dataset', float('nan')):11.3f} "
-                      f"{r.get('chart_validity', float('nan')):12.3f}")
+                print(
+                    f"{label:34s} {r['language_syntax_validity']:7.3f} {r['grammar_syntax_validity']:7.3f} "
+                    f"{r['phantom_rate']:8.3f} {r.get('phantom_rate_mean_per_dataset', float('nan')):11.3f} "
+                    f"{r.get('chart_validity', float('nan')):12.3f}"
+                )
         print("targets (beam 15): LSV >= 0.95, GSV >= 0.93, phantom <= 0.10")
     filtered = results.get("filtered")
     if filtered:
         print(f"\nAfter filtering, recommend(k={results['k']}, beam_width={results['beam_width']})")
-        for key in ("charts_returned", "valid_and_rendering_share", "phantom_fields",
-                    "share_datasets_with_5_distinct_valid_in_top10", "top1_max_mark_share", "top1_marks", "sources",
-                    "latency_s_p50", "latency_s_p95"):
+        for key in (
+            "charts_returned",
+            "valid_and_rendering_share",
+            "phantom_fields",
+            "share_datasets_with_5_distinct_valid_in_top10",
+            "top1_max_mark_share",
+            "top1_marks",
+            "sources",
+            "latency_s_p50",
+            "latency_s_p95",
+        ):
             value = filtered[key]
-            print(f"  {key:46s} {value:.3f}" if isinstance(value, float) else f"  {key:46s} {value}")
-        print("targets: valid 1.000, phantom 0, >= 5 distinct for >= 0.90 of datasets, top-1 max mark share <= 0.50")
+            print(
+                f"  {key:46s} {value:.3f}" if isinstance(value, float) else f"  {key:46s} {value}"
+            )
+        print(
+            "targets: valid 1.000, phantom 0, >= 5 distinct for >= 0.90 of datasets, top-1 max mark share <= 0.50"
+        )
     heldout = results.get("heldout")
     if heldout:
-        print(f"\nHeld-out corpus split ({heldout['test_specs']} unseen specs, {heldout['pairs']} records)")
+        print(
+            f"\nHeld-out corpus split ({heldout['test_specs']} unseen specs, {heldout['pairs']} records)"
+        )
         for key, value in heldout.items():
             if isinstance(value, float):
                 print(f"  {key:34s} {value:.3f}")
@@ -300,16 +387,24 @@ def main() -> None:
     recommender = load_recommender(args.weights)
     if recommender.model is None:
         raise SystemExit(f"weights not loadable: {recommender.load_error}")
-    results: dict = {"weights": str(args.weights), "beam_width": args.beam_width, "k": args.k,
-                     "model_load_s": round(time.perf_counter() - load_start, 3)}
+    results: dict = {
+        "weights": str(args.weights),
+        "beam_width": args.beam_width,
+        "k": args.k,
+        "model_load_s": round(time.perf_counter() - load_start, 3),
+    }
     tables = load_test_tables(args.data_dir, args.limit) if parts & {"raw", "filtered"} else []
     if "raw" in parts:
-        results["raw"] = evaluate_raw(recommender, tables, args.data_dir, args.beam_width, not args.no_original)
+        results["raw"] = evaluate_raw(
+            recommender, tables, args.data_dir, args.beam_width, not args.no_original
+        )
         results["level"] = recommender.model.config.level
     if "filtered" in parts:
         results["filtered"] = evaluate_filtered(recommender, tables, args.k, args.beam_width)
     if "heldout" in parts:
-        results["heldout"] = evaluate_heldout(recommender, args.data_dir, args.beam_width, args.heldout_rows, args.seed)
+        results["heldout"] = evaluate_heldout(
+            recommender, args.data_dir, args.beam_width, args.heldout_rows, args.seed
+        )
     results["eval_seconds"] = round(time.perf_counter() - started, 1)
     print_tables(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)

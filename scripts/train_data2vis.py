@@ -32,23 +32,35 @@ log = logging.getLogger("train_data2vis")
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data-dir", type=Path, default=REPO_ROOT.parent / "shared" / "data2vis")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "models" / "data2vis" / "weights")
     parser.add_argument("--checkpoint-dir", type=Path, default=REPO_ROOT / "var" / "data2vis_train")
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--rows-per-spec", type=int, default=6, help="records sampled per spec and epoch")
+    parser.add_argument(
+        "--rows-per-spec", type=int, default=6, help="records sampled per spec and epoch"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--time-budget-min", type=float, default=85.0, help="stop after the epoch that passes it")
+    parser.add_argument(
+        "--time-budget-min", type=float, default=85.0, help="stop after the epoch that passes it"
+    )
     parser.add_argument("--device", default="auto")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument("--hidden-size", type=int, default=64)
     parser.add_argument("--embedding-dim", type=int, default=48)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--learning-rate", type=float, default=3e-3)
-    parser.add_argument("--level", choices=("token", "char"), default="token",
-                        help="JSON tokens (shipped) or characters as in the paper (for the comparison in README)")
-    parser.add_argument("--max-target-len", type=int, default=None, help="default 80 tokens / 220 characters")
+    parser.add_argument(
+        "--level",
+        choices=("token", "char"),
+        default="token",
+        help="JSON tokens (shipped) or characters as in the paper (for the comparison in README)",
+    )
+    parser.add_argument(
+        "--max-target-len", type=int, default=None, help="default 80 tokens / 220 characters"
+    )
     parser.add_argument("--fresh", action="store_true", help="ignore existing checkpoints")
     return parser.parse_args()
 
@@ -68,13 +80,24 @@ def main() -> None:
     examples = load_examples(args.data_dir / "examples.jsonl")
     tables = load_example_tables(args.data_dir / "examplesdata")
     split = split_specs((spec_id for spec_id, _, _ in examples), seed=args.seed)
-    by_split = {name: [e for e in examples if split[e[0]] == name] for name in ("train", "dev", "test")}
+    by_split = {
+        name: [e for e in examples if split[e[0]] == name] for name in ("train", "dev", "test")
+    }
     log.info("specs: %s", {k: len(v) for k, v in by_split.items()})
     # Dev pairs are fixed; train pairs are resampled every epoch (new rows, column subsets, orders).
-    dev_pairs = [(p.source, p.target) for p in build_pairs(by_split["dev"], tables, 3, seed=args.seed + 1, level=args.level)]
+    dev_pairs = [
+        (p.source, p.target)
+        for p in build_pairs(by_split["dev"], tables, 3, seed=args.seed + 1, level=args.level)
+    ]
 
     def train_pairs(epoch: int) -> list[tuple[list[str], list[str]]]:
-        pairs = build_pairs(by_split["train"], tables, args.rows_per_spec, seed=args.seed * 100_003 + epoch, level=args.level)
+        pairs = build_pairs(
+            by_split["train"],
+            tables,
+            args.rows_per_spec,
+            seed=args.seed * 100_003 + epoch,
+            level=args.level,
+        )
         return [(p.source, p.target) for p in pairs]
 
     args.checkpoint_dir.mkdir(parents=True, exist_ok=True)
@@ -100,7 +123,13 @@ def main() -> None:
         model = Data2VisModel(vocab, config, device=args.device)
         state = {"history": [], "best_dev_loss": None, "best_epoch": None, "train_seconds": 0.0}
     n_params = sum(p.numel() for p in model.core.parameters())
-    log.info("device %s, vocab %d, parameters %d, dev pairs %d", model.device, len(model.vocab), n_params, len(dev_pairs))
+    log.info(
+        "device %s, vocab %d, parameters %d, dev pairs %d",
+        model.device,
+        len(model.vocab),
+        n_params,
+        len(dev_pairs),
+    )
 
     while model.epochs_trained < args.epochs:
         if state["train_seconds"] / 60 > args.time_budget_min:
@@ -111,7 +140,9 @@ def main() -> None:
         epoch_start = time.perf_counter()
         last_report = [epoch_start]
 
-        def on_batch(done: int, total: int, loss: float, last_report=last_report, epoch=epoch) -> None:
+        def on_batch(
+            done: int, total: int, loss: float, last_report=last_report, epoch=epoch
+        ) -> None:
             if time.perf_counter() - last_report[0] > 30:
                 last_report[0] = time.perf_counter()
                 log.info("epoch %d: %d/%d pairs, loss %.4f", epoch + 1, done, total, loss)
@@ -120,10 +151,18 @@ def main() -> None:
         dev_loss = model.evaluate_loss(dev_pairs)
         seconds = time.perf_counter() - epoch_start
         state["train_seconds"] += seconds
-        entry = {"epoch": model.epochs_trained, "pairs": len(pairs), "train_loss": round(metrics["train_loss"], 5),
-                 "dev_loss": round(dev_loss, 5), "seconds": round(seconds, 1)}
+        entry = {
+            "epoch": model.epochs_trained,
+            "pairs": len(pairs),
+            "train_loss": round(metrics["train_loss"], 5),
+            "dev_loss": round(dev_loss, 5),
+            "seconds": round(seconds, 1),
+        }
         state["history"].append(entry)
-        log.info("epoch %(epoch)d: train loss %(train_loss).4f, dev loss %(dev_loss).4f, %(seconds).0f s", entry)
+        log.info(
+            "epoch %(epoch)d: train loss %(train_loss).4f, dev loss %(dev_loss).4f, %(seconds).0f s",
+            entry,
+        )
         if state["best_dev_loss"] is None or dev_loss < state["best_dev_loss"]:
             state["best_dev_loss"], state["best_epoch"] = dev_loss, model.epochs_trained
             best_path.write_bytes(model.to_bytes())
@@ -135,8 +174,12 @@ def main() -> None:
     (args.out / "data2vis.zip").write_bytes(artifact)
     card = {
         "paper": "Dibia & Demiralp, Data2Vis (IEEE CG&A 2019), arXiv:1804.03126",
-        "data": {"source": str(args.data_dir), "specs": {k: len(v) for k, v in by_split.items()},
-                 "rows_per_spec_per_epoch": args.rows_per_spec, "split": f"by spec, seed {args.seed}"},
+        "data": {
+            "source": str(args.data_dir),
+            "specs": {k: len(v) for k, v in by_split.items()},
+            "rows_per_spec_per_epoch": args.rows_per_spec,
+            "split": f"by spec, seed {args.seed}",
+        },
         "config": json.loads(json.dumps(model.config.__dict__)),
         "vocab_size": len(model.vocab),
         "parameters": n_params,
@@ -152,7 +195,12 @@ def main() -> None:
         "command": "scripts/train_data2vis.py " + " ".join(sys.argv[1:]),
     }
     (args.out / "card.json").write_text(json.dumps(card, indent=2))
-    log.info("wrote %s (%d bytes) and card.json; best epoch %s", args.out / "data2vis.zip", len(artifact), state["best_epoch"])
+    log.info(
+        "wrote %s (%d bytes) and card.json; best epoch %s",
+        args.out / "data2vis.zip",
+        len(artifact),
+        state["best_epoch"],
+    )
 
 
 if __name__ == "__main__":

@@ -83,7 +83,9 @@ def beam_search(
         cols = top_index % vocab_size
 
         keep_rows, keep_cols, keep_scores = [], [], []
-        for rank, (score, row, col) in enumerate(zip(top_scores.tolist(), rows.tolist(), cols.tolist(), strict=True)):
+        for rank, (score, row, col) in enumerate(
+            zip(top_scores.tolist(), rows.tolist(), cols.tolist(), strict=True)
+        ):
             if col == eos_id:
                 # Only an end that ranks within the beam finishes a hypothesis; a low-probability
                 # end among the spare candidates would otherwise crowd out better live ones.
@@ -96,7 +98,10 @@ def beam_search(
         if not keep_rows:
             break
         # Scores only fall as hypotheses grow: stop once no live one can enter the top beam_width.
-        if len(finished) >= beam_width and max(keep_scores) < sorted(h.log_prob for h in finished)[-beam_width]:
+        if (
+            len(finished) >= beam_width
+            and max(keep_scores) < sorted(h.log_prob for h in finished)[-beam_width]
+        ):
             break
         row_index = torch.tensor(keep_rows, device=device)
         col_index = torch.tensor(keep_cols, device=device)

@@ -128,7 +128,10 @@ def source_tokens(view: RecordView, row: dict[str, object], level: str = "token"
     """Encoder input for one row of a table seen through a view (JSON tokens or characters)."""
     if level == "char":
         return record_characters(
-            [(token, column.kind, row.get(column.name)) for column, token in zip(view.columns, view.tokens, strict=True)]
+            [
+                (token, column.kind, row.get(column.name))
+                for column, token in zip(view.columns, view.tokens, strict=True)
+            ]
         )
     return encode_record(
         [
@@ -151,7 +154,9 @@ def load_examples(path: Path) -> list[tuple[str, str, dict]]:
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             item = json.loads(line)
-            out.append((f"{item['folder']}/{item['file']}", item["folder"], normalize_spec(item["spec"])))
+            out.append(
+                (f"{item['folder']}/{item['file']}", item["folder"], normalize_spec(item["spec"]))
+            )
     return out
 
 
@@ -164,7 +169,9 @@ def load_example_tables(data_dir: Path) -> dict[str, tuple[pd.DataFrame, list[Co
     return tables
 
 
-def split_specs(spec_ids: Iterable[str], seed: int, dev_share: float = 0.1, test_share: float = 0.1) -> dict[str, str]:
+def split_specs(
+    spec_ids: Iterable[str], seed: int, dev_share: float = 0.1, test_share: float = 0.1
+) -> dict[str, str]:
     """Assign each spec (not each row) to train/dev/test, so test specs are never seen in training."""
     ids = sorted(set(spec_ids))
     random.Random(seed).shuffle(ids)
@@ -201,7 +208,9 @@ def build_pairs(
         others = [c for c in infos if c.name not in used]
         for _ in range(rows_per_spec):
             if shuffle_columns:
-                extra = rng.sample(others, rng.randint(0, min(len(others), MAX_RECORD_FIELDS - len(used))))
+                extra = rng.sample(
+                    others, rng.randint(0, min(len(others), MAX_RECORD_FIELDS - len(used)))
+                )
                 columns = [by_name[n] for n in used] + extra
                 rng.shuffle(columns)
             else:

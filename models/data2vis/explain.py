@@ -33,7 +33,12 @@ def explain(spec: dict) -> str:
     if x and y:
         x_is_measure = bool(x.get("aggregate")) and not y.get("aggregate")
         measure, dimension = (x, y) if x_is_measure else (y, x)
-        if not measure.get("aggregate") and not dimension.get("aggregate") and not measure.get("bin") and not dimension.get("bin"):
+        if (
+            not measure.get("aggregate")
+            and not dimension.get("aggregate")
+            and not measure.get("bin")
+            and not dimension.get("bin")
+        ):
             parts.append(f"{_describe(y)} vs {_describe(x)}")
         else:
             parts.append(f"{_describe(measure)} by {_describe(dimension)}")
@@ -43,7 +48,9 @@ def explain(spec: dict) -> str:
         return f"{_describe(encoding['theta'])} by {_describe(encoding['color'])}, {mark_name}"
     for channel in ("color", "size", "shape", "detail", "row", "column", "opacity"):
         if channel in encoding:
-            verb = {"color": "colored", "size": "sized", "shape": "shaped", "detail": "split"}.get(channel, channel)
+            verb = {"color": "colored", "size": "sized", "shape": "shaped", "detail": "split"}.get(
+                channel, channel
+            )
             parts.append(f"{verb} by {_describe(encoding[channel])}")
     parts.append(str(mark_name))
     return ", ".join(parts)

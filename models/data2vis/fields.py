@@ -121,9 +121,11 @@ def coerce_table(table: pd.DataFrame) -> tuple[pd.DataFrame, list[ColumnInfo]]:
 
 def json_records(table: pd.DataFrame, max_rows: int | None = None) -> list[dict]:
     """Rows as JSON-safe dicts (NaN -> None, dates -> ISO strings), for inline Vega-Lite data."""
-    frame = table if max_rows is None or len(table) <= max_rows else table.sample(
-        n=max_rows, random_state=0
-    ).sort_index()
+    frame = (
+        table
+        if max_rows is None or len(table) <= max_rows
+        else table.sample(n=max_rows, random_state=0).sort_index()
+    )
     records: list[dict] = []
     for row in frame.itertuples(index=False, name=None):
         record = {}

@@ -67,9 +67,13 @@ class Seq2SeqCore(nn.Module):
         mask = source != self.pad_id
         lengths = mask.sum(1).clamp(min=1).cpu()
         embedded = self.dropout(self.embedding(source))
-        packed = nn.utils.rnn.pack_padded_sequence(embedded, lengths, batch_first=True, enforce_sorted=False)
+        packed = nn.utils.rnn.pack_padded_sequence(
+            embedded, lengths, batch_first=True, enforce_sorted=False
+        )
         outputs, last = self.encoder(packed)
-        outputs, _ = nn.utils.rnn.pad_packed_sequence(outputs, batch_first=True, total_length=source.size(1))
+        outputs, _ = nn.utils.rnn.pad_packed_sequence(
+            outputs, batch_first=True, total_length=source.size(1)
+        )
         summary = torch.cat([last[0], last[1]], dim=-1)
         return outputs, mask, torch.tanh(self.bridge(summary)).unsqueeze(0)
 
@@ -111,7 +115,9 @@ def _pad(rows: Sequence[Sequence[int]], pad_id: int) -> torch.Tensor:
 class Data2VisModel:
     """User-facing wrapper: vocabulary + core, `fit_epoch`, `evaluate_loss`, `to_bytes`/`from_bytes`."""
 
-    def __init__(self, vocab: Vocabulary, config: Data2VisConfig | None = None, device: str = "auto"):
+    def __init__(
+        self, vocab: Vocabulary, config: Data2VisConfig | None = None, device: str = "auto"
+    ):
         self.config = config or Data2VisConfig()
         self.vocab = vocab
         self.device = pick_device(device)
@@ -126,14 +132,23 @@ class Data2VisModel:
         target_in = [[self.vocab.bos_id, *t] for t in targets]
         target_out = [[*t, self.vocab.eos_id] for t in targets]
         pad = self.vocab.pad_id
-        return tuple(x.to(self.device) for x in (_pad(sources, pad), _pad(target_in, pad), _pad(target_out, pad)))
+        return tuple(
+            x.to(self.device)
+            for x in (_pad(sources, pad), _pad(target_in, pad), _pad(target_out, pad))
+        )
 
     def _loss(self, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
         source, target_in, target_out = batch
         logits = self.core(source, target_in)
-        return F.cross_entropy(logits.reshape(-1, logits.size(-1)), target_out.reshape(-1), ignore_index=self.vocab.pad_id)
+        return F.cross_entropy(
+            logits.reshape(-1, logits.size(-1)),
+            target_out.reshape(-1),
+            ignore_index=self.vocab.pad_id,
+        )
 
-    def fit_epoch(self, pairs: Sequence[tuple[list[str], list[str]]], on_batch=None) -> dict[str, float]:
+    def fit_epoch(
+        self, pairs: Sequence[tuple[list[str], list[str]]], on_batch=None
+    ) -> dict[str, float]:
         """One pass over the pairs in a seeded random order; returns the mean training loss."""
         self.core.train()
         order = list(range(len(pairs)))
@@ -168,7 +183,10 @@ class Data2VisModel:
         """Zip of format, config, vocabulary and weights (state_dicts only, nothing pickled)."""
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("format.json", json.dumps({"format": FORMAT_VERSION, "epochs_trained": self.epochs_trained}))
+            archive.writestr(
+                "format.json",
+                json.dumps({"format": FORMAT_VERSION, "epochs_trained": self.epochs_trained}),
+            )
             archive.writestr("config.json", json.dumps(asdict(self.config)))
             archive.writestr("vocab.json", self.vocab.to_json())
             state = io.BytesIO()
@@ -190,10 +208,16 @@ class Data2VisModel:
             config = Data2VisConfig(**json.loads(archive.read("config.json")))
             vocab = Vocabulary.from_json(archive.read("vocab.json").decode("utf-8"))
             model = cls(vocab, config, device=device)
-            weights = torch.load(io.BytesIO(archive.read("weights.pt")), map_location=model.device, weights_only=True)
+            weights = torch.load(
+                io.BytesIO(archive.read("weights.pt")), map_location=model.device, weights_only=True
+            )
             model.core.load_state_dict(weights)
             if "optimizer.pt" in archive.namelist():
-                optimizer_state = torch.load(io.BytesIO(archive.read("optimizer.pt")), map_location=model.device, weights_only=True)
+                optimizer_state = torch.load(
+                    io.BytesIO(archive.read("optimizer.pt")),
+                    map_location=model.device,
+                    weights_only=True,
+                )
                 model.optimizer.load_state_dict(optimizer_state)
             model.epochs_trained = int(meta.get("epochs_trained", 0))
         model.core.eval()

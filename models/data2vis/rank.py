@@ -12,8 +12,19 @@ from models.data2vis.validate import unescape_field
 
 MAX_AXIS_CATEGORIES = 50
 MAX_LEGEND_CATEGORIES = 20
-CHANNEL_PENALTY = {"detail": 0.75, "size": 0.9, "shape": 0.9, "color": 0.95, "opacity": 0.85, "row": 0.9, "column": 0.9}
-SAME_MARK = {"circle": "point", "square": "point"}  # same chart, different glyph: one of them is enough
+CHANNEL_PENALTY = {
+    "detail": 0.75,
+    "size": 0.9,
+    "shape": 0.9,
+    "color": 0.95,
+    "opacity": 0.85,
+    "row": 0.9,
+    "column": 0.9,
+}
+SAME_MARK = {
+    "circle": "point",
+    "square": "point",
+}  # same chart, different glyph: one of them is enough
 
 
 def _role(definition: dict | None) -> str | None:
@@ -31,10 +42,27 @@ def _role(definition: dict | None) -> str | None:
 
 
 _MARK_FIT: dict[str, dict[frozenset, float]] = {
-    "bar": {frozenset({"agg", "cat"}): 1.0, frozenset({"agg", "bin"}): 0.9, frozenset({"agg", "time"}): 0.85},
-    "line": {frozenset({"agg", "time"}): 1.0, frozenset({"Q", "time"}): 0.9, frozenset({"agg", "bin"}): 0.7},
-    "area": {frozenset({"agg", "time"}): 0.9, frozenset({"Q", "time"}): 0.8, frozenset({"agg", "bin"}): 0.7},
-    "point": {frozenset({"Q"}): 1.0, frozenset({"Q", "cat"}): 0.7, frozenset({"Q", "time"}): 0.7, frozenset({"agg", "cat"}): 0.6},
+    "bar": {
+        frozenset({"agg", "cat"}): 1.0,
+        frozenset({"agg", "bin"}): 0.9,
+        frozenset({"agg", "time"}): 0.85,
+    },
+    "line": {
+        frozenset({"agg", "time"}): 1.0,
+        frozenset({"Q", "time"}): 0.9,
+        frozenset({"agg", "bin"}): 0.7,
+    },
+    "area": {
+        frozenset({"agg", "time"}): 0.9,
+        frozenset({"Q", "time"}): 0.8,
+        frozenset({"agg", "bin"}): 0.7,
+    },
+    "point": {
+        frozenset({"Q"}): 1.0,
+        frozenset({"Q", "cat"}): 0.7,
+        frozenset({"Q", "time"}): 0.7,
+        frozenset({"agg", "cat"}): 0.6,
+    },
     # A tick strip needs one discrete axis; two continuous ones make an unreadable smear of dashes.
     "tick": {frozenset({"Q", "cat"}): 0.85, frozenset({"Q"}): 0.3},
     "rect": {frozenset({"cat"}): 0.8, frozenset({"bin"}): 0.75, frozenset({"cat", "bin"}): 0.75},
@@ -63,11 +91,15 @@ def effectiveness(spec: dict, columns: dict[str, ColumnInfo] | None = None) -> f
     mark = spec.get("mark")
     mark = mark.get("type") if isinstance(mark, dict) else mark
     mark = SAME_MARK.get(str(mark), str(mark))
-    roles = frozenset(r for r in (_role(encoding.get("x")), _role(encoding.get("y"))) if r is not None)
+    roles = frozenset(
+        r for r in (_role(encoding.get("x")), _role(encoding.get("y"))) if r is not None
+    )
     fit = _MARK_FIT.get(mark, {}).get(roles)
     if fit is None:
         if mark == "line" and roles == frozenset({"agg", "cat"}):
-            ordinal = any(d.get("type") == "ordinal" for d in encoding.values() if isinstance(d, dict))
+            ordinal = any(
+                d.get("type") == "ordinal" for d in encoding.values() if isinstance(d, dict)
+            )
             fit = 0.7 if ordinal else 0.4  # lines over unordered categories mislead
         else:
             fit = 0.5 if len(roles) == 2 else 0.4
@@ -98,7 +130,11 @@ def readability(spec: dict, columns: dict[str, ColumnInfo]) -> float:
     for channel, definition in spec.get("encoding", {}).items():
         name = definition.get("field")
         column = columns.get(unescape_field(name)) if isinstance(name, str) else None
-        if column is None or definition.get("type") not in ("nominal", "ordinal") or definition.get("timeUnit"):
+        if (
+            column is None
+            or definition.get("type") not in ("nominal", "ordinal")
+            or definition.get("timeUnit")
+        ):
             continue
         limit = MAX_AXIS_CATEGORIES if channel in ("x", "y") else MAX_LEGEND_CATEGORIES
         if column.cardinality > limit:
@@ -111,11 +147,23 @@ def chart_key(spec: dict) -> tuple:
     encoding = spec.get("encoding", {})
 
     def describe(d: dict) -> tuple:
-        return (d.get("field"), d.get("type"), d.get("aggregate"), bool(d.get("bin")), d.get("timeUnit"))
+        return (
+            d.get("field"),
+            d.get("type"),
+            d.get("aggregate"),
+            bool(d.get("bin")),
+            d.get("timeUnit"),
+        )
 
-    parts = [(channel, describe(encoding[channel])) for channel in sorted(encoding) if channel not in ("x", "y")]
+    parts = [
+        (channel, describe(encoding[channel]))
+        for channel in sorted(encoding)
+        if channel not in ("x", "y")
+    ]
     # A transposed chart (x and y swapped) shows the same thing: one identity for both.
-    positions = tuple(sorted((describe(encoding[c]) for c in ("x", "y") if c in encoding), key=repr))
+    positions = tuple(
+        sorted((describe(encoding[c]) for c in ("x", "y") if c in encoding), key=repr)
+    )
     mark = spec.get("mark")
     mark = mark.get("type") if isinstance(mark, dict) else mark
     return (SAME_MARK.get(str(mark), str(mark)), positions, tuple(parts))

@@ -68,7 +68,12 @@ class Recommendation:
     explanation: str
 
     def to_dict(self) -> dict:
-        return {"spec": self.spec, "score": self.score, "source": self.source, "explanation": self.explanation}
+        return {
+            "spec": self.spec,
+            "score": self.score,
+            "source": self.source,
+            "explanation": self.explanation,
+        }
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,9 @@ class RecommendationReport:
 
 
 def diversified(
-    candidates: list[tuple[dict, float, str]], marks_seen: dict[str, int], repeat_penalty: float = 0.85
+    candidates: list[tuple[dict, float, str]],
+    marks_seen: dict[str, int],
+    repeat_penalty: float = 0.85,
 ) -> list[tuple[dict, float, str]]:
     """Greedy order by score, discounting a candidate by each earlier pick with the same mark.
 
@@ -100,7 +107,10 @@ def diversified(
     while remaining:
         best = max(
             range(len(remaining)),
-            key=lambda i: remaining[i][1] * repeat_penalty ** marks_seen.get(str(remaining[i][0].get("mark")), 0),
+            key=lambda i: (
+                remaining[i][1]
+                * repeat_penalty ** marks_seen.get(str(remaining[i][0].get("mark")), 0)
+            ),
         )
         pick = remaining.pop(best)
         mark = str(pick[0].get("mark"))
@@ -132,7 +142,9 @@ def select_views(columns: list[ColumnInfo]) -> tuple[list[RecordView], list[str]
     return views, notes
 
 
-def representative_rows(table: pd.DataFrame, view: RecordView, n_rows: int, seed: int = 0) -> list[dict]:
+def representative_rows(
+    table: pd.DataFrame, view: RecordView, n_rows: int, seed: int = 0
+) -> list[dict]:
     """The most typical complete row (numbers nearest their medians) plus seeded random complete rows."""
     names = [c.name for c in view.columns]
     frame = table[names]
@@ -148,7 +160,9 @@ def representative_rows(table: pd.DataFrame, view: RecordView, n_rows: int, seed
     pool = [i for i in np.flatnonzero(missing == fewest) if i != order[0]]
     rng = np.random.default_rng(seed)
     if pool and n_rows > 1:
-        chosen.extend(int(i) for i in rng.choice(pool, size=min(n_rows - 1, len(pool)), replace=False))
+        chosen.extend(
+            int(i) for i in rng.choice(pool, size=min(n_rows - 1, len(pool)), replace=False)
+        )
     return [frame.iloc[i].to_dict() for i in chosen]
 
 
@@ -174,12 +188,16 @@ def restore_fields(spec: dict, view: RecordView) -> tuple[dict, bool]:
 class Recommender:
     """Holds the model (or None: rules only) and turns tables into ranked recommendations."""
 
-    def __init__(self, model: Data2VisModel | None, load_error: str | None = None, records_per_view: int = 2):
+    def __init__(
+        self, model: Data2VisModel | None, load_error: str | None = None, records_per_view: int = 2
+    ):
         self.model = model
         self.load_error = load_error
         self.records_per_view = records_per_view
 
-    def decode_beams(self, view: RecordView, row: dict, beam_width: int, constrain: bool = True) -> list[BeamCandidate]:
+    def decode_beams(
+        self, view: RecordView, row: dict, beam_width: int, constrain: bool = True
+    ) -> list[BeamCandidate]:
         """Raw beams for one record, restored to real field names (the paper's evaluation unit)."""
         from models.data2vis.beam import beam_search
 
@@ -191,17 +209,23 @@ class Recommender:
         # The constraints work on JSON tokens; a character model is decoded bare.
         constrain = constrain and level == "token"
         out = []
-        for hypothesis in beam_search(self.model, source, beam_width, allowed_fields=allowed, constrain=constrain):
+        for hypothesis in beam_search(
+            self.model, source, beam_width, allowed_fields=allowed, constrain=constrain
+        ):
             text = detokenize(hypothesis.tokens)
             parsed = parse_spec(text)
             spec, phantom = restore_fields(parsed, view) if parsed is not None else (None, False)
             out.append(BeamCandidate(text, hypothesis.log_prob, spec, phantom))
         return out
 
-    def recommend(self, table: pd.DataFrame, k: int = 10, beam_width: int = 15) -> list[Recommendation]:
+    def recommend(
+        self, table: pd.DataFrame, k: int = 10, beam_width: int = 15
+    ) -> list[Recommendation]:
         return self.recommend_with_notes(table, k, beam_width).items
 
-    def recommend_with_notes(self, table: pd.DataFrame, k: int = 10, beam_width: int = 15) -> RecommendationReport:
+    def recommend_with_notes(
+        self, table: pd.DataFrame, k: int = 10, beam_width: int = 15
+    ) -> RecommendationReport:
         """Like recommend, plus notes that explain skipped columns, subsets or an empty result."""
         notes: list[str] = []
         if k <= 0:
@@ -225,9 +249,13 @@ class Recommender:
         if self.model is not None:
             try:
                 model_specs = self._model_specs(typed, infos, beam_width, notes)
-            except Exception as error:  # an unforeseen table shape must cost the model's charts, not the request
+            except (
+                Exception
+            ) as error:  # an unforeseen table shape must cost the model's charts, not the request
                 log.exception("data2vis model failed on a table of shape %s", table.shape)
-                notes.append(f"the model failed on this table ({type(error).__name__}); rule-based charts only")
+                notes.append(
+                    f"the model failed on this table ({type(error).__name__}); rule-based charts only"
+                )
                 model_specs = []
             best = max((lp for _, lp in model_specs), default=0.0)
             for spec, log_prob in model_specs:
@@ -245,7 +273,11 @@ class Recommender:
             key = chart_key(rule.spec)
             if key in candidates or field_errors(rule.spec, by_name):
                 continue
-            candidates[key] = (rule.spec, 0.5 * rule.quality * readability(rule.spec, by_name), "rules")
+            candidates[key] = (
+                rule.spec,
+                0.5 * rule.quality * readability(rule.spec, by_name),
+                "rules",
+            )
 
         values = json_records(typed, max_rows=RENDER_ROWS)
         items: list[Recommendation] = []
@@ -267,17 +299,25 @@ class Recommender:
                     log.debug("dropped a %s chart that does not render: %s", source, error)
                 elif len(items) < k:
                     spec_out = {"$schema": VEGA_LITE_SCHEMA_URL, **spec}
-                    items.append(Recommendation(spec_out, round(float(score), 6), source, explain(spec)))  # type: ignore[arg-type]
+                    items.append(
+                        Recommendation(spec_out, round(float(score), 6), source, explain(spec))
+                    )  # type: ignore[arg-type]
         if failed_render:
-            notes.append(f"{failed_render} candidate(s) dropped: not valid Vega-Lite or did not render")
+            notes.append(
+                f"{failed_render} candidate(s) dropped: not valid Vega-Lite or did not render"
+            )
         n_model = sum(item.source == "model" for item in items)
         if self.model is not None and n_model < len(items):
-            notes.append(f"the model gave {n_model} chart(s) that passed every check; rules filled the rest")
+            notes.append(
+                f"the model gave {n_model} chart(s) that passed every check; rules filled the rest"
+            )
         if len(items) < k:
             notes.append(f"only {len(items)} distinct valid chart(s) exist for these columns")
         return RecommendationReport(items, notes)
 
-    def _model_specs(self, typed: pd.DataFrame, infos: list[ColumnInfo], beam_width: int, notes: list[str]) -> list[tuple[dict, float]]:
+    def _model_specs(
+        self, typed: pd.DataFrame, infos: list[ColumnInfo], beam_width: int, notes: list[str]
+    ) -> list[tuple[dict, float]]:
         """Valid, real-field model specs with their log-probabilities, over every view and record."""
         by_name = {c.name: c for c in infos}
         views, view_notes = select_views(infos)
@@ -310,7 +350,9 @@ def _render_pool() -> ThreadPoolExecutor:
     global _render_pool_instance
     with _render_pool_lock:
         if _render_pool_instance is None:
-            _render_pool_instance = ThreadPoolExecutor(max_workers=RENDER_THREADS, thread_name_prefix="data2vis-check")
+            _render_pool_instance = ThreadPoolExecutor(
+                max_workers=RENDER_THREADS, thread_name_prefix="data2vis-check"
+            )
         return _render_pool_instance
 
 
@@ -324,7 +366,9 @@ def load_recommender(path: Path = WEIGHTS_PATH, device: str = "cpu") -> Recommen
         from models.data2vis.model import Data2VisModel
 
         model = Data2VisModel.from_bytes(path.read_bytes(), device=device)
-    except Exception as error:  # missing file, no torch, corrupt artifact: degrade, never fail a request
+    except (
+        Exception
+    ) as error:  # missing file, no torch, corrupt artifact: degrade, never fail a request
         log.warning("data2vis weights not loaded from %s: %s", path, error)
         return Recommender(None, load_error=f"{type(error).__name__}: {error}")
     return Recommender(model)

@@ -11,7 +11,9 @@ from functools import lru_cache
 from models.data2vis.fields import ALLOWED_VL_TYPES, ColumnInfo
 
 VEGA_LITE_SCHEMA_URL = "https://vega.github.io/schema/vega-lite/v6.json"
-NUMERIC_AGGREGATES = frozenset({"mean", "sum", "median", "min", "max", "average", "stdev", "variance"})
+NUMERIC_AGGREGATES = frozenset(
+    {"mean", "sum", "median", "min", "max", "average", "stdev", "variance"}
+)
 POSITION_CHANNELS = ("x", "y", "theta")  # theta positions an arc (pie) mark
 
 _SPECIAL_IN_FIELD = re.compile(r"([\\.\[\]])")
@@ -40,7 +42,9 @@ def parse_spec(text: str) -> dict | None:
 def _schema_validator():
     import jsonschema
 
-    resource = importlib.resources.files("altair") / "vegalite" / "v6" / "schema" / "vega-lite-schema.json"
+    resource = (
+        importlib.resources.files("altair") / "vegalite" / "v6" / "schema" / "vega-lite-schema.json"
+    )
     schema = json.loads(resource.read_text(encoding="utf-8"))
     return jsonschema.validators.validator_for(schema)(schema)
 
@@ -90,7 +94,11 @@ def field_errors(spec: dict, columns: dict[str, ColumnInfo]) -> list[str]:
         vl_type = definition.get("type")
         if vl_type not in ALLOWED_VL_TYPES[column.kind]:
             problems.append(f"{channel}: {column.name!r} ({column.kind}) cannot be {vl_type}")
-        if aggregate is not None and aggregate != "count" and (aggregate not in NUMERIC_AGGREGATES or column.kind != "num"):
+        if (
+            aggregate is not None
+            and aggregate != "count"
+            and (aggregate not in NUMERIC_AGGREGATES or column.kind != "num")
+        ):
             problems.append(f"{channel}: cannot take {aggregate} of {column.name!r}")
         if definition.get("bin") and (column.kind != "num" or vl_type != "quantitative"):
             problems.append(f"{channel}: cannot bin {column.name!r}")
@@ -98,13 +106,21 @@ def field_errors(spec: dict, columns: dict[str, ColumnInfo]) -> list[str]:
             problems.append(f"{channel}: {column.name!r} is not a date")
     if used_fields == 0:
         problems.append("no encoding uses a column")
-    fields = [d.get("field") for d in encoding.values() if isinstance(d, dict) and isinstance(d.get("field"), str)]
+    fields = [
+        d.get("field")
+        for d in encoding.values()
+        if isinstance(d, dict) and isinstance(d.get("field"), str)
+    ]
     if len(fields) != len(set(fields)):
         # CompassQL's default too: one column on two channels ("count by sex, split by sex") adds nothing
         problems.append("a column is used on two channels")
     mark = spec.get("mark")
     mark_type = mark.get("type") if isinstance(mark, dict) else mark
-    positional_fields = [ch for ch in POSITION_CHANNELS if isinstance(encoding.get(ch), dict) and "field" in encoding[ch]]
+    positional_fields = [
+        ch
+        for ch in POSITION_CHANNELS
+        if isinstance(encoding.get(ch), dict) and "field" in encoding[ch]
+    ]
     if not positional_fields and not (mark_type == "arc" and "color" in encoding):
         # e.g. a single stacked bar of counts split by `detail`: valid JSON, no information
         problems.append("no x or y encodes a column")
@@ -144,6 +160,8 @@ def render_error(spec: dict, values: list[dict]) -> str | None:
 
     try:
         svg = vl_convert.vegalite_to_svg(xml_safe(with_data(spec, values)))
-    except Exception as error:  # vl-convert raises plain ValueError/RuntimeError with the JS message
+    except (
+        Exception
+    ) as error:  # vl-convert raises plain ValueError/RuntimeError with the JS message
         return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
     return None if "<svg" in svg else "renderer returned no SVG"

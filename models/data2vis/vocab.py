@@ -19,7 +19,9 @@ PAD, BOS, EOS, UNK = "<pad>", "<s>", "</s>", "<unk>"
 SPECIALS = (PAD, BOS, EOS, UNK)
 MAX_FIELDS_PER_KIND = 12  # typed tokens num0..num11, str0..str11, dt0..dt11
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?')
+_JSON_TOKEN = re.compile(
+    r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?'
+)
 
 
 def field_token(kind: FieldKind, index: int) -> str:
@@ -27,9 +29,7 @@ def field_token(kind: FieldKind, index: int) -> str:
     return f'"{kind}{index}"'
 
 
-ALL_FIELD_TOKENS = tuple(
-    field_token(kind, i) for kind in KINDS for i in range(MAX_FIELDS_PER_KIND)
-)
+ALL_FIELD_TOKENS = tuple(field_token(kind, i) for kind in KINDS for i in range(MAX_FIELDS_PER_KIND))
 
 
 def canonical_spec(spec: dict) -> dict:

@@ -11,7 +11,9 @@ from models.data2vis.model import Data2VisConfig, Data2VisModel  # noqa: E402
 from models.data2vis.recommend import WEIGHTS_PATH  # noqa: E402
 from models.data2vis.vocab import Vocabulary, detokenize, encode_record  # noqa: E402
 
-RECORD = encode_record([('"num0"', "num", 18.0, 129), ('"num1"', "num", 8, 5), ('"str0"', "str", "USA", 3)])
+RECORD = encode_record(
+    [('"num0"', "num", 18.0, 129), ('"num1"', "num", 8, 5), ('"str0"', "str", "USA", 3)]
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +28,9 @@ def test_beam_search_returns_distinct_candidates_ranked_by_probability(shipped_m
     assert len({tuple(b.tokens) for b in beams}) == len(beams)
     log_probs = [b.log_prob for b in beams]
     assert log_probs == sorted(log_probs, reverse=True)
-    parsed = [json.loads(detokenize(b.tokens)) for b in beams]  # constrained beams are balanced JSON
+    parsed = [
+        json.loads(detokenize(b.tokens)) for b in beams
+    ]  # constrained beams are balanced JSON
     assert all("mark" in spec and "encoding" in spec for spec in parsed)
 
 
@@ -37,8 +41,12 @@ def test_constrained_beams_only_use_fields_of_the_record(shipped_model):
 
 
 def test_artifact_round_trip_gives_identical_beams():
-    vocab = Vocabulary(['"mark"', '"bar"', "{", "}", ":", ",", '"encoding"', "<int>", "<mag1>", "<card5>"])
-    model = Data2VisModel(vocab, Data2VisConfig(embedding_dim=8, hidden_size=8, seed=1), device="cpu")
+    vocab = Vocabulary(
+        ['"mark"', '"bar"', "{", "}", ":", ",", '"encoding"', "<int>", "<mag1>", "<card5>"]
+    )
+    model = Data2VisModel(
+        vocab, Data2VisConfig(embedding_dim=8, hidden_size=8, seed=1), device="cpu"
+    )
     pairs = [(['"num0"', "<int>", "<mag1>", "<card5>"], ["{", '"mark"', ":", '"bar"', "}"])] * 16
     model.fit_epoch(pairs)
     again = Data2VisModel.from_bytes(model.to_bytes(include_optimizer=True), device="cpu")

@@ -47,7 +47,13 @@ def _awkward_table() -> pd.DataFrame:
 def test_pairs_from_values_with_nulls_quotes_apostrophes_and_booleans_stay_valid_json():
     typed, infos = coerce_table(_awkward_table())
     spec = normalize_spec(
-        {"mark": "bar", "encoding": {"x": {"field": "name", "type": "nominal"}, "y": {"field": "count", "aggregate": "mean", "type": "quantitative"}}}
+        {
+            "mark": "bar",
+            "encoding": {
+                "x": {"field": "name", "type": "nominal"},
+                "y": {"field": "count", "aggregate": "mean", "type": "quantitative"},
+            },
+        }
     )
     pairs = build_pairs([("s1", "t", spec)], {"t": (typed, infos)}, rows_per_spec=20, seed=0)
     assert len(pairs) == 20
@@ -72,7 +78,9 @@ def test_split_is_by_spec_so_test_specs_are_unseen():
     assert set(split) == set(ids)
     assert sum(v == "test" for v in split.values()) == 20
     table = coerce_table(pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": ["x", "y", "z"]}))
-    spec = normalize_spec({"mark": "tick", "encoding": {"x": {"field": "a", "type": "quantitative"}}})
+    spec = normalize_spec(
+        {"mark": "tick", "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    )
     examples = [(i, "t", spec) for i in ids]
     pairs: list[Pair] = build_pairs(examples, {"t": table}, rows_per_spec=2, seed=0)
     train_ids = {p.spec_id for p in pairs if split[p.spec_id] == "train"}

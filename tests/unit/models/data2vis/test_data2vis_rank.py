@@ -22,7 +22,13 @@ def test_transposed_and_same_glyph_charts_share_one_identity():
 def test_marks_that_suit_their_encodings_rank_higher():
     scatter = {"mark": "point", "encoding": {"x": _q("a"), "y": _q("b")}}
     smear = {"mark": "tick", "encoding": {"x": _q("a"), "y": _q("b")}}
-    trend = {"mark": "line", "encoding": {"x": {"field": "t", "type": "temporal", "timeUnit": "year"}, "y": _q("a", aggregate="mean")}}
+    trend = {
+        "mark": "line",
+        "encoding": {
+            "x": {"field": "t", "type": "temporal", "timeUnit": "year"},
+            "y": _q("a", aggregate="mean"),
+        },
+    }
     nominal_line = {"mark": "line", "encoding": {"x": _n("c"), "y": _q("a", aggregate="mean")}}
     assert effectiveness(scatter) > effectiveness(smear)
     assert effectiveness(trend) > effectiveness(nominal_line)
@@ -40,5 +46,14 @@ def test_aggregating_one_row_groups_and_unreadable_axes_are_penalized():
     by_peak = {"mark": "bar", "encoding": {"x": _n("peak"), "y": _q("length", aggregate="mean")}}
     by_region = {"mark": "bar", "encoding": {"x": _n("region"), "y": _q("length", aggregate="sum")}}
     assert effectiveness(by_peak, columns) < effectiveness(by_region, columns)
-    assert readability({"mark": "bar", "encoding": {"y": _n("name"), "x": {"aggregate": "count", "type": "quantitative"}}}, columns) < 1
+    assert (
+        readability(
+            {
+                "mark": "bar",
+                "encoding": {"y": _n("name"), "x": {"aggregate": "count", "type": "quantitative"}},
+            },
+            columns,
+        )
+        < 1
+    )
     assert readability(by_region, columns) == 1

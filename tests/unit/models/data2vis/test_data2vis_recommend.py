@@ -22,7 +22,9 @@ def _assert_valid(items, table: pd.DataFrame, k: int) -> None:
     assert len({chart_key(i.spec) for i in items}) == len(items), "duplicates returned"
     for item in items:
         assert "data" not in item.spec
-        assert item.source in ("model", "rules") and item.explanation and "\n" not in item.explanation
+        assert (
+            item.source in ("model", "rules") and item.explanation and "\n" not in item.explanation
+        )
         for definition in item.spec["encoding"].values():
             if "field" in definition:
                 assert unescape_field(definition["field"]) in columns, definition
@@ -44,17 +46,32 @@ def _awkward_tables() -> dict[str, pd.DataFrame]:
                 "prix (€)": [1.5, None, 3.0, 2.2, None, 4.1],
                 'say "hi"': ["it's", 'a "b"', None, "x", "it's", "y"],
                 "a.b[0]": [1, 2, 3, 1, 2, 3],
-                "日付": ["2020-01-01", "2020-02-01", None, "2020-04-01", "2020-05-01", "2020-06-01"],
+                "日付": [
+                    "2020-01-01",
+                    "2020-02-01",
+                    None,
+                    "2020-04-01",
+                    "2020-05-01",
+                    "2020-06-01",
+                ],
                 "empty": [None] * 6,
             }
         ),
         "sixty_columns": wide,
         "one_column": pd.DataFrame({"value": rng.normal(size=30)}),
-        "all_text": pd.DataFrame({"name": [f"person {i}" for i in range(25)], "city": ["Oslo", "Lima"] * 12 + ["Oslo"]}),
+        "all_text": pd.DataFrame(
+            {"name": [f"person {i}" for i in range(25)], "city": ["Oslo", "Lima"] * 12 + ["Oslo"]}
+        ),
         # a \x1a in SVG text makes vl-convert abort the process (seen in the Ecdat/Mofa test data)
-        "control_characters": pd.DataFrame({"na\x1bme": ["a\x1ab", "c", "a\x1ab", "d"], "v": [1.0, 2.0, 3.0, 2.5]}),
+        "control_characters": pd.DataFrame(
+            {"na\x1bme": ["a\x1ab", "c", "a\x1ab", "d"], "v": [1.0, 2.0, 3.0, 2.5]}
+        ),
         "numbers_as_strings_and_booleans": pd.DataFrame(
-            {"x": ["1", "2", "3", "4"], "ok": [True, False, True, None], "y": ["1.5", "2", "n/a", "3"]}
+            {
+                "x": ["1", "2", "3", "4"],
+                "ok": [True, False, True, None],
+                "y": ["1.5", "2", "n/a", "3"],
+            }
         ),
     }
 
@@ -91,9 +108,21 @@ def test_tables_with_nothing_to_chart_get_an_explanation_not_an_exception():
 
 
 def test_rules_fill_when_the_model_gives_too_few(monkeypatch):
-    table = pd.DataFrame({"price": [1.0, 2.5, 3.0, 4.5, 2.0], "year": [2001, 2002, 2003, 2004, 2005], "kind": list("ababa")})
+    table = pd.DataFrame(
+        {
+            "price": [1.0, 2.5, 3.0, 4.5, 2.0],
+            "year": [2001, 2002, 2003, 2004, 2005],
+            "kind": list("ababa"),
+        }
+    )
     recommender = get_recommender()
-    only = {"mark": "point", "encoding": {"x": {"field": "year", "type": "quantitative"}, "y": {"field": "price", "type": "quantitative"}}}
+    only = {
+        "mark": "point",
+        "encoding": {
+            "x": {"field": "year", "type": "quantitative"},
+            "y": {"field": "price", "type": "quantitative"},
+        },
+    }
     monkeypatch.setattr(recommender, "_model_specs", lambda *args: [(only, -0.1)])
     report = recommender.recommend_with_notes(table, k=6, beam_width=3)
     assert [i.source for i in report.items] == ["model"] + ["rules"] * 5
@@ -142,10 +171,14 @@ def test_wide_tables_are_split_into_column_subsets_the_model_can_read():
 def test_representative_records_come_from_the_whole_table_not_the_first_row():
     from models.data2vis.recommend import representative_rows, select_views
 
-    table = pd.DataFrame({"a": [None, 1.0, 50.0, 2.0, 3.0, 100.0], "b": ["x", None, "y", "y", "x", "z"]})
+    table = pd.DataFrame(
+        {"a": [None, 1.0, 50.0, 2.0, 3.0, 100.0], "b": ["x", None, "y", "y", "x", "z"]}
+    )
     typed, infos = coerce_table(table)
     view = select_views(infos)[0][0]
     rows = representative_rows(typed, view, n_rows=2)
     assert len(rows) == 2 and rows[0] != rows[1]
-    assert all(row["a"] is not None and not pd.isna(row["a"]) and row["b"] is not None for row in rows)
+    assert all(
+        row["a"] is not None and not pd.isna(row["a"]) and row["b"] is not None for row in rows
+    )
     assert rows[0]["a"] in (2.0, 3.0)  # nearest the median (ranks 0.4 and 0.6), not the first row

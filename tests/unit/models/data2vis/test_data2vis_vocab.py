@@ -13,7 +13,13 @@ from models.data2vis.vocab import (
 
 
 def test_vocabulary_round_trips_through_json_and_ids():
-    spec = {"encoding": {"x": {"bin": True, "field": "num3", "type": "quantitative"}, "y": {"aggregate": "count", "type": "quantitative"}}, "mark": "area"}
+    spec = {
+        "encoding": {
+            "x": {"bin": True, "field": "num3", "type": "quantitative"},
+            "y": {"aggregate": "count", "type": "quantitative"},
+        },
+        "mark": "area",
+    }
     tokens = tokenize_spec(spec)
     vocab = Vocabulary(tokens)
     again = Vocabulary.from_json(vocab.to_json())
@@ -29,7 +35,13 @@ def test_every_field_token_is_in_the_vocabulary_even_if_unseen_in_training():
 
 
 def test_records_encode_values_as_features_not_text():
-    tokens = encode_record([('"num0"', "num", -12.5, 40), ('"str0"', "str", "O'Brien \"Jr\"", 3), ('"dt0"', "dt", None, 9)])
+    tokens = encode_record(
+        [
+            ('"num0"', "num", -12.5, 40),
+            ('"str0"', "str", 'O\'Brien "Jr"', 3),
+            ('"dt0"', "dt", None, 9),
+        ]
+    )
     assert tokens[:5] == ['"num0"', "<float>", "<neg>", "<mag1>", "<card100>"]
     assert "<null>" in tokens
     assert not any("Brien" in t for t in tokens)
