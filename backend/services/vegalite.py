@@ -102,6 +102,12 @@ def render(spec: dict[str, Any], fmt: str, *, scale: float = 2.0) -> bytes:
     """PNG or SVG bytes. External URLs are refused: the data must be inlined first."""
     import vl_convert
 
+    from models.data2vis.validate import xml_safe
+
+    # Control characters in any string (a stray \x1a in uploaded data) make vl-convert abort
+    # the whole process, not raise; replace them in spec and data alike.
+    spec = xml_safe(spec)
+
     # vl-convert's engine is not re-entrant across threads; keep renders one at a time per process.
     with _render_lock:
         try:

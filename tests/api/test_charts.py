@@ -55,3 +55,13 @@ def test_invalid_specs_are_rejected(alice, csv_dataset):
     response = alice.post("/api/v1/charts", json={"dataset_id": csv_dataset["id"], "spec": unknown_field})
     assert response.status_code == 422 and "nope" in str(response.get_json()["errors"])
     assert alice.get("/api/v1/charts").get_json()["total"] == 0
+
+
+def test_control_characters_in_data_render_instead_of_killing_the_worker(alice):
+    rows = "".join(f"row {i},{i}\n" for i in range(40))  # a few stray bytes in otherwise normal text
+    dataset = alice.upload("name,value\nA\x1aB,1\nC\x0bD,2\n" + rows, "control.csv").get_json()
+    spec = {"mark": "bar", "encoding": {"x": {"field": "name", "type": "nominal"}, "y": {"field": "value", "type": "quantitative"}}}
+    chart = save(alice, dataset, spec)
+    for fmt in ("png", "svg"):
+        response = alice.get(f"/api/v1/charts/{chart['id']}/image.{fmt}")
+        assert response.status_code == 200
