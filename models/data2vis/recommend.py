@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights" / "data2vis.zip"
 MAX_SUBSETS = 4  # beam searches over column subsets for wide tables (latency bound)
 MODEL_TEMPERATURE = 2.0  # flattens beam probabilities before the effectiveness prior weighs in
-RENDER_ROWS = 300  # rows inlined for the render check: enough to exercise every encoding
+RENDER_ROWS = 100  # rows inlined for the render check: enough to exercise every encoding
 RENDER_THREADS = 4
 
 
