@@ -8,9 +8,12 @@ import multiprocessing
 import os
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '5000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
+# One worker per core: requests are short and CPU-bound (measured on 2 cores with 50 clients:
+# 2 workers x 4 threads gave p99 86-90 ms for GET /datasets; 5 workers x 8 threads 158 ms).
+workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# Each open Server-Sent Events stream holds a thread; raise this for many live viewers.
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Long uploads and SSE streams: a generous timeout, and keep-alive for the SPA.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))
 graceful_timeout = 30

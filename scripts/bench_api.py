@@ -105,9 +105,14 @@ class Client:
         return response.status, json.loads(response.read() or b"null")
 
 
-def start_gunicorn(data_dir: Path, port: int, workers: int, threads: int) -> subprocess.Popen:
-    env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1", "WEB_CONCURRENCY": str(workers),
-           "GUNICORN_THREADS": str(threads), "GUNICORN_ACCESS_LOG": "/dev/null", "LOG_LEVEL": "warning", "MAX_UPLOAD_MB": "500"}
+def start_gunicorn(data_dir: Path, port: int, workers: int | None, threads: int | None) -> subprocess.Popen:
+    """gunicorn with this repo's config; workers/threads None keep the config's defaults."""
+    env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1",
+           "GUNICORN_ACCESS_LOG": "/dev/null", "LOG_LEVEL": "warning", "MAX_UPLOAD_MB": "500"}
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
+    if threads:
+        env["GUNICORN_THREADS"] = str(threads)
     process = subprocess.Popen(
         [str(REPO / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "backend.app:create_app()"], cwd=REPO, env=env
     )
@@ -164,7 +169,9 @@ def bench_upload(data_dir: Path, size_mb: float) -> dict:
         server.wait(30)
 
 
-def bench_list(data_dir: Path, n_datasets: int, clients: int, requests_per_client: int, workers: int, threads: int) -> dict:
+def bench_list(
+    data_dir: Path, n_datasets: int, clients: int, requests_per_client: int, workers: int | None, threads: int | None
+) -> dict:
     port = free_port()
     server = start_gunicorn(data_dir, port, workers=workers, threads=threads)
     try:
@@ -213,8 +220,8 @@ def bench_list(data_dir: Path, n_datasets: int, clients: int, requests_per_clien
             "clients": clients,
             "requests": len(ms),
             "errors": errors,
-            "gunicorn_workers": workers,
-            "threads_per_worker": threads,
+            "gunicorn_workers": len(worker_pids(server.pid)),
+            "threads_per_worker": threads or "gunicorn.conf.py default",
             "throughput_rps": round(len(ms) / wall, 1),
             "p50_ms": round(statistics.median(ms), 1),
             "p99_ms": round(ms[int(0.99 * (len(ms) - 1))], 1),
@@ -231,8 +238,8 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests-per-client", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py's")
+    parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py's")
     parser.add_argument("--quick", action="store_true", help="5 MB, 100 datasets, 10 clients")
     parser.add_argument("--out", type=Path, default=REPO / "bench_results" / "api.json")
     args = parser.parse_args()
