@@ -14,12 +14,8 @@ computed for all steps at once before the loop.
 
 from __future__ import annotations
 
-import dataclasses
 import math
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import torch
@@ -28,24 +24,17 @@ from torch import nn
 from models.imputation.data import (
     MIN_OBSERVED_MODEL,
     PreparedSeries,
-    StandardScaler,
     merge_windows,
-    training_starts,
     window_starts,
 )
 from models.imputation.torch_common import (
     SeriesTensors,
+    TorchImputer,
     normalize_input,
-    optimizer_to,
-    pack_artifact,
     random_blocks,
-    resolve_device,
-    restore_rng,
-    rng_state,
     series_tensors,
     thread_limited,
     time_gaps,
-    unpack_artifact,
 )
 
 DIRECTIONS = 2
@@ -164,32 +153,18 @@ def _masked_step_error(estimate: torch.Tensor, target: torch.Tensor, mask: torch
     return per_step.mean(dim=1).sum()
 
 
-class BRITS:
+class BRITS(TorchImputer):
     """BRITS imputer over one series of any length and any number of columns."""
 
     kind = "brits"
+    config_class = BRITSConfig
     min_observed = MIN_OBSERVED_MODEL
-
-    def __init__(self, config: BRITSConfig | None = None) -> None:
-        self.config = config or BRITSConfig()
-        self.device = resolve_device(self.config.device)
-        self.scaler: StandardScaler | None = None
-        self.network: FusedBRITS | None = None
-        self.optimizer: torch.optim.Optimizer | None = None
-        self.epoch = 0
-        self._rng = np.random.default_rng(self.config.seed)
-        self._cache: tuple[int, SeriesTensors] | None = None
 
     # --- building -------------------------------------------------------------------
     def _build(self, n_features: int) -> None:
         torch.manual_seed(self.config.seed)
         self.network = FusedBRITS(n_features, self.config.hidden_size).to(self.device)
         self.optimizer = torch.optim.Adam(self.network.parameters(), lr=self.config.learning_rate)
-
-    def _tensors(self, data: PreparedSeries) -> SeriesTensors:
-        if self._cache is None or self._cache[0] != id(data):
-            self._cache = (id(data), series_tensors(data, self.scaler, self.device))
-        return self._cache[1]
 
     # --- training -------------------------------------------------------------------
     def _hide_blocks(self, mask: torch.Tensor) -> torch.Tensor:
@@ -220,21 +195,8 @@ class BRITS:
     @thread_limited
     def fit_epoch(self, data: PreparedSeries) -> dict[str, float]:
         """One pass over all windows (random offset each epoch); returns the mean loss."""
-        setup_s = 0.0
-        if self.network is None:
-            # Built on the first epoch (the column count comes with the data); the first
-            # torch.optim use imports a lot once per process, which is no epoch's work.
-            built = time.perf_counter()
-            self.scaler = StandardScaler.fit(data.values, data.observed)
-            self._build(data.n_columns)
-            setup_s = time.perf_counter() - built
-        started = time.perf_counter()
-        if data.n_columns != self.network.n_features:
-            raise ValueError(f"The model has {self.network.n_features} column(s), the data {data.n_columns}.")
-        tensors = self._tensors(data)
-        window = min(self.config.window, data.length)
-        starts = training_starts(data.length, window, self._rng)
-        self.network.train()
+        epoch = self._begin_epoch(data)
+        tensors, window, starts = epoch.tensors, epoch.window, epoch.starts
         total, batches = 0.0, 0
         for first in range(0, len(starts), self.config.batch_size):
             x, m, pos = self._batch(tensors, starts[first : first + self.config.batch_size], window)
@@ -256,31 +218,9 @@ class BRITS:
             )
             if target_mask is not None and target_mask.sum() > 0:
                 loss = loss + (torch.abs(imputed - x) * target_mask).sum() / target_mask.sum()
-            self.optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if self.config.grad_clip:
-                nn.utils.clip_grad_norm_(self.network.parameters(), self.config.grad_clip)
-            self.optimizer.step()
-            total += float(loss.detach())
+            total += self._step(loss)
             batches += 1
-        self.epoch += 1
-        metrics = {"epoch": float(self.epoch), "loss": total / max(batches, 1), "seconds": time.perf_counter() - started}
-        if setup_s:
-            metrics["setup_seconds"] = setup_s
-        return metrics
-
-    def fit(
-        self,
-        data: PreparedSeries,
-        epochs: int,
-        on_epoch: Callable[[dict[str, float]], Any] | None = None,
-    ) -> BRITS:
-        """Run `epochs` more epochs; `on_epoch` gets each epoch's metrics."""
-        for _ in range(epochs):
-            metrics = self.fit_epoch(data)
-            if on_epoch is not None:
-                on_epoch(metrics)
-        return self
+        return self._end_epoch(epoch, total / max(batches, 1))
 
     # --- inference ------------------------------------------------------------------
     @thread_limited
@@ -308,35 +248,3 @@ class BRITS:
         filled = self.scaler.inverse(merged.astype(np.float64))
         out = np.where(mask, array, filled)
         return out[:, 0] if flat else out
-
-    # --- persistence ----------------------------------------------------------------
-    def to_bytes(self) -> bytes:
-        """Weights, optimizer state, epoch counter and sampling state: training resumes exactly."""
-        state = {}
-        if self.network is not None:
-            state = {"network": self.network.state_dict(), "optimizer": self.optimizer.state_dict()}
-        training = {
-            "epoch": self.epoch,
-            "n_features": self.network.n_features if self.network else None,
-            "rng": rng_state(self._rng),
-        }
-        return pack_artifact(self.config, self.scaler, state, training, self.kind)
-
-    @classmethod
-    def from_bytes(cls, blob: bytes, device: str | None = None) -> BRITS:
-        config_data, scaler, training, state = unpack_artifact(blob, cls.kind)
-        if device is not None:
-            config_data["device"] = device
-        model = cls(BRITSConfig(**config_data))
-        model.scaler = scaler
-        model.epoch = int(training["epoch"])
-        model._rng = restore_rng(training["rng"])
-        if training["n_features"] is not None:
-            model._build(int(training["n_features"]))
-            model.network.load_state_dict(state["network"])
-            model.optimizer.load_state_dict(state["optimizer"])
-            optimizer_to(model.optimizer, model.device)
-        return model
-
-    def params(self) -> dict[str, Any]:
-        return dataclasses.asdict(self.config)

@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import io
 import json
+import time
 import zipfile
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -13,7 +14,7 @@ from typing import Any, TypeVar
 import numpy as np
 import torch
 
-from models.imputation.data import PreparedSeries, StandardScaler
+from models.imputation.data import PreparedSeries, StandardScaler, training_starts
 
 ARTIFACT_FORMAT = 1
 T = TypeVar("T")
@@ -168,3 +169,124 @@ def random_blocks(
         for start, size in zip(starts, lengths, strict=True):
             hide[bi, start : start + size, ci] = True
     return hide
+
+
+@dataclasses.dataclass(frozen=True)
+class EpochStart:
+    tensors: SeriesTensors
+    window: int
+    starts: np.ndarray
+    started: float
+    setup_s: float
+
+
+class TorchImputer:
+    """What BRITS and NAOMI share: state, the epoch loop, the optimizer step, persistence.
+
+    A subclass sets `kind` and `config_class`, builds `self.network` in `_build(n_features)`,
+    and implements `fit_epoch` and `impute`.
+    """
+
+    kind = ""
+    config_class: type = object
+    min_observed = 0
+
+    def __init__(self, config: Any = None) -> None:
+        self.config = config or self.config_class()
+        self.device = resolve_device(self.config.device)
+        self.scaler: StandardScaler | None = None
+        self.network: torch.nn.Module | None = None
+        self.optimizer: torch.optim.Optimizer | None = None
+        self.epoch = 0
+        self._rng = np.random.default_rng(self.config.seed)
+        self._cache: tuple[int, SeriesTensors] | None = None
+
+    def _build(self, n_features: int) -> None:
+        raise NotImplementedError
+
+    def _tensors(self, data: PreparedSeries) -> SeriesTensors:
+        if self._cache is None or self._cache[0] != id(data):
+            self._cache = (id(data), series_tensors(data, self.scaler, self.device))
+        return self._cache[1]
+
+    def _begin_epoch(self, data: PreparedSeries) -> EpochStart:
+        """Build on first use, check the columns, draw this epoch's training windows."""
+        setup_s = 0.0
+        if self.network is None:
+            # Built on the first epoch (the column count comes with the data); the first
+            # torch.optim use imports a lot once per process, which is no epoch's work.
+            built = time.perf_counter()
+            self.scaler = StandardScaler.fit(data.values, data.observed)
+            self._build(data.n_columns)
+            setup_s = time.perf_counter() - built
+        started = time.perf_counter()
+        if data.n_columns != self.network.n_features:
+            raise ValueError(f"The model has {self.network.n_features} column(s), the data {data.n_columns}.")
+        window = min(self.config.window, data.length)
+        starts = training_starts(data.length, window, self._rng)
+        self.network.train()
+        return EpochStart(self._tensors(data), window, starts, started, setup_s)
+
+    def _end_epoch(self, epoch: EpochStart, mean_loss: float) -> dict[str, float]:
+        self.epoch += 1
+        metrics = {"epoch": float(self.epoch), "loss": mean_loss, "seconds": time.perf_counter() - epoch.started}
+        if epoch.setup_s:
+            metrics["setup_seconds"] = epoch.setup_s
+        return metrics
+
+    def _step(self, loss: torch.Tensor) -> float:
+        """One optimizer step on `loss` (gradients clipped); the loss as a float."""
+        assert self.optimizer is not None and self.network is not None
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if self.config.grad_clip:
+            torch.nn.utils.clip_grad_norm_(self.network.parameters(), self.config.grad_clip)
+        self.optimizer.step()
+        return float(loss.detach())
+
+    def fit_epoch(self, data: PreparedSeries) -> dict[str, float]:
+        raise NotImplementedError
+
+    def fit(
+        self,
+        data: PreparedSeries,
+        epochs: int,
+        on_epoch: Callable[[dict[str, float]], Any] | None = None,
+    ) -> TorchImputer:
+        """Run `epochs` more epochs; `on_epoch` gets each epoch's metrics."""
+        for _ in range(epochs):
+            metrics = self.fit_epoch(data)
+            if on_epoch is not None:
+                on_epoch(metrics)
+        return self
+
+    def to_bytes(self) -> bytes:
+        """Weights, optimizer state, epoch counter and sampling state: training resumes exactly."""
+        state = {}
+        if self.network is not None:
+            state = {"network": self.network.state_dict(), "optimizer": self.optimizer.state_dict()}
+        training = {
+            "epoch": self.epoch,
+            "n_features": self.network.n_features if self.network else None,
+            "rng": rng_state(self._rng),
+        }
+        return pack_artifact(self.config, self.scaler, state, training, self.kind)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes, device: str | None = None) -> Any:
+        config_data, scaler, training, state = unpack_artifact(blob, cls.kind)
+        if device is not None:
+            config_data["device"] = device
+        model = cls(cls.config_class(**config_data))
+        model.scaler = scaler
+        model.epoch = int(training["epoch"])
+        model._rng = restore_rng(training["rng"])
+        if training["n_features"] is not None:
+            model._build(int(training["n_features"]))
+            model.network.load_state_dict(state["network"])
+            model.optimizer.load_state_dict(state["optimizer"])
+            optimizer_to(model.optimizer, model.device)
+        return model
+
+    def params(self) -> dict[str, Any]:
+        return dataclasses.asdict(self.config)
