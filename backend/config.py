@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
@@ -40,7 +40,6 @@ class Config:
     # Front end: the built SPA served at "/" when this folder exists.
     frontend_dist: Path = Path("frontend/dist")
     testing: bool = False
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def max_upload_bytes(self) -> int:

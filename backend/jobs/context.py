@@ -33,7 +33,6 @@ class JobContext:
         self.owner_id: str = job["owner_id"]
         self.kind: str = job["kind"]
         self.params: dict[str, Any] = job["params"]
-        self.checkpoint_step: int = (job.get("checkpoint") or {}).get("step", 0)
         self._started = time.monotonic()
         self._start_step: int | None = None
 
@@ -103,7 +102,6 @@ class JobContext:
         self.store.jobs.update_if(
             self.job_id, {"status": states.RUNNING}, {"checkpoint": {"blob_id": blob.id, "step": step, "saved_at": now_iso()}}
         )
-        self.checkpoint_step = step
         if previous and previous != blob.id:
             self.store.blobs.delete(previous)
 

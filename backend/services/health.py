@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from backend.storage import Store
-
-# Shipped model weights the service needs without a training step.
-SHIPPED_WEIGHTS = Path(__file__).resolve().parents[2] / "models" / "data2vis" / "weights" / "data2vis.zip"
 
 
 def readiness(store: Store) -> dict[str, str]:
@@ -17,5 +12,8 @@ def readiness(store: Store) -> dict[str, str]:
         checks["store"] = "ok"
     except Exception as exc:  # any driver error means "not ready", reported, never raised
         checks["store"] = f"unreachable ({type(exc).__name__})"
-    checks["data2vis_weights"] = "ok" if SHIPPED_WEIGHTS.is_file() else f"missing ({SHIPPED_WEIGHTS.name})"
+    # The shipped weights the service needs without a training step (checked, not loaded).
+    from models.data2vis.recommend import WEIGHTS_PATH
+
+    checks["data2vis_weights"] = "ok" if WEIGHTS_PATH.is_file() else f"missing ({WEIGHTS_PATH.name})"
     return checks

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from backend.errors import InvalidInputError
-from backend.services import datasets
+from backend.services import datasets, tables
 from backend.storage import Store
 
 LIVE_POINTS = 2000
@@ -213,7 +213,7 @@ def _auto(ctx: Any, params: dict[str, Any], series: Any, dataset: dict[str, Any]
     outcome = auto_impute(series, time_budget_s=params["time_budget_s"], seed=params.get("seed") or 0, on_progress=on_progress)
     ctx.report(phase="fill", step=steps["n"] + 1, total=steps["n"] + 1, live=live_payload(series, outcome.imputed))
     artifacts = {name: ctx.store.blobs.put_bytes(model.to_bytes()).id for name, model in outcome.models.items()}
-    evidence = _json_safe(outcome.evidence)
+    evidence = tables.json_safe(outcome.evidence)
     model_id = ctx.register_model(
         kind="imputation_auto",
         params={"choice": outcome.choice, "columns": series.columns, "time_column": series.time_column},
@@ -222,16 +222,3 @@ def _auto(ctx: Any, params: dict[str, Any], series: Any, dataset: dict[str, Any]
         artifacts=artifacts,
     )
     return outcome.imputed, model_id, {"choice": outcome.choice, "evidence": evidence}
-
-
-def _json_safe(value: Any) -> Any:
-    """NaN/inf -> None and numpy scalars -> Python, recursively (stores and JSON need it)."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value

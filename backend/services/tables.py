@@ -304,6 +304,15 @@ def frame_to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return records
 
 
+def json_safe(value: Any) -> Any:
+    """Any nested structure made JSON- and BSON-safe (NaN/inf -> None, numpy -> Python)."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return _json_value(value)
+
+
 def _json_value(value: Any) -> Any:
     if value is None:
         return None

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import copy
-import functools
-import json
 import re
 import threading
-from importlib import resources
 from typing import Any
 
 from backend.errors import InvalidInputError
+from models.data2vis.validate import VEGA_LITE_SCHEMA_URL, xml_safe
+from models.data2vis.validate import schema_errors as vega_lite_schema_errors
 
-SCHEMA_URL = "https://vega.github.io/schema/vega-lite/v6.json"
 VL_VERSION = "6.4"
 # How many rows a chart reads from its dataset (client and server alike).
 ROW_LIMIT = 100_000
@@ -20,33 +18,12 @@ _DATA_URL = re.compile(r"^/api/v1/datasets/(?P<id>[A-Za-z0-9_-]+)/rows(\?.*)?$")
 _render_lock = threading.Lock()
 
 
-@functools.cache
-def _validator() -> Any:
-    import jsonschema
-
-    schema_text = resources.files("altair.vegalite.v6.schema").joinpath("vega-lite-schema.json").read_text()
-    schema = json.loads(schema_text)
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)
-
-
 def schema_errors(spec: Any) -> list[str]:
-    """Human-readable schema violations, shortest path first (empty when valid)."""
+    """Human-readable schema violations, most specific first (empty when valid)."""
     if not isinstance(spec, dict):
         return ["The spec must be a JSON object."]
-    import jsonschema
-
-    errors = list(_validator().iter_errors(spec))
-    if not errors:
-        return []
-    # The spec's top level is an anyOf of every view kind; best_match descends to the
-    # deepest, most specific failure (e.g. "mark: 'nonsense' is not one of ...").
-    best = jsonschema.exceptions.best_match(errors)
-    return [f"{'/'.join(map(str, best.path)) or '(top level)'}: {_short(best.message)}"]
-
-
-def _short(message: str, limit: int = 200) -> str:
-    return message if len(message) <= limit else message[: limit - 3] + "..."
+    # One compiled Vega-Lite schema per process, shared with the recommender.
+    return vega_lite_schema_errors(spec)
 
 
 def data_url(dataset_id: str) -> dict[str, Any]:
@@ -59,7 +36,7 @@ def data_url(dataset_id: str) -> dict[str, Any]:
 
 def bind_to_dataset(spec: dict[str, Any], dataset_id: str) -> dict[str, Any]:
     bound = {k: v for k, v in spec.items() if k not in ("data", "datasets")}
-    return {"$schema": SCHEMA_URL, "data": data_url(dataset_id), **{k: v for k, v in bound.items() if k != "$schema"}}
+    return {"$schema": VEGA_LITE_SCHEMA_URL, "data": data_url(dataset_id), **{k: v for k, v in bound.items() if k != "$schema"}}
 
 
 def bound_dataset_id(spec: dict[str, Any]) -> str | None:
@@ -101,8 +78,6 @@ def with_values(spec: dict[str, Any], records: list[dict[str, Any]]) -> dict[str
 def render(spec: dict[str, Any], fmt: str, *, scale: float = 2.0) -> bytes:
     """PNG or SVG bytes. External URLs are refused: the data must be inlined first."""
     import vl_convert
-
-    from models.data2vis.validate import xml_safe
 
     # Control characters in any string (a stray \x1a in uploaded data) make vl-convert abort
     # the whole process, not raise; replace them in spec and data alike.
