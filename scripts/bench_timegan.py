@@ -212,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="short training (300 steps per phase, ydata 30) that fits a 2-core session; scores are far from converged",
     )
+    parser.add_argument(
+        "--threads", type=int, default=None,
+        help="TensorFlow intra/inter-op threads (default: TensorFlow's choice); 1 lets two runs share 2 cores",
+    )
+    parser.add_argument("--save-dir", type=Path, default=None, help="keep each trained model here as <dataset>.timegan")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench_results" / "timegan.json")
     args = parser.parse_args(argv)
     if args.quick:
@@ -221,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import tensorflow as tf
 
+    if args.threads:
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     report: dict[str, Any] = {
         "command": " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),
         "machine": {
@@ -229,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "tensorflow": tf.__version__,
             "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
+            "tf_threads": args.threads,
         },
         "quick": bool(args.quick),
         "targets": TARGETS,
@@ -244,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
         model, ours = train_ours(config, data, chunk_steps=100)
         # The machine is shared: record how busy it was around each timed run.
         ours["load_average"] = {"before": load_before, "after": list(os.getloadavg())}
+        if args.save_dir is not None:
+            args.save_dir.mkdir(parents=True, exist_ok=True)
+            (args.save_dir / f"{name}.timegan").write_bytes(model.to_bytes())
         synthetic = model.generate(len(real), seed=args.seed)
         print("  scoring", flush=True)
         ours["scores"] = score(real, synthetic, args)
