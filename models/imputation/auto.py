@@ -1,10 +1,13 @@
 """`auto`: choose the best method per column and gap-length bucket by held-out validation.
 
-The real gap lengths of each column are measured; observed cells are hidden in gaps of
-those lengths; every baseline and, within a time budget, BRITS and NAOMI fill them; the
-method with the lowest MAE on a (column, bucket) fills that column's real gaps of that
-bucket. Baselines are always candidates and every candidate is scored on the same hidden
-cells, so on its own validation `auto` is never worse than the best baseline.
+The real (interior) gap lengths of each column are measured; in several validation folds
+observed cells are hidden in gaps of those lengths. Every baseline fills every fold, which
+is cheap, and the best baseline of a bucket is chosen on all of them. BRITS and NAOMI train
+within a time budget on the first fold's remaining cells and are scored on its gaps; a
+model replaces the chosen baseline only where it is better by a clear, significant margin
+on the same held-out gaps. On short series a few held-out gaps decide little, and a model
+that wins by noise loses to interpolation on the gaps that matter: the baselines are the
+default, the models have to earn their place.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from models.imputation.baselines import impute_baseline
 from models.imputation.data import MIN_OBSERVED_MODEL, PreparedSeries, missing_runs
@@ -29,8 +33,14 @@ BUCKETS: tuple[tuple[str, int, int], ...] = (
     ("13-36", 13, 36),
     ("37+", 37, 10**12),
 )
-# Simpler first: on a tie the earlier method wins.
-BASELINE_ORDER = ("linear", "time", "seasonal", "locf", "mean")
+# Simpler first: on a tie the earlier method wins. Time-weighted interpolation is linear
+# interpolation on the time axis: identical on a regular grid, right on an irregular one.
+BASELINE_ORDER = ("time", "linear", "seasonal", "locf", "mean")
+# A challenger must beat the incumbent in a one-sided paired t-test at this level, over
+# clusters of held-out gaps (not cells: the cells of one gap share their error). Several
+# comparisons are made per bucket and column, so the level is strict.
+SIGNIFICANCE = 0.99
+MIN_GAPS_TO_COMPARE = 3
 
 
 def bucket_of(length: int) -> str:
@@ -62,45 +72,125 @@ def _default_model_factories() -> dict[str, Callable[[], Any]]:
     return {"brits": brits, "naomi": naomi}
 
 
-def _validation_mask(series: PreparedSeries, seed: int, rate: float) -> tuple[np.ndarray, dict[str, dict]]:
-    """Hide observed cells in gaps drawn from each column's real gap lengths, per bucket."""
-    hidden = np.zeros_like(series.observed)
-    gap_lengths: dict[str, dict] = {}
-    for j, name in enumerate(series.columns):
-        runs = missing_runs(series.observed[:, j])
-        lengths = [n for _, n in runs]
-        gap_lengths[name] = {str(k): int(v) for k, v in zip(*np.unique(lengths, return_counts=True), strict=True)}
-        by_bucket: dict[str, list[int]] = {}
-        for n in lengths:
-            by_bucket.setdefault(bucket_of(n), []).append(n)
-        for k, (_bucket, members) in enumerate(sorted(by_bucket.items())):
-            available = series.observed[:, j] & ~hidden[:, j]
-            # Several gaps per bucket keep the estimate steady; a long gap still needs
-            # observed cells around it, which hide_gaps checks.
-            mask = hide_gaps(available[:, None], members, seed=seed + 7919 * j + k, rate=rate, min_gaps=4)
-            hidden[:, j] |= mask[:, 0]
-    return hidden, gap_lengths
+def _fold_masks(
+    series: PreparedSeries, seed: int, rate: float, folds: int
+) -> tuple[list[np.ndarray], dict[str, dict[str, int]]]:
+    """`folds` masks, each hiding about `rate` of every column's observed cells in gaps of its real lengths.
+
+    Each bucket of real gap lengths gets its share of the rate and at least one gap, so a
+    fold takes a small bite of a short series instead of most of it.
+    """
+    lengths_by_column = [
+        [n for start, n in missing_runs(series.observed[:, j]) if start > 0 and start + n < series.length]
+        for j in range(series.n_columns)
+    ]
+    gap_lengths = {
+        name: {str(k): int(v) for k, v in zip(*np.unique(lengths, return_counts=True), strict=True)}
+        for name, lengths in zip(series.columns, lengths_by_column, strict=True)
+    }
+    masks = []
+    for fold in range(folds):
+        hidden = np.zeros_like(series.observed)
+        for j, lengths in enumerate(lengths_by_column):
+            by_bucket: dict[str, list[int]] = {}
+            for n in lengths:
+                by_bucket.setdefault(bucket_of(n), []).append(n)
+            for k, (_bucket, members) in enumerate(sorted(by_bucket.items())):
+                available = series.observed[:, j] & ~hidden[:, j]
+                mask = hide_gaps(
+                    available[:, None], members, seed=seed + 7919 * j + 104_729 * fold + k,
+                    rate=rate / len(by_bucket), min_gaps=1,
+                )
+                hidden[:, j] |= mask[:, 0]
+        masks.append(hidden)
+    return masks, gap_lengths
 
 
-def _errors_by_bucket(
-    prediction: np.ndarray, truth: np.ndarray, hidden: np.ndarray, bucket_cells: np.ndarray, columns: list[str]
-) -> dict[str, dict[str, dict[str, float]]]:
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    for j, name in enumerate(columns):
-        for bucket, _, _ in BUCKETS:
-            cells = hidden[:, j] & (bucket_cells[:, j] == bucket)
-            if cells.any():
-                error = np.abs(prediction[cells, j] - truth[cells, j])
-                out.setdefault(name, {})[bucket] = {"mae": float(error.mean()), "n": int(cells.sum())}
-    return out
+@dataclass
+class _Gaps:
+    """Every held-out gap of every fold, and each method's absolute error summed over it."""
+
+    fold: np.ndarray  # (G,)
+    column: np.ndarray  # (G,)
+    bucket: np.ndarray  # (G,) bucket names
+    cells: np.ndarray  # (G,) gap lengths
+    cluster: np.ndarray  # (G,) gaps of one column that overlap across folds share an id
+    slices: list[tuple[int, int, int, int]]  # (fold, column, start, size)
+    errors: dict[str, np.ndarray] = field(default_factory=dict)  # method -> (G,), NaN where not scored
+
+    @classmethod
+    def of(cls, masks: list[np.ndarray]) -> _Gaps:
+        slices = [
+            (k, j, start, size)
+            for k, hidden in enumerate(masks)
+            for j in range(hidden.shape[1])
+            for start, size in missing_runs(~hidden[:, j])
+        ]
+        return cls(
+            fold=np.array([s[0] for s in slices], dtype=np.int64),
+            column=np.array([s[1] for s in slices], dtype=np.int64),
+            bucket=np.array([bucket_of(s[3]) for s in slices], dtype=object),
+            cells=np.array([s[3] for s in slices], dtype=np.float64),
+            cluster=_overlap_clusters(slices),
+            slices=slices,
+        )
+
+    def record(self, method: str, fold: int, prediction: np.ndarray, truth: np.ndarray) -> None:
+        errors = self.errors.setdefault(method, np.full(len(self.slices), np.nan))
+        for g, (k, j, start, size) in enumerate(self.slices):
+            if k == fold:
+                errors[g] = np.abs(prediction[start : start + size, j] - truth[start : start + size, j]).sum()
+
+    def mae(self, method: str, where: np.ndarray) -> float:
+        scored = where & ~np.isnan(self.errors[method])
+        return float(self.errors[method][scored].sum() / self.cells[scored].sum()) if scored.any() else float("inf")
+
+    def beats(self, challenger: str, incumbent: str, where: np.ndarray, margin: float) -> bool:
+        """True when `challenger` has a clearly lower MAE than `incumbent` on the gaps both were scored on.
+
+        Clearly: the paired difference is below zero in a one-sided t-test at level
+        SIGNIFICANCE and by at least `margin` of the incumbent's MAE. The unit is a cluster of
+        overlapping gaps, not a cell or a gap: on a short series the folds can only hide
+        the same few stretches, and counting those again is no new evidence.
+        """
+        both = where & ~np.isnan(self.errors[challenger]) & ~np.isnan(self.errors[incumbent])
+        clusters, index = np.unique(self.cluster[both], return_inverse=True)
+        if len(clusters) < MIN_GAPS_TO_COMPARE:
+            return False
+        weights = np.bincount(index, weights=self.cells[both])
+        gain = np.bincount(index, weights=self.errors[challenger][both] - self.errors[incumbent][both])
+        per_cluster = gain / weights
+        difference = float(gain.sum() / weights.sum())
+        standard_error = float(np.sqrt((weights**2 * (per_cluster - difference) ** 2).sum()) / weights.sum())
+        incumbent_mae = float(self.errors[incumbent][both].sum() / weights.sum())
+        critical = float(stats.t.ppf(SIGNIFICANCE, df=len(clusters) - 1))
+        return difference < -critical * standard_error and difference < -margin * incumbent_mae
+
+    def table(self, method: str, columns: list[str], fold: int | None) -> dict[str, dict[str, dict[str, float]]]:
+        """column -> bucket -> {mae, n (cells)} over one fold (None: every fold the method was scored on)."""
+        out: dict[str, dict[str, dict[str, float]]] = {}
+        in_fold = np.ones(len(self.slices), bool) if fold is None else self.fold == fold
+        for j, name in enumerate(columns):
+            for bucket, _, _ in BUCKETS:
+                where = in_fold & (self.column == j) & (self.bucket == bucket) & ~np.isnan(self.errors[method])
+                if where.any():
+                    out.setdefault(name, {})[bucket] = {"mae": self.mae(method, where), "n": int(self.cells[where].sum())}
+        return out
 
 
-def _bucket_labels(hidden: np.ndarray) -> np.ndarray:
-    labels = np.full(hidden.shape, "", dtype=object)
-    for j in range(hidden.shape[1]):
-        for start, size in missing_runs(~hidden[:, j]):
-            labels[start : start + size, j] = bucket_of(size)
-    return labels
+def _overlap_clusters(slices: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """An id per gap; gaps of one column whose cells overlap (in any fold) share it."""
+    ids = np.empty(len(slices), dtype=np.int64)
+    order = sorted(range(len(slices)), key=lambda g: (slices[g][1], slices[g][2]))
+    current, column, end = -1, -1, -1
+    for g in order:
+        _, j, start, size = slices[g]
+        if j != column or start >= end:
+            current, column, end = current + 1, j, start + size
+        else:
+            end = max(end, start + size)
+        ids[g] = current
+    return ids
 
 
 def _train_within(
@@ -141,39 +231,39 @@ def auto_impute(
     models: dict[str, Callable[[], Any]] | None = None,
     max_epochs: int = 300,
     validation_rate: float = 0.1,
+    folds: int = 5,
     switch_margin: float = 0.05,
     on_progress: Callable[[dict], Any] | None = None,
 ) -> AutoResult:
     """Impute `series` with the best validated method per column and gap bucket.
 
     `models` maps a name to a factory of an untrained model (default: BRITS and NAOMI
-    with default configs); `time_budget_s` bounds their training together. A column
-    leaves the method that is best over all columns of a bucket only for one at least
-    `switch_margin` better on that column: per-column winners by a hair are mostly noise.
+    with default configs); `time_budget_s` bounds their training together. Baselines are
+    scored on `folds` validation folds, models on the first. A method other than the
+    bucket's best baseline (pooled over columns) is chosen only when it beats that
+    baseline by at least `switch_margin` and two standard errors on the same held-out gaps.
     """
     started = time.perf_counter()
     factories = _default_model_factories() if models is None else models
-    hidden, gap_lengths = _validation_mask(series, seed, validation_rate)
-    labels = _bucket_labels(hidden)
-    train = series.with_observed(series.observed & ~hidden)
+    masks, gap_lengths = _fold_masks(series, seed, validation_rate, max(folds, 1))
+    gaps = _Gaps.of(masks)
     truth = series.values
-    validation: dict[str, dict[str, dict[str, dict[str, float]]]] = {}  # method -> column -> bucket
-
-    cell_errors: dict[str, np.ndarray] = {}  # method -> |error| on hidden cells (NaN elsewhere)
-
-    def record(method: str, prediction: np.ndarray) -> float:
-        validation[method] = _errors_by_bucket(prediction, truth, hidden, labels, series.columns)
-        cell_errors[method] = np.where(hidden, np.abs(prediction - truth), np.nan)
-        cells = np.abs(prediction[hidden] - truth[hidden])
-        return float(cells.mean()) if cells.size else float("inf")
-
-    full_predictions: dict[str, np.ndarray] = {}
+    fold_series = [series.with_observed(series.observed & ~hidden) for hidden in masks]
     for name in BASELINE_ORDER:
-        record(name, impute_baseline(name, train))
+        for k, train in enumerate(fold_series):
+            gaps.record(name, k, impute_baseline(name, train), truth)
 
+    train, first_fold = fold_series[0], masks[0]
     runs: dict[str, dict[str, Any]] = {}
     trained: dict[str, Any] = {}
-    enough = bool(hidden.any()) and bool((train.observed.sum(axis=0) >= MIN_OBSERVED_MODEL).all())
+    # The models learn from all columns at once: one well-observed column is enough to
+    # train on (a column that starts late still gets its gaps filled from the others).
+    enough = bool(first_fold.any()) and bool((train.observed.sum(axis=0) >= MIN_OBSERVED_MODEL).any())
+
+    def probe(model: Any) -> float:
+        prediction = model.impute(train.values, train.observed, train.positions)
+        return float(np.abs(prediction[first_fold] - truth[first_fold]).mean())
+
     names = list(factories)
     for i, name in enumerate(names):
         if not enough:
@@ -182,40 +272,20 @@ def auto_impute(
         remaining = time_budget_s - (time.perf_counter() - started)
         deadline = time.perf_counter() + remaining / (len(names) - i)  # split what is left evenly
         model, info = _train_within(
-            factories[name](),
-            train,
-            deadline,
-            max_epochs,
-            lambda m: record("_probe", m.impute(train.values, train.observed, train.positions)),
-            check_every=5,
-            on_progress=on_progress,
-            name=name,
+            factories[name](), train, deadline, max_epochs, probe, check_every=5, on_progress=on_progress, name=name
         )
-        runs[name] = {k: v for k, v in info.items()}
+        runs[name] = info
         if model is not None:
             trained[name] = model
-            record(name, model.impute(train.values, train.observed, train.positions))
-    validation.pop("_probe", None)
-    cell_errors.pop("_probe", None)
+            gaps.record(name, 0, model.impute(train.values, train.observed, train.positions), truth)
 
-    # Choose per column and bucket; buckets without held-out cells borrow the nearest one.
     order = [*BASELINE_ORDER, *trained]
-    choice: dict[str, dict[str, str]] = {}
+    choice = _choose_all(series, gaps, list(trained), switch_margin)
     imputed = series.values.copy()
+    full_predictions: dict[str, np.ndarray] = {}
     for j, col in enumerate(series.columns):
-        scored_buckets = [b for b, _, _ in BUCKETS if any(b in validation[m].get(col, {}) for m in order)]
-        best_overall = min(order, key=lambda m, c=col: _column_mae(validation[m].get(c, {})))
-        choice[col] = {}
         for start, size in missing_runs(series.observed[:, j]):
-            bucket = bucket_of(size)
-            if bucket not in choice[col]:
-                source = _nearest(bucket, scored_buckets)
-                choice[col][bucket] = (
-                    _choose(validation, cell_errors, hidden[:, j] & (labels[:, j] == source), order, col, j, source, switch_margin)
-                    if source is not None
-                    else best_overall
-                )
-            method = choice[col][bucket]
+            method = choice[col][bucket_of(size)]
             if method not in full_predictions:
                 full_predictions[method] = (
                     trained[method].impute(series.values, series.observed, series.positions)
@@ -224,11 +294,15 @@ def auto_impute(
                 )
             imputed[start : start + size, j] = full_predictions[method][start : start + size, j]
     imputed = np.where(series.observed, series.values, imputed)
+    # Every method on the first fold (the one all were scored on), so the numbers compare.
+    validation = {m: gaps.table(m, series.columns, fold=0) for m in order}
     evidence = {
         "gap_lengths": gap_lengths,
-        "validation_cells": int(hidden.sum()),
+        "folds": len(masks),
+        "validation_cells": int(first_fold.sum()),
         "validation_mae": _validation_summary(validation, choice, order),
         "validation": validation,
+        "baseline_validation_all_folds": {m: gaps.table(m, series.columns, fold=None) for m in BASELINE_ORDER},
         "models": runs,
         "choice": choice,
         "time_budget_s": time_budget_s,
@@ -237,44 +311,50 @@ def auto_impute(
     return AutoResult(imputed=imputed, choice=choice, evidence=evidence, models=trained)
 
 
-def _pooled_mae(validation: dict, method: str, bucket: str) -> float:
-    cells = [v[bucket] for v in validation[method].values() if bucket in v]
-    count = sum(c["n"] for c in cells)
-    return sum(c["mae"] * c["n"] for c in cells) / count if count else float("inf")
+def _choose_all(
+    series: PreparedSeries, gaps: _Gaps, model_names: list[str], margin: float
+) -> dict[str, dict[str, str]]:
+    """column -> bucket -> method for every bucket of real missing runs (edges included).
 
-
-def _choose(
-    validation: dict,
-    cell_errors: dict[str, np.ndarray],
-    cells: np.ndarray,
-    order: list[str],
-    column: str,
-    column_index: int,
-    bucket: str,
-    margin: float,
-) -> str:
-    """The bucket's winner over all columns, unless another method is clearly better on this column.
-
-    Clearly: at least `margin` lower MAE and a paired difference over the held-out cells
-    of more than two standard errors (a handful of cells decides nothing).
+    Per bucket, pooled over columns: the baseline with the lowest MAE over all folds,
+    then each model (best first) challenges it on the first fold's gaps. A column leaves
+    the bucket's method only for one that clearly beats it on the column's own gaps. A
+    bucket without held-out gaps borrows the decision of the nearest bucket that has some.
     """
+    scored = [b for b, _, _ in BUCKETS if (gaps.bucket == b).any()]
+    candidates = [*BASELINE_ORDER, *model_names]
+    per_bucket: dict[str, str] = {}
+    for bucket in scored:
+        in_bucket = gaps.bucket == bucket
+        winner = min(BASELINE_ORDER, key=lambda m, w=in_bucket: gaps.mae(m, w))
+        first_fold = in_bucket & (gaps.fold == 0)
+        for model in sorted(model_names, key=lambda m, w=first_fold: gaps.mae(m, w)):
+            if gaps.beats(model, winner, first_fold, margin):
+                winner = model
+        per_bucket[bucket] = winner
 
-    def on_column(method: str) -> float:
-        return validation[method].get(column, {}).get(bucket, {}).get("mae", float("inf"))
-
-    pooled_best = min(order, key=lambda m: _pooled_mae(validation, m, bucket))
-    column_best = min(order, key=on_column)
-    if column_best == pooled_best or not on_column(column_best) < (1.0 - margin) * on_column(pooled_best):
-        return pooled_best
-    gain = (cell_errors[pooled_best] - cell_errors[column_best])[:, column_index][cells]
-    if gain.size < 2:
-        return pooled_best
-    standard_error = gain.std(ddof=1) / np.sqrt(gain.size)
-    return column_best if gain.mean() > 2.0 * standard_error else pooled_best
+    choice: dict[str, dict[str, str]] = {}
+    for j, col in enumerate(series.columns):
+        choice[col] = {}
+        own_gaps = gaps.column == j
+        for _start, size in missing_runs(series.observed[:, j]):
+            bucket = bucket_of(size)
+            if bucket in choice[col]:
+                continue
+            source = _nearest(bucket, scored)
+            if source is None:  # nothing held out anywhere: the simplest baseline
+                choice[col][bucket] = BASELINE_ORDER[0]
+                continue
+            pooled = per_bucket[source]
+            own = own_gaps & (gaps.bucket == source)
+            own_best = min(candidates, key=lambda m, w=own: gaps.mae(m, w))
+            override = own_best != pooled and gaps.beats(own_best, pooled, own, margin)
+            choice[col][bucket] = own_best if override else pooled
+    return choice
 
 
 def _validation_summary(validation: dict, choice: dict[str, dict[str, str]], order: list[str]) -> dict[str, float]:
-    """Held-out MAE of each method over all validation cells, and of auto's choices."""
+    """Held-out MAE (first fold) of each method over all its cells, and of auto's choices."""
     out = {m: _column_mae({f"{c}/{b}": v for c, bs in validation[m].items() for b, v in bs.items()}) for m in order}
     cells = [
         validation[method][column][bucket]

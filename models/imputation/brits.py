@@ -59,6 +59,9 @@ class BRITSConfig:
     # 24-step gaps, 64-step windows: MAE 7.4 at 0 vs 3.1 at 0.2 after 40 epochs).
     train_mask_rate: float = 0.2
     max_train_gap: int = 32
+    # Draw the training blocks' lengths from the series' own gap lengths (uniform 1..
+    # max_train_gap when it has none), so training practises the gaps being filled.
+    match_gaps: bool = True
     grad_clip: float = 5.0
     # Intra-op threads on CPU. The per-step ops are tiny, so extra threads mostly wait on
     # each other, and on a busy machine they can make an epoch 10x slower.
@@ -167,10 +170,10 @@ class BRITS(TorchImputer):
         self.optimizer = torch.optim.Adam(self.network.parameters(), lr=self.config.learning_rate)
 
     # --- training -------------------------------------------------------------------
-    def _hide_blocks(self, mask: torch.Tensor) -> torch.Tensor:
+    def _hide_blocks(self, mask: torch.Tensor, gap_lengths: np.ndarray | None) -> torch.Tensor:
         """Random contiguous blocks of observed cells to hide from the input this batch."""
         longest = min(self.config.max_train_gap, mask.shape[1] // 2)
-        hide = random_blocks(self._rng, tuple(mask.shape), self.config.train_mask_rate, longest)
+        hide = random_blocks(self._rng, tuple(mask.shape), self.config.train_mask_rate, longest, gap_lengths)
         return torch.as_tensor(hide, device=mask.device) & (mask > 0)
 
     def _batch(self, tensors: SeriesTensors, starts: np.ndarray, window: int) -> tuple[torch.Tensor, ...]:
@@ -202,7 +205,7 @@ class BRITS(TorchImputer):
             x, m, pos = self._batch(tensors, starts[first : first + self.config.batch_size], window)
             target_mask = None
             if self.config.train_mask_rate > 0:
-                hidden = self._hide_blocks(m)
+                hidden = self._hide_blocks(m, epoch.gap_lengths)
                 target_mask = hidden.float()
                 m = m * (~hidden).float()
                 x_in = x * m

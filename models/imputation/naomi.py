@@ -46,6 +46,7 @@ class NAOMIConfig:
     learning_rate: float = 3e-3
     train_mask_rate: float = 0.3  # share of observed cells hidden per training window
     max_train_gap: int = 48
+    match_gaps: bool = True  # block lengths from the series' own gaps, as BRITS
     grad_clip: float = 5.0
     cpu_threads: int = 1  # see BRITSConfig.cpu_threads
     seed: int = 0
@@ -155,7 +156,11 @@ class NAOMI(TorchImputer):
         for first in range(0, len(starts), self.config.batch_size):
             values, mask = self._windows(tensors, starts[first : first + self.config.batch_size], window)
             hidden = random_blocks(
-                self._rng, tuple(mask.shape), self.config.train_mask_rate, min(self.config.max_train_gap, window - 2)
+                self._rng,
+                tuple(mask.shape),
+                self.config.train_mask_rate,
+                min(self.config.max_train_gap, window - 2),
+                epoch.gap_lengths,
             )
             hidden = torch.as_tensor(hidden, device=self.device) & (mask > 0)
             if not bool(hidden.any()):

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import numpy as np
 import torch
 
-from models.imputation.data import PreparedSeries, StandardScaler, training_starts
+from models.imputation.data import PreparedSeries, StandardScaler, missing_runs, training_starts
 
 ARTIFACT_FORMAT = 1
 T = TypeVar("T")
@@ -153,22 +153,46 @@ def thread_limited(method: Callable[..., T]) -> Callable[..., T]:
 
 
 def random_blocks(
-    rng: np.random.Generator, shape: tuple[int, int, int], rate: float, longest: int
+    rng: np.random.Generator,
+    shape: tuple[int, int, int],
+    rate: float,
+    longest: int,
+    lengths: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Training masks for (B, T, C) windows: contiguous blocks of 1..longest steps, about `rate` of cells.
+    """Training masks for (B, T, C) windows: contiguous blocks covering about `rate` of cells.
 
-    Mixing block lengths teaches single missing points and long gaps alike.
+    Block lengths are drawn from `lengths` (the series' real gap lengths) when given, so
+    the model practises the gaps it will fill; otherwise uniformly from 1..longest, which
+    teaches single missing points and long gaps alike. Either way no block exceeds `longest`.
     """
     batch, steps, columns = shape
     longest = max(1, min(longest, steps - 1))
+    pool = np.clip(np.asarray(lengths, dtype=np.int64), 1, longest) if lengths is not None and len(lengths) else None
+    mean_length = float(pool.mean()) if pool is not None else (1 + longest) / 2
     hide = np.zeros(shape, dtype=bool)
-    counts = rng.poisson(rate * steps / ((1 + longest) / 2), size=(batch, columns))
+    counts = rng.poisson(rate * steps / mean_length, size=(batch, columns))
     for bi, ci in zip(*np.nonzero(counts), strict=True):
-        lengths = rng.integers(1, longest + 1, size=counts[bi, ci])
-        starts = rng.integers(0, steps, size=counts[bi, ci])
-        for start, size in zip(starts, lengths, strict=True):
+        n = counts[bi, ci]
+        sizes = rng.choice(pool, size=n) if pool is not None else rng.integers(1, longest + 1, size=n)
+        starts = rng.integers(0, steps, size=n)
+        for start, size in zip(starts, sizes, strict=True):
             hide[bi, start : start + size, ci] = True
     return hide
+
+
+def interior_gap_lengths(observed: np.ndarray) -> np.ndarray:
+    """Lengths of the missing runs with observed cells on both sides, over all columns.
+
+    Leading and trailing runs are left out: they are where a column starts late or ends
+    early, not gaps anyone fills from both sides.
+    """
+    lengths = [
+        size
+        for column in np.asarray(observed, bool).reshape(len(observed), -1).T
+        for start, size in missing_runs(column)
+        if start > 0 and start + size < len(column)
+    ]
+    return np.asarray(lengths, dtype=np.int64)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -178,6 +202,7 @@ class EpochStart:
     starts: np.ndarray
     started: float
     setup_s: float
+    gap_lengths: np.ndarray | None  # real gap lengths to draw training blocks from
 
 
 class TorchImputer:
@@ -225,7 +250,8 @@ class TorchImputer:
         window = min(self.config.window, data.length)
         starts = training_starts(data.length, window, self._rng)
         self.network.train()
-        return EpochStart(self._tensors(data), window, starts, started, setup_s)
+        gaps = interior_gap_lengths(data.observed) if getattr(self.config, "match_gaps", False) else None
+        return EpochStart(self._tensors(data), window, starts, started, setup_s, gaps)
 
     def _end_epoch(self, epoch: EpochStart, mean_loss: float) -> dict[str, float]:
         self.epoch += 1
