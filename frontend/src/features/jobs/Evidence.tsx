@@ -26,7 +26,13 @@ export function AutoEvidence({ evidence }: { evidence: Nested }) {
     <section className="card" aria-labelledby="evidence-heading">
       <h2 id="evidence-heading">Why these methods (auto mode)</h2>
       {typeof evidence.validation_cells === "number" && (
-        <p className="muted">Scored on {evidence.validation_cells.toLocaleString()} held-out observed cells.</p>
+        <p className="muted">
+          Scored on {evidence.validation_cells.toLocaleString()} held-out observed cells
+          {typeof evidence.folds === "number" && evidence.folds > 1
+            ? ` (the first of ${evidence.folds} validation folds; baselines were also scored on the others)`
+            : ""}
+          . A model replaces the best baseline only where it is clearly better.
+        </p>
       )}
       {rows.length > 0 ? (
         <div className="table-scroll">
