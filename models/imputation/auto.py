@@ -145,11 +145,13 @@ class _Gaps:
         scored = where & ~np.isnan(self.errors[method])
         return float(self.errors[method][scored].sum() / self.cells[scored].sum()) if scored.any() else float("inf")
 
-    def beats(self, challenger: str, incumbent: str, where: np.ndarray, margin: float) -> bool:
+    def beats(
+        self, challenger: str, incumbent: str, where: np.ndarray, margin: float, level: float = SIGNIFICANCE
+    ) -> bool:
         """True when `challenger` has a clearly lower MAE than `incumbent` on the gaps both were scored on.
 
-        Clearly: the paired difference is below zero in a one-sided t-test at level
-        SIGNIFICANCE and by at least `margin` of the incumbent's MAE. The unit is a cluster of
+        Clearly: the paired difference is below zero in a one-sided t-test at `level`
+        and by at least `margin` of the incumbent's MAE. The unit is a cluster of
         overlapping gaps, not a cell or a gap: on a short series the folds can only hide
         the same few stretches, and counting those again is no new evidence.
         """
@@ -163,7 +165,7 @@ class _Gaps:
         difference = float(gain.sum() / weights.sum())
         standard_error = float(np.sqrt((weights**2 * (per_cluster - difference) ** 2).sum()) / weights.sum())
         incumbent_mae = float(self.errors[incumbent][both].sum() / weights.sum())
-        critical = float(stats.t.ppf(SIGNIFICANCE, df=len(clusters) - 1))
+        critical = float(stats.t.ppf(level, df=len(clusters) - 1))
         return difference < -critical * standard_error and difference < -margin * incumbent_mae
 
     def table(self, method: str, columns: list[str], fold: int | None) -> dict[str, dict[str, dict[str, float]]]:
@@ -333,6 +335,9 @@ def _choose_all(
                 winner = model
         per_bucket[bucket] = winner
 
+    # One override test per column: share the error rate among them (Bonferroni), else
+    # a wide table would switch some column on luck alone.
+    column_level = 1.0 - (1.0 - SIGNIFICANCE) / max(series.n_columns, 1)
     choice: dict[str, dict[str, str]] = {}
     for j, col in enumerate(series.columns):
         choice[col] = {}
@@ -348,7 +353,7 @@ def _choose_all(
             pooled = per_bucket[source]
             own = own_gaps & (gaps.bucket == source)
             own_best = min(candidates, key=lambda m, w=own: gaps.mae(m, w))
-            override = own_best != pooled and gaps.beats(own_best, pooled, own, margin)
+            override = own_best != pooled and gaps.beats(own_best, pooled, own, margin, column_level)
             choice[col][bucket] = own_best if override else pooled
     return choice
 
