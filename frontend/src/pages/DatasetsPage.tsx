@@ -4,6 +4,7 @@ import { deleteDataset, listDatasets } from "../api/datasets";
 import type { Dataset } from "../api/types";
 import { UploadDropzone } from "../features/datasets/UploadDropzone";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
+import { Pager } from "../features/ui/Pager";
 import { formatBytes, formatDate } from "../lib/format";
 import { useAsync } from "../lib/useAsync";
 
@@ -86,19 +87,7 @@ export default function DatasetsPage() {
                 </li>
               ))}
             </ul>
-            {pages > 1 && (
-              <nav className="pager" aria-label="Pages">
-                <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                  Previous
-                </button>
-                <span>
-                  Page {page} of {pages}
-                </span>
-                <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-                  Next
-                </button>
-              </nav>
-            )}
+            <Pager page={page} pages={pages} onPage={setPage} />
           </>
         )}
       </section>

@@ -5,6 +5,7 @@ import type { Chart } from "../api/types";
 import { VegaChart } from "../features/charts/VegaChart";
 import { Modal } from "../features/ui/Modal";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
+import { Pager } from "../features/ui/Pager";
 import { safeFilename, saveBlob } from "../lib/download";
 import { formatDate } from "../lib/format";
 import { useAsync } from "../lib/useAsync";
@@ -38,19 +39,7 @@ export default function GalleryPage() {
               <GalleryCard key={chart.id} chart={chart} onChanged={replace} onDeleted={charts.reload} />
             ))}
           </div>
-          {pages > 1 && (
-            <nav className="pager" aria-label="Pages">
-              <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                Previous
-              </button>
-              <span>
-                Page {page} of {pages}
-              </span>
-              <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-                Next
-              </button>
-            </nav>
-          )}
+          <Pager page={page} pages={pages} onPage={setPage} />
         </>
       )}
     </>
