@@ -84,7 +84,11 @@ class JobResume(MethodView):
 class JobEvents(MethodView):
     @blp.response(200, content_type="text/event-stream")
     def get(self, job_id):
-        """Server-Sent Events: one event per update, replayed from `Last-Event-ID`; ends with the job."""
+        """Server-Sent Events: one event per update, replayed from `Last-Event-ID`; ends with the job.
+
+        A job keeps its newest 200 events; a client asking for older ones first gets an
+        `event: gap` (reload the job with GET /jobs/{id}), then the events it keeps.
+        """
         owner_id, s = current_user_id(), store()
         jobs.get_job(s, owner_id, job_id)  # 404 before the stream starts
         after = request.headers.get("Last-Event-ID") or request.args.get("after") or "0"
@@ -102,7 +106,12 @@ def _event_stream(s, owner_id, job_id, last_seq):
         job = s.jobs.get(job_id, owner_id)
         if job is None:
             return
-        events = [e for e in job.get("events") or [] if e["seq"] > last_seq]
+        retained = job.get("events") or []
+        if retained and last_seq < retained[0]["seq"] - 1:
+            # The job keeps only its newest events: tell a client that fell further behind
+            # to reload the job (full metrics history) instead of drawing a series with a hole.
+            yield f"event: gap\ndata: {json.dumps({'job_id': job_id, 'oldest_seq': retained[0]['seq']})}\n\n"
+        events = [e for e in retained if e["seq"] > last_seq]
         for event in events:
             data = {"job_id": job_id, **event}
             if event is events[-1] and job.get("live") is not None:

@@ -149,3 +149,21 @@ def test_jobs_of_a_dead_process_become_interrupted_and_resume(store, alice):
     assert alice.post(f"/api/v1/jobs/{job['id']}/resume", json={"epochs": 2}).status_code == 202
     resumed = wait_for(lambda: finished(alice, job["id"]))
     assert resumed["status"] == "succeeded" and resumed["result"]["epochs"] == 4
+
+
+def test_a_client_behind_the_kept_events_is_told_to_reload(alice):
+    from backend.jobs.events import MAX_EVENTS
+
+    job = start(alice, epochs=MAX_EVENTS + 20)
+    done = wait_for(lambda: finished(alice, job["id"]))
+    assert done["status"] == "succeeded" and len(done["metrics"]) == MAX_EVENTS + 20  # history is whole
+
+    events = read_sse(alice.get(f"/api/v1/jobs/{job['id']}/events", headers={"Last-Event-ID": "3"}, buffered=False))
+    assert events[0][0] == "gap"
+    oldest = events[0][1]["oldest_seq"]
+    replayed = [data["seq"] for name, data in events if name == "message"]
+    assert replayed[0] == oldest > 4 and len(replayed) == MAX_EVENTS and events[-1][0] == "end"
+
+    # A client that is not behind gets no gap.
+    caught_up = read_sse(alice.get(f"/api/v1/jobs/{job['id']}/events", headers={"Last-Event-ID": str(oldest)}, buffered=False))
+    assert [name for name, _ in caught_up][0] == "message" and "gap" not in {name for name, _ in caught_up}

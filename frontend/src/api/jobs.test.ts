@@ -50,6 +50,29 @@ describe("streamJobEvents", () => {
     expect(outcome).toEqual({ lastEventId: "7", ended: false });
   });
 
+  it("waits for the reload on a gap before it delivers the next event", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn().mockResolvedValue(
+        sseResponse([
+          'event: gap\ndata: {"job_id":"j","oldest_seq":40}\n\n',
+          'id: 40\ndata: {"job_id":"j","seq":40,"status":"running"}\n\n',
+        ]),
+      ),
+    );
+    const order: string[] = [];
+    const outcome = await streamJobEvents("j", {
+      onUpdate: (e) => order.push(`update ${e.seq}`),
+      onEnd: () => undefined,
+      onGap: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        order.push("reloaded");
+      },
+    }, { lastEventId: "3" });
+    expect(order).toEqual(["reloaded", "update 40"]);
+    expect(outcome).toEqual({ lastEventId: "40", ended: false });
+  });
+
   it("throws the problem when the job is not there", async () => {
     vi.stubGlobal(
       "fetch",

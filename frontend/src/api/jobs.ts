@@ -32,6 +32,8 @@ export function resumeJob(id: string, epochs: number): Promise<Job> {
 export interface JobEventHandlers {
   onUpdate: (event: JobUpdateEvent) => void;
   onEnd: (event: JobEndEvent) => void;
+  /** The server no longer has some events after `lastEventId` (it keeps the newest 200): reload the job. */
+  onGap?: () => Promise<void>;
 }
 
 /**
@@ -62,6 +64,11 @@ export async function streamJobEvents(
       for (const message of parser.push(value)) {
         if (message.id) lastEventId = message.id;
         const data = JSON.parse(message.data);
+        if (message.event === "gap") {
+          // Awaited before the next event, which then lands on the reloaded job.
+          await handlers.onGap?.();
+          continue;
+        }
         if (message.event === "end") {
           handlers.onEnd(data as JobEndEvent);
           return { lastEventId, ended: true };

@@ -969,7 +969,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Server-Sent Events: one event per update, replayed from `Last-Event-ID`; ends with the job. */
+        /**
+         * Server-Sent Events: one event per update, replayed from `Last-Event-ID`; ends with the job.
+         * @description A job keeps its newest 200 events; a client asking for older ones first gets an
+         *     `event: gap` (reload the job with GET /jobs/{id}), then the events it keeps.
+         */
         get: {
             parameters: {
                 query?: never;

@@ -51,6 +51,10 @@ export function useJob(jobId: string | null | undefined): LiveJob {
                   current = applyJobEnd(current, event);
                   setJob(current);
                 },
+                onGap: async () => {
+                  current = await getJob(jobId, signal);
+                  setJob(current);
+                },
               },
               { signal, lastEventId },
             );
