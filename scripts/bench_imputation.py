@@ -7,6 +7,7 @@ separate virtualenv (created on first use) on the same windows, scaling and epoc
 
     .venv/bin/python scripts/bench_imputation.py --quick
     .venv/bin/python scripts/bench_imputation.py --datasets seattle-temps --seeds 2 --epochs 20
+    .venv/bin/python scripts/bench_imputation.py --workers 16     # the full run on a 16-core machine
 
 Prints a table and writes bench_results/imputation.json.
 """
@@ -14,7 +15,9 @@ Prints a table and writes bench_results/imputation.json.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -81,6 +84,7 @@ MASKS = ("points10", "gap5", "gap24", "gap50")
 BASELINE_METHODS = ("mean", "locf", "linear", "time", "seasonal")
 
 
+@functools.cache
 def load_dataset(name: str) -> PreparedSeries:
     """A vega_datasets table as a complete-as-shipped series (stocks: one column per symbol)."""
     from vega_datasets import local_data
@@ -217,6 +221,13 @@ def bench_case(
     return rows
 
 
+def run_case(name: str, kind: str, seed: int, args: argparse.Namespace, pypots: Path | None) -> list[dict]:
+    """One dataset x mask x seed; a top-level function so worker processes can run it."""
+    rows = bench_case(name, load_dataset(name), kind, seed, args, pypots)
+    print(f"{name:16s} {kind:8s} seed {seed}: " + " ".join(f"{r['method']}={r['mae']:.4g}" for r in rows), flush=True)
+    return rows
+
+
 def speed_check(args: argparse.Namespace, pypots: Path | None) -> dict:
     """Seconds per BRITS epoch on a 10,000-step univariate series (10% missing), ours vs PyPOTS."""
     from models.imputation.brits import BRITS
@@ -310,6 +321,10 @@ def main() -> None:
     parser.add_argument("--no-pypots", action="store_true")
     parser.add_argument("--pypots-venv", type=Path, default=ROOT / "bench_results" / ".venv-pypots")
     parser.add_argument("--quick", action="store_true", help="2 seeds, 10 epochs, 15 s auto budget")
+    parser.add_argument(
+        "--workers", type=int, default=1,
+        help="cases run in parallel (one torch thread each); keep 1 on a busy machine for clean seconds per epoch",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench_results" / "imputation.json")
     args = parser.parse_args()
     if args.quick:
@@ -319,16 +334,20 @@ def main() -> None:
     started = time.perf_counter()
     speed = speed_check(args, pypots)
     print(f"speed: {json.dumps(speed)}", flush=True)
-    rows: list[dict] = []
     seasonal: dict[str, bool] = {}
     for name in args.datasets:
         full = load_dataset(name)
         seasonal[name] = detect_period(full.values, full.observed, full.positions, full.step_seconds) is not None
-        for kind in args.masks:
-            for seed in range(args.seeds):
-                rows.extend(bench_case(name, full, kind, seed, args, pypots))
-                done = [r for r in rows if r["dataset"] == name and r["mask"] == kind and r["seed"] == seed]
-                print(f"{name:16s} {kind:8s} seed {seed}: " + " ".join(f"{r['method']}={r['mae']:.4g}" for r in done), flush=True)
+    cases = [(name, kind, seed) for name in args.datasets for kind in args.masks for seed in range(args.seeds)]
+    if args.workers > 1:
+        # Each case trains with one torch thread, so cases run side by side on the cores;
+        # ours and PyPOTS's epochs of one case still run back to back in one worker.
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(args.workers) as pool:
+            results = pool.starmap(run_case, [(*case, args, pypots) for case in cases], chunksize=1)
+    else:
+        results = [run_case(*case, args, pypots) for case in cases]
+    rows = [row for case_rows in results for row in case_rows]
     summary = summarize(rows)
     checks = check_targets(summary, seasonal, speed)
 
