@@ -39,7 +39,7 @@ BASELINE_ORDER = ("time", "linear", "seasonal", "locf", "mean")
 # A challenger must beat the incumbent in a one-sided paired t-test at this level, over
 # clusters of held-out gaps (not cells: the cells of one gap share their error). Several
 # comparisons are made per bucket and column, so the level is strict.
-SIGNIFICANCE = 0.99
+SIGNIFICANCE = 0.95
 MIN_GAPS_TO_COMPARE = 3
 
 
@@ -234,6 +234,7 @@ def auto_impute(
     max_epochs: int = 300,
     validation_rate: float = 0.1,
     folds: int = 5,
+    model_folds: int = 2,
     switch_margin: float = 0.05,
     on_progress: Callable[[dict], Any] | None = None,
 ) -> AutoResult:
@@ -241,7 +242,8 @@ def auto_impute(
 
     `models` maps a name to a factory of an untrained model (default: BRITS and NAOMI
     with default configs); `time_budget_s` bounds their training together. Baselines are
-    scored on `folds` validation folds, models on the first. A method other than the
+    scored on `folds` validation folds; each model is trained once per fold on the first
+    `model_folds` folds and scored on that fold's gaps. A method other than the
     bucket's best baseline (pooled over columns) is chosen only when it beats that
     baseline by at least `switch_margin` and two standard errors on the same held-out gaps.
     """
@@ -255,31 +257,46 @@ def auto_impute(
         for k, train in enumerate(fold_series):
             gaps.record(name, k, impute_baseline(name, train), truth)
 
-    train, first_fold = fold_series[0], masks[0]
     runs: dict[str, dict[str, Any]] = {}
     trained: dict[str, Any] = {}
+    model_folds = max(1, min(model_folds, len(masks)))
     # The models learn from all columns at once: one well-observed column is enough to
     # train on (a column that starts late still gets its gaps filled from the others).
-    enough = bool(first_fold.any()) and bool((train.observed.sum(axis=0) >= MIN_OBSERVED_MODEL).any())
+    enough = bool(masks[0].any()) and bool((fold_series[0].observed.sum(axis=0) >= MIN_OBSERVED_MODEL).any())
 
-    def probe(model: Any) -> float:
-        prediction = model.impute(train.values, train.observed, train.positions)
-        return float(np.abs(prediction[first_fold] - truth[first_fold]).mean())
+    def probe_on(k: int) -> Callable[[Any], float]:
+        data, hidden = fold_series[k], masks[k]
+
+        def probe(model: Any) -> float:
+            prediction = model.impute(data.values, data.observed, data.positions)
+            return float(np.abs(prediction[hidden] - truth[hidden]).mean())
+
+        return probe
 
     names = list(factories)
-    for i, name in enumerate(names):
+    sessions = [(name, k) for name in names for k in range(model_folds)]
+    for i, (name, k) in enumerate(sessions):
         if not enough:
             runs[name] = {"status": "skipped", "reason": "too few observed or held-out points"}
             continue
+        if k > 0 and name not in trained:
+            continue  # no time for one epoch on the first fold: none for the others either
         remaining = time_budget_s - (time.perf_counter() - started)
-        deadline = time.perf_counter() + remaining / (len(names) - i)  # split what is left evenly
+        deadline = time.perf_counter() + remaining / (len(sessions) - i)  # split what is left evenly
+        phase = name if k == 0 else f"{name} (fold {k + 1})"
+        data = fold_series[k]
         model, info = _train_within(
-            factories[name](), train, deadline, max_epochs, probe, check_every=5, on_progress=on_progress, name=name
+            factories[name](), data, deadline, max_epochs, probe_on(k), check_every=5, on_progress=on_progress, name=phase
         )
-        runs[name] = info
+        if k == 0:
+            runs[name] = info
+        else:
+            runs[name].setdefault("other_folds", []).append(info)
         if model is not None:
-            trained[name] = model
-            gaps.record(name, 0, model.impute(train.values, train.observed, train.positions), truth)
+            # Cross-fitting: each fold's model is scored on the gaps it never saw, which
+            # doubles the evidence for the choice; the first fold's model fills the gaps.
+            trained.setdefault(name, model)
+            gaps.record(name, k, model.impute(data.values, data.observed, data.positions), truth)
 
     order = [*BASELINE_ORDER, *trained]
     choice = _choose_all(series, gaps, list(trained), switch_margin)
@@ -301,7 +318,7 @@ def auto_impute(
     evidence = {
         "gap_lengths": gap_lengths,
         "folds": len(masks),
-        "validation_cells": int(first_fold.sum()),
+        "validation_cells": int(masks[0].sum()),
         "validation_mae": _validation_summary(validation, choice, order),
         "validation": validation,
         "baseline_validation_all_folds": {m: gaps.table(m, series.columns, fold=None) for m in BASELINE_ORDER},
@@ -319,7 +336,7 @@ def _choose_all(
     """column -> bucket -> method for every bucket of real missing runs (edges included).
 
     Per bucket, pooled over columns: the baseline with the lowest MAE over all folds,
-    then each model (best first) challenges it on the first fold's gaps. A column leaves
+    then each model (best first) challenges it on the gaps of the folds it was scored on. A column leaves
     the bucket's method only for one that clearly beats it on the column's own gaps. A
     bucket without held-out gaps borrows the decision of the nearest bucket that has some.
     """
@@ -329,9 +346,8 @@ def _choose_all(
     for bucket in scored:
         in_bucket = gaps.bucket == bucket
         winner = min(BASELINE_ORDER, key=lambda m, w=in_bucket: gaps.mae(m, w))
-        first_fold = in_bucket & (gaps.fold == 0)
-        for model in sorted(model_names, key=lambda m, w=first_fold: gaps.mae(m, w)):
-            if gaps.beats(model, winner, first_fold, margin):
+        for model in sorted(model_names, key=lambda m, w=in_bucket: gaps.mae(m, w)):
+            if gaps.beats(model, winner, in_bucket, margin):  # on the folds the model was scored on
                 winner = model
         per_bucket[bucket] = winner
 
