@@ -245,7 +245,8 @@ def auto_impute(
     scored on `folds` validation folds; each model is trained once per fold on the first
     `model_folds` folds and scored on that fold's gaps. A method other than the
     bucket's best baseline (pooled over columns) is chosen only when it beats that
-    baseline by at least `switch_margin` and two standard errors on the same held-out gaps.
+    baseline by at least `switch_margin` and in a one-sided paired t-test at
+    SIGNIFICANCE on the same held-out gaps.
     """
     started = time.perf_counter()
     factories = _default_model_factories() if models is None else models
