@@ -46,6 +46,11 @@ class Heartbeat:
         with self._lock:
             self._held.discard(job_id)
 
+    def holds(self, job_id: str) -> bool:
+        """Whether this process still stamps the job (it lets go just after the job ends)."""
+        with self._lock:
+            return job_id in self._held
+
     def _stamp(self, job_ids: list[str]) -> None:
         for job_id in job_ids:
             self.store.jobs.update_if(job_id, {"status": list(states.ACTIVE)}, {"heartbeat_at": now_iso()})
