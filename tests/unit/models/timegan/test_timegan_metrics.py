@@ -40,6 +40,21 @@ def test_predictive_score_works_for_a_single_feature(real_pair):
     assert 0.0 <= from_real < from_noise
 
 
+def test_scores_can_use_the_data_in_its_own_units_as_the_reference_does_for_sines():
+    # Values inside [0, 1] spanning half of it (as the reference's Sines): scaled to the
+    # real range the same predictor errors come out twice as large.
+    rng = np.random.default_rng(3)
+    real = 0.5 + 0.5 * rng.random((50, 6, 2))
+    synthetic = 0.5 + 0.5 * rng.random((50, 6, 2))
+    as_given = metrics._scaled_pair(real, synthetic, scale=False)
+    scaled = metrics._scaled_pair(real, synthetic)
+    assert np.allclose(as_given[0], real) and np.allclose(as_given[1], synthetic)
+    assert np.isclose(scaled[0].min(), 0.0) and np.isclose(scaled[0].max(), 1.0)
+    assert np.allclose(np.abs(np.diff(scaled[0], axis=1)), 2 * np.abs(np.diff(real, axis=1)), atol=0.05)
+    score = metrics.predictive_score(real, synthetic, iterations=20, seed=0, scale=False)
+    assert 0.0 <= score <= 0.5
+
+
 def test_feature_distributions_compare_matching_and_shifted_data(real_pair):
     real, more_real = real_pair
     report = metrics.feature_distributions(real, more_real + np.array([0.0, 5.0]), ["a", "b"])
