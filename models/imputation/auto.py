@@ -21,7 +21,12 @@ import numpy as np
 from scipy import stats
 
 from models.imputation.baselines import impute_baseline
-from models.imputation.data import MIN_OBSERVED_MODEL, PreparedSeries, missing_runs
+from models.imputation.data import (
+    MIN_OBSERVED_MODEL,
+    PreparedSeries,
+    interior_gap_lengths,
+    missing_runs,
+)
 from models.imputation.evaluate import hide_gaps
 
 # Gap-length buckets (inclusive bounds): single points, short, about a day of hourly
@@ -80,10 +85,7 @@ def _fold_masks(
     Each bucket of real gap lengths gets its share of the rate and at least one gap, so a
     fold takes a small bite of a short series instead of most of it.
     """
-    lengths_by_column = [
-        [n for start, n in missing_runs(series.observed[:, j]) if start > 0 and start + n < series.length]
-        for j in range(series.n_columns)
-    ]
+    lengths_by_column = [interior_gap_lengths(series.observed[:, j]) for j in range(series.n_columns)]
     gap_lengths = {
         name: {str(k): int(v) for k, v in zip(*np.unique(lengths, return_counts=True), strict=True)}
         for name, lengths in zip(series.columns, lengths_by_column, strict=True)

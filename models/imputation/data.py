@@ -334,6 +334,16 @@ def missing_runs(observed_column: np.ndarray) -> list[tuple[int, int]]:
     return [(int(s), int(e - s)) for s, e in zip(edges[::2], edges[1::2], strict=True)]
 
 
+def interior_gap_lengths(observed_column: np.ndarray) -> list[int]:
+    """Lengths of the missing runs with observed cells on both sides, in one column.
+
+    Leading and trailing runs are left out: they are where a column starts late or ends
+    early, not gaps anyone fills from both sides.
+    """
+    length = len(observed_column)
+    return [size for start, size in missing_runs(observed_column) if start > 0 and start + size < length]
+
+
 def _naive_utc(times: pd.Series) -> pd.Series:
     return times.dt.tz_convert("UTC").dt.tz_localize(None) if times.dt.tz is not None else times
 

@@ -14,7 +14,12 @@ from typing import Any, TypeVar
 import numpy as np
 import torch
 
-from models.imputation.data import PreparedSeries, StandardScaler, missing_runs, training_starts
+from models.imputation.data import (
+    PreparedSeries,
+    StandardScaler,
+    interior_gap_lengths,
+    training_starts,
+)
 
 ARTIFACT_FORMAT = 1
 T = TypeVar("T")
@@ -180,21 +185,6 @@ def random_blocks(
     return hide
 
 
-def interior_gap_lengths(observed: np.ndarray) -> np.ndarray:
-    """Lengths of the missing runs with observed cells on both sides, over all columns.
-
-    Leading and trailing runs are left out: they are where a column starts late or ends
-    early, not gaps anyone fills from both sides.
-    """
-    lengths = [
-        size
-        for column in np.asarray(observed, bool).reshape(len(observed), -1).T
-        for start, size in missing_runs(column)
-        if start > 0 and start + size < len(column)
-    ]
-    return np.asarray(lengths, dtype=np.int64)
-
-
 @dataclasses.dataclass(frozen=True)
 class EpochStart:
     tensors: SeriesTensors
@@ -224,15 +214,17 @@ class TorchImputer:
         self.optimizer: torch.optim.Optimizer | None = None
         self.epoch = 0
         self._rng = np.random.default_rng(self.config.seed)
-        self._cache: tuple[int, SeriesTensors] | None = None
+        self._cache: tuple[int, SeriesTensors, np.ndarray] | None = None
 
     def _build(self, n_features: int) -> None:
         raise NotImplementedError
 
-    def _tensors(self, data: PreparedSeries) -> SeriesTensors:
+    def _prepared(self, data: PreparedSeries) -> tuple[SeriesTensors, np.ndarray]:
+        """The data's tensors and its interior gap lengths (all columns), built once per data object."""
         if self._cache is None or self._cache[0] != id(data):
-            self._cache = (id(data), series_tensors(data, self.scaler, self.device))
-        return self._cache[1]
+            gaps = [n for column in data.observed.T for n in interior_gap_lengths(column)]
+            self._cache = (id(data), series_tensors(data, self.scaler, self.device), np.asarray(gaps, dtype=np.int64))
+        return self._cache[1], self._cache[2]
 
     def _begin_epoch(self, data: PreparedSeries) -> EpochStart:
         """Build on first use, check the columns, draw this epoch's training windows."""
@@ -250,8 +242,8 @@ class TorchImputer:
         window = min(self.config.window, data.length)
         starts = training_starts(data.length, window, self._rng)
         self.network.train()
-        gaps = interior_gap_lengths(data.observed) if getattr(self.config, "match_gaps", False) else None
-        return EpochStart(self._tensors(data), window, starts, started, setup_s, gaps)
+        tensors, gaps = self._prepared(data)
+        return EpochStart(tensors, window, starts, started, setup_s, gaps if self.config.match_gaps else None)
 
     def _end_epoch(self, epoch: EpochStart, mean_loss: float) -> dict[str, float]:
         self.epoch += 1
