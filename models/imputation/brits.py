@@ -24,15 +24,11 @@ from torch import nn
 from models.imputation.data import (
     MIN_OBSERVED_MODEL,
     PreparedSeries,
-    merge_windows,
-    window_starts,
 )
 from models.imputation.torch_common import (
     SeriesTensors,
     TorchImputer,
-    normalize_input,
     random_blocks,
-    series_tensors,
     thread_limited,
     time_gaps,
 )
@@ -226,28 +222,9 @@ class BRITS(TorchImputer):
         return self._end_epoch(epoch, total / max(batches, 1))
 
     # --- inference ------------------------------------------------------------------
-    @thread_limited
-    @torch.no_grad()
-    def impute(
-        self,
-        values: np.ndarray,
-        observed: np.ndarray | None = None,
-        positions: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Fill the cells that are not observed; observed cells come back bit-identical."""
-        if self.network is None:
-            raise RuntimeError("Train the model (fit_epoch) before imputing.")
-        array, mask, pos, flat = normalize_input(values, observed, positions)
-        tensors = series_tensors((array, mask, pos), self.scaler, self.device)
-        length = len(array)
-        window = min(self.config.inference_window or self.config.window, length)
-        starts = window_starts(length, window, max(window // 2, 1))
-        self.network.eval()
-        pieces = []
-        for first in range(0, len(starts), max(self.config.batch_size, 1) * 4):
-            x, m, p = self._batch(tensors, starts[first : first + self.config.batch_size * 4], window)
-            pieces.append(self._run(x, m, p)[3].cpu().numpy())
-        merged = merge_windows(np.concatenate(pieces), starts, length)
-        filled = self.scaler.inverse(merged.astype(np.float64))
-        out = np.where(mask, array, filled)
-        return out[:, 0] if flat else out
+    def _inference_window(self) -> int:
+        return self.config.inference_window or self.config.window
+
+    def _fill_windows(self, tensors: SeriesTensors, starts: np.ndarray, window: int) -> np.ndarray:
+        x, m, p = self._batch(tensors, starts, window)
+        return self._run(x, m, p)[3].cpu().numpy()

@@ -21,18 +21,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from models.imputation.data import (
-    MIN_OBSERVED_MODEL,
-    PreparedSeries,
-    merge_windows,
-    window_starts,
-)
+from models.imputation.data import MIN_OBSERVED_MODEL, PreparedSeries
 from models.imputation.torch_common import (
     SeriesTensors,
     TorchImputer,
-    normalize_input,
     random_blocks,
-    series_tensors,
     thread_limited,
 )
 
@@ -172,32 +165,7 @@ class NAOMI(TorchImputer):
             batches += 1
         return self._end_epoch(epoch, total / max(batches, 1))
 
-    @thread_limited
-    @torch.no_grad()
-    def impute(
-        self,
-        values: np.ndarray,
-        observed: np.ndarray | None = None,
-        positions: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Fill the cells that are not observed; observed cells come back bit-identical.
-
-        NAOMI works on the step grid; `positions` is accepted for a common interface.
-        """
-        if self.network is None:
-            raise RuntimeError("Train the model (fit_epoch) before imputing.")
-        array, mask, pos, flat = normalize_input(values, observed, positions)
-        tensors = series_tensors((array, mask, pos), self.scaler, self.device)
-        length = len(array)
-        window = min(self.config.window, length)
-        starts = window_starts(length, window, max(window // 2, 1))
-        self.network.eval()
-        pieces = []
-        chunk = self.config.batch_size * 4
-        for first in range(0, len(starts), chunk):
-            values_w, mask_w = self._windows(tensors, starts[first : first + chunk], window)
-            filled, _, _ = self.network.complete(values_w, mask_w > 0)
-            pieces.append(filled.cpu().numpy())
-        merged = merge_windows(np.concatenate(pieces), starts, length)
-        out = np.where(mask, array, self.scaler.inverse(merged.astype(np.float64)))
-        return out[:, 0] if flat else out
+    def _fill_windows(self, tensors: SeriesTensors, starts: np.ndarray, window: int) -> np.ndarray:
+        # NAOMI works on the step grid: the positions in `tensors` are not read.
+        values, mask = self._windows(tensors, starts, window)
+        return self.network.complete(values, mask > 0)[0].cpu().numpy()

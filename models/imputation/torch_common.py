@@ -18,7 +18,9 @@ from models.imputation.data import (
     PreparedSeries,
     StandardScaler,
     interior_gap_lengths,
+    merge_windows,
     training_starts,
+    window_starts,
 )
 
 ARTIFACT_FORMAT = 1
@@ -264,6 +266,39 @@ class TorchImputer:
 
     def fit_epoch(self, data: PreparedSeries) -> dict[str, float]:
         raise NotImplementedError
+
+    def _inference_window(self) -> int:
+        return self.config.window
+
+    def _fill_windows(self, tensors: SeriesTensors, starts: np.ndarray, window: int) -> np.ndarray:
+        """Scaled (N, window, C) windows starting at `starts`, every cell filled."""
+        raise NotImplementedError
+
+    @thread_limited
+    @torch.no_grad()
+    def impute(
+        self,
+        values: np.ndarray,
+        observed: np.ndarray | None = None,
+        positions: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Fill the cells that are not observed; observed cells come back bit-identical.
+
+        Half-overlapping windows are filled a chunk at a time and merged (`merge_windows`).
+        """
+        if self.network is None:
+            raise RuntimeError("Train the model (fit_epoch) before imputing.")
+        array, mask, pos, flat = normalize_input(values, observed, positions)
+        tensors = series_tensors((array, mask, pos), self.scaler, self.device)
+        length = len(array)
+        window = min(self._inference_window(), length)
+        starts = window_starts(length, window, max(window // 2, 1))
+        self.network.eval()
+        chunk = max(self.config.batch_size, 1) * 4
+        pieces = [self._fill_windows(tensors, starts[i : i + chunk], window) for i in range(0, len(starts), chunk)]
+        merged = merge_windows(np.concatenate(pieces), starts, length)
+        out = np.where(mask, array, self.scaler.inverse(merged.astype(np.float64)))
+        return out[:, 0] if flat else out
 
     def fit(
         self,
