@@ -28,7 +28,6 @@ from models.imputation.data import (
 from models.imputation.torch_common import (
     SeriesTensors,
     TorchImputer,
-    random_blocks,
     thread_limited,
     time_gaps,
 )
@@ -160,20 +159,12 @@ class BRITS(TorchImputer):
     min_observed = MIN_OBSERVED_MODEL
 
     # --- building -------------------------------------------------------------------
-    def _build(self, n_features: int) -> None:
-        torch.manual_seed(self.config.seed)
-        self.network = FusedBRITS(n_features, self.config.hidden_size).to(self.device)
-        self.optimizer = torch.optim.Adam(self.network.parameters(), lr=self.config.learning_rate)
+    def _new_network(self, n_features: int) -> nn.Module:
+        return FusedBRITS(n_features, self.config.hidden_size)
 
     # --- training -------------------------------------------------------------------
-    def _hide_blocks(self, mask: torch.Tensor, gap_lengths: np.ndarray | None) -> torch.Tensor:
-        """Random contiguous blocks of observed cells to hide from the input this batch."""
-        longest = min(self.config.max_train_gap, mask.shape[1] // 2)
-        hide = random_blocks(self._rng, tuple(mask.shape), self.config.train_mask_rate, longest, gap_lengths)
-        return torch.as_tensor(hide, device=mask.device) & (mask > 0)
-
     def _batch(self, tensors: SeriesTensors, starts: np.ndarray, window: int) -> tuple[torch.Tensor, ...]:
-        index = torch.as_tensor(starts[:, None] + np.arange(window)[None, :], device=self.device)
+        index = self._window_index(starts, window)
         x, m, pos = tensors.values[index], tensors.mask[index], tensors.positions[index]
         return x, m, pos
 
@@ -201,7 +192,7 @@ class BRITS(TorchImputer):
             x, m, pos = self._batch(tensors, starts[first : first + self.config.batch_size], window)
             target_mask = None
             if self.config.train_mask_rate > 0:
-                hidden = self._hide_blocks(m, epoch.gap_lengths)
+                hidden = self._hide_blocks(m, min(self.config.max_train_gap, window // 2), epoch.gap_lengths)
                 target_mask = hidden.float()
                 m = m * (~hidden).float()
                 x_in = x * m

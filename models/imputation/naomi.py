@@ -25,7 +25,6 @@ from models.imputation.data import MIN_OBSERVED_MODEL, PreparedSeries
 from models.imputation.torch_common import (
     SeriesTensors,
     TorchImputer,
-    random_blocks,
     thread_limited,
 )
 
@@ -130,14 +129,12 @@ class NAOMI(TorchImputer):
     config_class = NAOMIConfig
     min_observed = MIN_OBSERVED_MODEL
 
-    def _build(self, n_features: int) -> None:
-        torch.manual_seed(self.config.seed)
+    def _new_network(self, n_features: int) -> nn.Module:
         cfg = self.config
-        self.network = NAOMINetwork(n_features, cfg.hidden_size, cfg.decoder_size, cfg.levels).to(self.device)
-        self.optimizer = torch.optim.Adam(self.network.parameters(), lr=cfg.learning_rate)
+        return NAOMINetwork(n_features, cfg.hidden_size, cfg.decoder_size, cfg.levels)
 
     def _windows(self, tensors: SeriesTensors, starts: np.ndarray, window: int) -> tuple[torch.Tensor, torch.Tensor]:
-        index = torch.as_tensor(starts[:, None] + np.arange(window)[None, :], device=self.device)
+        index = self._window_index(starts, window)
         return tensors.values[index], tensors.mask[index]
 
     @thread_limited
@@ -148,14 +145,7 @@ class NAOMI(TorchImputer):
         total, batches = 0.0, 0
         for first in range(0, len(starts), self.config.batch_size):
             values, mask = self._windows(tensors, starts[first : first + self.config.batch_size], window)
-            hidden = random_blocks(
-                self._rng,
-                tuple(mask.shape),
-                self.config.train_mask_rate,
-                min(self.config.max_train_gap, window - 2),
-                epoch.gap_lengths,
-            )
-            hidden = torch.as_tensor(hidden, device=self.device) & (mask > 0)
+            hidden = self._hide_blocks(mask, min(self.config.max_train_gap, window - 2), epoch.gap_lengths)
             if not bool(hidden.any()):
                 continue
             known = (mask > 0) & ~hidden

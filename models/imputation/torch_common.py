@@ -200,8 +200,8 @@ class EpochStart:
 class TorchImputer:
     """What BRITS and NAOMI share: state, the epoch loop, the optimizer step, persistence.
 
-    A subclass sets `kind` and `config_class`, builds `self.network` in `_build(n_features)`,
-    and implements `fit_epoch` and `impute`.
+    A subclass sets `kind` and `config_class`, makes its network in `_new_network(n_features)`,
+    and implements `fit_epoch` and `_fill_windows`.
     """
 
     kind = ""
@@ -218,8 +218,23 @@ class TorchImputer:
         self._rng = np.random.default_rng(self.config.seed)
         self._cache: tuple[int, SeriesTensors, np.ndarray] | None = None
 
-    def _build(self, n_features: int) -> None:
+    def _new_network(self, n_features: int) -> torch.nn.Module:
         raise NotImplementedError
+
+    def _build(self, n_features: int) -> None:
+        """A seeded network for `n_features` columns and its Adam optimizer."""
+        torch.manual_seed(self.config.seed)
+        self.network = self._new_network(n_features).to(self.device)
+        self.optimizer = torch.optim.Adam(self.network.parameters(), lr=self.config.learning_rate)
+
+    def _window_index(self, starts: np.ndarray, window: int) -> torch.Tensor:
+        """(N, window) step indices of the windows starting at `starts`."""
+        return torch.as_tensor(starts[:, None] + np.arange(window)[None, :], device=self.device)
+
+    def _hide_blocks(self, mask: torch.Tensor, longest: int, gap_lengths: np.ndarray | None) -> torch.Tensor:
+        """This batch's training blocks: observed cells hidden from the input and scored."""
+        hide = random_blocks(self._rng, tuple(mask.shape), self.config.train_mask_rate, longest, gap_lengths)
+        return torch.as_tensor(hide, device=mask.device) & (mask > 0)
 
     def _prepared(self, data: PreparedSeries) -> tuple[SeriesTensors, np.ndarray]:
         """The data's tensors and its interior gap lengths (all columns), built once per data object."""
