@@ -8,6 +8,7 @@ separate virtualenv (created on first use) on the same windows, scaling and epoc
     .venv/bin/python scripts/bench_imputation.py --quick
     .venv/bin/python scripts/bench_imputation.py --datasets seattle-temps --seeds 2 --epochs 20
     .venv/bin/python scripts/bench_imputation.py --workers 16     # the full run on a 16-core machine
+    .venv/bin/python scripts/bench_imputation.py --merge a.json b.json --out all.json  # runs split up
 
 Prints a table and writes bench_results/imputation.json.
 """
@@ -325,11 +326,18 @@ def main() -> None:
         "--workers", type=int, default=1,
         help="cases run in parallel (one torch thread each); keep 1 on a busy machine for clean seconds per epoch",
     )
+    parser.add_argument(
+        "--merge", nargs="+", type=Path, default=None, metavar="JSON",
+        help="combine earlier runs' JSON files into one table and target check (nothing is trained)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench_results" / "imputation.json")
     args = parser.parse_args()
     if args.quick:
         args.seeds, args.epochs, args.auto_budget = min(args.seeds, 2), min(args.epochs, 10), min(args.auto_budget, 15.0)
 
+    if args.merge:
+        merge_reports(args.merge, args.out)
+        return
     pypots = None if args.no_pypots or "pypots_brits" not in args.methods else ensure_pypots(args.pypots_venv)
     started = time.perf_counter()
     speed = speed_check(args, pypots)
@@ -348,9 +356,21 @@ def main() -> None:
     else:
         results = [run_case(*case, args, pypots) for case in cases]
     rows = [row for case_rows in results for row in case_rows]
-    summary = summarize(rows)
-    checks = check_targets(summary, seasonal, speed)
+    report = {
+        "command": " ".join(sys.argv),
+        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "seasonal": seasonal,
+        "speed": speed,
+        "rows": rows,
+        "seconds": time.perf_counter() - started,
+    }
+    write_report(report, args.out)
 
+
+def write_report(report: dict, out: Path) -> None:
+    """Summarize the rows, check the targets, print both and write the JSON."""
+    summary = summarize(report["rows"])
+    checks = check_targets(summary, report["seasonal"], report["speed"])
     table = summary.pivot_table(index=["dataset", "mask"], columns="method", values="mae", sort=False)
     print("\nMAE on hidden cells (mean over seeds)")
     print(table.to_string(float_format=lambda v: f"{v:.4g}"))
@@ -358,19 +378,33 @@ def main() -> None:
     for check in checks:
         print(f"  [{'ok' if check['ok'] else 'MISS'}] {check['target']:45s} {check['dataset']:16s} "
               f"{check['mask']:8s} ratio {check['ratio']:.3f} (vs {check['vs']})")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    report = {
+    report = report | {"summary": summary.to_dict(orient="records"), "targets": checks}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1, default=str))
+    print(f"\nwrote {out} in {report['seconds']:.0f} s")
+
+
+def merge_reports(paths: list[Path], out: Path) -> None:
+    """One report from runs split by dataset or method (a full run is hours on 2 cores).
+
+    Rows of the same dataset, mask, seed and method come from the later file. Each run's
+    methods are compared within that run's rows only, so ratios stay same-run ratios as
+    long as a method and its baseline or peer were run together.
+    """
+    reports = [json.loads(path.read_text()) for path in paths]
+    rows: dict[tuple, dict] = {}
+    for report in reports:
+        for row in report["rows"]:
+            rows[(row["dataset"], row["mask"], row["seed"], row["method"])] = row
+    merged = {
         "command": " ".join(sys.argv),
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "seasonal": seasonal,
-        "speed": speed,
-        "summary": summary.to_dict(orient="records"),
-        "targets": checks,
-        "rows": rows,
-        "seconds": time.perf_counter() - started,
+        "merged_from": [{"file": str(path), "command": r["command"]} for path, r in zip(paths, reports, strict=True)],
+        "seasonal": {k: v for r in reports for k, v in r["seasonal"].items()},
+        "speed": reports[-1]["speed"],
+        "rows": list(rows.values()),
+        "seconds": sum(r["seconds"] for r in reports),
     }
-    args.out.write_text(json.dumps(report, indent=1, default=str))
-    print(f"\nwrote {args.out} in {report['seconds']:.0f} s")
+    write_report(merged, out)
 
 
 if __name__ == "__main__":
