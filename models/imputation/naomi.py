@@ -158,4 +158,4 @@ class NAOMI(TorchImputer):
     def _fill_windows(self, tensors: SeriesTensors, starts: np.ndarray, window: int) -> np.ndarray:
         # NAOMI works on the step grid: the positions in `tensors` are not read.
         values, mask = self._windows(tensors, starts, window)
-        return self.network.complete(values, mask > 0)[0].cpu().numpy()
+        return self._inference_network().complete(values, mask > 0)[0].cpu().numpy()

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import torch
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from models.imputation.data import (
     PreparedSeries,
@@ -214,6 +215,7 @@ class TorchImputer:
         self.scaler: StandardScaler | None = None
         self.network: torch.nn.Module | None = None
         self.optimizer: torch.optim.Optimizer | None = None
+        self.averaged: AveragedModel | None = None  # moving average of the weights, for inference
         self.epoch = 0
         self._rng = np.random.default_rng(self.config.seed)
         self._cache: tuple[int, SeriesTensors, np.ndarray] | None = None
@@ -222,10 +224,19 @@ class TorchImputer:
         raise NotImplementedError
 
     def _build(self, n_features: int) -> None:
-        """A seeded network for `n_features` columns and its Adam optimizer."""
+        """A seeded network for `n_features` columns, its Adam optimizer and its weight average."""
         torch.manual_seed(self.config.seed)
         self.network = self._new_network(n_features).to(self.device)
         self.optimizer = torch.optim.Adam(self.network.parameters(), lr=self.config.learning_rate)
+        decay = getattr(self.config, "ema_decay", 0.0)
+        self.averaged = AveragedModel(self.network, multi_avg_fn=get_ema_multi_avg_fn(decay)) if decay else None
+
+    def _inference_network(self) -> torch.nn.Module:
+        """The weight average once it has seen a step, else the trained weights themselves."""
+        assert self.network is not None
+        if self.averaged is not None and int(self.averaged.n_averaged) > 0:
+            return self.averaged.module
+        return self.network
 
     def _window_index(self, starts: np.ndarray, window: int) -> torch.Tensor:
         """(N, window) step indices of the windows starting at `starts`."""
@@ -277,6 +288,8 @@ class TorchImputer:
         if self.config.grad_clip:
             torch.nn.utils.clip_grad_norm_(self.network.parameters(), self.config.grad_clip)
         self.optimizer.step()
+        if self.averaged is not None:
+            self.averaged.update_parameters(self.network)
         return float(loss.detach())
 
     def fit_epoch(self, data: PreparedSeries) -> dict[str, float]:
@@ -308,7 +321,7 @@ class TorchImputer:
         length = len(array)
         window = min(self._inference_window(), length)
         starts = window_starts(length, window, max(window // 2, 1))
-        self.network.eval()
+        self._inference_network().eval()
         chunk = max(self.config.batch_size, 1) * 4
         pieces = [self._fill_windows(tensors, starts[i : i + chunk], window) for i in range(0, len(starts), chunk)]
         merged = merge_windows(np.concatenate(pieces), starts, length)
@@ -333,6 +346,8 @@ class TorchImputer:
         state = {}
         if self.network is not None:
             state = {"network": self.network.state_dict(), "optimizer": self.optimizer.state_dict()}
+            if self.averaged is not None:
+                state["averaged"] = self.averaged.state_dict()
         training = {
             "epoch": self.epoch,
             "n_features": self.network.n_features if self.network else None,
@@ -353,6 +368,9 @@ class TorchImputer:
             model._build(int(training["n_features"]))
             model.network.load_state_dict(state["network"])
             model.optimizer.load_state_dict(state["optimizer"])
+            if model.averaged is not None and "averaged" in state:
+                # Artifacts from before weight averaging have none; theirs starts at the next step.
+                model.averaged.load_state_dict(state["averaged"])
             optimizer_to(model.optimizer, model.device)
         return model
 

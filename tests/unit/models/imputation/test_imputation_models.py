@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from models.imputation import get_config, get_imputer
 from models.imputation.baselines import mean_fill
@@ -91,6 +92,23 @@ def test_any_length_and_several_columns(name, length):
     out = model.impute(series.values, series.observed)
     assert out.shape == values.shape and np.isfinite(out).all()
     assert np.array_equal(out[series.observed], values[series.observed])
+
+
+def test_brits_imputes_with_the_weight_average_and_trains_as_without_it(seasonal_case):
+    _, _, train = seasonal_case
+    averaged = _model("brits", ema_decay=0.9).fit(train, epochs=2)
+    last = _model("brits", ema_decay=0.0).fit(train, epochs=2)
+    assert last.averaged is None
+    # The average only reads the weights: both runs took the same optimizer steps.
+    for ours, theirs in zip(averaged.network.parameters(), last.network.parameters(), strict=True):
+        assert torch.equal(ours, theirs)
+    assert int(averaged.averaged.n_averaged) > 1
+    filled_avg = averaged.impute(train.values, train.observed)
+    filled_last = last.impute(train.values, train.observed)
+    assert not np.allclose(filled_avg[~train.observed], filled_last[~train.observed])
+    # Loading the average into the trained network reproduces what the model imputes.
+    last.network.load_state_dict(averaged.averaged.module.state_dict())
+    np.testing.assert_allclose(last.impute(train.values, train.observed), filled_avg, rtol=1e-6)
 
 
 def test_brits_uses_real_time_distances():
