@@ -23,12 +23,11 @@ from torch import nn
 
 from models.imputation.data import (
     MIN_OBSERVED_MODEL,
-    PreparedSeries,
 )
 from models.imputation.torch_common import (
+    EpochStart,
     SeriesTensors,
     TorchImputer,
-    thread_limited,
     time_gaps,
 )
 
@@ -190,35 +189,30 @@ class BRITS(TorchImputer):
         backward_imp = out["comb"][1].flip(1)
         return out, xs, ms, (forward_imp + backward_imp) / 2, torch.abs(forward_imp - backward_imp).mean()
 
-    @thread_limited
-    def fit_epoch(self, data: PreparedSeries) -> dict[str, float]:
-        """One pass over all windows (random offset each epoch); returns the mean loss."""
-        epoch = self._begin_epoch(data)
-        tensors, window, starts = epoch.tensors, epoch.window, epoch.starts
-        total, batches = 0.0, 0
-        for first in range(0, len(starts), self.config.batch_size):
-            x, m, pos = self._batch(tensors, starts[first : first + self.config.batch_size], window)
-            target_mask = None
-            if self.config.train_mask_rate > 0:
-                hidden = self._hide_blocks(m, min(self.config.max_train_gap, window // 2), epoch.gap_lengths)
-                target_mask = hidden.float()
-                m = m * (~hidden).float()
-                x_in = x * m
-            else:
-                x_in = x
-            out, xs, ms, imputed, consistency = self._run(self.network, x_in, m, pos)
-            truth = torch.stack([x_in, x_in.flip(1)])
-            loss = (
-                _masked_step_error(out["hist"], truth, ms)
-                + _masked_step_error(out["feat"], truth, ms)
-                + _masked_step_error(out["comb"], truth, ms)
-                + self.config.consistency_weight * consistency
-            )
-            if target_mask is not None and target_mask.sum() > 0:
-                loss = loss + (torch.abs(imputed - x) * target_mask).sum() / target_mask.sum()
-            total += self._step(loss)
-            batches += 1
-        return self._end_epoch(epoch, total / max(batches, 1))
+    def _batch_loss(self, epoch: EpochStart, starts: np.ndarray) -> torch.Tensor:
+        """Reconstruction of observed cells (3 estimates, both directions), consistency, and
+        the imputation error on this batch's hidden training blocks."""
+        x, m, pos = self._batch(epoch.tensors, starts, epoch.window)
+        target_mask = None
+        if self.config.train_mask_rate > 0:
+            longest = min(self.config.max_train_gap, epoch.window // 2)
+            hidden = self._hide_blocks(m, longest, epoch.gap_lengths)
+            target_mask = hidden.float()
+            m = m * (~hidden).float()
+            x_in = x * m
+        else:
+            x_in = x
+        out, xs, ms, imputed, consistency = self._run(self.network, x_in, m, pos)
+        truth = torch.stack([x_in, x_in.flip(1)])
+        loss = (
+            _masked_step_error(out["hist"], truth, ms)
+            + _masked_step_error(out["feat"], truth, ms)
+            + _masked_step_error(out["comb"], truth, ms)
+            + self.config.consistency_weight * consistency
+        )
+        if target_mask is not None and target_mask.sum() > 0:
+            loss = loss + (torch.abs(imputed - x) * target_mask).sum() / target_mask.sum()
+        return loss
 
     # --- inference ------------------------------------------------------------------
     def _inference_window(self) -> int:

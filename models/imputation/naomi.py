@@ -21,11 +21,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from models.imputation.data import MIN_OBSERVED_MODEL, PreparedSeries
+from models.imputation.data import MIN_OBSERVED_MODEL
 from models.imputation.torch_common import (
+    EpochStart,
     SeriesTensors,
     TorchImputer,
-    thread_limited,
 )
 
 
@@ -137,23 +137,16 @@ class NAOMI(TorchImputer):
         index = self._window_index(starts, window)
         return tensors.values[index], tensors.mask[index]
 
-    @thread_limited
-    def fit_epoch(self, data: PreparedSeries) -> dict[str, float]:
-        """One pass over all windows with fresh random masks; returns the mean L1 on hidden cells."""
-        epoch = self._begin_epoch(data)
-        tensors, window, starts = epoch.tensors, epoch.window, epoch.starts
-        total, batches = 0.0, 0
-        for first in range(0, len(starts), self.config.batch_size):
-            values, mask = self._windows(tensors, starts[first : first + self.config.batch_size], window)
-            hidden = self._hide_blocks(mask, min(self.config.max_train_gap, window - 2), epoch.gap_lengths)
-            if not bool(hidden.any()):
-                continue
-            known = (mask > 0) & ~hidden
-            _, loss_sum, count = self.network.complete(values, known, hidden.float())
-            loss = loss_sum / max(count, 1)
-            total += self._step(loss)
-            batches += 1
-        return self._end_epoch(epoch, total / max(batches, 1))
+    def _batch_loss(self, epoch: EpochStart, starts: np.ndarray) -> torch.Tensor | None:
+        """Mean L1 on observed cells hidden by fresh random blocks; None when none got hidden."""
+        values, mask = self._windows(epoch.tensors, starts, epoch.window)
+        longest = min(self.config.max_train_gap, epoch.window - 2)
+        hidden = self._hide_blocks(mask, longest, epoch.gap_lengths)
+        if not bool(hidden.any()):
+            return None
+        known = (mask > 0) & ~hidden
+        _, loss_sum, count = self.network.complete(values, known, hidden.float())
+        return loss_sum / max(count, 1)
 
     def _fill_windows(self, tensors: SeriesTensors, starts: np.ndarray, window: int) -> np.ndarray:
         # NAOMI works on the step grid: the positions in `tensors` are not read.

@@ -202,7 +202,7 @@ class TorchImputer:
     """What BRITS and NAOMI share: state, the epoch loop, the optimizer step, persistence.
 
     A subclass sets `kind` and `config_class`, makes its network in `_new_network(n_features)`,
-    and implements `fit_epoch` and `_fill_windows`.
+    and implements `_batch_loss` (training) and `_fill_windows` (inference).
     """
 
     kind = ""
@@ -292,7 +292,21 @@ class TorchImputer:
             self.averaged.update_parameters(self.network)
         return float(loss.detach())
 
+    @thread_limited
     def fit_epoch(self, data: PreparedSeries) -> dict[str, float]:
+        """One pass over this epoch's shuffled windows; returns the mean training loss."""
+        epoch = self._begin_epoch(data)
+        total, batches = 0.0, 0
+        for first in range(0, len(epoch.starts), self.config.batch_size):
+            loss = self._batch_loss(epoch, epoch.starts[first : first + self.config.batch_size])
+            if loss is None:
+                continue
+            total += self._step(loss)
+            batches += 1
+        return self._end_epoch(epoch, total / max(batches, 1))
+
+    def _batch_loss(self, epoch: EpochStart, starts: np.ndarray) -> torch.Tensor | None:
+        """The training loss on the windows at `starts`; None skips the batch."""
         raise NotImplementedError
 
     def _inference_window(self) -> int:
