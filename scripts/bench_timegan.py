@@ -11,6 +11,8 @@ own virtualenv (it needs TensorFlow 2.15 and numpy < 2), on the same windows for
     .venv/bin/python scripts/bench_timegan.py --quick
     .venv/bin/python scripts/bench_timegan.py --iterations 10000
     .venv/bin/python scripts/bench_timegan.py --load-dir bench_results/timegan_models --skip-ydata  # re-score saved models
+    .venv/bin/python scripts/bench_timegan.py --datasets sines --load-dir bench_results/timegan_models \
+        --joint-iterations 12500 --skip-ydata  # train a saved model's joint phase further, then score
 
 Prints a table and writes JSON to bench_results/timegan.json.
 """
@@ -102,22 +104,30 @@ def sines_windows(n: int = 10_000, seq_len: int = 24, dim: int = 5, seed: int = 
     return (np.sin(freq * steps + phase) + 1) * 0.5
 
 
-def train_ours(config: TimeGANConfig, data: Any, chunk_steps: int) -> tuple[TimeGAN, dict[str, Any]]:
-    model = TimeGAN(config).set_training_data(data)
+def train_ours(
+    model: TimeGAN, data: Any, chunk_steps: int, iterations: int, joint_iterations: int
+) -> tuple[TimeGAN, dict[str, Any]]:
+    """Train each phase up to `iterations` steps and the joint phase up to `joint_iterations`.
+
+    A restored model continues where it stopped; joint steps beyond `iterations` are what a
+    resumed training job of the API adds (more steps go to the joint phase).
+    """
+    model.set_training_data(data)
+    targets = {phase: iterations for phase in PHASES} | {"joint": max(joint_iterations, iterations)}
     rates, first_step_s, losses = {}, {}, {}
     start = time.perf_counter()
     for phase in PHASES:
-        if config.iterations == 0:
-            break
+        if model.steps_done[phase] >= targets[phase]:
+            continue
         began = time.perf_counter()
         model.fit_steps(phase, 1)  # traces the compiled loop; timed separately
         first_step_s[phase] = time.perf_counter() - began
         began, steps = time.perf_counter(), 0
-        while model.remaining_steps(phase) > 0:
-            n = min(chunk_steps, model.remaining_steps(phase))
+        while (left := targets[phase] - model.steps_done[phase]) > 0:
+            n = min(chunk_steps, left)
             losses[phase] = model.fit_steps(phase, n)
             steps += n
-            print(f"    {phase}: {model.steps_done[phase]}/{config.iterations} {losses[phase]}", flush=True)
+            print(f"    {phase}: {model.steps_done[phase]}/{targets[phase]} {losses[phase]}", flush=True)
         elapsed = time.perf_counter() - began
         rates[phase] = steps / elapsed if steps else None
     return model, {
@@ -206,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stocks", type=Path, default=DEFAULT_STOCKS, help="stock_data.csv of the reference")
     parser.add_argument("--datasets", default="sines,stocks")
     parser.add_argument("--iterations", type=int, default=10_000, help="our training steps per phase")
+    parser.add_argument(
+        "--joint-iterations", type=int, default=None,
+        help="joint-phase steps (default: --iterations); with --load-dir, trains the saved model's joint phase up to this",
+    )
     parser.add_argument("--ydata-iterations", type=int, default=None, help="ydata steps per phase (speed only)")
     parser.add_argument(
         "--metric-runs", type=int, default=10, help="post-hoc runs per score (the reference averages 10)"
@@ -228,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save-dir", type=Path, default=None, help="keep each trained model here as <dataset>.timegan")
     parser.add_argument(
         "--load-dir", type=Path, default=None,
-        help="score the <dataset>.timegan models saved here by --save-dir instead of training (no speed numbers)",
+        help="score the <dataset>.timegan models saved here by --save-dir instead of training them anew",
     )
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench_results" / "timegan.json")
     args = parser.parse_args(argv)
@@ -237,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         args.ydata_iterations = args.ydata_iterations or 30
         args.metric_runs = min(args.metric_runs, 3)
     args.ydata_iterations = args.ydata_iterations or min(args.iterations, 200)
+    args.joint_iterations = args.joint_iterations or args.iterations
 
     import tensorflow as tf
 
@@ -262,15 +277,19 @@ def main(argv: list[str] | None = None) -> int:
         data, real = load_dataset(name, args)
         config = TimeGANConfig(seq_len=24, module="gru", hidden_dim=24, num_layers=3, batch_size=128,
                                iterations=args.iterations, seed=args.seed)
-        print(f"  ours: {config.iterations} iterations per phase", flush=True)
+        print(f"  ours: {config.iterations} iterations per phase, joint {args.joint_iterations}", flush=True)
         load_before = list(os.getloadavg())
         saved = args.load_dir / f"{name}.timegan" if args.load_dir else None
         if saved is not None and saved.exists():
             model = TimeGAN.from_bytes(saved.read_bytes())
-            print(f"  loaded {saved} ({model.steps_done}); not trained again", flush=True)
-            ours = {"loaded_from": str(saved), "iterations": dict(model.steps_done), "iterations_per_second": {}}
+            print(f"  loaded {saved} ({model.steps_done})", flush=True)
+            if args.joint_iterations > model.steps_done["joint"]:
+                model, ours = train_ours(model, data, 100, 0, args.joint_iterations)  # joint phase only
+            else:
+                ours = {"iterations": dict(model.steps_done), "iterations_per_second": {}}
+            ours["loaded_from"] = str(saved)
         else:
-            model, ours = train_ours(config, data, chunk_steps=100)
+            model, ours = train_ours(TimeGAN(config), data, 100, args.iterations, args.joint_iterations)
         # The machine is shared: record how busy it was around each timed run.
         ours["load_average"] = {"before": load_before, "after": list(os.getloadavg())}
         if args.save_dir is not None:
