@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import keras
-import numpy as np
 
 from models.timegan.config import TimeGANConfig
 
@@ -29,22 +28,6 @@ class TimeGANNetworks:
         }
 
 
-class GateBias(keras.initializers.Initializer):
-    """GRU biases as the reference's TF1 `GRUCell` starts them: 1 for the update and reset gates.
-
-    Keras starts every GRU bias at 0. A bias of 1 keeps about 73% of the state at each step,
-    so a fresh generator, fed new noise at every step, starts out smooth instead of jittery.
-    Keras's bias is (2, 3 * units) with `reset_after` (input and recurrent biases, gates in
-    the order update, reset, candidate); only the input row is set so the sum is 1.
-    """
-
-    def __call__(self, shape: tuple[int, ...], dtype: Any = None) -> Any:
-        units = shape[-1] // 3
-        bias = np.zeros(shape, dtype="float32")
-        bias[(0, slice(0, 2 * units)) if len(shape) == 2 else slice(0, 2 * units)] = 1.0
-        return keras.ops.convert_to_tensor(bias, dtype=dtype or "float32")
-
-
 def _rnn_layer(config: TimeGANConfig, seed: int, name: str) -> keras.layers.Layer:
     options: dict[str, Any] = {
         "units": config.hidden_dim,
@@ -54,8 +37,7 @@ def _rnn_layer(config: TimeGANConfig, seed: int, name: str) -> keras.layers.Laye
         "name": name,
     }
     if config.module == "gru":
-        return keras.layers.GRU(**options, bias_initializer=GateBias())
-    # Keras's LSTM already starts the forget gate at 1, as the reference's BasicLSTMCell.
+        return keras.layers.GRU(**options)
     return keras.layers.LSTM(**options)
 
 

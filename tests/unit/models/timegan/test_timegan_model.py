@@ -102,19 +102,3 @@ def test_training_needs_data_and_a_known_phase(tiny_config):
     assert untrained.value.code == "not_trained"
     with pytest.raises(TimeGANInputError):
         TimeGAN.from_bytes(b"not a zip")
-
-
-def test_gru_gates_start_open_as_in_the_reference_gru_cell(tiny_config):
-    # TF1's GRUCell (the reference) starts the update and reset gate biases at 1, the
-    # candidate's at 0; Keras starts all at 0, which made fresh generators jittery.
-    from models.timegan.networks import build_networks
-
-    networks = build_networks(tiny_config, n_features=3)
-    hidden = tiny_config.hidden_dim
-    for net in networks.as_dict().values():
-        gru_biases = [w for layer in net.layers if "gru" in layer.name for w in layer.get_weights()[2:]]
-        assert gru_biases, net.name
-        for bias in gru_biases:
-            total = bias.sum(axis=0)  # input + recurrent bias (reset_after)
-            np.testing.assert_array_equal(total[: 2 * hidden], 1.0)
-            np.testing.assert_array_equal(total[2 * hidden :], 0.0)
