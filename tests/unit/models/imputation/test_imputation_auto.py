@@ -148,6 +148,15 @@ def test_short_series_get_one_baseline_per_bucket_not_per_column_noise():
     assert result.evidence["folds"] == 5
 
 
+def test_a_model_is_not_chosen_on_a_handful_of_held_out_stretches():
+    # 4 columns of 123 rows with one 50-step gap each: every fold hides the same 4 stretches.
+    # Even a perfect model cannot show it is better there, so interpolation stays.
+    truth, series = _random_walk_with_gaps(123, 4, 50, seed=3)
+    oracle = {"oracle": lambda: _FixedModel(truth)}
+    result = auto_impute(series, models=oracle, seed=0, max_epochs=2)
+    assert "oracle" not in {m for buckets in result.choice.values() for m in buckets.values()}
+
+
 def test_gaps_that_overlap_across_folds_form_one_cluster():
     slices = [(0, 0, 10, 5), (1, 0, 12, 5), (2, 0, 30, 5), (0, 1, 10, 5), (1, 0, 16, 2)]
     ids = _overlap_clusters(slices)
