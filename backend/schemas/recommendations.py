@@ -11,8 +11,27 @@ class RecommendationArgsSchema(StrictSchema):
 class RecommendationSchema(Schema):
     spec = fields.Dict(required=True, metadata={"description": "Vega-Lite v6, bound to the dataset's rows."})
     score = fields.Float(required=True)
-    source = fields.String(required=True, metadata={"enum": ["model", "rules"]})
-    explanation = fields.String(required=True, metadata={"example": "mean price by year, line"})
+    source = fields.String(
+        required=True,
+        metadata={
+            "enum": ["model", "rules"],
+            "description": "model: a Data2Vis beam; rules: chosen from the data's statistics.",
+        },
+    )
+    explanation = fields.String(
+        required=True,
+        metadata={
+            "description": "What the chart shows in this data; the SPA uses it as the chart's title.",
+            "example": "Horsepower and Miles_per_Gallon fall together (r = -0.78)",
+        },
+    )
+    intent = fields.String(
+        required=True,
+        metadata={
+            "enum": ["trend", "relationship", "distribution", "comparison", "composition"],
+            "description": "The question the chart answers; the SPA groups recommendations by it.",
+        },
+    )
 
 
 class RecommendationListSchema(Schema):

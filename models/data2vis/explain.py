@@ -54,3 +54,30 @@ def explain(spec: dict) -> str:
             parts.append(f"{verb} by {_describe(encoding[channel])}")
     parts.append(str(mark_name))
     return ", ".join(parts)
+
+
+Intent = str  # "trend" | "relationship" | "distribution" | "comparison" | "composition"
+
+
+def intent_of(spec: dict) -> Intent:
+    """The question a chart answers, read from its encodings (used for Data2Vis beams)."""
+    encoding = spec.get("encoding", {})
+    mark = spec.get("mark")
+    mark_name = mark.get("type") if isinstance(mark, dict) else mark
+    positional = [encoding[c] for c in ("x", "y") if isinstance(encoding.get(c), dict)]
+    if mark_name == "arc":
+        return "composition"
+    if any(d.get("type") == "temporal" or d.get("timeUnit") for d in positional):
+        return "trend"
+    if mark_name == "boxplot" or any(d.get("bin") for d in positional):
+        return "distribution"
+    raw_quantities = [
+        d for d in positional if d.get("type") == "quantitative" and not d.get("aggregate")
+    ]
+    if len(raw_quantities) == 2:
+        return "relationship"
+    if len(positional) == 1 and not any(d.get("aggregate") for d in positional):
+        return "distribution"
+    if mark_name in ("bar", "area") and "color" in encoding:
+        return "composition"
+    return "comparison"

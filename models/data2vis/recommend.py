@@ -12,6 +12,7 @@ import hashlib
 import logging
 import math
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from models.data2vis.corpus import MAX_RECORD_FIELDS, RecordView, make_view, source_tokens
-from models.data2vis.explain import explain
+from models.data2vis.explain import explain, intent_of
 from models.data2vis.fields import ColumnInfo, coerce_table, json_records
 from models.data2vis.rank import chart_key, effectiveness, readability
 from models.data2vis.rules import column_priority, rule_candidates
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from models.data2vis.model import Data2VisModel
 
 log = logging.getLogger(__name__)
+
+RenderCheck = Callable[[dict, list[dict]], "str | None"]
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights" / "data2vis.zip"
 MAX_SUBSETS = 4  # beam searches over column subsets for wide tables (latency bound)
@@ -66,6 +69,7 @@ class Recommendation:
     score: float
     source: Literal["model", "rules"]
     explanation: str
+    intent: str = "comparison"
 
     def to_dict(self) -> dict:
         return {
@@ -73,6 +77,7 @@ class Recommendation:
             "score": self.score,
             "source": self.source,
             "explanation": self.explanation,
+            "intent": self.intent,
         }
 
 
@@ -224,9 +229,19 @@ class Recommender:
         return self.recommend_with_notes(table, k, beam_width).items
 
     def recommend_with_notes(
-        self, table: pd.DataFrame, k: int = 10, beam_width: int = 15
+        self,
+        table: pd.DataFrame,
+        k: int = 10,
+        beam_width: int = 15,
+        render_check: RenderCheck | None = None,
     ) -> RecommendationReport:
-        """Like recommend, plus notes that explain skipped columns, subsets or an empty result."""
+        """Like recommend, plus notes that explain skipped columns, subsets or an empty result.
+
+        render_check(spec, values) -> error or None draws each chart once; the service passes
+        its sandboxed renderer (a separate process, no network). The default renders in-process
+        with every URL refused, which is enough for specs this module generates itself.
+        """
+        check = render_check or render_error
         notes: list[str] = []
         if k <= 0:
             return RecommendationReport([], ["k must be positive"])
@@ -292,7 +307,7 @@ class Recommender:
             # Render a batch in parallel (vl-convert works outside the GIL), keep the ranked order.
             batch = ordered[position : position + k - len(items) + 2]
             position += len(batch)
-            errors = list(_render_pool().map(lambda c: _check(c[0], values), batch))
+            errors = list(_render_pool().map(lambda c: _check(c[0], values, check), batch))
             for (spec, score, source), error in zip(batch, errors, strict=True):
                 if error is not None:
                     failed_render += 1
@@ -300,7 +315,9 @@ class Recommender:
                 elif len(items) < k:
                     spec_out = {"$schema": VEGA_LITE_SCHEMA_URL, **spec}
                     items.append(
-                        Recommendation(spec_out, round(float(score), 6), source, explain(spec))
+                        Recommendation(
+                            spec_out, round(float(score), 6), source, explain(spec), intent_of(spec)
+                        )
                     )  # type: ignore[arg-type]
         if failed_render:
             notes.append(
@@ -335,10 +352,10 @@ class Recommender:
         return out
 
 
-def _check(spec: dict, values: list[dict]) -> str | None:
+def _check(spec: dict, values: list[dict], render_check: RenderCheck) -> str | None:
     """Schema, then render: None when the chart is valid Vega-Lite and draws."""
     errors = schema_errors(spec)
-    return errors[0] if errors else render_error(spec, values)
+    return errors[0] if errors else render_check(spec, values)
 
 
 _render_pool_instance: ThreadPoolExecutor | None = None

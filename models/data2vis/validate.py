@@ -163,7 +163,9 @@ def render_error(spec: dict, values: list[dict]) -> str | None:
     import vl_convert
 
     try:
-        scenegraph = vl_convert.vegalite_to_scenegraph(xml_safe(with_data(spec, values)))
+        scenegraph = vl_convert.vegalite_to_scenegraph(
+            xml_safe(with_data(spec, values)), allowed_base_urls=[]
+        )
     except (
         Exception
     ) as error:  # vl-convert raises plain ValueError/RuntimeError with the JS message
