@@ -71,6 +71,21 @@ class PayloadTooLargeError(AppError):
     title = "Payload too large"
 
 
+class TableLimitError(PayloadTooLargeError):
+    """An upload beyond one of the parsing caps (columns, header, line or cell length)."""
+
+    type = "/problems/table-limit"
+    title = "The table exceeds a parsing limit"
+
+    def __init__(self, detail: str, *, setting: str, maximum: int, found: int) -> None:
+        super().__init__(detail, errors={"file": [detail]})
+        self.limit = {"setting": setting, "max": maximum, "found": found}
+
+    def to_problem(self) -> dict[str, Any]:
+        # An RFC 9457 extension member, so a client can show which cap, its value and what it saw.
+        return {**super().to_problem(), "limit": self.limit}
+
+
 class UnsupportedMediaError(AppError):
     status = 415
     type = "/problems/unsupported-media-type"

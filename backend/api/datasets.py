@@ -2,7 +2,7 @@ from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import current_user_id, store
+from backend.api.context import config, current_user_id, store
 from backend.api.jobs import start as start_job
 from backend.schemas.common import fast_page_response, page_schema
 from backend.schemas.datasets import (
@@ -16,7 +16,7 @@ from backend.schemas.imputation import ImputationCreateSchema
 from backend.schemas.jobs import JobSchema
 from backend.schemas.recommendations import RecommendationArgsSchema, RecommendationListSchema
 from backend.schemas.synthesis import SynthesizerCreateSchema
-from backend.services import datasets, imputation, recommendations, synthesis
+from backend.services import datasets, imputation, recommendations, synthesis, tables
 
 blp = Blueprint("datasets", __name__, url_prefix="/api/v1/datasets", description="Uploaded and derived datasets")
 
@@ -37,7 +37,19 @@ class Datasets(MethodView):
     def post(self, files):
         """Upload a CSV, TSV, JSON or JSON Lines file; it is stored, parsed and typed."""
         upload = files["file"]
-        return datasets.create_dataset(store(), current_user_id(), upload.stream, upload.filename)
+        return datasets.create_dataset(
+            store(), current_user_id(), upload.stream, upload.filename, limits=_upload_limits()
+        )
+
+
+def _upload_limits() -> tables.Limits:
+    cfg = config()
+    return tables.Limits(
+        max_columns=cfg.max_upload_columns,
+        max_header_bytes=cfg.max_upload_header_bytes,
+        max_line_bytes=cfg.max_upload_line_bytes,
+        max_cell_chars=cfg.max_upload_cell_chars,
+    )
 
 
 @blp.route("/<dataset_id>")

@@ -34,8 +34,13 @@ def create_dataset(
     filename: str,
     *,
     lineage: dict[str, Any] | None = None,
+    limits: tables.Limits | None = None,
 ) -> dict[str, Any]:
-    """Store the bytes, parse and type them, record the dataset; on any failure nothing stays behind."""
+    """Store the bytes, parse and type them, record the dataset; on any failure nothing stays behind.
+
+    `limits` caps uploads (the API passes the configured ones); data the service made itself
+    (an imputed table has a flag column per column) is trusted and read without them.
+    """
     filename = _clean_filename(filename)
     blob = store.blobs.put_stream(stream)
     try:
@@ -45,7 +50,9 @@ def create_dataset(
                 raise PayloadTooLargeError(
                     f"JSON arrays over {MAX_JSON_ARRAY_BYTES // 2**20} MB are not accepted; upload JSON Lines or CSV instead."
                 )
-            summary = tables.summarize(stored, options)
+            if limits is not None:
+                tables.check_limits(stored, options, limits)
+            summary = tables.summarize(stored, options, limits)
         dataset = new_document(
             owner_id,
             filename=filename,

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 
-from backend.errors import InvalidFileError, UnsupportedMediaError
+from backend.errors import AppError, InvalidFileError, TableLimitError, UnsupportedMediaError
 
 FORMATS = ("csv", "tsv", "json", "jsonl")
 _EXTENSIONS = {
@@ -32,6 +32,14 @@ _EXTENSIONS = {
     ".ndjson": "json",
 }
 _SNIFF_BYTES = 64 * 1024
+# csv.Sniffer's quote regexes are super-linear (64 KiB of ',"' took 27 s, 4 KiB 0.1 s), so it
+# only ever sees the first few KiB; the delimiter shows in the first lines anyway.
+_SNIFF_SAMPLE_CHARS = 4 * 1024
+# Date parsing (dateutil) is quadratic in string length, and no date is this long.
+_MAX_DATE_CHARS = 64
+# Deeper JSON values would overflow the stack in repr/json encoding later (rows, previews).
+MAX_JSON_DEPTH = 32
+_SCAN_BYTES = 1 << 20
 _CHUNK_ROWS = 50_000
 # Tried in order; cp1252 rejects a few byte values, so truly undecodable text still fails.
 _ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
@@ -45,6 +53,29 @@ class ParseOptions:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on an uploaded table, checked before and while it is parsed (413 beyond them).
+
+    Each names its setting (backend/config.py) so the refusal can say what to change.
+    """
+
+    max_columns: int = 1000
+    max_header_bytes: int = 64 * 1024
+    max_line_bytes: int = 4 * 1024 * 1024
+    max_cell_chars: int = 1024 * 1024
+
+
+def _refuse(what: str, found: int, unit: str, maximum: int, setting: str) -> TableLimitError:
+    """The 413 for one cap: `what` is the subject and verb, e.g. "The header line has"."""
+    return TableLimitError(
+        f"{what} {found:,} {unit}; the limit is {maximum:,} ({setting}).",
+        setting=setting,
+        maximum=maximum,
+        found=found,
+    )
 
 
 @dataclass
@@ -137,7 +168,7 @@ def _decodes(stream: BinaryIO, encoding: str) -> bool:
 
 
 def _detect_delimiter(text: str) -> str:
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    lines = [line for line in text[:_SNIFF_SAMPLE_CHARS].splitlines()[:50] if line.strip()]
     sample = "\n".join(lines[:-1] if len(lines) > 1 else lines)
     try:
         return csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
@@ -146,9 +177,99 @@ def _detect_delimiter(text: str) -> str:
         return "\t" if first.count("\t") > first.count(",") else ","
 
 
-def iter_frames(stream: BinaryIO, options: ParseOptions, chunk_rows: int = _CHUNK_ROWS) -> Iterator[pd.DataFrame]:
-    """The table in chunks of rows; raises InvalidFileError with the parser's reason."""
+def check_limits(stream: BinaryIO, options: ParseOptions, limits: Limits) -> None:
+    """Refuse a delimited or JSON Lines file whose header or lines are beyond the caps.
+
+    A linear scan of the raw bytes (numpy, ~1 ms per MB) before pandas parses anything, so a
+    150 MB single line or a header of a million columns costs one scan instead of a parse that
+    never ends. A JSON array is one value, often on one line: its records are checked as parsed.
+    """
+    if options.format == "json":
+        return
+    header = _scan_lines(stream, options, limits)
+    if header is not None:
+        n_columns = _count_fields(header, options.delimiter or ",")
+        if n_columns > limits.max_columns:
+            raise _refuse("The header has", n_columns, "columns", limits.max_columns, "MAX_UPLOAD_COLUMNS")
+
+
+def _scan_lines(stream: BinaryIO, options: ParseOptions, limits: Limits) -> str | None:
+    """Check every line's length, and for CSV/TSV the header's; the header line (first non-blank) as text.
+
+    JSON Lines has no header: its field names are checked as records are parsed.
+    """
     stream.seek(0)
+    width, dtype, codec = 1, np.dtype(np.uint8), options.encoding
+    if options.encoding == "utf-16":  # chosen only with a BOM, which gives the byte order
+        little = stream.read(2) == codecs.BOM_UTF16_LE
+        width, dtype, codec = 2, np.dtype("<u2" if little else ">u2"), "utf-16-le" if little else "utf-16-be"
+        stream.seek(0)
+    header: tuple[int, int] | None = None
+    find_header = options.format in ("csv", "tsv")
+    line_start = offset = lf_seen = cr_seen = 0
+    carry = b""
+    try:
+        while True:
+            chunk = stream.read(_SCAN_BYTES)
+            data = carry + chunk
+            usable = len(data) - len(data) % width
+            carry = data[usable:]
+            units = np.frombuffer(data[:usable], dtype=dtype)
+            is_lf, is_cr = units == 10, units == 13
+            # CR, LF and CRLF all end lines (pandas reads old Mac files too); CRLF adds a blank line.
+            ends = np.flatnonzero(is_lf | is_cr) * width + offset
+            if not chunk:
+                ends = np.append(ends, offset + usable)  # the last line, with or without a newline
+            if ends.size:
+                starts = np.concatenate(([line_start], ends[:-1] + width))
+                lengths = ends - starts
+                if find_header and header is None:
+                    filled = np.flatnonzero(lengths > 0)
+                    if filled.size:
+                        first = int(filled[0])
+                        header = (int(starts[first]), int(lengths[first]))
+                        if header[1] > limits.max_header_bytes:
+                            raise _refuse("The header line has", header[1], "bytes", limits.max_header_bytes, "MAX_UPLOAD_HEADER_BYTES")
+                over = np.flatnonzero(lengths > limits.max_line_bytes)
+                if over.size:
+                    at = int(over[0])
+                    before = (ends[:at] - offset) // width
+                    lf = lf_seen + int(np.count_nonzero(is_lf[before])) if at else lf_seen
+                    cr = cr_seen + int(np.count_nonzero(is_cr[before])) if at else cr_seen
+                    line = max(lf, cr) + 1
+                    raise _refuse(f"Line {line:,} has", int(lengths[at]), "bytes", limits.max_line_bytes, "MAX_UPLOAD_LINE_BYTES")
+                line_start = int(ends[-1]) + width
+            lf_seen += int(np.count_nonzero(is_lf))
+            cr_seen += int(np.count_nonzero(is_cr))
+            offset += usable
+            if not chunk:
+                break
+        if header is None:
+            return None
+        stream.seek(header[0])
+        raw = stream.read(header[1])
+        return raw.decode(codec, errors="replace").lstrip("\ufeff")
+    finally:
+        stream.seek(0)
+
+
+def _count_fields(line: str, delimiter: str) -> int:
+    try:
+        return max((len(row) for row in csv.reader([line], delimiter=delimiter)), default=0)
+    except csv.Error:  # an unclosed quote: count the delimiters instead
+        return line.count(delimiter) + 1
+
+
+def iter_frames(
+    stream: BinaryIO, options: ParseOptions, chunk_rows: int = _CHUNK_ROWS, limits: Limits | None = None
+) -> Iterator[pd.DataFrame]:
+    """The table in chunks of rows; raises InvalidFileError with the parser's reason.
+
+    With `limits` (uploads), the columns and cells of each chunk are checked against the caps;
+    files the service wrote itself (imputed, synthetic) are read without them.
+    """
+    stream.seek(0)
+    check = _RecordCheck(limits)
     try:
         if options.format in ("csv", "tsv"):
             reader = pd.read_csv(
@@ -161,14 +282,17 @@ def iter_frames(stream: BinaryIO, options: ParseOptions, chunk_rows: int = _CHUN
                 low_memory=False,
             )
             with reader:
-                yield from reader
+                for frame in reader:
+                    if limits is not None:
+                        _check_frame(frame, limits)
+                    yield frame
         elif options.format == "jsonl":
             text = io.TextIOWrapper(stream, encoding=options.encoding)
             batch: list[dict[str, Any]] = []
             for number, line in enumerate(text, start=1):
                 if not line.strip():
                     continue
-                batch.append(_record(json.loads(line), number))
+                batch.append(check(json.loads(line), number))
                 if len(batch) >= chunk_rows:
                     yield _frame(batch)
                     batch = []
@@ -181,14 +305,20 @@ def iter_frames(stream: BinaryIO, options: ParseOptions, chunk_rows: int = _CHUN
                 raise InvalidFileError("The JSON is not tabular: expected an array of records (objects).")
             for start in range(0, len(records), chunk_rows):
                 part = records[start : start + chunk_rows]
-                yield _frame([_record(r, start + i + 1) for i, r in enumerate(part)])
-    except InvalidFileError:
+                yield _frame([check(r, start + i + 1) for i, r in enumerate(part)])
+    except AppError:
         raise
+    except RecursionError as exc:
+        raise InvalidFileError(f"The JSON is nested too deeply; the limit is {MAX_JSON_DEPTH} levels.") from exc
     except json.JSONDecodeError as exc:
         raise InvalidFileError(f"The JSON is malformed: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from exc
     except pd.errors.ParserError as exc:
         raise InvalidFileError(f"The rows do not line up: {_first_line(exc)}") from exc
-    except (pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):  # json: a number of more than 4,300 digits
+            raise InvalidFileError("The JSON has a number with more than 4,300 digits.") from exc
+        raise InvalidFileError(f"The file cannot be parsed as a table: {_first_line(exc)}") from exc
+    except (pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InvalidFileError(f"The file cannot be parsed as a table: {_first_line(exc)}") from exc
 
 
@@ -202,19 +332,78 @@ def _record(value: Any, number: int) -> dict[str, Any]:
     return value
 
 
+def _check_frame(frame: pd.DataFrame, limits: Limits) -> None:
+    if len(frame.columns) > limits.max_columns:
+        raise _refuse("The table has", len(frame.columns), "columns", limits.max_columns, "MAX_UPLOAD_COLUMNS")
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            longest = column.str.len().max()
+            if pd.notna(longest) and longest > limits.max_cell_chars:
+                raise _refuse(f"A cell of column '{str(name)[:80]}' has", int(longest), "characters", limits.max_cell_chars, "MAX_UPLOAD_CELL_CHARS")
+
+
+class _RecordCheck:
+    """JSON records checked against the caps before json_normalize turns them into columns.
+
+    One pass over each record's values (iterative, so depth cannot overflow the stack): the
+    flattened field names json_normalize would make (a.b), their count and total length,
+    string lengths and nesting depth.
+    """
+
+    def __init__(self, limits: Limits | None) -> None:
+        self.limits = limits
+        self.names: set[str] = set()
+        self.name_chars = 0
+
+    def __call__(self, value: Any, number: int) -> dict[str, Any]:
+        record = _record(value, number)
+        if self.limits is not None:
+            self._check(record, number, self.limits)
+        return record
+
+    def _check(self, record: dict[str, Any], number: int, limits: Limits) -> None:
+        stack: list[tuple[Any, str | None, int]] = [(record, "", 1)]
+        while stack:
+            value, prefix, depth = stack.pop()
+            if depth > MAX_JSON_DEPTH:
+                raise InvalidFileError(f"Record {number} is nested more than {MAX_JSON_DEPTH} levels deep.")
+            items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+            for key, item in items:
+                name = None if prefix is None else f"{prefix}{key}"
+                if name is not None and isinstance(item, dict) and item:
+                    stack.append((item, name + ".", depth + 1))  # flattened into name.key columns
+                    continue
+                if name is not None and name not in self.names:
+                    self._add_name(name, limits)
+                if isinstance(item, str):
+                    if len(item) > limits.max_cell_chars:
+                        raise _refuse(f"A value of record {number} has", len(item), "characters", limits.max_cell_chars, "MAX_UPLOAD_CELL_CHARS")
+                elif isinstance(item, dict | list) and item:
+                    stack.append((item, None, depth + 1))
+
+    def _add_name(self, name: str, limits: Limits) -> None:
+        self.names.add(name)
+        self.name_chars += len(name)
+        if len(self.names) > limits.max_columns:
+            raise _refuse("The records have", len(self.names), "distinct fields (columns)", limits.max_columns, "MAX_UPLOAD_COLUMNS")
+        if self.name_chars > limits.max_header_bytes:
+            raise _refuse("The field names have", self.name_chars, "characters in all", limits.max_header_bytes, "MAX_UPLOAD_HEADER_BYTES")
+
+
 def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     # Nested objects become dotted columns (a.b); lists stay as text-like values.
     return pd.json_normalize(records)
 
 
-def summarize(stream: BinaryIO, options: ParseOptions) -> TableSummary:
+def summarize(stream: BinaryIO, options: ParseOptions, limits: Limits | None = None) -> TableSummary:
     """Row count, per-column Vega-Lite type and missing count, parsing chunk by chunk."""
     n_rows = 0
     missing: dict[str, int] = {}
     order: list[str] = []
     sample: pd.DataFrame | None = None
     numeric: dict[str, bool] = {}
-    for frame in iter_frames(stream, options):
+    for frame in iter_frames(stream, options, limits=limits):
         for name in frame.columns:
             if name not in missing:
                 order.append(name)
@@ -279,14 +468,19 @@ def _is_integral(values: pd.Series) -> bool:
 
 
 def _looks_temporal(text: pd.Series, lowered_name: str) -> bool:
-    head = text.head(200)
+    sample = text.head(200)
+    # Linear in the data: long strings are never dates, and dateutil is quadratic in their length
+    # (one 1 MB cell took 16 s), so they count as "not a date" without being parsed.
+    head = sample[sample.str.len() <= _MAX_DATE_CHARS]
+    if len(head) < 0.9 * len(sample):
+        return False
     # Plain numbers parse as dates too easily; demand separators or a date-like name.
     if not head.str.contains(r"[-/:T ]|[A-Za-z]{3}", regex=True).mean() >= 0.9 and not any(
         word in lowered_name for word in _TEMPORAL_NAMES
     ):
         return False
     parsed = pd.to_datetime(head, errors="coerce", format="mixed")
-    return bool(parsed.notna().mean() >= 0.9)
+    return bool(parsed.notna().sum() >= 0.9 * len(sample))
 
 
 def read_frame(stream: BinaryIO, options: ParseOptions) -> pd.DataFrame:
