@@ -14,7 +14,7 @@ import math
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -24,8 +24,10 @@ import pandas as pd
 from models.data2vis.corpus import MAX_RECORD_FIELDS, RecordView, make_view, source_tokens
 from models.data2vis.explain import explain, intent_of
 from models.data2vis.fields import ColumnInfo, coerce_table, json_records
-from models.data2vis.rank import chart_key, effectiveness, readability
-from models.data2vis.rules import column_priority, rule_candidates
+from models.data2vis.insights import insights
+from models.data2vis.profile import profile_table
+from models.data2vis.rank import SAME_MARK, effectiveness
+from models.data2vis.readable import spec_problems
 from models.data2vis.validate import (
     VEGA_LITE_SCHEMA_URL,
     escape_field,
@@ -46,6 +48,14 @@ RenderCheck = Callable[[dict, list[dict]], "str | None"]
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights" / "data2vis.zip"
 MAX_SUBSETS = 4  # beam searches over column subsets for wide tables (latency bound)
 MODEL_TEMPERATURE = 2.0  # flattens beam probabilities before the effectiveness prior weighs in
+# A beam the statistics did not choose ranks by its probability and effectiveness, on a scale
+# below most statistic-backed charts (its fields were chosen by a corpus, not by this data);
+# a beam that matches a statistic-backed chart adds a small vote to it.
+MODEL_SCALE = 0.45
+MODEL_AGREEMENT = 0.02
+REPEAT_INTENT = 0.93
+REPEAT_MARK = 0.95
+REPEAT_FIELD = 0.92
 RENDER_ROWS = 100  # rows inlined for the render check: enough to exercise every encoding
 RENDER_THREADS = 4
 
@@ -97,31 +107,85 @@ class RecommendationReport:
     notes: list[str] = field(default_factory=list)
 
 
-def diversified(
-    candidates: list[tuple[dict, float, str]],
-    marks_seen: dict[str, int],
-    repeat_penalty: float = 0.85,
-) -> list[tuple[dict, float, str]]:
-    """Greedy order by score, discounting a candidate by each earlier pick with the same mark.
+@dataclass(frozen=True)
+class Candidate:
+    spec: dict
+    score: float
+    source: str
+    explanation: str
+    intent: str
 
-    Keeps the list from being ten bar charts when other marks score nearly as well; the
-    reported score stays the undiscounted one. marks_seen carries over between calls.
+
+def chart_signature(spec: dict) -> tuple:
+    """What a reader sees first: the mark family and the fields on the axes (color aside).
+
+    A scatter colored by species and the same scatter uncolored are one chart to a reader;
+    only the better-scored one is kept.
+    """
+    mark = spec.get("mark")
+    mark = mark.get("type") if isinstance(mark, dict) else mark
+    encoding = spec.get("encoding") or {}
+    fields = []
+    for channel in ("x", "y", "theta"):
+        definition = encoding.get(channel)
+        if isinstance(definition, dict):
+            fields.append(definition.get("field") or definition.get("aggregate") or "")
+    return (SAME_MARK.get(str(mark), str(mark)), tuple(sorted(fields)))
+
+
+def _offer(pool: dict[tuple, Candidate], candidate: Candidate) -> None:
+    signature = chart_signature(candidate.spec)
+    held = pool.get(signature)
+    if held is None or held.score < candidate.score:
+        pool[signature] = candidate
+
+
+def diversified(candidates: list[Candidate]) -> list[Candidate]:
+    """Greedy order by score, each pick discounting later ones that repeat it.
+
+    A repeat of the question (intent), of the mark, or of a field already shown twice costs
+    a little (each field once shown), so ten strong scatter plots do not crowd out the best
+    histogram or trend, and the charts cover more of the table's columns; the
+    reported score stays the undiscounted one.
     """
     remaining = list(candidates)
-    ordered = []
+    ordered: list[Candidate] = []
+    intents: dict[str, int] = {}
+    marks: dict[str, int] = {}
+    fields: dict[str, int] = {}
+
+    def adjusted(candidate: Candidate) -> float:
+        mark, positional = chart_signature(candidate.spec)
+        factor = REPEAT_INTENT ** intents.get(candidate.intent, 0)
+        factor *= REPEAT_MARK ** marks.get(mark, 0)
+        for name in positional:
+            factor *= REPEAT_FIELD ** fields.get(name, 0)
+        return candidate.score * factor
+
     while remaining:
-        best = max(
-            range(len(remaining)),
-            key=lambda i: (
-                remaining[i][1]
-                * repeat_penalty ** marks_seen.get(str(remaining[i][0].get("mark")), 0)
-            ),
-        )
+        best = max(range(len(remaining)), key=lambda i: adjusted(remaining[i]))
         pick = remaining.pop(best)
-        mark = str(pick[0].get("mark"))
-        marks_seen[mark] = marks_seen.get(mark, 0) + 1
+        mark, positional = chart_signature(pick.spec)
+        intents[pick.intent] = intents.get(pick.intent, 0) + 1
+        marks[mark] = marks.get(mark, 0) + 1
+        for name in positional:
+            fields[name] = fields.get(name, 0) + 1
         ordered.append(pick)
     return ordered
+
+
+def column_priority(column: ColumnInfo) -> float:
+    """Higher for columns worth showing the model first: few missing values, useful cardinality."""
+    if not column.usable:
+        return -1.0
+    present = 1.0 - column.missing / max(column.n_rows, 1)
+    if column.cardinality <= 1:
+        return 0.2 * present
+    if column.kind == "str" and column.cardinality > 50:
+        return 0.1 * present  # free text or ids: chartable only as counts of top values
+    if column.kind == "num" and column.cardinality == column.n_rows and column.n_rows > 20:
+        return 0.5 * present  # a strictly unique integer column is usually a row id
+    return present
 
 
 def select_views(columns: list[ColumnInfo]) -> tuple[list[RecordView], list[str]]:
@@ -260,7 +324,15 @@ class Recommender:
             notes.append("no column has any values, so there is nothing to chart")
             return RecommendationReport([], notes)
 
-        candidates: dict[tuple, tuple[dict, float, str]] = {}
+        profile = profile_table(typed, infos)
+        pool: dict[tuple, Candidate] = {}
+        for insight in insights(profile):
+            _offer(
+                pool,
+                Candidate(
+                    insight.spec, insight.score, "rules", insight.explanation, insight.intent
+                ),
+            )
         if self.model is not None:
             try:
                 model_specs = self._model_specs(typed, infos, beam_width, notes)
@@ -274,59 +346,56 @@ class Recommender:
                 model_specs = []
             best = max((lp for _, lp in model_specs), default=0.0)
             for spec, log_prob in model_specs:
-                key = chart_key(spec)
+                signature = chart_signature(spec)
+                if signature in pool:
+                    # The model agrees with a chart the statistics chose: a small vote for it.
+                    held = pool[signature]
+                    pool[signature] = replace(held, score=held.score + MODEL_AGREEMENT)
+                    continue
                 weight = math.exp((log_prob - best) / MODEL_TEMPERATURE)
-                legible = readability(spec, by_name)
-                # An unreadable model chart (hundreds of categories on an axis) ranks with the rules.
-                prior = weight * effectiveness(spec, by_name)
-                score = 0.5 + 0.5 * prior if legible == 1.0 else 0.5 * prior * legible
-                if key not in candidates or candidates[key][1] < score:
-                    candidates[key] = (spec, score, "model")
+                score = MODEL_SCALE * weight * effectiveness(spec, by_name)
+                _offer(pool, Candidate(spec, score, "model", explain(spec), intent_of(spec)))
         elif self.load_error:
             notes.append(f"model unavailable ({self.load_error}); rule-based charts only")
-        for rule in rule_candidates(infos, typed):
-            key = chart_key(rule.spec)
-            if key in candidates or field_errors(rule.spec, by_name):
+        unreadable = 0
+        candidates = []
+        for candidate in pool.values():
+            if spec_problems(candidate.spec, typed):
+                unreadable += 1
                 continue
-            candidates[key] = (
-                rule.spec,
-                0.5 * rule.quality * readability(rule.spec, by_name),
-                "rules",
-            )
+            candidates.append(candidate)
+        if unreadable:
+            log.debug("%d candidate(s) failed the readability check", unreadable)
 
         values = json_records(typed, max_rows=RENDER_ROWS)
         items: list[Recommendation] = []
         failed_render = 0
-        # Model charts first, then the rule-based fill; each group ordered for mark variety.
-        marks_seen: dict[str, int] = {}
-        first = [c for c in candidates.values() if c[2] == "model" and c[1] > 0.5]
-        rest = [c for c in candidates.values() if not (c[2] == "model" and c[1] > 0.5)]
-        ordered = diversified(first, marks_seen) + diversified(rest, marks_seen)
+        ordered = diversified(candidates)
         position = 0
         while len(items) < k and position < len(ordered):
             # Render a batch in parallel (vl-convert works outside the GIL), keep the ranked order.
             batch = ordered[position : position + k - len(items) + 2]
             position += len(batch)
-            errors = list(_render_pool().map(lambda c: _check(c[0], values, check), batch))
-            for (spec, score, source), error in zip(batch, errors, strict=True):
+            errors = list(_render_pool().map(lambda c: _check(c.spec, values, check), batch))
+            for candidate, error in zip(batch, errors, strict=True):
                 if error is not None:
                     failed_render += 1
-                    log.debug("dropped a %s chart that does not render: %s", source, error)
+                    log.debug(
+                        "dropped a %s chart that does not render: %s", candidate.source, error
+                    )
                 elif len(items) < k:
-                    spec_out = {"$schema": VEGA_LITE_SCHEMA_URL, **spec}
                     items.append(
                         Recommendation(
-                            spec_out, round(float(score), 6), source, explain(spec), intent_of(spec)
+                            {"$schema": VEGA_LITE_SCHEMA_URL, **candidate.spec},
+                            round(float(candidate.score), 6),
+                            candidate.source,  # type: ignore[arg-type]
+                            candidate.explanation,
+                            candidate.intent,
                         )
-                    )  # type: ignore[arg-type]
+                    )
         if failed_render:
             notes.append(
                 f"{failed_render} candidate(s) dropped: not valid Vega-Lite or did not render"
-            )
-        n_model = sum(item.source == "model" for item in items)
-        if self.model is not None and n_model < len(items):
-            notes.append(
-                f"the model gave {n_model} chart(s) that passed every check; rules filled the rest"
             )
         if len(items) < k:
             notes.append(f"only {len(items)} distinct valid chart(s) exist for these columns")

@@ -14,6 +14,17 @@ from models.data2vis.recommend import Recommender, get_recommender, recommend
 from models.data2vis.validate import render_error, schema_errors, unescape_field
 
 
+def derived_fields(spec: dict) -> set[str]:
+    """Fields a spec's transforms make (fold's key and value, calculate's output)."""
+    out: set[str] = set()
+    for step in spec.get("transform", []):
+        if "fold" in step:
+            out.update(step.get("as", ["key", "value"]))
+        if "calculate" in step:
+            out.add(step["as"])
+    return out
+
+
 def _assert_valid(items, table: pd.DataFrame, k: int) -> None:
     typed, _ = coerce_table(table)
     values = json_records(typed, max_rows=300)
@@ -25,9 +36,10 @@ def _assert_valid(items, table: pd.DataFrame, k: int) -> None:
         assert (
             item.source in ("model", "rules") and item.explanation and "\n" not in item.explanation
         )
+        derived = derived_fields(item.spec)
         for definition in item.spec["encoding"].values():
             if "field" in definition:
-                assert unescape_field(definition["field"]) in columns, definition
+                assert unescape_field(definition["field"]) in columns | derived, definition
         assert schema_errors(item.spec) == []
         assert render_error(item.spec, values) is None
     scores = [i.score for i in items if i.source == "model"]
@@ -90,8 +102,8 @@ def test_cars_gets_ten_distinct_charts_with_several_marks():
     table = data.cars()
     items = recommend(table, k=10, beam_width=15)
     assert len(items) == 10
-    assert items[0].source == "model"
-    assert len({i.spec["mark"] for i in items}) >= 3
+    marks = {i.spec["mark"]["type"] if isinstance(i.spec["mark"], dict) else i.spec["mark"] for i in items}
+    assert len(marks) >= 3
     _assert_valid(items, table, k=10)
 
 
@@ -107,28 +119,57 @@ def test_tables_with_nothing_to_chart_get_an_explanation_not_an_exception():
         assert any(reason in note for note in report.notes)
 
 
-def test_rules_fill_when_the_model_gives_too_few(monkeypatch):
-    table = pd.DataFrame(
+def _price_table() -> pd.DataFrame:
+    return pd.DataFrame(
         {
-            "price": [1.0, 2.5, 3.0, 4.5, 2.0],
-            "year": [2001, 2002, 2003, 2004, 2005],
-            "kind": list("ababa"),
+            "price": [1.0, 2.5, 3.0, 4.5, 2.0, 3.3, 2.8, 4.0],
+            "weight": [10.0, 14.0, 15.0, 21.0, 12.0, 16.0, 15.5, 19.0],
+            "kind": list("abababab"),
         }
     )
+
+
+def test_model_beams_join_the_pool_and_rank_with_the_statistics(monkeypatch):
+    table = _price_table()
     recommender = get_recommender()
-    only = {
+    strip = {  # a chart no statistic proposes: dots of price by kind, colored by weight
         "mark": "point",
         "encoding": {
-            "x": {"field": "year", "type": "quantitative"},
+            "x": {"field": "price", "type": "quantitative"},
+            "y": {"field": "kind", "type": "nominal"},
+            "color": {"field": "weight", "type": "quantitative"},
+        },
+    }
+    monkeypatch.setattr(recommender, "_model_specs", lambda *args: [(strip, -0.1)])
+    report = recommender.recommend_with_notes(table, k=30, beam_width=3)
+    sources = [i.source for i in report.items]
+    assert sources.count("model") == 1
+    model_item = report.items[sources.index("model")]
+    assert model_item.explanation == "kind vs price, colored by weight, point"
+    # Ranked with the rest, not first by birth: the strongest statistic leads.
+    assert sources[0] == "rules" and report.items[0].intent == "relationship"
+    _assert_valid(report.items, table, k=30)
+    without = Recommender(None).recommend_with_notes(table, k=30)
+    assert len(without.items) == len(report.items) - 1
+
+
+def test_a_beam_that_matches_a_chosen_chart_is_a_vote_not_a_duplicate(monkeypatch):
+    table = _price_table()
+    recommender = get_recommender()
+    scatter = {
+        "mark": "point",
+        "encoding": {
+            "x": {"field": "weight", "type": "quantitative"},
             "y": {"field": "price", "type": "quantitative"},
         },
     }
-    monkeypatch.setattr(recommender, "_model_specs", lambda *args: [(only, -0.1)])
-    report = recommender.recommend_with_notes(table, k=6, beam_width=3)
-    assert [i.source for i in report.items] == ["model"] + ["rules"] * 5
-    assert report.items[0].explanation == "price vs year, point"
-    assert any("rules filled" in note for note in report.notes)
-    _assert_valid(report.items, table, k=6)
+    baseline = Recommender(None).recommend_with_notes(table, k=30).items
+    monkeypatch.setattr(recommender, "_model_specs", lambda *args: [(scatter, -0.1)])
+    voted = recommender.recommend_with_notes(table, k=30, beam_width=3).items
+    assert len(voted) == len(baseline)
+    before = next(i for i in baseline if i.intent == "relationship" and i.spec["mark"]["type"] == "point")
+    after = next(i for i in voted if i.intent == "relationship" and i.spec["mark"]["type"] == "point")
+    assert after.score > before.score and after.source == "rules"
 
 
 def test_without_weights_rules_alone_still_answer():

@@ -1,0 +1,551 @@
+"""Charts chosen from a table's statistics: the first questions an analyst asks of it.
+
+Each generator answers one question (how measures move over time, which measures go
+together, how a measure is spread, how groups compare, what the table is made of) for the
+columns where the answer is strongest, scores the chart by how much it says (correlation,
+trend strength, share of variance between groups, imbalance of counts) and explains it in
+words about this data ("Horsepower and MPG fall together: r = -0.78"). Encodings follow
+the effectiveness rankings of Mackinlay / APT and CompassQL, which Draco 2's soft
+constraints also encode: position before length before color, at most 10 colors, sorted
+bars, labels on the axis that has room for them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from models.data2vis.profile import (
+    MAX_AXIS_CATEGORIES,
+    MAX_COLOR_CATEGORIES,
+    Column,
+    TableProfile,
+)
+
+MAX_MEASURES = 10  # measures considered for pairs and per-measure charts (wide tables)
+MAX_PAIRS = 6
+HORIZONTAL_AFTER = 12  # more categories than this go on the y axis, where long labels fit
+COUNT = {"aggregate": "count", "type": "quantitative", "title": "number of records"}
+
+
+@dataclass(frozen=True)
+class Insight:
+    spec: dict
+    score: float  # in (0, 1): how much the chart says about this table
+    intent: str  # trend | relationship | distribution | comparison | composition
+    explanation: str
+
+
+# -- formatting ---------------------------------------------------------------------------
+
+
+def fmt(value: float) -> str:
+    """A number as a reader wants it: 3 significant digits, thousands separated."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return f"{value:,.0f}"
+    if magnitude >= 100 or value == int(value):
+        return f"{value:.0f}" if value == int(value) or magnitude >= 100 else f"{value:.1f}"
+    return f"{value:.3g}"
+
+
+def _label(value: object) -> str:
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
+# -- statistics ---------------------------------------------------------------------------
+
+
+def correlation(a: pd.Series, b: pd.Series) -> float:
+    """Pearson or Spearman, whichever is stronger (a monotone curve counts as related)."""
+    pair = pd.DataFrame({"a": a.to_numpy(dtype=float), "b": b.to_numpy(dtype=float)}).dropna()
+    if len(pair) < 5 or pair["a"].nunique() < 2 or pair["b"].nunique() < 2:
+        return 0.0
+    pearson = pair["a"].corr(pair["b"])
+    spearman = pair["a"].rank().corr(pair["b"].rank())
+    values = [v for v in (pearson, spearman) if v is not None and math.isfinite(v)]
+    return max(values, key=abs) if values else 0.0
+
+
+def between_groups(measure: pd.Series, groups: pd.Series) -> float:
+    """Share of a measure's variance between the groups (eta squared, 0..1)."""
+    frame = pd.DataFrame({"m": measure.to_numpy(dtype=float), "g": groups.to_numpy()}).dropna()
+    if len(frame) < 5 or frame["g"].nunique() < 2:
+        return 0.0
+    total = float(((frame["m"] - frame["m"].mean()) ** 2).sum())
+    if total <= 0:
+        return 0.0
+    means = frame.groupby("g")["m"].transform("mean")
+    between = float(((means - frame["m"].mean()) ** 2).sum())
+    # Groups of one row explain everything trivially; shrink by the groups per row.
+    k, n = frame["g"].nunique(), len(frame)
+    adjusted = 1 - (1 - between / total) * (n - 1) / max(n - k, 1)
+    return float(min(max(adjusted, 0.0), 1.0))
+
+
+def cramers_v(a: pd.Series, b: pd.Series) -> float:
+    frame = pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()}).dropna()
+    if len(frame) < 5:
+        return 0.0
+    table = pd.crosstab(frame["a"], frame["b"]).to_numpy(dtype=float)
+    if min(table.shape) < 2:
+        return 0.0
+    expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
+    chi2 = float(((table - expected) ** 2 / np.where(expected == 0, 1, expected)).sum())
+    return float(math.sqrt(chi2 / (table.sum() * (min(table.shape) - 1))))
+
+
+def imbalance(values: pd.Series) -> float:
+    """0 when every category is as common as the others, towards 1 when one dominates."""
+    counts = values.value_counts(dropna=True).to_numpy(dtype=float)
+    if len(counts) < 2:
+        return 0.0
+    p = counts / counts.sum()
+    entropy = float(-(p * np.log(p)).sum())
+    return 1.0 - entropy / math.log(len(counts))
+
+
+def skewness(values: pd.Series) -> float:
+    present = values.dropna().to_numpy(dtype=float)
+    if len(present) < 3 or present.std() == 0:
+        return 0.0
+    centered = present - present.mean()
+    return float((centered**3).mean() / present.std() ** 3)
+
+
+# -- shared pieces ------------------------------------------------------------------------
+
+
+def _spec(mark: str | dict, encoding: dict, transform: list[dict] | None = None) -> dict:
+    spec: dict = {"mark": mark, "encoding": encoding}
+    if transform:
+        spec = {"transform": transform, **spec}
+    return spec
+
+
+def _measure_aggregate(measure: Column) -> str:
+    return "sum" if measure.extensive else "mean"
+
+
+def _category_axis(category: Column, sort: str | None, measure_channel: str) -> tuple[str, dict]:
+    """(channel, definition) for a category on the axis where its labels fit."""
+    channel = "y" if category.cardinality > HORIZONTAL_AFTER else "x"
+    extra: dict = {}
+    if sort and category.info.kind != "num":
+        extra["sort"] = sort.replace("VALUE", "x" if channel == "y" else "y")
+    if channel == "x" and category.info.kind != "num":
+        longest = category.values.dropna().astype(str).str.len().max()
+        if longest and longest > 8:
+            extra["axis"] = {"labelAngle": -40, "labelLimit": 120}
+    return channel, category.category_encoding(**extra)
+
+
+def _primary_measures(profile: TableProfile) -> list[Column]:
+    """Measures in table order, geographic coordinates last (their scatter is a map)."""
+    measures = profile.measures
+    return ([m for m in measures if not m.geographic] + [m for m in measures if m.geographic])[
+        :MAX_MEASURES
+    ]
+
+
+def _position_bonus(index: int) -> float:
+    # Earlier columns are usually the ones the table is about; a gentle tie-breaker.
+    return -0.012 * min(index, 10)
+
+
+def _similar_scale(measures: list[Column]) -> list[Column]:
+    """The largest set of measures sharing a scale (medians within 3x): one axis can show them."""
+    if len(measures) < 2:
+        return []
+    medians = {
+        m.name: float(np.nanmedian(np.abs(m.values.to_numpy(dtype=float)))) for m in measures
+    }
+    best: list[Column] = []
+    for anchor in measures:
+        center = medians[anchor.name]
+        if not center or not math.isfinite(center):
+            continue
+        group = [m for m in measures if medians[m.name] and 1 / 3 <= medians[m.name] / center <= 3]
+        if len(group) > len(best):
+            best = group
+    return best if len(best) >= 2 else []
+
+
+def _fold(measures: list[Column]) -> list[dict]:
+    # fold reads field paths: a column called "a.b" must be escaped like any encoding field.
+    return [{"fold": [m.field for m in measures], "as": ["series", "value"]}]
+
+
+# -- trends -------------------------------------------------------------------------------
+
+
+def _time_order(profile: TableProfile) -> pd.Series:
+    assert profile.time is not None
+    values = profile.time.values
+    return values.loc[profile.sample.index] if len(values) == profile.n_rows else values
+
+
+def _describe_trend(
+    times: pd.Series, measure: pd.Series, name: str, title: str
+) -> tuple[float, str]:
+    """(strength 0..1, sentence) for a measure along time, per-time means in time order."""
+    frame = pd.DataFrame({"t": times.to_numpy(), "m": measure.to_numpy(dtype=float)}).dropna()
+    if frame["t"].nunique() < 3:
+        return 0.0, f"{name} over {title}"
+    series = frame.groupby("t")["m"].mean().sort_index()
+    rho = pd.Series(np.arange(len(series)), dtype=float).corr(pd.Series(series.to_numpy()).rank())
+    rho = 0.0 if rho is None or not math.isfinite(rho) else float(rho)
+    first, last = float(series.iloc[0]), float(series.iloc[-1])
+    peak_at = series.idxmax()
+    peak = pd.Timestamp(peak_at).strftime("%Y-%m-%d").removesuffix("-01-01")
+    if abs(rho) >= 0.5:
+        verb = "rises" if rho > 0 else "falls"
+        sentence = f"{name} {verb} over {title}, from {fmt(first)} to {fmt(last)}"
+    else:
+        sentence = (
+            f"{name} over {title}: no steady trend, peak {fmt(float(series.max()))} at {peak}"
+        )
+    # A smooth series says something even without a trend: lag-1 autocorrelation.
+    smooth = series.autocorr(1) if len(series) > 3 else 0.0
+    smooth = 0.0 if smooth is None or not math.isfinite(smooth) else max(float(smooth), 0.0)
+    return max(abs(rho), 0.6 * smooth), sentence
+
+
+def trends(profile: TableProfile) -> Iterator[Insight]:
+    time = profile.time
+    if time is None:
+        return
+    base = 0.8 if profile.is_time_series else 0.5
+    transform = list(time.transform)
+    times = _time_order(profile)
+    measures = [m for m in _primary_measures(profile) if not m.geographic]
+    panel, color = profile.series, profile.series_color
+    for index, measure in enumerate(measures):
+        strength, sentence = _describe_trend(times, measure.values, measure.name, time.title)
+        encoding: dict = {"x": time.encoding()}
+        if panel is not None and color is panel:
+            encoding["y"] = measure.measure_encoding()
+            encoding["color"] = color.category_encoding()
+            sentence += f"; one line per {color.name}"
+        elif panel is not None and color is not None:
+            aggregate = _measure_aggregate(measure)
+            encoding["y"] = measure.measure_encoding(aggregate=aggregate)
+            encoding["color"] = color.category_encoding()
+            sentence = f"{aggregate} {sentence}, by {color.name}"
+        elif profile.time_unique:
+            encoding["y"] = measure.measure_encoding()
+        else:
+            aggregate = _measure_aggregate(measure) if panel is not None else "mean"
+            encoding["y"] = measure.measure_encoding(aggregate=aggregate)
+            sentence = f"{aggregate} {sentence}"
+        mark = {"type": "line", "point": len(times.dropna().unique()) <= 30}
+        score = base + 0.15 * strength + _position_bonus(index)
+        yield Insight(_spec(mark, encoding, transform), score, "trend", sentence)
+        if measure.extensive and color is not None:
+            area = {
+                "x": time.encoding(),
+                "y": measure.measure_encoding(aggregate="sum"),
+                "color": color.category_encoding(),
+            }
+            yield Insight(
+                _spec("area", area, transform),
+                base - 0.12 + 0.1 * strength + _position_bonus(index),
+                "composition",
+                f"total {measure.name} over {time.title}, stacked by {color.name}",
+            )
+    similar = _similar_scale([m for m in measures if not m.geographic])
+    if profile.time_unique and similar:
+        encoding = {
+            "x": time.encoding(),
+            "y": {"field": "value", "type": "quantitative", "title": "value"},
+            "color": {"field": "series", "type": "nominal", "title": None},
+        }
+        names = ", ".join(m.name for m in similar[:4]) + (", ..." if len(similar) > 4 else "")
+        yield Insight(
+            _spec("line", encoding, transform + _fold(similar[:MAX_COLOR_CATEGORIES])),
+            base + 0.16,
+            "trend",
+            f"{names} side by side over {time.title}",
+        )
+    if not profile.time_unique and panel is None:
+        # Events in time: how many per period.
+        counts = times.dropna().dt.to_period("M").value_counts() if times.notna().any() else None
+        spread = (
+            float(counts.std() / counts.mean()) if counts is not None and len(counts) > 2 else 0.0
+        )
+        unit = time.time_unit or "yearmonth"
+        x = {"field": time.field, "type": "temporal", "timeUnit": unit, "title": time.title}
+        yield Insight(
+            _spec("bar", {"x": x, "y": COUNT}, transform),
+            0.5 + 0.2 * min(spread, 1.0),
+            "trend",
+            f"records per {unit.removeprefix('year') or 'year'} of {time.title}",
+        )
+
+
+# -- relationships ------------------------------------------------------------------------
+
+
+def _separating_category(
+    profile: TableProfile, a: Column, b: Column
+) -> tuple[Column | None, float]:
+    best, best_eta = None, 0.0
+    for category in profile.categories:
+        if not 2 <= category.cardinality <= MAX_COLOR_CATEGORIES:
+            continue
+        eta = 0.5 * (
+            between_groups(a.values, category.values) + between_groups(b.values, category.values)
+        )
+        if eta > best_eta:
+            best, best_eta = category, eta
+    return best, best_eta
+
+
+def relationships(profile: TableProfile) -> Iterator[Insight]:
+    measures = [m for m in _primary_measures(profile) if not m.geographic]
+    scored = []
+    for a, b in combinations(measures, 2):
+        r = correlation(a.values, b.values)
+        scored.append((abs(r), r, a, b))
+    scored.sort(key=lambda item: -item[0])
+    large = profile.n_rows > 2_000
+    for rank, (strength, r, a, b) in enumerate(scored[:MAX_PAIRS]):
+        color, eta = _separating_category(profile, a, b)
+        if strength >= 0.3:
+            verb = (
+                "rise together" if r > 0 else "fall together" if strength >= 0.5 else "move apart"
+            )
+            if r > 0 and strength < 0.5:
+                verb = "tend to rise together"
+            sentence = f"{a.name} and {b.name} {verb}: r = {r:.2f}"
+        else:
+            sentence = f"{a.name} and {b.name} are hardly related: r = {r:.2f}"
+        encoding: dict = {
+            "x": a.measure_encoding(scale={"zero": False}),
+            "y": b.measure_encoding(scale={"zero": False}),
+        }
+        if color is not None and eta >= 0.2:
+            encoding["color"] = color.category_encoding()
+            sentence += f"; {color.name} separates them"
+        mark: dict = {"type": "point", "filled": True, "opacity": 0.5 if large else 0.8}
+        if large:
+            mark["size"] = 12
+        score = 0.42 + 0.45 * strength + 0.15 * (eta if "color" in encoding else 0) - 0.01 * rank
+        yield Insight(_spec(mark, encoding), score, "relationship", sentence)
+        if rank == 0 and profile.n_rows >= 100:
+            heat = {
+                "x": a.measure_encoding(bin={"maxbins": 30}),
+                "y": b.measure_encoding(bin={"maxbins": 30}),
+                "color": {**COUNT, "scale": {"scheme": "blues"}},
+            }
+            yield Insight(
+                _spec("rect", heat),
+                score - 0.22,
+                "relationship",
+                f"where {a.name} and {b.name} cluster: records per cell (r = {r:.2f})",
+            )
+
+
+# -- distributions ------------------------------------------------------------------------
+
+
+def grouping_weight(category: Column) -> float:
+    """Text categories are groupings by the author's intent; small integers are often counts."""
+    return 1.0 if category.info.kind != "num" else 0.7
+
+
+def _best_grouping(
+    profile: TableProfile, measure: Column, limit: int
+) -> tuple[Column | None, float]:
+    best, best_eta = None, 0.0
+    for category in profile.categories:
+        if not 2 <= category.cardinality <= limit:
+            continue
+        eta = between_groups(measure.values, category.values) * grouping_weight(category)
+        if eta > best_eta:
+            best, best_eta = category, eta
+    return best, best_eta
+
+
+def _group_extremes(measure: Column, category: Column, how: str = "median") -> str:
+    frame = pd.DataFrame(
+        {"m": measure.values.to_numpy(dtype=float), "g": category.values.to_numpy()}
+    )
+    summary = frame.dropna().groupby("g")["m"].agg(how).sort_values()
+    low, high = summary.index[0], summary.index[-1]
+    return (
+        f"{how} {measure.name} from {fmt(float(summary.iloc[0]))} ({_label(low)}) "
+        f"to {fmt(float(summary.iloc[-1]))} ({_label(high)})"
+    )
+
+
+def distributions(profile: TableProfile) -> Iterator[Insight]:
+    measures = [m for m in _primary_measures(profile) if not m.geographic]
+    for index, measure in enumerate(measures):
+        values = measure.values.dropna().to_numpy(dtype=float)
+        if len(values) < 3:
+            continue
+        skew = skewness(measure.values)
+        q1, median, q3 = np.percentile(values, [25, 50, 75])
+        shape = (
+            "skewed right"
+            if skew > 0.75
+            else "skewed left"
+            if skew < -0.75
+            else "roughly symmetric"
+        )
+        sentence = (
+            f"{measure.name}: median {fmt(median)}, half between {fmt(q1)} and {fmt(q3)}; {shape}"
+        )
+        histogram = {"x": measure.measure_encoding(bin={"maxbins": 30}), "y": COUNT}
+        yield Insight(
+            _spec("bar", histogram),
+            0.56 + 0.12 * min(abs(skew) / 2, 1.0) + 2 * _position_bonus(index),
+            "distribution",
+            sentence,
+        )
+        category, eta = _best_grouping(profile, measure, MAX_AXIS_CATEGORIES)
+        if category is None:
+            continue
+        channel, axis = _category_axis(category, None, "y")
+        other = "x" if channel == "y" else "y"
+        strength = math.sqrt(eta)
+        box = {channel: axis, other: measure.measure_encoding(scale={"zero": False})}
+        sentence = f"{measure.name} by {category.name}: {_group_extremes(measure, category)}"
+        score = 0.5 + 0.3 * strength + _position_bonus(index)
+        yield Insight(_spec("boxplot", box), score, "distribution", sentence)
+        per_group = profile.n_rows / category.cardinality
+        if per_group <= 150:
+            strip = {channel: axis, other: measure.measure_encoding(scale={"zero": False})}
+            yield Insight(
+                _spec({"type": "tick", "opacity": 0.6}, strip),
+                score - 0.1,
+                "distribution",
+                f"every {measure.name} value by {category.name}",
+            )
+    similar = _similar_scale(measures)
+    if len(similar) >= 3 or (len(similar) == 2 and _shared_stem(similar)):
+        folded = similar[:MAX_COLOR_CATEGORIES]
+        encoding = {
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "bin": {"maxbins": 30},
+                "title": "value",
+            },
+            "y": {**COUNT, "stack": None},
+            "color": {"field": "series", "type": "nominal", "title": None},
+        }
+        yield Insight(
+            _spec({"type": "bar", "opacity": 0.55}, encoding, _fold(folded)),
+            0.62,
+            "distribution",
+            f"distributions of {', '.join(m.name for m in folded[:4])} overlaid",
+        )
+
+
+def _shared_stem(measures: list[Column]) -> bool:
+    stems = {m.name.rstrip("0123456789_ -.").lower() for m in measures}
+    return len(stems) == 1
+
+
+# -- comparisons and counts -------------------------------------------------------------
+
+
+def comparisons(profile: TableProfile) -> Iterator[Insight]:
+    scored = []
+    for measure in [m for m in _primary_measures(profile) if not m.geographic]:
+        for category in profile.categories:
+            if 2 <= category.cardinality <= MAX_AXIS_CATEGORIES:
+                eta = between_groups(measure.values, category.values) * grouping_weight(category)
+                scored.append((eta, measure, category))
+    scored.sort(key=lambda item: -item[0])
+    for rank, (eta, measure, category) in enumerate(scored[:MAX_PAIRS]):
+        aggregate = _measure_aggregate(measure)
+        channel, axis = _category_axis(category, "-VALUE", "y")
+        other = "x" if channel == "y" else "y"
+        encoding = {channel: axis, other: measure.measure_encoding(aggregate=aggregate)}
+        how = "sum" if aggregate == "sum" else "mean"
+        sentence = _group_extremes(measure, category, how).replace(
+            f"{how} {measure.name}", f"{how} {measure.name} by {category.name}", 1
+        )
+        score = 0.48 + 0.3 * math.sqrt(eta) + (0.04 if aggregate == "sum" else 0) - 0.01 * rank
+        yield Insight(_spec("bar", encoding), score, "comparison", sentence)
+        if aggregate == "sum" and category.cardinality <= 6:
+            pie = {
+                "theta": measure.measure_encoding(aggregate="sum"),
+                "color": category.category_encoding(),
+            }
+            share = _top_share(measure, category)
+            yield Insight(_spec("arc", pie), score - 0.1, "composition", share)
+
+
+def _top_share(measure: Column, category: Column) -> str:
+    frame = pd.DataFrame(
+        {"m": measure.values.to_numpy(dtype=float), "g": category.values.to_numpy()}
+    )
+    totals = frame.dropna().groupby("g")["m"].sum().sort_values(ascending=False)
+    share = float(totals.iloc[0] / totals.sum()) if totals.sum() else 0.0
+    return f"{_label(totals.index[0])} holds {share:.0%} of all {measure.name}"
+
+
+def counts(profile: TableProfile) -> Iterator[Insight]:
+    categories = [c for c in profile.categories if 2 <= c.cardinality <= MAX_AXIS_CATEGORIES]
+    for index, category in enumerate(categories):
+        tally = category.values.value_counts(dropna=True)
+        top, n_top = tally.index[0], int(tally.iloc[0])
+        uneven = imbalance(category.values)
+        ordered = category.info.kind == "num"
+        channel, axis = _category_axis(category, None if ordered else "-VALUE", "y")
+        other = "x" if channel == "y" else "y"
+        sentence = (
+            f"{_label(top)} is the most common {category.name}: "
+            f"{n_top:,} of {int(tally.sum()):,} records in the sample"
+            if len(category.values) < profile.n_rows
+            else f"{_label(top)} is the most common {category.name}: {n_top:,} of {int(tally.sum()):,} records"
+        )
+        score = 0.47 + 0.25 * uneven + _position_bonus(index)
+        yield Insight(_spec("bar", {channel: axis, other: COUNT}), score, "comparison", sentence)
+        if category.cardinality <= 6:
+            pie = {"theta": COUNT, "color": category.category_encoding()}
+            yield Insight(
+                _spec("arc", pie),
+                score - 0.14,
+                "composition",
+                f"share of records by {category.name}: {_label(top)} {n_top / tally.sum():.0%}",
+            )
+    for a, b in combinations(categories, 2):
+        small, big = (a, b) if a.cardinality <= b.cardinality else (b, a)
+        if small.cardinality > MAX_COLOR_CATEGORIES:
+            continue
+        v = cramers_v(a.values, b.values)
+        channel, axis = _category_axis(big, None, "y")
+        other = "x" if channel == "y" else "y"
+        encoding = {channel: axis, other: COUNT, "color": small.category_encoding()}
+        relation = "depends on" if v >= 0.3 else "barely depends on"
+        yield Insight(
+            _spec("bar", encoding),
+            0.25 + 0.45 * v,
+            "composition",
+            f"{small.name} {relation} {big.name} (Cramér's V = {v:.2f})",
+        )
+
+
+GENERATORS = (trends, relationships, distributions, comparisons, counts)
+
+
+def insights(profile: TableProfile) -> list[Insight]:
+    """Every candidate chart for the table, each scored by what it says about this data."""
+    out: list[Insight] = []
+    for generate in GENERATORS:
+        out.extend(generate(profile))
+    return out
