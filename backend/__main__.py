@@ -2,13 +2,15 @@
 
 from backend.app import create_app
 from backend.config import Config
+from backend.servers import ProblemRequestHandler
 
 
 def main() -> None:
     config = Config.from_env()
     app = create_app(config)
     # threaded: Server-Sent Events hold a connection each.
-    app.run(host=config.host, port=config.port, threaded=True, debug=False)
+    # ProblemRequestHandler: the server's own refusals (414 for a request line over 64 KiB) are problem+json.
+    app.run(host=config.host, port=config.port, threaded=True, debug=False, request_handler=ProblemRequestHandler)
 
 
 if __name__ == "__main__":

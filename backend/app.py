@@ -7,9 +7,11 @@ from pathlib import Path
 
 from flask import Flask, send_from_directory
 from flask_cors import CORS
+from werkzeug.routing import PathConverter
 
 from backend.api import auth, charts, datasets, health, jobs, models
 from backend.api.context import authenticate_request
+from backend.api.guards import check_json_body
 from backend.api.problems import ProblemApi, app_error_response, unexpected_error_response
 from backend.config import Config
 from backend.errors import AppError
@@ -54,6 +56,7 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
 
     _start_jobs(app, config)
     app.before_request(authenticate_request)
+    app.before_request(check_json_body)
     app.register_error_handler(AppError, app_error_response)
     app.register_error_handler(Exception, unexpected_error_response)
     _serve_api_docs_assets(app)
@@ -104,17 +107,24 @@ def _serve_api_docs_assets(app: Flask) -> None:
         return send_from_directory(folder, filename)
 
 
+class _SpaPathConverter(PathConverter):
+    """Any path but /api and below: the SPA's catch-all must not match API paths.
+
+    Had it matched them, an unknown /api/... path would answer 405 for any method but GET
+    (the catch-all's rule exists, only not for that method) instead of 404.
+    """
+
+    regex = r"(?!api(?:/|$))[^/].*?"
+
+
 def _serve_frontend(app: Flask, dist: Path) -> None:
     """The built SPA at "/" (one origin in production); client-side routes fall back to index.html."""
     dist = dist.resolve()
+    app.url_map.converters["spa_path"] = _SpaPathConverter
 
     @app.get("/")
-    @app.get("/<path:path>")
+    @app.get("/<spa_path:path>")
     def frontend(path: str = ""):  # noqa: ANN202
-        if path.startswith("api/"):
-            from werkzeug.exceptions import NotFound
-
-            raise NotFound()
         if not (dist / "index.html").exists():
             return {"service": "insight", "api_docs": "/api/docs", "openapi": "/api/openapi.json"}
         if path and (dist / path).is_file():

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, json
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from backend.errors import AppError
 from backend.schemas.common import ProblemSchema
@@ -61,12 +61,15 @@ class ProblemApi(Api):
             "detail": _DETAILS.get(status, error.description or error.name),
         }
         data = getattr(error, "data", None) or {}
+        headers = dict(data.get("headers") or {})
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110: a 405 must say what is allowed
         errors = data.get("errors") or data.get("messages")
         if errors:
             body["errors"] = _flatten_locations(errors)
             if status == 400:
                 body["detail"] = "The request body is not valid JSON." if "json" in errors else body["detail"]
-        return problem_response(body, data.get("headers"))
+        return problem_response(body, headers)
 
 
 def _flatten_locations(errors: Any) -> Any:

@@ -9,6 +9,8 @@ from flask import Response
 from marshmallow import Schema, fields, validate
 
 MAX_PAGE_SIZE = 100
+# Far beyond any real history; a larger page overflowed the stores' 64-bit offsets (500).
+MAX_PAGE = 1_000_000
 
 
 class StrictSchema(Schema):
@@ -29,7 +31,7 @@ class ProblemSchema(Schema):
 
 
 class PageArgs(StrictSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
 
 
