@@ -43,6 +43,11 @@ class Config:
     job_heartbeat_s: float = 5.0
     # Extra modules that register job kinds at start-up (comma-separated; tests use this).
     job_extra_kinds: tuple[str, ...] = ()
+    # Chart rendering: a pool of sandboxed vl-convert processes per API process (backend.charts).
+    render_workers: int = 2
+    render_memory_mb: int = 2048  # writable memory per render worker (RLIMIT_DATA)
+    render_timeout_s: float = 30.0  # a 100k-point scatter PNG takes 17 s on 2 busy cores
+    render_queue_wait_s: float = 10.0  # waiting for a free worker before answering 503
     # Front end: the built SPA served at "/" when this folder exists.
     frontend_dist: Path = Path("frontend/dist")
     testing: bool = False
@@ -78,6 +83,10 @@ class Config:
             max_jobs_total=int(env.get("MAX_JOBS_TOTAL", d.max_jobs_total)),
             job_heartbeat_s=float(env.get("JOB_HEARTBEAT_S", d.job_heartbeat_s)),
             job_extra_kinds=_list(env.get("JOB_EXTRA_KINDS", "")),
+            render_workers=int(env.get("RENDER_WORKERS", d.render_workers)),
+            render_memory_mb=int(env.get("RENDER_MEMORY_MB", d.render_memory_mb)),
+            render_timeout_s=float(env.get("RENDER_TIMEOUT_S", d.render_timeout_s)),
+            render_queue_wait_s=float(env.get("RENDER_QUEUE_WAIT_S", d.render_queue_wait_s)),
             frontend_dist=Path(env.get("FRONTEND_DIST", str(d.frontend_dist))),
             testing=_bool(env.get("TESTING", "0")),
         )

@@ -108,3 +108,19 @@ class ServiceUnavailableError(AppError):
     status = 503
     type = "/problems/unavailable"
     title = "Service unavailable"
+
+
+class UnrenderableChartError(InvalidInputError):
+    type = "/problems/unrenderable-chart"
+    title = "The chart cannot be rendered"
+
+
+class RendererUnavailableError(ServiceUnavailableError):
+    """Every chart renderer is busy or cannot start; the client may retry after Retry-After."""
+
+    type = "/problems/renderer-unavailable"
+    title = "The chart renderer is unavailable"
+
+    def __init__(self, detail: str | None = None, *, retry_after_s: int = 5) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s

@@ -1,8 +1,12 @@
 from flask import Response
+from flask.blueprints import BlueprintSetupState
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.api.context import current_user_id, store
+from backend.api.problems import problem_response
+from backend.charts import sandbox
+from backend.errors import RendererUnavailableError
 from backend.schemas.charts import ChartCreateSchema, ChartListArgs, ChartSchema, ChartUpdateSchema
 from backend.schemas.common import page_schema
 from backend.services import charts
@@ -10,6 +14,31 @@ from backend.services import charts
 blp = Blueprint("charts", __name__, url_prefix="/api/v1/charts", description="Saved charts")
 
 IMAGE_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+
+
+@blp.record_once
+def _configure_rendering(state: BlueprintSetupState) -> None:
+    """Size the render sandbox from the app's settings when the app registers this blueprint.
+
+    The pool is per process and shared by every app in it; outside tests its workers start
+    now, so the first chart or recommendation does not wait for them.
+    """
+    config = state.app.extensions["config"]
+    sandbox.configure(
+        sandbox.Settings(
+            workers=config.render_workers,
+            memory_mb=config.render_memory_mb,
+            timeout_s=config.render_timeout_s,
+            queue_wait_s=config.render_queue_wait_s,
+        ),
+        start=not config.testing,
+    )
+
+
+@blp.app_errorhandler(RendererUnavailableError)
+def _renderer_unavailable(error: RendererUnavailableError):  # noqa: ANN202
+    # App-wide (recommendations render too); the generic AppError handler sends no Retry-After.
+    return problem_response(error.to_problem(), {"Retry-After": str(error.retry_after_s)})
 
 
 @blp.route("")

@@ -7,12 +7,12 @@ from typing import Any
 from backend.services import datasets, tables, vegalite
 from backend.services.common import new_document, now_iso, offset_of, page, require
 from backend.storage import Store
+from models.data2vis.validate import unescape_field
 
 
 def create_chart(store: Store, owner_id: str, body: dict[str, Any]) -> dict[str, Any]:
     dataset = datasets.get_dataset(store, owner_id, body["dataset_id"])
-    spec = vegalite.bind_to_dataset(body["spec"], dataset["id"])
-    vegalite.validate(spec, [c["name"] for c in dataset["columns"]])
+    spec = vegalite.prepare(body["spec"], dataset["id"], [c["name"] for c in dataset["columns"]])
     chart = new_document(
         owner_id,
         dataset_id=dataset["id"],
@@ -26,7 +26,7 @@ def create_chart(store: Store, owner_id: str, body: dict[str, Any]) -> dict[str,
 def _default_title(spec: dict[str, Any], dataset: dict[str, Any]) -> str:
     mark = spec.get("mark")
     mark_type = mark.get("type") if isinstance(mark, dict) else mark
-    fields = ", ".join(sorted(vegalite.fields_used(spec))) or "chart"
+    fields = ", ".join(sorted(unescape_field(f) for f in vegalite.fields_used(spec))) or "chart"
     return f"{fields} ({mark_type or 'chart'}) - {dataset['filename']}"[:200]
 
 
@@ -53,9 +53,8 @@ def update_chart(store: Store, owner_id: str, chart_id: str, changes: dict[str, 
         updates["title"] = changes["title"]
     if "spec" in changes:
         dataset = datasets.get_dataset(store, owner_id, chart["dataset_id"])
-        spec = vegalite.bind_to_dataset(changes["spec"], dataset["id"])
-        vegalite.validate(spec, [c["name"] for c in dataset["columns"]])
-        updates["spec"] = spec
+        columns = [c["name"] for c in dataset["columns"]]
+        updates["spec"] = vegalite.prepare(changes["spec"], dataset["id"], columns)
     return require(store.charts.update(chart_id, owner_id, updates), "chart", chart_id)
 
 
@@ -64,8 +63,13 @@ def delete_chart(store: Store, owner_id: str, chart_id: str) -> None:
 
 
 def render_chart(store: Store, owner_id: str, chart_id: str, fmt: str) -> bytes:
-    """The chart as PNG or SVG, its data read from the owner's stored dataset."""
+    """The chart as PNG or SVG, its data read from the owner's stored dataset.
+
+    The allow-list is checked again: a spec stored before it existed (or written to the store
+    by other means) must not reach the renderer unchecked.
+    """
     chart = get_chart(store, owner_id, chart_id)
+    vegalite.check_policy(chart["spec"], chart["dataset_id"])
     dataset = datasets.get_dataset(store, owner_id, chart["dataset_id"])
     frame = datasets.load_frame(store, dataset).head(vegalite.ROW_LIMIT)
     return vegalite.render(vegalite.with_values(chart["spec"], tables.frame_to_records(frame)), fmt)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.errors import NotFoundError
+from backend.charts import sandbox
+from backend.errors import NotFoundError, RendererUnavailableError
 from backend.services import datasets, vegalite
 from backend.services.common import now_iso
 from backend.storage import Store
@@ -31,7 +32,14 @@ def recommend_for_dataset(store: Store, owner_id: str, dataset_id: str, *, k: in
 
     dataset = datasets.get_dataset(store, owner_id, dataset_id)
     frame = datasets.load_frame(store, dataset)
-    report = _recommender().recommend_with_notes(frame, k=k, beam_width=beam_width)
+    try:
+        # Each candidate is drawn once in the render sandbox: a chart the model invents must
+        # not crash or stall the API process, nor fetch anything.
+        report = _recommender().recommend_with_notes(
+            frame, k=k, beam_width=beam_width, render_check=sandbox.render_check
+        )
+    except sandbox.RendererUnavailable as error:
+        raise RendererUnavailableError(str(error), retry_after_s=error.retry_after_s) from error
     result = {
         "items": [
             {**item.to_dict(), "spec": vegalite.bind_to_dataset(item.spec, dataset_id)} for item in report.items
