@@ -92,6 +92,14 @@ def between_groups(measure: pd.Series, groups: pd.Series) -> float:
     return float(min(max(adjusted, 0.0), 1.0))
 
 
+def _eta(profile: TableProfile, measure: Column, category: Column) -> float:
+    """between_groups, computed once per (measure, category) for a table."""
+    key = (measure.name, category.name)
+    if key not in profile.memo:
+        profile.memo[key] = between_groups(measure.values, category.values)
+    return profile.memo[key]
+
+
 def cramers_v(a: pd.Series, b: pd.Series) -> float:
     frame = pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()}).dropna()
     if len(frame) < 5:
@@ -302,9 +310,8 @@ def _separating_category(
     for category in profile.categories:
         if not 2 <= category.cardinality <= MAX_COLOR_CATEGORIES:
             continue
-        eta = 0.5 * (
-            between_groups(a.values, category.values) + between_groups(b.values, category.values)
-        )
+        eta = 0.5 * (_eta(profile, a, category) + _eta(profile, b, category))
+        eta *= grouping_weight(category)
         if eta > best_eta:
             best, best_eta = category, eta
     return best, best_eta
@@ -340,6 +347,8 @@ def relationships(profile: TableProfile) -> Iterator[Insight]:
         if large:
             mark["size"] = 12
         score = 0.42 + 0.45 * strength + 0.15 * (eta if "color" in encoding else 0) - 0.01 * rank
+        if profile.is_time_series:
+            score -= 0.1  # measures that share a trend correlate; their trends come first
         yield Insight(_spec(mark, encoding), score, "relationship", sentence)
         if rank == 0 and profile.n_rows >= 100:
             heat = {
@@ -370,7 +379,7 @@ def _best_grouping(
     for category in profile.categories:
         if not 2 <= category.cardinality <= limit:
             continue
-        eta = between_groups(measure.values, category.values) * grouping_weight(category)
+        eta = _eta(profile, measure, category) * grouping_weight(category)
         if eta > best_eta:
             best, best_eta = category, eta
     return best, best_eta
@@ -466,7 +475,7 @@ def comparisons(profile: TableProfile) -> Iterator[Insight]:
     for measure in [m for m in _primary_measures(profile) if not m.geographic]:
         for category in profile.categories:
             if 2 <= category.cardinality <= MAX_AXIS_CATEGORIES:
-                eta = between_groups(measure.values, category.values) * grouping_weight(category)
+                eta = _eta(profile, measure, category) * grouping_weight(category)
                 scored.append((eta, measure, category))
     scored.sort(key=lambda item: -item[0])
     for rank, (eta, measure, category) in enumerate(scored[:MAX_PAIRS]):

@@ -39,10 +39,31 @@ def _units(spec: dict) -> list[dict]:
     return units
 
 
-def _column(definition: object, typed: pd.DataFrame) -> pd.Series | None:
+def _derived(spec: dict) -> set[str]:
+    """Fields a spec's own transforms write (calculate, fold, ...): their values are not the table's."""
+    out: set[str] = set()
+    for step in spec.get("transform") or []:
+        if not isinstance(step, dict):
+            continue
+        written = step.get("as")
+        if isinstance(written, str):
+            out.add(written)
+        elif isinstance(written, list):
+            out.update(w for w in written if isinstance(w, str))
+        elif "fold" in step:
+            out.update(("key", "value"))
+    return out
+
+
+def _column(
+    definition: object, typed: pd.DataFrame, derived: frozenset[str] = frozenset()
+) -> pd.Series | None:
+    """The table column a channel reads, or None (no field, or a field a transform makes)."""
     if not isinstance(definition, dict) or not isinstance(definition.get("field"), str):
         return None
     name = unescape_field(definition["field"])
+    if name in derived or definition["field"] in derived:
+        return None
     return typed[name] if name in typed.columns else None
 
 
@@ -52,7 +73,7 @@ def _is_time_number(name: str, values: pd.Series) -> bool:
     )
 
 
-def _unit_problems(spec: dict, typed: pd.DataFrame) -> list[str]:
+def _unit_problems(spec: dict, typed: pd.DataFrame, derived: frozenset[str]) -> list[str]:
     problems: list[str] = []
     encoding = spec.get("encoding") or {}
     mark = _mark(spec)
@@ -78,7 +99,7 @@ def _unit_problems(spec: dict, typed: pd.DataFrame) -> list[str]:
         ("shape", MAX_SHAPE_CATEGORIES),
     ):
         definition = encoding.get(channel)
-        values = _column(definition, typed)
+        values = _column(definition, typed, derived)
         if values is None or definition.get("type") not in ("nominal", "ordinal"):
             continue
         if definition.get("timeUnit"):
@@ -89,7 +110,7 @@ def _unit_problems(spec: dict, typed: pd.DataFrame) -> list[str]:
             )
     for channel in ("x", "y"):
         definition = encoding.get(channel)
-        values = _column(definition, typed)
+        values = _column(definition, typed, derived)
         if values is None:
             continue
         name = unescape_field(definition["field"])
@@ -128,11 +149,13 @@ def _unit_problems(spec: dict, typed: pd.DataFrame) -> list[str]:
                         f"{channel}: all of {name} falls in one pixel of a zero-based axis"
                     )
     if mark in ("line", "area", "trail") and isinstance(x, dict) and isinstance(y, dict):
-        problems.extend(_one_color_overlap(encoding, typed, mark))
+        problems.extend(_one_color_overlap(encoding, typed, mark, derived))
     return problems
 
 
-def _one_color_overlap(encoding: dict, typed: pd.DataFrame, mark: str) -> list[str]:
+def _one_color_overlap(
+    encoding: dict, typed: pd.DataFrame, mark: str, derived: frozenset[str]
+) -> list[str]:
     """Several rows per x (and color) joined into one zigzag line, or areas drawn over each other."""
     x, y = encoding["x"], encoding["y"]
     measure, position = (
@@ -147,7 +170,7 @@ def _one_color_overlap(encoding: dict, typed: pd.DataFrame, mark: str) -> list[s
         for ch in (*SEPARATING_CHANNELS, "detail")
         if isinstance(encoding.get(ch), dict)
     ]
-    columns = [_column(k, typed) for k in keys]
+    columns = [_column(k, typed, derived) for k in keys]
     if any(c is None for c in columns):
         return []  # a derived field (fold, calculate) the check cannot see; trust the generator
     frame = pd.concat(columns, axis=1, ignore_index=True).dropna()
@@ -163,8 +186,9 @@ def _one_color_overlap(encoding: dict, typed: pd.DataFrame, mark: str) -> list[s
 def spec_problems(spec: dict, typed: pd.DataFrame) -> list[str]:
     """Readability problems of a spec over a typed table (fields.coerce_table); empty = readable."""
     problems: list[str] = []
+    derived = frozenset(_derived(spec))
     for unit in _units(spec):
-        problems.extend(_unit_problems(unit, typed))
+        problems.extend(_unit_problems(unit, typed, derived | _derived(unit)))
     return problems
 
 

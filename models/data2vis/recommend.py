@@ -53,8 +53,8 @@ MODEL_TEMPERATURE = 2.0  # flattens beam probabilities before the effectiveness 
 # a beam that matches a statistic-backed chart adds a small vote to it.
 MODEL_SCALE = 0.45
 MODEL_AGREEMENT = 0.02
-REPEAT_INTENT = 0.93
-REPEAT_MARK = 0.95
+REPEAT_INTENT = 0.95
+REPEAT_MARK = 0.96
 REPEAT_FIELD = 0.92
 RENDER_ROWS = 100  # rows inlined for the render check: enough to exercise every encoding
 RENDER_THREADS = 4
@@ -140,6 +140,18 @@ def _offer(pool: dict[tuple, Candidate], candidate: Candidate) -> None:
         pool[signature] = candidate
 
 
+def _shown_fields(spec: dict) -> list[str]:
+    """Fields on the axes, except time: every trend shares it, and that is no repetition."""
+    encoding = spec.get("encoding") or {}
+    return [
+        d["field"]
+        for ch in ("x", "y", "theta")
+        if isinstance(d := encoding.get(ch), dict)
+        and isinstance(d.get("field"), str)
+        and d.get("type") != "temporal"
+    ]
+
+
 def diversified(candidates: list[Candidate]) -> list[Candidate]:
     """Greedy order by score, each pick discounting later ones that repeat it.
 
@@ -155,20 +167,20 @@ def diversified(candidates: list[Candidate]) -> list[Candidate]:
     fields: dict[str, int] = {}
 
     def adjusted(candidate: Candidate) -> float:
-        mark, positional = chart_signature(candidate.spec)
+        mark, _ = chart_signature(candidate.spec)
         factor = REPEAT_INTENT ** intents.get(candidate.intent, 0)
         factor *= REPEAT_MARK ** marks.get(mark, 0)
-        for name in positional:
+        for name in _shown_fields(candidate.spec):
             factor *= REPEAT_FIELD ** fields.get(name, 0)
         return candidate.score * factor
 
     while remaining:
         best = max(range(len(remaining)), key=lambda i: adjusted(remaining[i]))
         pick = remaining.pop(best)
-        mark, positional = chart_signature(pick.spec)
+        mark, _ = chart_signature(pick.spec)
         intents[pick.intent] = intents.get(pick.intent, 0) + 1
         marks[mark] = marks.get(mark, 0) + 1
-        for name in positional:
+        for name in _shown_fields(pick.spec):
             fields[name] = fields.get(name, 0) + 1
         ordered.append(pick)
     return ordered

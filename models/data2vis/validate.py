@@ -170,4 +170,8 @@ def render_error(spec: dict, values: list[dict]) -> str | None:
         Exception
     ) as error:  # vl-convert raises plain ValueError/RuntimeError with the JS message
         return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-    return None if isinstance(scenegraph, dict) and scenegraph.get("scenegraph") else "renderer returned no scenegraph"
+    return (
+        None
+        if isinstance(scenegraph, dict) and scenegraph.get("scenegraph")
+        else "renderer returned no scenegraph"
+    )

@@ -102,7 +102,10 @@ def test_cars_gets_ten_distinct_charts_with_several_marks():
     table = data.cars()
     items = recommend(table, k=10, beam_width=15)
     assert len(items) == 10
-    marks = {i.spec["mark"]["type"] if isinstance(i.spec["mark"], dict) else i.spec["mark"] for i in items}
+    marks = {
+        i.spec["mark"]["type"] if isinstance(i.spec["mark"], dict) else i.spec["mark"]
+        for i in items
+    }
     assert len(marks) >= 3
     _assert_valid(items, table, k=10)
 
@@ -167,8 +170,12 @@ def test_a_beam_that_matches_a_chosen_chart_is_a_vote_not_a_duplicate(monkeypatc
     monkeypatch.setattr(recommender, "_model_specs", lambda *args: [(scatter, -0.1)])
     voted = recommender.recommend_with_notes(table, k=30, beam_width=3).items
     assert len(voted) == len(baseline)
-    before = next(i for i in baseline if i.intent == "relationship" and i.spec["mark"]["type"] == "point")
-    after = next(i for i in voted if i.intent == "relationship" and i.spec["mark"]["type"] == "point")
+    before = next(
+        i for i in baseline if i.intent == "relationship" and i.spec["mark"]["type"] == "point"
+    )
+    after = next(
+        i for i in voted if i.intent == "relationship" and i.spec["mark"]["type"] == "point"
+    )
     assert after.score > before.score and after.source == "rules"
 
 

@@ -1,0 +1,90 @@
+"""Recommendations answer the first questions about a table, in words about its data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from models.data2vis.fields import coerce_table
+from models.data2vis.readable import spec_problems
+from models.data2vis.recommend import Recommender, chart_signature
+from tests.unit.models.data2vis.tables import (
+    cars_like,
+    firm_panel,
+    quarterly_macro,
+    restaurant_bills,
+)
+
+
+def _recommend(table: pd.DataFrame, k: int = 10):
+    # Rules only: these tests are about the statistics; the model's part is tested elsewhere.
+    return Recommender(None).recommend_with_notes(table, k=k).items
+
+
+def _mark(spec: dict) -> str:
+    mark = spec["mark"]
+    return mark["type"] if isinstance(mark, dict) else mark
+
+
+@pytest.mark.parametrize("make", [quarterly_macro, firm_panel, cars_like, restaurant_bills])
+def test_every_chart_is_readable_distinct_and_explained_with_numbers(make):
+    table = make()
+    typed, _ = coerce_table(table)
+    items = _recommend(table)
+    assert len(items) == 10
+    assert len({chart_signature(i.spec) for i in items}) == 10
+    for item in items:
+        assert spec_problems(item.spec, typed) == [], (item.explanation, item.spec)
+        assert item.intent in ("trend", "relationship", "distribution", "comparison", "composition")
+    assert sum(any(ch.isdigit() for ch in i.explanation) for i in items) >= 7
+    assert len({i.intent for i in items}) >= 3
+
+
+def test_a_time_series_gets_its_measures_over_time_first():
+    items = _recommend(quarterly_macro())
+    first = items[:3]
+    assert all(i.intent == "trend" and _mark(i.spec) == "line" for i in first)
+    for item in first:
+        x = item.spec["encoding"]["x"]
+        assert x["type"] == "temporal" and x["timeUnit"] == "yearquarter"
+        assert item.spec["transform"][0]["as"] == "year"
+    assert any("rises over year, quarter" in i.explanation for i in first)
+    assert not any(
+        i.spec["encoding"].get("x", {}).get("field") == "year" and i.intent != "trend"
+        for i in items
+    )
+
+
+def test_a_panel_gets_one_colored_line_per_firm():
+    items = _recommend(firm_panel())
+    lines = [i for i in items if i.intent == "trend" and _mark(i.spec) == "line"]
+    assert lines and lines[0] is items[0]
+    assert all(i.spec["encoding"]["color"]["field"] == "firm" for i in lines)
+    assert "one line per firm" in lines[0].explanation
+
+
+def test_the_strongest_pair_is_a_scatter_that_says_how_they_move():
+    items = _recommend(cars_like())
+    scatters = [i for i in items if i.intent == "relationship" and _mark(i.spec) == "point"]
+    assert scatters and items.index(scatters[0]) < 3
+    fields = {scatters[0].spec["encoding"][c]["field"] for c in ("x", "y")}
+    assert fields == {"Horsepower", "Miles_per_Gallon"}
+    assert "fall together: r = -0." in scatters[0].explanation
+    color = scatters[0].spec["encoding"]["color"]["field"]
+    assert color in ("Origin", "Cylinders") and f"{color} separates them" in scatters[0].explanation
+
+
+def test_groups_are_compared_sorted_and_shown_as_distributions():
+    items = _recommend(restaurant_bills(), k=15)
+    bars = [
+        i
+        for i in items
+        if i.intent == "comparison"
+        and any(d.get("aggregate") in ("mean", "sum") for d in i.spec["encoding"].values())
+    ]
+    assert bars, [i.explanation for i in items]
+    day_bar = next(i for i in bars if "day" in i.explanation)
+    assert day_bar.spec["encoding"]["x"]["sort"] == "-y"
+    assert "(Sun)" in day_bar.explanation  # the highest group is named
+    assert any(_mark(i.spec) == "boxplot" for i in items)
+    assert any(i.intent == "distribution" and _mark(i.spec) == "bar" for i in items)  # a histogram

@@ -1,0 +1,99 @@
+"""Table profiles: what is a time axis, a panel, a code, a category."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from models.data2vis.fields import coerce_table
+from models.data2vis.profile import profile_table
+from tests.unit.models.data2vis.tables import firm_panel, quarterly_macro
+
+
+def _profile(table: pd.DataFrame):
+    typed, infos = coerce_table(table)
+    return profile_table(typed, infos)
+
+
+def test_iso_dates_are_the_time_axis_as_they_are():
+    table = pd.DataFrame(
+        {"date": pd.date_range("2020-01-01", periods=30).astype(str), "v": np.arange(30.0)}
+    )
+    profile = _profile(table)
+    assert profile.time is not None and profile.time.columns == ("date",)
+    assert profile.time.transform == () and profile.time.encoding()["type"] == "temporal"
+    assert profile.is_time_series
+
+
+def test_a_year_of_integers_becomes_a_date_not_a_quantity():
+    table = pd.DataFrame({"Year": range(1950, 1990), "births": np.arange(40.0) * 3})
+    profile = _profile(table)
+    assert profile.time is not None and profile.time.time_unit == "year"
+    (step,) = profile.time.transform
+    assert step == {"calculate": 'datetime(datum["Year"], 0, 1)', "as": "Year"}
+    assert profile.column("Year").role == "time"
+
+
+def test_year_and_quarter_make_one_quarterly_axis():
+    profile = _profile(quarterly_macro())
+    assert profile.time.columns == ("year", "quarter")
+    assert profile.time.time_unit == "yearquarter"
+    assert 'datum["quarter"]' in profile.time.transform[0]["calculate"]
+    assert profile.time_unique and profile.is_time_series
+    assert {c.name for c in profile.measures} == {"realgdp", "realcons", "infl", "unemp"}
+
+
+def test_year_and_month_names_make_a_monthly_axis():
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    table = pd.DataFrame(
+        {"year": np.repeat([2000, 2001], 12), "month": months * 2, "rain": np.arange(24.0)}
+    )
+    profile = _profile(table)
+    # Month names cannot be turned into a date by a Vega expression safely: the year alone.
+    assert profile.time is not None and profile.time.columns[0] == "year"
+
+
+def test_epoch_seconds_become_dates():
+    table = pd.DataFrame(
+        {"timestamp": 1_600_000_000 + 3600 * np.arange(50), "load": np.arange(50.0)}
+    )
+    profile = _profile(table)
+    assert profile.time is not None
+    assert profile.time.transform[0]["calculate"] == 'toDate(datum["timestamp"] * 1000)'
+    assert profile.time.values.dt.year.iloc[0] == 2020
+
+
+def test_a_panel_has_one_series_per_firm():
+    profile = _profile(firm_panel())
+    assert profile.series is not None and profile.series.name == "firm"
+    assert profile.series_color is profile.series
+    assert profile.is_time_series and not profile.time_unique
+
+
+def test_many_series_are_colored_by_the_group_that_contains_them():
+    rng = np.random.default_rng(0)
+    rows = [
+        {"country": f"c{i}", "continent": f"k{i % 4}", "year": y, "life": rng.normal(60, 5)}
+        for i in range(30)
+        for y in range(1990, 2000)
+    ]
+    profile = _profile(pd.DataFrame(rows))
+    assert profile.series.name == "country"
+    assert profile.series_color.name == "continent"
+
+
+def test_codes_and_counters_are_not_measures():
+    table = pd.DataFrame(
+        {
+            "row": range(100),
+            "species": np.repeat(["a", "b", "c", "d"], 25),
+            "species_id": np.repeat([1, 2, 3, 4], 25),
+            "size": np.tile([1, 2, 3, 4, 5], 20),
+            "weight": np.linspace(1, 9, 100) ** 2,
+        }
+    )
+    profile = _profile(table)
+    assert profile.redundant == {"species_id": "species"}
+    assert profile.column("row").role == "id"
+    assert profile.column("size").role == "category"
+    assert [c.name for c in profile.measures] == ["weight"]
