@@ -146,7 +146,9 @@ def _measure_aggregate(measure: Column) -> str:
 
 def _category_axis(category: Column, sort: str | None, measure_channel: str) -> tuple[str, dict]:
     """(channel, definition) for a category on the axis where its labels fit."""
-    channel = "y" if category.cardinality > HORIZONTAL_AFTER else "x"
+    # Many text labels fit only on the y axis; numbered levels (ages 0..90) stay on x, in order.
+    horizontal = category.cardinality > HORIZONTAL_AFTER and category.info.kind != "num"
+    channel = "y" if horizontal else "x"
     extra: dict = {}
     if sort and category.info.kind != "num":
         extra["sort"] = sort.replace("VALUE", "x" if channel == "y" else "y")
@@ -284,6 +286,7 @@ def trends(profile: TableProfile) -> Iterator[Insight]:
             "trend",
             f"{names} side by side over {time.title}",
         )
+    yield from _categories_over_time(profile, times)
     if not profile.time_unique and panel is None:
         # Events in time: how many per period.
         counts = times.dropna().dt.to_period("M").value_counts() if times.notna().any() else None
@@ -297,6 +300,36 @@ def trends(profile: TableProfile) -> Iterator[Insight]:
             0.5 + 0.2 * min(spread, 1.0),
             "trend",
             f"records per {unit.removeprefix('year') or 'year'} of {time.title}",
+        )
+
+
+def _coarse_unit(times: pd.Series) -> str:
+    present = times.dropna()
+    span_days = (present.max() - present.min()).days if len(present) else 0
+    return "year" if span_days > 3 * 365 else "yearmonth" if span_days > 90 else "yearmonthdate"
+
+
+def _categories_over_time(profile: TableProfile, times: pd.Series) -> Iterator[Insight]:
+    """How a category's mix changes over time (weather types per month), as stacked counts."""
+    time = profile.time
+    assert time is not None
+    if profile.series is not None or times.dropna().nunique() < 4:
+        return
+    unit = time.time_unit if time.transform else _coarse_unit(times)
+    unit = unit or "year"
+    buckets = times.dt.to_period({"year": "Y", "yearquarter": "Q", "yearmonth": "M"}.get(unit, "D"))
+    for category in profile.categories:
+        if not 2 <= category.cardinality <= MAX_COLOR_CATEGORIES:
+            continue
+        v = cramers_v(category.values, buckets.astype(str))
+        x = {"field": time.field, "type": "temporal", "timeUnit": unit, "title": time.title}
+        encoding = {"x": x, "y": COUNT, "color": category.category_encoding()}
+        change = "changes" if v >= 0.3 else "barely changes"
+        yield Insight(
+            _spec("bar", encoding, list(time.transform)),
+            0.45 + 0.3 * v,
+            "composition",
+            f"the mix of {category.name} {change} over {time.title} (Cramér's V = {v:.2f})",
         )
 
 
@@ -321,7 +354,7 @@ def relationships(profile: TableProfile) -> Iterator[Insight]:
     measures = [m for m in _primary_measures(profile) if not m.geographic]
     scored = []
     for a, b in combinations(measures, 2):
-        r = correlation(a.values, b.values)
+        r = _correlation(profile, a, b)
         scored.append((abs(r), r, a, b))
     scored.sort(key=lambda item: -item[0])
     large = profile.n_rows > 2_000
@@ -372,17 +405,51 @@ def grouping_weight(category: Column) -> float:
     return 1.0 if category.info.kind != "num" else 0.7
 
 
-def _best_grouping(
-    profile: TableProfile, measure: Column, limit: int
-) -> tuple[Column | None, float]:
-    best, best_eta = None, 0.0
+def importance(profile: TableProfile, measure: Column) -> float:
+    """How central a measure is to its table (0..1): its mean |r| with the other measures and
+    mean share of variance explained by the categories. The measure a table is about (life
+    expectancy, a bill, fuel economy) relates to the rest; a coordinate or a code does not.
+    """
+    key = ("importance", measure.name)
+    if key not in profile.memo:
+        others = [m for m in _primary_measures(profile) if m is not measure and not m.geographic]
+        links = [abs(_correlation(profile, measure, m)) for m in others]
+        groups = [
+            math.sqrt(_eta(profile, measure, c))
+            for c in profile.categories
+            if 2 <= c.cardinality <= MAX_AXIS_CATEGORIES
+        ]
+        parts = [float(np.mean(x)) for x in (links, groups) if x]
+        profile.memo[key] = float(np.mean(parts)) if parts else 0.0
+    return profile.memo[key]
+
+
+def _correlation(profile: TableProfile, a: Column, b: Column) -> float:
+    key = ("r", *sorted((a.name, b.name)))
+    if key not in profile.memo:
+        profile.memo[key] = correlation(a.values, b.values)
+    return profile.memo[key]
+
+
+def _groupings(profile: TableProfile, measure: Column) -> list[tuple[float, Column]]:
+    """(weight, category) for every category a measure can be broken down by, best first.
+
+    The weight mixes how much the groups differ (eta) with how natural the grouping is: a
+    text column with a handful of values (sex, day, continent) is what people group by even
+    when the differences are small, so the spread only orders them.
+    """
+    out = []
     for category in profile.categories:
-        if not 2 <= category.cardinality <= limit:
+        if not 2 <= category.cardinality <= MAX_AXIS_CATEGORIES:
             continue
-        eta = _eta(profile, measure, category) * grouping_weight(category)
-        if eta > best_eta:
-            best, best_eta = category, eta
-    return best, best_eta
+        few = 1.0 if category.cardinality <= MAX_COLOR_CATEGORIES else 0.6
+        weight = (
+            grouping_weight(category)
+            * few
+            * (0.5 + 0.5 * math.sqrt(_eta(profile, measure, category)))
+        )
+        out.append((weight, category))
+    return sorted(out, key=lambda item: -item[0])
 
 
 def _group_extremes(measure: Column, category: Column, how: str = "median") -> str:
@@ -416,24 +483,22 @@ def distributions(profile: TableProfile) -> Iterator[Insight]:
             f"{measure.name}: median {fmt(median)}, half between {fmt(q1)} and {fmt(q3)}; {shape}"
         )
         histogram = {"x": measure.measure_encoding(bin={"maxbins": 30}), "y": COUNT}
+        central = importance(profile, measure)
         yield Insight(
             _spec("bar", histogram),
-            0.56 + 0.12 * min(abs(skew) / 2, 1.0) + 2 * _position_bonus(index),
+            0.54 + 0.06 * min(abs(skew) / 2, 1.0) + 0.12 * central + _position_bonus(index),
             "distribution",
             sentence,
         )
-        category, eta = _best_grouping(profile, measure, MAX_AXIS_CATEGORIES)
-        if category is None:
-            continue
-        channel, axis = _category_axis(category, None, "y")
-        other = "x" if channel == "y" else "y"
-        strength = math.sqrt(eta)
-        box = {channel: axis, other: measure.measure_encoding(scale={"zero": False})}
-        sentence = f"{measure.name} by {category.name}: {_group_extremes(measure, category)}"
-        score = 0.5 + 0.3 * strength + _position_bonus(index)
-        yield Insight(_spec("boxplot", box), score, "distribution", sentence)
-        per_group = profile.n_rows / category.cardinality
-        if per_group <= 150:
+        for weight, category in _groupings(profile, measure)[:3]:
+            channel, axis = _category_axis(category, None, "y")
+            other = "x" if channel == "y" else "y"
+            box = {channel: axis, other: measure.measure_encoding(scale={"zero": False})}
+            sentence = f"{measure.name} by {category.name}: {_group_extremes(measure, category)}"
+            score = 0.4 + 0.25 * weight + 0.12 * central + _position_bonus(index)
+            yield Insight(_spec("boxplot", box), score, "distribution", sentence)
+            if profile.n_rows / category.cardinality > 150:
+                continue  # a strip of hundreds of ticks per group is a smear
             strip = {channel: axis, other: measure.measure_encoding(scale={"zero": False})}
             yield Insight(
                 _spec({"type": "tick", "opacity": 0.6}, strip),
@@ -473,12 +538,11 @@ def _shared_stem(measures: list[Column]) -> bool:
 def comparisons(profile: TableProfile) -> Iterator[Insight]:
     scored = []
     for measure in [m for m in _primary_measures(profile) if not m.geographic]:
-        for category in profile.categories:
-            if 2 <= category.cardinality <= MAX_AXIS_CATEGORIES:
-                eta = _eta(profile, measure, category) * grouping_weight(category)
-                scored.append((eta, measure, category))
+        central = importance(profile, measure)
+        for weight, category in _groupings(profile, measure)[:3]:
+            scored.append((0.4 + 0.25 * weight + 0.12 * central, measure, category))
     scored.sort(key=lambda item: -item[0])
-    for rank, (eta, measure, category) in enumerate(scored[:MAX_PAIRS]):
+    for rank, (score, measure, category) in enumerate(scored[: 2 * MAX_PAIRS]):
         aggregate = _measure_aggregate(measure)
         channel, axis = _category_axis(category, "-VALUE", "y")
         other = "x" if channel == "y" else "y"
@@ -487,7 +551,7 @@ def comparisons(profile: TableProfile) -> Iterator[Insight]:
         sentence = _group_extremes(measure, category, how).replace(
             f"{how} {measure.name}", f"{how} {measure.name} by {category.name}", 1
         )
-        score = 0.48 + 0.3 * math.sqrt(eta) + (0.04 if aggregate == "sum" else 0) - 0.01 * rank
+        score += (0.03 if aggregate == "sum" else 0) - 0.005 * rank - 0.01
         yield Insight(_spec("bar", encoding), score, "comparison", sentence)
         if aggregate == "sum" and category.cardinality <= 6:
             pie = {
@@ -496,6 +560,38 @@ def comparisons(profile: TableProfile) -> Iterator[Insight]:
             }
             share = _top_share(measure, category)
             yield Insight(_spec("arc", pie), score - 0.1, "composition", share)
+
+
+def _two_way(profile: TableProfile) -> Iterator[Insight]:
+    """A measure over two categories at once (yield by variety and site), as a heatmap."""
+    grid = [c for c in profile.categories if 3 <= c.cardinality <= 30]
+    measures = [m for m in _primary_measures(profile) if not m.geographic][:3]
+    best = None
+    for a, b in combinations(grid, 2):
+        cells = a.values.astype(str) + "\u0000" + b.values.astype(str)
+        if cells.nunique() > 400:
+            continue
+        for measure in measures:
+            eta = between_groups(measure.values, cells)
+            if best is None or eta > best[0]:
+                best = (eta, measure, a, b)
+    if best is None:
+        return
+    eta, measure, a, b = best
+    aggregate = _measure_aggregate(measure)
+    wide, tall = (a, b) if a.cardinality >= b.cardinality else (b, a)
+    encoding = {
+        "x": wide.category_encoding(),
+        "y": tall.category_encoding(),
+        "color": measure.measure_encoding(aggregate=aggregate),
+    }
+    yield Insight(
+        _spec("rect", encoding),
+        0.3 + 0.3 * math.sqrt(eta),
+        "comparison",
+        f"{aggregate} {measure.name} for each {wide.name} and {tall.name}: "
+        f"the pair explains {eta:.0%} of its variance",
+    )
 
 
 def _top_share(measure: Column, category: Column) -> str:
@@ -549,7 +645,7 @@ def counts(profile: TableProfile) -> Iterator[Insight]:
         )
 
 
-GENERATORS = (trends, relationships, distributions, comparisons, counts)
+GENERATORS = (trends, relationships, distributions, comparisons, _two_way, counts)
 
 
 def insights(profile: TableProfile) -> list[Insight]:

@@ -25,6 +25,7 @@ STATS_ROWS = 5_000  # statistics are computed on a seeded sample: a chart choice
 MAX_AXIS_CATEGORIES = 50  # more labels than this do not fit an axis
 MAX_COLOR_CATEGORIES = 10  # distinguishable colors in one legend (Tableau 10)
 SMALL_INTEGER_CATEGORIES = 12  # an integer column with this few values is a category (cylinders)
+EVEN_LEVELS = 30  # up to this many evenly spaced integer levels are ordered categories
 
 _YEAR_NAME = re.compile(r"(^|[^a-z])(year|yr|yyyy|jahr|annee|año|ano)s?($|[^a-z])", re.I)
 _QUARTER_NAME = re.compile(r"^(quarter|qtr|q)$", re.I)
@@ -279,6 +280,12 @@ def _role(info: ColumnInfo, values: pd.Series, n_rows: int, time_columns: set[st
             and info.cardinality < 0.5 * n_rows
         ):
             return "category"
+        if integral and info.cardinality <= EVEN_LEVELS and info.cardinality <= 0.2 * n_rows:
+            # Evenly spaced levels repeated across rows (age groups 0, 5, ..., 90) are ordered
+            # categories a table is broken down by, not a measured quantity.
+            levels = np.sort(present.unique())
+            if len(set(np.diff(levels))) == 1:
+                return "category"
         if integral and info.cardinality >= 0.98 * (n_rows - info.missing) and n_rows > 20:
             diffs = np.diff(present.to_numpy(dtype=float))
             if _ID_NAME.search(info.name) or (len(diffs) and np.all(diffs == diffs[0])):
