@@ -29,6 +29,8 @@ from models.data2vis.profile import (
 
 MAX_MEASURES = 10  # measures considered for pairs and per-measure charts (wide tables)
 MAX_PAIRS = 6
+LEAD_PAIR = 0.12  # bonus of the first two measures' scatter; decays for later columns
+LEAD_DECAY = 0.6
 HORIZONTAL_AFTER = 12  # more categories than this go on the y axis, where long labels fit
 COUNT = {"aggregate": "count", "type": "quantitative", "title": "number of records"}
 
@@ -286,6 +288,8 @@ def trends(profile: TableProfile) -> Iterator[Insight]:
             "trend",
             f"{names} side by side over {time.title}",
         )
+    if profile.time_unique and measures:
+        yield from _single_series_views(profile, measures[0], base)
     yield from _categories_over_time(profile, times)
     if not profile.time_unique and panel is None:
         # Events in time: how many per period.
@@ -301,6 +305,53 @@ def trends(profile: TableProfile) -> Iterator[Insight]:
             "trend",
             f"records per {unit.removeprefix('year') or 'year'} of {time.title}",
         )
+
+
+def _single_series_views(profile: TableProfile, measure: Column, base: float) -> Iterator[Insight]:
+    """A series' level as an area, and each value against the one before (its memory)."""
+    time = profile.time
+    assert time is not None
+    transform = list(time.transform)
+    area = {"x": time.encoding(), "y": measure.measure_encoding()}
+    yield Insight(
+        _spec({"type": "area", "opacity": 0.7}, area, transform),
+        base - 0.2,
+        "trend",
+        f"{measure.name} over {time.title}, filled to zero",
+    )
+    ordered = pd.Series(
+        measure.values.to_numpy(dtype=float), index=_time_order(profile)
+    ).sort_index()
+    lag1 = ordered.autocorr(1) if ordered.notna().sum() >= 20 else None
+    if lag1 is None or not math.isfinite(lag1):
+        return
+    previous = f"previous {measure.name}"
+    steps = [
+        *transform,
+        {
+            "sort": [{"field": time.field}],
+            "window": [{"op": "lag", "field": measure.field, "as": previous}],
+        },
+    ]
+    encoding = {
+        "x": {
+            "field": previous.replace(".", "\\."),
+            "type": "quantitative",
+            "scale": {"zero": False},
+        },
+        "y": measure.measure_encoding(scale={"zero": False}),
+    }
+    memory = (
+        "follows its previous value closely"
+        if abs(lag1) >= 0.7
+        else "keeps little of its previous value"
+    )
+    yield Insight(
+        _spec({"type": "point", "filled": True, "opacity": 0.7}, encoding, steps),
+        0.42 + 0.2 * abs(lag1),
+        "relationship",
+        f"{measure.name} {memory}: lag-1 autocorrelation {lag1:.2f}",
+    )
 
 
 def _coarse_unit(times: pd.Series) -> str:
@@ -353,12 +404,15 @@ def _separating_category(
 def relationships(profile: TableProfile) -> Iterator[Insight]:
     measures = [m for m in _primary_measures(profile) if not m.geographic]
     scored = []
-    for a, b in combinations(measures, 2):
+    for (i, a), (j, b) in combinations(enumerate(measures), 2):
         r = _correlation(profile, a, b)
-        scored.append((abs(r), r, a, b))
+        # Authors put the columns a table is about first: the first two measures are the pair
+        # people plot first (sepal length and width, bill and tip), related or not.
+        lead = LEAD_PAIR * LEAD_DECAY ** (i + j - 1)
+        scored.append((0.42 + 0.4 * abs(r) + lead, abs(r), r, a, b))
     scored.sort(key=lambda item: -item[0])
     large = profile.n_rows > 2_000
-    for rank, (strength, r, a, b) in enumerate(scored[:MAX_PAIRS]):
+    for rank, (base_score, strength, r, a, b) in enumerate(scored[:MAX_PAIRS]):
         color, eta = _separating_category(profile, a, b)
         if strength >= 0.3:
             verb = (
@@ -379,7 +433,7 @@ def relationships(profile: TableProfile) -> Iterator[Insight]:
         mark: dict = {"type": "point", "filled": True, "opacity": 0.5 if large else 0.8}
         if large:
             mark["size"] = 12
-        score = 0.42 + 0.45 * strength + 0.15 * (eta if "color" in encoding else 0) - 0.01 * rank
+        score = base_score + 0.15 * (eta if "color" in encoding else 0) - 0.01 * rank
         if profile.is_time_series:
             score -= 0.1  # measures that share a trend correlate; their trends come first
         yield Insight(_spec(mark, encoding), score, "relationship", sentence)
@@ -489,6 +543,14 @@ def distributions(profile: TableProfile) -> Iterator[Insight]:
             0.54 + 0.06 * min(abs(skew) / 2, 1.0) + 0.12 * central + _position_bonus(index),
             "distribution",
             sentence,
+        )
+        outside = float(np.mean((values < q1 - 1.5 * (q3 - q1)) | (values > q3 + 1.5 * (q3 - q1))))
+        yield Insight(
+            _spec("boxplot", {"x": measure.measure_encoding(scale={"zero": False})}),
+            0.44 + 0.1 * central + min(outside, 0.1) + _position_bonus(index),
+            "distribution",
+            f"{measure.name}: {outside:.0%} of values lie outside the whiskers "
+            f"({fmt(q1 - 1.5 * (q3 - q1))} to {fmt(q3 + 1.5 * (q3 - q1))})",
         )
         for weight, category in _groupings(profile, measure)[:3]:
             channel, axis = _category_axis(category, None, "y")
