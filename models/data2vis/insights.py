@@ -435,7 +435,8 @@ def relationships(profile: TableProfile) -> Iterator[Insight]:
             mark["size"] = 12
         score = base_score + 0.15 * (eta if "color" in encoding else 0) - 0.01 * rank
         if profile.is_time_series:
-            score -= 0.1  # measures that share a trend correlate; their trends come first
+            # Measures that share a trend correlate; their trends (base 0.8+) come first.
+            score = min(score - 0.1, 0.8)
         yield Insight(_spec(mark, encoding), score, "relationship", sentence)
         if rank == 0 and profile.n_rows >= 100:
             heat = {
