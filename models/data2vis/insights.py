@@ -31,6 +31,7 @@ MAX_MEASURES = 10  # measures considered for pairs and per-measure charts (wide 
 MAX_PAIRS = 6
 LEAD_PAIR = 0.12  # bonus of the first two measures' scatter; decays for later columns
 LEAD_DECAY = 0.6
+SEPARATES = 0.2  # share of variance between groups from which a category colors a scatter
 HORIZONTAL_AFTER = 12  # more categories than this go on the y axis, where long labels fit
 COUNT = {"aggregate": "count", "type": "quantitative", "title": "number of records"}
 
@@ -409,11 +410,16 @@ def relationships(profile: TableProfile) -> Iterator[Insight]:
         # Authors put the columns a table is about first: the first two measures are the pair
         # people plot first (sepal length and width, bill and tip), related or not.
         lead = LEAD_PAIR * LEAD_DECAY ** (i + j - 1)
-        scored.append((0.42 + 0.4 * abs(r) + lead, abs(r), r, a, b))
+        color, eta = _separating_category(profile, a, b)
+        if eta < SEPARATES:
+            color, eta = None, 0.0
+        # A pair says something when the measures move together, or when a category splits
+        # the cloud into clusters (iris' sepals: r = -0.1, three clear species groups).
+        said = max(abs(r), 0.8 * eta)
+        scored.append((0.42 + 0.4 * said + 0.05 * eta + lead, abs(r), r, a, b, color, eta))
     scored.sort(key=lambda item: -item[0])
     large = profile.n_rows > 2_000
-    for rank, (base_score, strength, r, a, b) in enumerate(scored[:MAX_PAIRS]):
-        color, eta = _separating_category(profile, a, b)
+    for rank, (base_score, strength, r, a, b, color, _) in enumerate(scored[:MAX_PAIRS]):
         if strength >= 0.3:
             verb = (
                 "rise together" if r > 0 else "fall together" if strength >= 0.5 else "move apart"
@@ -427,16 +433,16 @@ def relationships(profile: TableProfile) -> Iterator[Insight]:
             "x": a.measure_encoding(scale={"zero": False}),
             "y": b.measure_encoding(scale={"zero": False}),
         }
-        if color is not None and eta >= 0.2:
+        if color is not None:
             encoding["color"] = color.category_encoding()
             sentence += f"; {color.name} separates them"
         mark: dict = {"type": "point", "filled": True, "opacity": 0.5 if large else 0.8}
         if large:
             mark["size"] = 12
-        score = base_score + 0.15 * (eta if "color" in encoding else 0) - 0.01 * rank
+        score = base_score - 0.01 * rank
         if profile.is_time_series:
-            # Measures that share a trend correlate; their trends (base 0.8+) come first.
-            score = min(score - 0.1, 0.8)
+            # Measures that share a trend correlate; their trends (0.8 and up) come first.
+            score = min(score - 0.1, 0.75)
         yield Insight(_spec(mark, encoding), score, "relationship", sentence)
         if rank == 0 and profile.n_rows >= 100:
             heat = {

@@ -55,7 +55,8 @@ MODEL_SCALE = 0.45
 MODEL_AGREEMENT = 0.02
 REPEAT_INTENT = 0.95
 REPEAT_MARK = 0.96
-REPEAT_FIELD = 0.92
+REPEAT_FIELD = 0.92  # a field shown again for the same question
+REPEAT_FIELD_ELSEWHERE = 0.98  # a field shown again for another question: mostly welcome
 RENDER_ROWS = 100  # rows inlined for the render check: enough to exercise every encoding
 RENDER_THREADS = 4
 
@@ -156,22 +157,24 @@ def diversified(candidates: list[Candidate]) -> list[Candidate]:
     """Greedy order by score, each pick discounting later ones that repeat it.
 
     A repeat of the question (intent), of the mark, or of a field already shown twice costs
-    a little (each field once shown), so ten strong scatter plots do not crowd out the best
-    histogram or trend, and the charts cover more of the table's columns; the
+    a little (a field shown again for the same question costs more than for another one),
+    so ten strong scatter plots do not crowd out the best histogram or trend, and the charts
+    cover more of the table's columns; the
     reported score stays the undiscounted one.
     """
     remaining = list(candidates)
     ordered: list[Candidate] = []
     intents: dict[str, int] = {}
     marks: dict[str, int] = {}
-    fields: dict[str, int] = {}
+    fields: dict[object, int] = {}  # uses of a field, and of a field for one intent
 
     def adjusted(candidate: Candidate) -> float:
         mark, _ = chart_signature(candidate.spec)
         factor = REPEAT_INTENT ** intents.get(candidate.intent, 0)
         factor *= REPEAT_MARK ** marks.get(mark, 0)
         for name in _shown_fields(candidate.spec):
-            factor *= REPEAT_FIELD ** fields.get(name, 0)
+            factor *= REPEAT_FIELD ** fields.get((candidate.intent, name), 0)
+            factor *= REPEAT_FIELD_ELSEWHERE ** fields.get(name, 0)
         return candidate.score * factor
 
     while remaining:
@@ -182,6 +185,7 @@ def diversified(candidates: list[Candidate]) -> list[Candidate]:
         marks[mark] = marks.get(mark, 0) + 1
         for name in _shown_fields(pick.spec):
             fields[name] = fields.get(name, 0) + 1
+            fields[(pick.intent, name)] = fields.get((pick.intent, name), 0) + 1
         ordered.append(pick)
     return ordered
 
