@@ -64,6 +64,9 @@ _MONTH_WORDS = {
 }
 
 
+_MONTH_ABBREVIATIONS = [m for m in _MONTH_WORDS if len(m) == 3]
+
+
 def datum(name: str) -> str:
     """A Vega expression reading a column, whatever characters its name holds."""
     return f"datum[{json.dumps(name)}]"
@@ -229,12 +232,9 @@ def _time_axis(typed: pd.DataFrame, infos: list[ColumnInfo]) -> TimeAxis | None:
                 values = pd.to_datetime(
                     {"year": typed[year.name], "month": months + 1, "day": 1}, errors="coerce"
                 )
-                if kind == "quarter" and pd.api.types.is_numeric_dtype(typed[other.name]):
-                    month_expr = f"({datum(other.name)} - 1) * 3"
-                elif kind == "month" and pd.api.types.is_numeric_dtype(typed[other.name]):
-                    month_expr = f"{datum(other.name)} - 1"
-                else:
-                    return _year_axis(year, typed)  # text periods: the year alone is safe
+                month_expr = _month_expression(other.name, typed[other.name], kind)  # type: ignore[arg-type]
+                if month_expr is None:
+                    return _year_axis(year, typed)  # mixed spellings: the year alone is safe
                 step = {
                     "calculate": f"datetime({datum(year.name)}, {month_expr}, 1)",
                     "as": year.name,
@@ -253,6 +253,23 @@ def _time_axis(typed: pd.DataFrame, infos: list[ColumnInfo]) -> TimeAxis | None:
             return TimeAxis(
                 escape_field(column.name), (column.name,), (step,), None, column.name, values
             )
+    return None
+
+
+def _month_expression(
+    name: str, values: pd.Series, kind: Literal["quarter", "month"]
+) -> str | None:
+    """A Vega expression for the 0-based month a quarter or month column starts."""
+    column = datum(name)
+    if pd.api.types.is_numeric_dtype(values):
+        return f"({column} - 1) * 3" if kind == "quarter" else f"{column} - 1"
+    text = values.dropna().astype(str).str.strip().str.lower()
+    if kind == "quarter" and text.str.fullmatch(r"q?[1-4]").all():
+        digits = f'toNumber(replace({column}, regexp("[^0-9]", "g"), ""))'
+        return f"({digits} - 1) * 3"
+    if kind == "month" and text.str[:3].isin(_MONTH_ABBREVIATIONS).all():
+        names = json.dumps(_MONTH_ABBREVIATIONS)
+        return f"indexof({names}, lower(substring({column}, 0, 3)))"
     return None
 
 

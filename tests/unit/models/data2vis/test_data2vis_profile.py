@@ -49,8 +49,33 @@ def test_year_and_month_names_make_a_monthly_axis():
         {"year": np.repeat([2000, 2001], 12), "month": months * 2, "rain": np.arange(24.0)}
     )
     profile = _profile(table)
-    # Month names cannot be turned into a date by a Vega expression safely: the year alone.
-    assert profile.time is not None and profile.time.columns[0] == "year"
+    assert profile.time.columns == ("year", "month") and profile.time.time_unit == "yearmonth"
+    assert profile.time.values.dt.month.tolist() == list(range(1, 13)) * 2
+    assert "indexof(" in profile.time.transform[0]["calculate"]
+
+
+def test_quarters_written_q1_to_q4_and_the_axis_draws_them():
+    import re
+
+    import vl_convert
+
+    table = pd.DataFrame(
+        {
+            "Year": np.repeat([2010, 2011], 4),
+            "Qtr": ["Q1", "Q2", "Q3", "Q4"] * 2,
+            "sales": np.arange(8.0),
+        }
+    )
+    time = _profile(table).time
+    assert time.columns == ("Year", "Qtr") and time.time_unit == "yearquarter"
+    spec = {
+        "data": {"values": table.to_dict(orient="records")},
+        "transform": list(time.transform),
+        "mark": "line",
+        "encoding": {"x": time.encoding(), "y": {"field": "sales", "type": "quantitative"}},
+    }
+    labels = re.findall(r">(\d{4} Q\d)<", vl_convert.vegalite_to_svg(spec))
+    assert labels[:3] == ["2010 Q1", "2010 Q2", "2010 Q3"]
 
 
 def test_epoch_seconds_become_dates():
