@@ -23,6 +23,7 @@ def test_recommendations_are_valid_bound_to_the_dataset_and_kept(alice):
     columns = [c["name"] for c in dataset["columns"]]
     for item in body["items"]:
         assert item["source"] in ("model", "rules") and item["explanation"]
+        assert item["intent"] in ("trend", "relationship", "distribution", "comparison", "composition")
         assert vegalite.bound_dataset_id(item["spec"]) == dataset["id"]
         vegalite.validate(item["spec"], columns)  # raises if invalid or a phantom field
     scores = [item["score"] for item in body["items"]]
