@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, send_from_directory
+from flask import Flask, Response, send_from_directory
 from flask_cors import CORS
 from werkzeug.routing import PathConverter
 
@@ -57,11 +57,19 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     _start_jobs(app, config)
     app.before_request(authenticate_request)
     app.before_request(check_json_body)
+    app.after_request(_no_sniffing)
     app.register_error_handler(AppError, app_error_response)
     app.register_error_handler(Exception, unexpected_error_response)
     _serve_api_docs_assets(app)
     _serve_frontend(app, config.frontend_dist)
     return app
+
+
+def _no_sniffing(response: Response) -> Response:
+    # Browsers must take every response as its declared type: a JSON body holding "<script>" from
+    # a file or column name, or an uploaded CSV, is never sniffed into HTML.
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
 
 
 def shutdown(app: Flask, wait: bool = True) -> None:

@@ -92,7 +92,8 @@ class JobEvents(MethodView):
         owner_id, s = current_user_id(), store()
         jobs.get_job(s, owner_id, job_id)  # 404 before the stream starts
         after = request.headers.get("Last-Event-ID") or request.args.get("after") or "0"
-        last_seq = int(after) if after.isdigit() else 0
+        # isdigit() alone lets "²" through to int(), a 500; anything but ASCII digits replays all.
+        last_seq = int(after) if after.isascii() and after.isdigit() else 0
         return Response(
             stream_with_context(_event_stream(s, owner_id, job_id, last_seq)),
             mimetype="text/event-stream",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+import unicodedata
 from collections import OrderedDict
 from pathlib import PurePath
 from typing import Any, BinaryIO
@@ -83,8 +84,14 @@ def create_dataset_from_frame(
 
 
 def _clean_filename(filename: str | None) -> str:
-    name = PurePath((filename or "").replace("\\", "/")).name.strip()
-    if not name:
+    """The last path segment, without control or format characters (NUL, CR/LF, bidi overrides).
+
+    The name is only shown and offered as the download name: blobs are stored by content hash,
+    so it never becomes a path. Still, "../x", "a\\b" or a NUL must not come back as they came.
+    """
+    text = "".join(ch for ch in filename or "" if not unicodedata.category(ch).startswith("C"))
+    name = PurePath(text.replace("\\", "/")).name.strip()
+    if name in ("", ".", ".."):
         raise InvalidFileError("The upload has no file name; send it as multipart field 'file' with a filename.")
     return name[:MAX_FILENAME_LENGTH]
 

@@ -153,3 +153,16 @@ def test_gunicorn_answers_its_own_414_as_problem_json(tmp_path):
         _assert_problem_bytes(*_raw_request(port, b"GET /api/v1/datasets?q=" + b"x" * 9000 + b" HTTP/1.1"), 414)
     finally:
         stop(server)
+
+
+@pytest.mark.parametrize("after", ["²", "١٢", "-1", "1e3", "x"])
+def test_event_stream_ignores_a_non_ascii_digit_cursor(alice, after):
+    # "²".isdigit() is True and int("²") raised: a 500 from Last-Event-ID / ?after=.
+    job = alice.post("/api/v1/jobs", json={"kind": "toy_training", "params": {"epochs": 1}}).get_json()
+    from tests.conftest import wait_for
+
+    wait_for(lambda: alice.get(f"/api/v1/jobs/{job['id']}").get_json()["status"] == "succeeded")
+    for how in ({"query_string": {"after": after}}, {"headers": {"Last-Event-ID": after}}):
+        response = alice.get(f"/api/v1/jobs/{job['id']}/events", **how)
+        assert response.status_code == 200
+        assert "event: end" in response.get_data(as_text=True)
