@@ -175,22 +175,30 @@ def _position_bonus(index: int) -> float:
     return -0.012 * min(index, 10)
 
 
-def _similar_scale(measures: list[Column]) -> list[Column]:
-    """The largest set of measures sharing a scale (medians within 3x): one axis can show them."""
+def comparable_measures(measures: list[Column]) -> list[Column]:
+    """Measures one axis can show side by side: every measure of the table on one scale (a wide
+    table of prices, of repeated experiments), or measures named alike (x_1, x_2, x_3).
+
+    One scale: every median within 2x of the others and the value ranges overlapping.
+    Only the whole set counts; a few measures that happen to share a scale (money supply and
+    population in a macro table) are different quantities.
+    """
     if len(measures) < 2:
         return []
-    medians = {
-        m.name: float(np.nanmedian(np.abs(m.values.to_numpy(dtype=float)))) for m in measures
-    }
-    best: list[Column] = []
-    for anchor in measures:
-        center = medians[anchor.name]
-        if not center or not math.isfinite(center):
-            continue
-        group = [m for m in measures if medians[m.name] and 1 / 3 <= medians[m.name] / center <= 3]
-        if len(group) > len(best):
-            best = group
-    return best if len(best) >= 2 else []
+    stemmed = [m for m in measures if _stem(m) == _stem(measures[0])]
+    if len(stemmed) >= 2 and len(stemmed) == len(measures):
+        return measures
+    quartiles = [np.nanpercentile(m.values.to_numpy(dtype=float), [0, 50, 100]) for m in measures]
+    medians = [abs(q[1]) for q in quartiles]
+    if min(medians) <= 0 or max(medians) / min(medians) > 2:
+        return []
+    low = max(q[0] for q in quartiles)
+    high = min(q[2] for q in quartiles)
+    return measures if low <= high else []
+
+
+def _stem(measure: Column) -> str:
+    return measure.name.rstrip("0123456789_ -.").lower()
 
 
 def _fold(measures: list[Column]) -> list[dict]:
@@ -275,7 +283,7 @@ def trends(profile: TableProfile) -> Iterator[Insight]:
                 "composition",
                 f"total {measure.name} over {time.title}, stacked by {color.name}",
             )
-    similar = _similar_scale([m for m in measures if not m.geographic])
+    similar = comparable_measures([m for m in measures if not m.geographic])
     if profile.time_unique and similar:
         encoding = {
             "x": time.encoding(),
@@ -551,13 +559,15 @@ def distributions(profile: TableProfile) -> Iterator[Insight]:
             "distribution",
             sentence,
         )
-        outside = float(np.mean((values < q1 - 1.5 * (q3 - q1)) | (values > q3 + 1.5 * (q3 - q1))))
+        fence_low, fence_high = q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1)
+        outside = float(np.mean((values < fence_low) | (values > fence_high)))
+        inside = values[(values >= fence_low) & (values <= fence_high)]
         yield Insight(
             _spec("boxplot", {"x": measure.measure_encoding(scale={"zero": False})}),
             0.44 + 0.1 * central + min(outside, 0.1) + _position_bonus(index),
             "distribution",
             f"{measure.name}: {outside:.0%} of values lie outside the whiskers "
-            f"({fmt(q1 - 1.5 * (q3 - q1))} to {fmt(q3 + 1.5 * (q3 - q1))})",
+            f"({fmt(float(inside.min()))} to {fmt(float(inside.max()))})",
         )
         for weight, category in _groupings(profile, measure)[:3]:
             channel, axis = _category_axis(category, None, "y")
@@ -575,8 +585,8 @@ def distributions(profile: TableProfile) -> Iterator[Insight]:
                 "distribution",
                 f"every {measure.name} value by {category.name}",
             )
-    similar = _similar_scale(measures)
-    if len(similar) >= 3 or (len(similar) == 2 and _shared_stem(similar)):
+    similar = comparable_measures(measures)
+    if len(similar) >= 3 or (len(similar) == 2 and len({_stem(m) for m in similar}) == 1):
         folded = similar[:MAX_COLOR_CATEGORIES]
         encoding = {
             "x": {
@@ -594,11 +604,6 @@ def distributions(profile: TableProfile) -> Iterator[Insight]:
             "distribution",
             f"distributions of {', '.join(m.name for m in folded[:4])} overlaid",
         )
-
-
-def _shared_stem(measures: list[Column]) -> bool:
-    stems = {m.name.rstrip("0123456789_ -.").lower() for m in measures}
-    return len(stems) == 1
 
 
 # -- comparisons and counts -------------------------------------------------------------

@@ -25,6 +25,7 @@ STATS_ROWS = 5_000  # statistics are computed on a seeded sample: a chart choice
 MAX_AXIS_CATEGORIES = 50  # more labels than this do not fit an axis
 MAX_COLOR_CATEGORIES = 10  # distinguishable colors in one legend (Tableau 10)
 SMALL_INTEGER_CATEGORIES = 12  # an integer column with this few values is a category (cylinders)
+MAX_MEASURES_COMPARED = 40  # pairwise checks between measures stay cheap on wide tables
 EVEN_LEVELS = 30  # up to this many evenly spaced integer levels are ordered categories
 
 _YEAR_NAME = re.compile(r"(^|[^a-z])(year|yr|yyyy|jahr|annee|año|ano)s?($|[^a-z])", re.I)
@@ -334,6 +335,20 @@ def _redundant(columns: list[Column]) -> dict[str, str]:
     return out
 
 
+def _restated_measures(measures: list[Column]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    ranks = {m.name: m.values.rank() for m in measures[:MAX_MEASURES_COMPARED]}
+    names = list(ranks)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            if a in out or b in out:
+                continue
+            rho = ranks[a].corr(ranks[b])
+            if rho is not None and abs(rho) >= 0.999:
+                out[b] = a
+    return out
+
+
 def _code_as_id(column: Column, columns: list[Column]) -> Column:
     """An integer 'measure' that one value per country (or other key) fixes is a code (iso_num)."""
     if column.role != "measure" or not _is_integral(column.values):
@@ -380,6 +395,12 @@ def profile_table(typed: pd.DataFrame, infos: list[ColumnInfo], seed: int = 0) -
         )
     redundant = _redundant(columns)
     columns = [_code_as_id(c, columns) for c in columns if c.name not in redundant]
+    if time is None:
+        # Outside a time series (where trending measures all rise in step), a measure in
+        # lockstep rank with an earlier one restates it: a log, a unit conversion.
+        restated = _restated_measures([c for c in columns if c.role == "measure"])
+        redundant.update(restated)
+        columns = [c for c in columns if c.name not in restated]
     profile = TableProfile(n_rows, columns, sample, time=time, redundant=redundant)
     if time is None:
         return profile

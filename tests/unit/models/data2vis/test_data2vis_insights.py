@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -88,3 +89,21 @@ def test_groups_are_compared_sorted_and_shown_as_distributions():
     assert "(Sun)" in day_bar.explanation  # the highest group is named
     assert any(_mark(i.spec) == "boxplot" for i in items)
     assert any(i.intent == "distribution" and _mark(i.spec) == "bar" for i in items)  # a histogram
+
+
+def test_measures_share_an_axis_only_when_the_whole_table_is_on_one_scale():
+    from models.data2vis.insights import comparable_measures
+    from models.data2vis.profile import profile_table
+
+    def measures(table):
+        typed, infos = coerce_table(table)
+        return [c.name for c in comparable_measures(profile_table(typed, infos).measures)]
+
+    rng = np.random.default_rng(5)
+    prices = pd.DataFrame(
+        {s: 1 + rng.normal(0, 0.1, 60).cumsum() / 10 for s in ("AAA", "BBB", "CCC")}
+    )
+    assert measures(prices) == ["AAA", "BBB", "CCC"]
+    trials = pd.DataFrame({f"trial_{i}": rng.normal(10 * i, 1, 60) for i in (1, 2, 3)})
+    assert measures(trials) == ["trial_1", "trial_2", "trial_3"]  # named alike
+    assert measures(quarterly_macro()) == []  # GDP, inflation, unemployment: different things

@@ -122,3 +122,19 @@ def test_codes_and_counters_are_not_measures():
     assert profile.column("row").role == "id"
     assert profile.column("size").role == "category"
     assert [c.name for c in profile.measures] == ["weight"]
+
+
+def test_a_measure_that_restates_another_is_dropped():
+    rng = np.random.default_rng(4)
+    popul = rng.gamma(1.0, 50.0, 200) + 1
+    table = pd.DataFrame(
+        {"popul": popul, "logpopul": np.log(popul), "age": rng.normal(45, 12, 200)}
+    )
+    profile = _profile(table)
+    assert profile.redundant == {"logpopul": "popul"}
+    assert [c.name for c in profile.measures] == ["popul", "age"]
+
+
+def test_trending_series_are_not_restatements_of_each_other():
+    profile = _profile(quarterly_macro())
+    assert "realcons" in {c.name for c in profile.measures} and not profile.redundant
