@@ -338,7 +338,10 @@ def _check_frame(frame: pd.DataFrame, limits: Limits) -> None:
     for name in frame.columns:
         column = frame[name]
         if column.dtype == object or pd.api.types.is_string_dtype(column):
-            longest = column.str.len().max()
+            try:
+                longest = column.str.len().max()
+            except AttributeError:  # an object column without strings (integers beyond int64)
+                continue
             if pd.notna(longest) and longest > limits.max_cell_chars:
                 raise _refuse(f"A cell of column '{str(name)[:80]}' has", int(longest), "characters", limits.max_cell_chars, "MAX_UPLOAD_CELL_CHARS")
 
