@@ -166,3 +166,13 @@ def test_event_stream_ignores_a_non_ascii_digit_cursor(alice, after):
         response = alice.get(f"/api/v1/jobs/{job['id']}/events", **how)
         assert response.status_code == 200
         assert "event: end" in response.get_data(as_text=True)
+
+
+def test_error_responses_are_documented_as_problem_json(client):
+    # They were documented as application/json while sent as application/problem+json (the fuzzer's
+    # content-type check); clients generated from the document now expect what comes.
+    document = client.get("/api/openapi.json").get_json()
+    for name in ("DEFAULT_ERROR", "UNPROCESSABLE_ENTITY"):
+        assert list(document["components"]["responses"][name]["content"]) == ["application/problem+json"]
+    page = document["paths"]["/api/v1/datasets"]["get"]["parameters"]
+    assert next(p for p in page if p["name"] == "page")["schema"]["maximum"] == MAX_PAGE
