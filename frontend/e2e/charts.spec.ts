@@ -52,6 +52,16 @@ test("register, upload, history, dataset page, save a chart, gallery, export PNG
   // Make and save a chart by hand (works without the recommender).
   await page.goto(`/datasets/${datasetId}/charts`);
   const builder = page.getByRole("region", { name: "Make a chart" });
+  // No recommendations yet: it starts from a measure over time, a line per origin (not a count of the first column).
+  await expect(builder.getByTestId("builder-start")).toContainText("first chart for this table");
+  await expect(builder.getByLabel("Mark", { exact: true })).toHaveValue("line");
+  await expect(builder.getByLabel("X", { exact: true })).toHaveValue("Year");
+  await expect(builder.getByLabel("Y", { exact: true })).toHaveValue("Horsepower");
+  await expect(builder.getByLabel("Color", { exact: true })).toHaveValue("Origin");
+  await expect(builder.locator(".vega-target[data-state='ready'] svg")).toBeVisible();
+  await shot(page, testInfo, "05c-builder-start");
+  await builder.getByLabel("Mark", { exact: true }).selectOption("bar");
+  await builder.getByLabel("Color", { exact: true }).selectOption("");
   await builder.getByLabel("X", { exact: true }).selectOption("Origin");
   await builder.getByLabel("Y", { exact: true }).selectOption("Horsepower");
   await expect(builder.locator(".vega-target svg")).toBeVisible();

@@ -1,3 +1,4 @@
 interface Window {
   __insightRedraws?: { ms: number; points: number }[];
+  __xss?: unknown;
 }

@@ -73,3 +73,44 @@ export async function checkPhoneWidth(page: Page, testInfo: TestInfo, name: stri
   await shot(page, testInfo, name);
   if (original) await page.setViewportSize(original);
 }
+
+/** A quarterly macro-economic table: 40 quarters of year, quarter, gdp, consumption, inflation (deterministic). */
+export function macroCsv(quarters = 40): string {
+  const lines = ["year,quarter,gdp,consumption,inflation"];
+  for (let i = 0; i < quarters; i++) {
+    const gdp = 15000 + 120 * i + 180 * Math.sin(i / 3);
+    const consumption = 0.68 * gdp + 40 * Math.cos(i / 2);
+    const inflation = 2 + Math.sin(i / 5) + 0.3 * Math.cos(i);
+    lines.push(`${2010 + Math.floor(i / 4)},${(i % 4) + 1},${gdp.toFixed(1)},${consumption.toFixed(1)},${inflation.toFixed(2)}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** A tips-like table (total_bill, tip, sex, smoker, day, time, size), 200 rows from a seeded generator. */
+export function tipsCsv(rows = 200): string {
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const days = ["Thur", "Fri", "Sat", "Sun"];
+  const lines = ["total_bill,tip,sex,smoker,day,time,size"];
+  for (let i = 0; i < rows; i++) {
+    const day = days[Math.floor(random() * 4)];
+    const time = day === "Thur" || (day === "Fri" && random() < 0.5) ? "Lunch" : "Dinner";
+    const size = 1 + Math.min(5, Math.floor(random() * random() * 6) + (random() < 0.6 ? 1 : 0));
+    const bill = 4 + size * 5.5 + random() * 14 + (time === "Dinner" ? 3 : 0);
+    const tip = Math.max(1, bill * (0.1 + random() * 0.1) + (random() - 0.5));
+    const sex = random() < 0.64 ? "Male" : "Female";
+    const smoker = random() < 0.38 ? "Yes" : "No";
+    lines.push(`${bill.toFixed(2)},${tip.toFixed(2)},${sex},${smoker},${day},${time},${size}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** The API's answer for a path, fetched in the page with the signed-in user's token. */
+export async function apiGet<T>(page: Page, path: string): Promise<T> {
+  return page.evaluate(async (url) => {
+    const token = localStorage.getItem("insight.token");
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    return response.json();
+  }, path);
+}

@@ -1531,10 +1531,21 @@ export interface components {
             total?: number;
         };
         Recommendation: {
-            /** @example mean price by year, line */
+            /**
+             * @description What the chart shows in this data; the SPA uses it as the chart's title.
+             * @example Horsepower and Miles_per_Gallon fall together (r = -0.78)
+             */
             explanation: string;
+            /**
+             * @description The question the chart answers; the SPA groups recommendations by it.
+             * @enum {string}
+             */
+            intent: "trend" | "relationship" | "distribution" | "comparison" | "composition";
             score: number;
-            /** @enum {string} */
+            /**
+             * @description model: a Data2Vis beam; rules: chosen from the data's statistics.
+             * @enum {string}
+             */
             source: "model" | "rules";
             /** @description Vega-Lite v6, bound to the dataset's rows. */
             spec: {
@@ -1623,7 +1634,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description Unprocessable Entity */
@@ -1632,7 +1643,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
     };

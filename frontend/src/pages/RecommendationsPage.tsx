@@ -5,11 +5,11 @@ import { getDataset } from "../api/datasets";
 import { getRecommendations, recommendCharts } from "../api/recommendations";
 import type { RecommendationList } from "../api/types";
 import { ChartBuilder } from "../features/charts/ChartBuilder";
-import { RecommendationCard } from "../features/charts/RecommendationCard";
+import { RecommendationGroups } from "../features/recommendations/RecommendationGroups";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
 import { useAsync } from "../lib/useAsync";
 
-/** Ranked chart recommendations for a dataset (k cards), and a hand-made chart builder. */
+/** Ranked chart recommendations for a dataset, grouped by what they show, and a hand-made chart builder. */
 export default function RecommendationsPage() {
   const { datasetId = "" } = useParams();
   const dataset = useAsync((signal) => getDataset(datasetId, signal), [datasetId]);
@@ -21,7 +21,7 @@ export default function RecommendationsPage() {
       }),
     [datasetId],
   );
-  const [k, setK] = useState(6);
+  const [k, setK] = useState(10);
   const [beamWidth, setBeamWidth] = useState(15);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -84,15 +84,13 @@ export default function RecommendationsPage() {
                 ))}
               </ul>
             ) : null}
-            <div className="card-grid">
-              {list.items.map((item, i) => (
-                <RecommendationCard key={`${list.created_at ?? ""}-${i}`} item={item} rank={i + 1} datasetId={datasetId} />
-              ))}
-            </div>
+            <RecommendationGroups items={list.items} datasetId={datasetId} listKey={list.created_at ?? ""} />
           </>
         )}
       </section>
-      {dataset.data && dataset.data.columns.length > 0 && <ChartBuilder datasetId={datasetId} columns={dataset.data.columns} />}
+      {dataset.data && dataset.data.columns.length > 0 && (list || !last.loading) && (
+        <ChartBuilder datasetId={datasetId} columns={dataset.data.columns} suggestion={list?.items[0] ?? null} />
+      )}
     </>
   );
 }

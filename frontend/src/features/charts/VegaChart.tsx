@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import { hideChartTooltip } from "../../lib/tooltip";
 import { renderVegaLite, type EmbedResult, type VegaLiteSpec } from "../../lib/vega";
 import { ErrorMessage, Loading } from "../ui/Status";
 
@@ -42,6 +43,7 @@ export function VegaChart({ spec, ariaLabel, renderer = "svg", fitWidth = true, 
       });
     return () => {
       cancelled = true;
+      if (result) hideChartTooltip();
       result?.finalize();
       onViewRef.current?.(null);
     };
