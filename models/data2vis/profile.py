@@ -155,8 +155,11 @@ def _year_like(name: str, values: pd.Series) -> bool:
         return False
     if _YEAR_NAME.search(name):
         return True
-    # No name hint: only a column that runs in order (a yearly series) is taken for years.
-    return present.nunique() >= 5 and bool(present.is_monotonic_increasing) and low >= 1700
+    # No name hint: a column that runs in order (a yearly series), or whole numbers that all
+    # fall in 1800-2100 with few distinct values repeated across rows (a panel's years).
+    if present.nunique() >= 5 and bool(present.is_monotonic_increasing) and low >= 1700:
+        return True
+    return low >= 1800 and high <= 2100 and 3 <= present.nunique() <= 0.5 * len(present)
 
 
 def _epoch_scale(name: str, values: pd.Series) -> float | None:
@@ -376,6 +379,11 @@ def profile_table(typed: pd.DataFrame, infos: list[ColumnInfo], seed: int = 0) -
     sample = typed if n_rows <= STATS_ROWS else typed.sample(n=STATS_ROWS, random_state=seed)
     time = _time_axis(typed, infos)
     time_columns = set(time.columns) if time else set()
+    # Further year columns (a birth year beside the survey year) are times too: never charted
+    # as quantities from zero, and not the table's time axis either.
+    time_columns |= {
+        c.name for c in infos if c.kind == "num" and c.usable and _year_like(c.name, typed[c.name])
+    }
     columns = []
     for info in infos:
         values = sample[info.name]

@@ -138,3 +138,18 @@ def test_a_measure_that_restates_another_is_dropped():
 def test_trending_series_are_not_restatements_of_each_other():
     profile = _profile(quarterly_macro())
     assert "realcons" in {c.name for c in profile.measures} and not profile.redundant
+
+
+def test_every_year_column_is_a_time_never_a_measure():
+    rng = np.random.default_rng(6)
+    table = pd.DataFrame(
+        {
+            "survey": rng.choice([1996, 2000, 2004, 2008], 300),  # no name hint, unordered
+            "born": rng.integers(1930, 1990, 300),
+            "income": rng.gamma(2, 20, 300),
+        }
+    )
+    profile = _profile(table)
+    assert profile.time is not None and profile.time.columns == ("survey",)
+    assert profile.column("born").role == "time"
+    assert [c.name for c in profile.measures] == ["income"]
