@@ -156,9 +156,11 @@ def _category_axis(category: Column, sort: str | None, measure_channel: str) -> 
     if sort and category.info.kind != "num":
         extra["sort"] = sort.replace("VALUE", "x" if channel == "y" else "y")
     if channel == "x" and category.info.kind != "num":
+        # Short labels read level; longer ones slant rather than stand on end.
         longest = category.values.dropna().astype(str).str.len().max()
-        if longest and longest > 8:
-            extra["axis"] = {"labelAngle": -40, "labelLimit": 120}
+        extra["axis"] = (
+            {"labelAngle": -40, "labelLimit": 120} if longest and longest > 8 else {"labelAngle": 0}
+        )
     return channel, category.category_encoding(**extra)
 
 

@@ -68,6 +68,23 @@ _MONTH_WORDS = {
 _MONTH_ABBREVIATIONS = [m for m in _MONTH_WORDS if len(m) == 3]
 
 
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def calendar_order(values: pd.Series) -> list[str] | None:
+    """The values in calendar order when they are all weekday or month names, else None."""
+    if pd.api.types.is_numeric_dtype(values):
+        return None
+    present = [str(v) for v in pd.unique(values.dropna())]
+    if not 2 <= len(present) <= 12:
+        return None
+    for names in (_WEEKDAYS, tuple(_MONTH_ABBREVIATIONS)):
+        keys = [v.strip().lower()[:3] for v in present]
+        if all(k in names for k in keys) and all(len(v.strip()) >= 3 for v in present):
+            return sorted(present, key=lambda v: names.index(v.strip().lower()[:3]))
+    return None
+
+
 def datum(name: str) -> str:
     """A Vega expression reading a column, whatever characters its name holds."""
     return f"datum[{json.dumps(name)}]"
@@ -106,6 +123,10 @@ class Column:
         return escape_field(self.name)
 
     def category_encoding(self, **extra: object) -> dict:
+        order = calendar_order(self.values)
+        if order is not None:
+            # Days and months read in calendar order, not alphabetically (Fri, Sat, Sun, Thur).
+            return {"field": self.field, "type": "ordinal", **extra, "sort": order}
         vl_type = "ordinal" if self.info.kind == "num" else "nominal"
         return {"field": self.field, "type": vl_type, **extra}
 
