@@ -74,6 +74,22 @@ async function recommend(page: Page, testInfo: TestInfo, file: string, csv: stri
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   }
 
+  // Keyboard: a group link moves to its group; Save is reached and pressed from the keyboard, and its description
+  // (for screen readers) is the card's title.
+  const groupLinks = page.getByRole("navigation", { name: "Chart groups" }).getByRole("link");
+  if ((await groupLinks.count()) > 0) {
+    await groupLinks.last().focus();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/#charts-/);
+  }
+  const firstCard = cards.first();
+  const firstItem = items[Number(await firstCard.getAttribute("data-rank")) - 1];
+  const saveButton = firstCard.getByRole("button", { name: "Save" });
+  await expect(saveButton).toHaveAccessibleDescription(firstItem.explanation);
+  await saveButton.focus();
+  await page.keyboard.press("Enter");
+  await expect(firstCard.getByText("Saved to your gallery.")).toBeVisible();
+
   // The builder starts from the top recommendation.
   await expect(page.getByTestId("builder-start")).toContainText(items[0].explanation);
 
