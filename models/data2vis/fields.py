@@ -21,6 +21,7 @@ ALLOWED_VL_TYPES: dict[FieldKind, frozenset[str]] = {
     "dt": frozenset({"temporal", "ordinal", "nominal"}),
 }
 
+MAX_DATE_CHARS = 64  # longer text is never taken for a date
 _MIN_PARSED_SHARE = 0.9  # a text column is numeric/temporal when 90% of its non-null values parse
 
 
@@ -62,6 +63,11 @@ def _as_datetime(values: pd.Series) -> pd.Series | None:
     if present.empty or not all(isinstance(v, str) for v in present.head(50)):
         return None
     text = present.astype(str).str.strip()
+    # No date is longer than this; parsing long text is slow (quadratic in pandas' mixed
+    # format guessing) and a column of such cells is text anyway.
+    if (text.str.len() > MAX_DATE_CHARS).mean() > 1 - _MIN_PARSED_SHARE:
+        return None
+    text = text[text.str.len() <= MAX_DATE_CHARS]
     # Plain numbers and very short codes ("A1", "12") parse as dates far too easily.
     if text.str.fullmatch(r"[+-]?\d+(\.\d+)?").mean() > 0.5 or text.str.len().median() < 6:
         return None
@@ -72,9 +78,11 @@ def _as_datetime(values: pd.Series) -> pd.Series | None:
         parsed = pd.to_datetime(text, errors="coerce", format="mixed")
     if parsed.notna().mean() < _MIN_PARSED_SHARE:
         return None
+    everything = values.astype("string").str.strip()
+    everything = everything.where(everything.str.len() <= MAX_DATE_CHARS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return pd.to_datetime(values.astype("string").str.strip(), errors="coerce", format="mixed")
+        return pd.to_datetime(everything, errors="coerce", format="mixed")
 
 
 def coerce_column(values: pd.Series) -> tuple[FieldKind, pd.Series]:

@@ -256,19 +256,20 @@ def trends(profile: TableProfile) -> Iterator[Insight]:
         strength, sentence = _describe_trend(times, measure.values, measure.name, time.title)
         encoding: dict = {"x": time.encoding()}
         if panel is not None and color is panel:
-            encoding["y"] = measure.measure_encoding()
+            encoding["y"] = measure.measure_encoding(scale={"zero": False})
             encoding["color"] = color.category_encoding()
             sentence += f"; one line per {color.name}"
         elif panel is not None and color is not None:
             aggregate = _measure_aggregate(measure)
-            encoding["y"] = measure.measure_encoding(aggregate=aggregate)
+            encoding["y"] = measure.measure_encoding(aggregate=aggregate, scale={"zero": False})
             encoding["color"] = color.category_encoding()
             sentence = f"{aggregate} {sentence}, by {color.name}"
         elif profile.time_unique:
-            encoding["y"] = measure.measure_encoding()
+            # A line is read by its shape: the axis spans the data, not zero to the maximum.
+            encoding["y"] = measure.measure_encoding(scale={"zero": False})
         else:
             aggregate = _measure_aggregate(measure) if panel is not None else "mean"
-            encoding["y"] = measure.measure_encoding(aggregate=aggregate)
+            encoding["y"] = measure.measure_encoding(aggregate=aggregate, scale={"zero": False})
             sentence = f"{aggregate} {sentence}"
         mark = {"type": "line", "point": len(times.dropna().unique()) <= 30}
         score = base + 0.15 * strength + _position_bonus(index)
@@ -690,9 +691,7 @@ def counts(profile: TableProfile) -> Iterator[Insight]:
         other = "x" if channel == "y" else "y"
         sentence = (
             f"{_label(top)} is the most common {category.name}: "
-            f"{n_top:,} of {int(tally.sum()):,} records in the sample"
-            if len(category.values) < profile.n_rows
-            else f"{_label(top)} is the most common {category.name}: {n_top:,} of {int(tally.sum()):,} records"
+            f"{n_top / tally.sum():.0%} of records"
         )
         score = 0.47 + 0.25 * uneven + _position_bonus(index)
         yield Insight(_spec("bar", {channel: axis, other: COUNT}), score, "comparison", sentence)

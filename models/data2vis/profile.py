@@ -126,12 +126,18 @@ class Column:
         order = calendar_order(self.values)
         if order is not None:
             # Days and months read in calendar order, not alphabetically (Fri, Sat, Sun, Thur).
-            return {"field": self.field, "type": "ordinal", **extra, "sort": order}
+            return {**self._field(), "type": "ordinal", **extra, "sort": order}
         vl_type = "ordinal" if self.info.kind == "num" else "nominal"
-        return {"field": self.field, "type": vl_type, **extra}
+        return {**self._field(), "type": vl_type, **extra}
 
     def measure_encoding(self, **extra: object) -> dict:
-        return {"field": self.field, "type": "quantitative", **extra}
+        return {**self._field(), "type": "quantitative", **extra}
+
+    def _field(self) -> dict:
+        # An escaped name (a\.b) would show its backslashes as the axis title.
+        if self.field != self.name:
+            return {"field": self.field, "title": self.name}
+        return {"field": self.field}
 
 
 @dataclass

@@ -35,6 +35,7 @@ from models.data2vis.validate import (
     parse_spec,
     render_error,
     schema_errors,
+    unescape_field,
 )
 from models.data2vis.vocab import detokenize
 
@@ -57,6 +58,7 @@ REPEAT_INTENT = 0.95
 REPEAT_MARK = 0.96
 REPEAT_FIELD = 0.92  # a field shown again for the same question
 REPEAT_FIELD_ELSEWHERE = 0.98  # a field shown again for another question: mostly welcome
+TYPING_ROWS = 10_000  # rows typed and profiled to choose charts (a seeded sample beyond)
 RENDER_ROWS = 100  # rows inlined for the render check: enough to exercise every encoding
 RENDER_THREADS = 4
 
@@ -132,6 +134,25 @@ def chart_signature(spec: dict) -> tuple:
         if isinstance(definition, dict):
             fields.append(definition.get("field") or definition.get("aggregate") or "")
     return (SAME_MARK.get(str(mark), str(mark)), tuple(sorted(fields)))
+
+
+def _says_nothing(spec: dict, typed: pd.DataFrame) -> bool:
+    """A count of records by a field whose values are all equally common: every bar the same."""
+    encoding = spec.get("encoding") or {}
+    x, y = encoding.get("x"), encoding.get("y")
+    if not (isinstance(x, dict) and isinstance(y, dict)):
+        return False
+    for counted, by in ((x, y), (y, x)):
+        if (
+            counted.get("aggregate") == "count"
+            and isinstance(by.get("field"), str)
+            and not by.get("bin")
+        ):
+            name = unescape_field(by["field"])
+            if name in typed.columns and len(encoding) == 2:
+                tally = typed[name].value_counts()
+                return len(tally) > 1 and tally.min() == tally.max()
+    return False
 
 
 def _offer(pool: dict[tuple, Candidate], candidate: Candidate) -> None:
@@ -329,6 +350,13 @@ class Recommender:
             return RecommendationReport([], ["the dataset has no columns"])
         if table.shape[0] == 0:
             return RecommendationReport([], ["the dataset has no rows"])
+        if len(table) > TYPING_ROWS:
+            # Choosing charts needs the table's shape, not every row: typing 100k rows of text
+            # alone takes seconds. The chart itself still draws every row of the dataset.
+            notes.append(
+                f"charts chosen from {TYPING_ROWS:,} of {len(table):,} rows, drawn at random"
+            )
+            table = table.sample(n=TYPING_ROWS, random_state=0).sort_index()
         typed, infos = coerce_table(table)
         by_name = {c.name: c for c in infos}
         empty = [c.name for c in infos if not c.usable]
@@ -362,6 +390,8 @@ class Recommender:
                 model_specs = []
             best = max((lp for _, lp in model_specs), default=0.0)
             for spec, log_prob in model_specs:
+                if _says_nothing(spec, typed):
+                    continue
                 signature = chart_signature(spec)
                 if signature in pool:
                     # The model agrees with a chart the statistics chose: a small vote for it.

@@ -16,12 +16,14 @@ NUMERIC_AGGREGATES = frozenset(
 )
 POSITION_CHANNELS = ("x", "y", "theta")  # theta positions an arc (pie) mark
 
-_SPECIAL_IN_FIELD = re.compile(r"([\\.\[\]])")
+# A quote ends Vega's access-path strings ("Access path missing closing quote"); a double
+# quote is fine and must stay bare (escaping it breaks the generated expressions).
+_SPECIAL_IN_FIELD = re.compile(r"([\\.\[\]'])")
 _ESCAPED_IN_FIELD = re.compile(r"\\(.)")
 
 
 def escape_field(name: str) -> str:
-    """Vega-Lite reads `a.b` as a nested path and `a[0]` as an index; escape them for flat columns."""
+    """Vega-Lite reads `a.b` as a nested path, `a[0]` as an index and `'` as a quote; escape them."""
     return _SPECIAL_IN_FIELD.sub(r"\\\1", name)
 
 

@@ -230,3 +230,30 @@ def test_representative_records_come_from_the_whole_table_not_the_first_row():
         row["a"] is not None and not pd.isna(row["a"]) and row["b"] is not None for row in rows
     )
     assert rows[0]["a"] in (2.0, 3.0)  # nearest the median (ranks 0.4 and 0.6), not the first row
+
+
+def test_a_beam_counting_equally_common_values_is_left_out(monkeypatch):
+    table = pd.DataFrame(
+        {"year": [2001, 2002, 2003, 2004] * 3, "v": np.arange(12.0), "k": list("aabbccddeeff")}
+    )
+    recommender = get_recommender()
+    flat = {  # every year has 3 rows: a row of equal bars
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "year", "type": "ordinal"},
+            "y": {"aggregate": "count", "type": "quantitative"},
+        },
+    }
+    monkeypatch.setattr(recommender, "_model_specs", lambda *args: [(flat, -0.1)])
+    items = recommender.recommend_with_notes(table, k=30, beam_width=3).items
+    assert not any(i.source == "model" for i in items)
+
+
+def test_escaped_field_names_keep_their_real_name_as_title():
+    table = pd.DataFrame(
+        {"a.b": [1.0, 2.5, 3.0, 4.5, 2.0, 3.3], "it's": [2.0, 1.0, 4.0, 3.0, 5.0, 4.5]}
+    )
+    for item in Recommender(None).recommend_with_notes(table, k=10).items:
+        for definition in item.spec["encoding"].values():
+            if definition.get("field") in ("a\\.b", "it\\'s"):
+                assert definition["title"] == unescape_field(definition["field"])
