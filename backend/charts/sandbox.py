@@ -211,7 +211,7 @@ class _Worker:
             _network_isolated = bool(info.get("network_isolated"))
             if not _network_isolated:
                 log.warning(
-                    "render worker %s could not leave the network; the allow-list is the only guard",
+                    "render worker %s could not leave the network; only the allow-list guards it",
                     info.get("pid"),
                 )
         try:
@@ -284,7 +284,9 @@ class _Pool:
                 self._remember_bad(digest, message)
                 raise RenderError(message) from None
             except _Died as error:
-                exitcode = worker.process.poll()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    worker.process.wait(timeout=1)  # reaped, so the log has its exit status
+                exitcode = worker.process.returncode
                 was_ready = worker.ready
                 worker.kill()
                 worker = self._start_or_none()
