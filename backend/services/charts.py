@@ -72,4 +72,6 @@ def render_chart(store: Store, owner_id: str, chart_id: str, fmt: str) -> bytes:
     vegalite.check_policy(chart["spec"], chart["dataset_id"])
     dataset = datasets.get_dataset(store, owner_id, chart["dataset_id"])
     frame = datasets.load_frame(store, dataset).head(vegalite.ROW_LIMIT)
-    return vegalite.render(vegalite.with_values(chart["spec"], tables.frame_to_records(frame)), fmt)
+    # Charts saved before field names were escaped on save draw their real columns too.
+    spec = vegalite.escape_fields(chart["spec"], [c["name"] for c in dataset["columns"]])
+    return vegalite.render(vegalite.with_values(spec, tables.frame_to_records(frame)), fmt)

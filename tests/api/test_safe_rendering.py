@@ -360,6 +360,24 @@ def test_field_names_with_dots_brackets_and_quotes_draw(alice):
     assert alice.get(f"/api/v1/charts/{chart['id']}/image.png").status_code == 200
 
 
+def test_a_chart_stored_with_unescaped_field_names_still_draws(alice, store):
+    name = "a.b [x]"
+    dataset = alice.upload(f"city,{name}\nParis,3.5\nRome,7.25\n", "odd.csv").get_json()
+    chart = save(
+        alice, dataset, {"mark": "point", "encoding": {"x": {"field": "city", "type": "nominal"}}}
+    )
+    spec = {
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "city", "type": "nominal"},
+            "y": {"field": name, "type": "quantitative"},
+        },
+    }
+    force(store, alice, chart, spec)  # as saved before field names were escaped
+    svg = alice.get(f"/api/v1/charts/{chart['id']}/image.svg").get_data(as_text=True)
+    assert f"city: Rome; {name}: 7.25" in svg
+
+
 @SQLITE_ONLY
 def test_recommendations_are_checked_in_the_sandbox(alice, monkeypatch):
     calls: list[dict] = []
