@@ -19,6 +19,7 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import rankdata
 
 from models.data2vis.profile import (
     MAX_AXIS_CATEGORIES,
@@ -68,29 +69,48 @@ def _label(value: object) -> str:
 # -- statistics ---------------------------------------------------------------------------
 
 
-def correlation(a: pd.Series, b: pd.Series) -> float:
+def _floats(values: pd.Series | np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=float)
+
+
+def _codes(groups: pd.Series | np.ndarray) -> np.ndarray:
+    """Integer group codes, -1 for a missing value."""
+    return pd.factorize(pd.Series(groups), use_na_sentinel=True)[0]
+
+
+def correlation(a: pd.Series | np.ndarray, b: pd.Series | np.ndarray) -> float:
     """Pearson or Spearman, whichever is stronger (a monotone curve counts as related)."""
-    pair = pd.DataFrame({"a": a.to_numpy(dtype=float), "b": b.to_numpy(dtype=float)}).dropna()
-    if len(pair) < 5 or pair["a"].nunique() < 2 or pair["b"].nunique() < 2:
+    x, y = _floats(a), _floats(b)
+    keep = np.isfinite(x) & np.isfinite(y)
+    x, y = x[keep], y[keep]
+    if len(x) < 5 or np.ptp(x) == 0 or np.ptp(y) == 0:
         return 0.0
-    pearson = pair["a"].corr(pair["b"])
-    spearman = pair["a"].rank().corr(pair["b"].rank())
-    values = [v for v in (pearson, spearman) if v is not None and math.isfinite(v)]
+    pearson = float(np.corrcoef(x, y)[0, 1])
+    spearman = float(np.corrcoef(rankdata(x), rankdata(y))[0, 1])
+    values = [v for v in (pearson, spearman) if math.isfinite(v)]
     return max(values, key=abs) if values else 0.0
 
 
-def between_groups(measure: pd.Series, groups: pd.Series) -> float:
-    """Share of a measure's variance between the groups (eta squared, 0..1)."""
-    frame = pd.DataFrame({"m": measure.to_numpy(dtype=float), "g": groups.to_numpy()}).dropna()
-    if len(frame) < 5 or frame["g"].nunique() < 2:
+def between_groups(measure: pd.Series | np.ndarray, groups: pd.Series | np.ndarray) -> float:
+    """Share of a measure's variance between the groups (eta squared, 0..1), adjusted."""
+    m = _floats(measure)
+    codes = groups if isinstance(groups, np.ndarray) and groups.dtype.kind == "i" else _codes(groups)
+    keep = np.isfinite(m) & (codes >= 0)
+    m, codes = m[keep], codes[keep]
+    if len(m) < 5:
         return 0.0
-    total = float(((frame["m"] - frame["m"].mean()) ** 2).sum())
+    counts = np.bincount(codes)
+    present = counts > 0
+    k, n = int(present.sum()), len(m)
+    if k < 2:
+        return 0.0
+    center = m.mean()
+    total = float(((m - center) ** 2).sum())
     if total <= 0:
         return 0.0
-    means = frame.groupby("g")["m"].transform("mean")
-    between = float(((means - frame["m"].mean()) ** 2).sum())
+    means = np.bincount(codes, weights=m)[present] / counts[present]
+    between = float((counts[present] * (means - center) ** 2).sum())
     # Groups of one row explain everything trivially; shrink by the groups per row.
-    k, n = frame["g"].nunique(), len(frame)
     adjusted = 1 - (1 - between / total) * (n - 1) / max(n - k, 1)
     return float(min(max(adjusted, 0.0), 1.0))
 
@@ -99,7 +119,10 @@ def _eta(profile: TableProfile, measure: Column, category: Column) -> float:
     """between_groups, computed once per (measure, category) for a table."""
     key = (measure.name, category.name)
     if key not in profile.memo:
-        profile.memo[key] = between_groups(measure.values, category.values)
+        codes_key = ("codes", category.name)
+        if codes_key not in profile.memo:
+            profile.memo[codes_key] = _codes(category.values)
+        profile.memo[key] = between_groups(measure.values, profile.memo[codes_key])
     return profile.memo[key]
 
 

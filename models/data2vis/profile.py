@@ -150,7 +150,7 @@ class TableProfile:
     series: Column | None = None  # rows are (time, series) pairs: a panel
     series_color: Column | None = None  # a column with few values to color series by
     redundant: dict[str, str] = field(default_factory=dict)  # column -> the column it restates
-    memo: dict[tuple, float] = field(default_factory=dict, repr=False)  # statistics computed once
+    memo: dict[tuple, object] = field(default_factory=dict, repr=False)  # statistics computed once
 
     @property
     def measures(self) -> list[Column]:

@@ -417,7 +417,8 @@ class Recommender:
         position = 0
         while len(items) < k and position < len(ordered):
             # Render a batch in parallel (vl-convert works outside the GIL), keep the ranked order.
-            batch = ordered[position : position + k - len(items) + 2]
+            # Exactly the charts still needed: a failure is rare, and costs one more round.
+            batch = ordered[position : position + k - len(items)]
             position += len(batch)
             errors = list(_render_pool().map(lambda c: _check(c.spec, values, check), batch))
             for candidate, error in zip(batch, errors, strict=True):
