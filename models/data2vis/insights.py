@@ -60,6 +60,12 @@ def fmt(value: float) -> str:
     return f"{value:.3g}"
 
 
+def _member(category: Column, value: object) -> str:
+    """A group named so it reads alone: 'Dinner', but 'size 2' rather than a bare '2'."""
+    label = _label(value)
+    return f"{category.name} {label}" if category.info.kind == "num" else label
+
+
 def _label(value: object) -> str:
     if isinstance(value, float) and value == int(value):
         return str(int(value))
@@ -94,7 +100,9 @@ def correlation(a: pd.Series | np.ndarray, b: pd.Series | np.ndarray) -> float:
 def between_groups(measure: pd.Series | np.ndarray, groups: pd.Series | np.ndarray) -> float:
     """Share of a measure's variance between the groups (eta squared, 0..1), adjusted."""
     m = _floats(measure)
-    codes = groups if isinstance(groups, np.ndarray) and groups.dtype.kind == "i" else _codes(groups)
+    codes = (
+        groups if isinstance(groups, np.ndarray) and groups.dtype.kind == "i" else _codes(groups)
+    )
     keep = np.isfinite(m) & (codes >= 0)
     m, codes = m[keep], codes[keep]
     if len(m) < 5:
@@ -554,8 +562,8 @@ def _group_extremes(measure: Column, category: Column, how: str = "median") -> s
     summary = frame.dropna().groupby("g")["m"].agg(how).sort_values()
     low, high = summary.index[0], summary.index[-1]
     return (
-        f"{how} {measure.name} from {fmt(float(summary.iloc[0]))} ({_label(low)}) "
-        f"to {fmt(float(summary.iloc[-1]))} ({_label(high)})"
+        f"{how} {measure.name} from {fmt(float(summary.iloc[0]))} ({_member(category, low)}) "
+        f"to {fmt(float(summary.iloc[-1]))} ({_member(category, high)})"
     )
 
 
@@ -700,7 +708,7 @@ def _top_share(measure: Column, category: Column) -> str:
     )
     totals = frame.dropna().groupby("g")["m"].sum().sort_values(ascending=False)
     share = float(totals.iloc[0] / totals.sum()) if totals.sum() else 0.0
-    return f"{_label(totals.index[0])} holds {share:.0%} of all {measure.name}"
+    return f"{_member(category, totals.index[0])} holds {share:.0%} of all {measure.name}"
 
 
 def counts(profile: TableProfile) -> Iterator[Insight]:
@@ -724,7 +732,7 @@ def counts(profile: TableProfile) -> Iterator[Insight]:
                 _spec("arc", pie),
                 score - 0.14,
                 "composition",
-                f"share of records by {category.name}: {_label(top)} {n_top / tally.sum():.0%}",
+                f"share of records by {category.name}: {_member(category, top)} {n_top / tally.sum():.0%}",
             )
     for a, b in combinations(categories, 2):
         small, big = (a, b) if a.cardinality <= b.cardinality else (b, a)
