@@ -420,7 +420,10 @@ class Recommender:
             # Exactly the charts still needed: a failure is rare, and costs one more round.
             batch = ordered[position : position + k - len(items)]
             position += len(batch)
-            errors = list(_render_pool().map(lambda c: _check(c.spec, values, check), batch))
+            if render_check is None:  # in-process renders are serialized: no threads to use
+                errors = [_check(c.spec, values, check) for c in batch]
+            else:  # the sandbox renders in several processes at once
+                errors = list(_render_pool().map(lambda c: _check(c.spec, values, check), batch))
             for candidate, error in zip(batch, errors, strict=True):
                 if error is not None:
                     failed_render += 1

@@ -6,6 +6,7 @@ import copy
 import importlib.resources
 import json
 import re
+import threading
 from functools import lru_cache
 
 from models.data2vis.fields import ALLOWED_VL_TYPES, ColumnInfo
@@ -156,18 +157,25 @@ def with_data(spec: dict, values: list[dict]) -> dict:
     return bound
 
 
+_render_lock = threading.Lock()
+
+
 def render_error(spec: dict, values: list[dict]) -> str | None:
     """None when vl-convert compiles the spec and runs it to a scenegraph with the data inlined.
 
     The scenegraph is everything a renderer draws (dataflow, scales, marks, axes); only the
     SVG text serialization is skipped, which halves the cost of the check.
     """
-    import vl_convert
-
     try:
-        scenegraph = vl_convert.vegalite_to_scenegraph(
-            xml_safe(with_data(spec, values)), allowed_base_urls=[]
-        )
+        # One render (and the first import) at a time per process: concurrent in-process calls
+        # into vl-convert were seen to deadlock the test process (three threads waiting inside
+        # it, one on the import lock). The API renders in its sandbox processes instead.
+        with _render_lock:
+            import vl_convert
+
+            scenegraph = vl_convert.vegalite_to_scenegraph(
+                xml_safe(with_data(spec, values)), allowed_base_urls=[]
+            )
     except (
         Exception
     ) as error:  # vl-convert raises plain ValueError/RuntimeError with the JS message
