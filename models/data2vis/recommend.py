@@ -282,7 +282,10 @@ def restore_fields(spec: dict, view: RecordView) -> tuple[dict, bool]:
         if isinstance(definition, dict) and isinstance(definition.get("field"), str):
             token = definition["field"]
             if token in mapping:
-                definition = {**definition, "field": escape_field(mapping[token])}
+                name = mapping[token]
+                definition = {**definition, "field": escape_field(name)}
+                if definition["field"] != name:  # keep the backslashes out of the axis title
+                    definition["title"] = name
             else:
                 phantom = True
         restored[channel] = definition
