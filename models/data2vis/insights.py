@@ -32,6 +32,7 @@ MAX_MEASURES = 10  # measures considered for pairs and per-measure charts (wide 
 MAX_PAIRS = 6
 LEAD_PAIR = 0.12  # bonus of the first two measures' scatter; decays for later columns
 LEAD_DECAY = 0.6
+SPLIT_GAIN = 0.1  # variance a second category must add to split bars by it
 SEPARATES = 0.2  # share of variance between groups from which a category colors a scatter
 HORIZONTAL_AFTER = 12  # more categories than this go on the y axis, where long labels fit
 COUNT = {"aggregate": "count", "type": "quantitative", "title": "number of records"}
@@ -176,6 +177,13 @@ def _spec(mark: str | dict, encoding: dict, transform: list[dict] | None = None)
 
 def _measure_aggregate(measure: Column) -> str:
     return "sum" if measure.extensive else "mean"
+
+
+def _total_or_mean(profile: TableProfile, measure: Column) -> str:
+    """Sum an additive measure over a category's rows, unless the rows repeat over time: the
+    population of 1850 plus that of 2000 is no population at all."""
+    repeated_in_time = profile.time is not None and not profile.time_unique
+    return "sum" if measure.extensive and not repeated_in_time else "mean"
 
 
 def _category_axis(category: Column, sort: str | None, measure_channel: str) -> tuple[str, dict]:
@@ -335,12 +343,15 @@ def trends(profile: TableProfile) -> Iterator[Insight]:
         yield from _single_series_views(profile, measures[0], base)
     yield from _categories_over_time(profile, times)
     if not profile.time_unique and panel is None:
-        # Events in time: how many per period.
-        counts = times.dropna().dt.to_period("M").value_counts() if times.notna().any() else None
+        # Events in time: how many per period (not when every period has as many: a design).
+        unit = time.time_unit or "yearmonth"
+        period = {"year": "Y", "yearquarter": "Q"}.get(unit, "M")
+        counts = times.dropna().dt.to_period(period).value_counts() if times.notna().any() else None
         spread = (
             float(counts.std() / counts.mean()) if counts is not None and len(counts) > 2 else 0.0
         )
-        unit = time.time_unit or "yearmonth"
+        if spread < 0.05:
+            return
         x = {"field": time.field, "type": "temporal", "timeUnit": unit, "title": time.title}
         yield Insight(
             _spec("bar", {"x": x, "y": COUNT}, transform),
@@ -416,6 +427,8 @@ def _categories_over_time(profile: TableProfile, times: pd.Series) -> Iterator[I
         if not 2 <= category.cardinality <= MAX_COLOR_CATEGORIES:
             continue
         v = cramers_v(category.values, buckets.astype(str))
+        if v < 0.1:
+            continue  # the same mix in every period (often a designed table): nothing to see
         x = {"field": time.field, "type": "temporal", "timeUnit": unit, "title": time.title}
         encoding = {"x": x, "y": COUNT, "color": category.category_encoding()}
         change = "changes" if v >= 0.3 else "barely changes"
@@ -651,7 +664,7 @@ def comparisons(profile: TableProfile) -> Iterator[Insight]:
             scored.append((0.4 + 0.25 * weight + 0.12 * central, measure, category))
     scored.sort(key=lambda item: -item[0])
     for rank, (score, measure, category) in enumerate(scored[: 2 * MAX_PAIRS]):
-        aggregate = _measure_aggregate(measure)
+        aggregate = _total_or_mean(profile, measure)
         channel, axis = _category_axis(category, "-VALUE", "y")
         other = "x" if channel == "y" else "y"
         encoding = {channel: axis, other: measure.measure_encoding(aggregate=aggregate)}
@@ -660,6 +673,15 @@ def comparisons(profile: TableProfile) -> Iterator[Insight]:
             f"{how} {measure.name}", f"{how} {measure.name} by {category.name}", 1
         )
         score += (0.03 if aggregate == "sum" else 0) - 0.005 * rank - 0.01
+        split, gain = _splitting_category(profile, measure, category)
+        if split is not None:
+            # Bars split by a second category that changes the picture (people by age and
+            # sex): stacked when they add up, side by side when they are means.
+            encoding["color"] = split.category_encoding()
+            if aggregate != "sum":
+                encoding[f"{channel}Offset"] = split.category_encoding()
+            sentence += f"; {split.name} adds {gain:.0%} of the variance"
+            score += 0.05
         yield Insight(_spec("bar", encoding), score, "comparison", sentence)
         if aggregate == "sum" and category.cardinality <= 6:
             pie = {
@@ -668,6 +690,24 @@ def comparisons(profile: TableProfile) -> Iterator[Insight]:
             }
             share = _top_share(measure, category)
             yield Insight(_spec("arc", pie), score - 0.1, "composition", share)
+
+
+def _splitting_category(
+    profile: TableProfile, measure: Column, category: Column
+) -> tuple[Column | None, float]:
+    """A second category (few values) that explains much more of a measure with the first."""
+    alone = _eta(profile, measure, category)
+    best, best_gain = None, SPLIT_GAIN
+    for other in profile.categories:
+        if other is category or not 2 <= other.cardinality <= MAX_COLOR_CATEGORIES:
+            continue
+        if category.cardinality * other.cardinality > 200:
+            continue  # too many bars to read
+        cells = category.values.astype(str) + "\u0000" + other.values.astype(str)
+        gain = between_groups(measure.values, cells) - max(alone, _eta(profile, measure, other))
+        if gain > best_gain:
+            best, best_gain = other, gain
+    return best, best_gain
 
 
 def _two_way(profile: TableProfile) -> Iterator[Insight]:
@@ -686,7 +726,7 @@ def _two_way(profile: TableProfile) -> Iterator[Insight]:
     if best is None:
         return
     eta, measure, a, b = best
-    aggregate = _measure_aggregate(measure)
+    aggregate = _total_or_mean(profile, measure)
     wide, tall = (a, b) if a.cardinality >= b.cardinality else (b, a)
     encoding = {
         "x": wide.category_encoding(),
@@ -715,6 +755,8 @@ def counts(profile: TableProfile) -> Iterator[Insight]:
     categories = [c for c in profile.categories if 2 <= c.cardinality <= MAX_AXIS_CATEGORIES]
     for index, category in enumerate(categories):
         tally = category.values.value_counts(dropna=True)
+        if tally.iloc[0] == tally.iloc[-1]:
+            continue  # every value equally common (a designed table): the bars would say nothing
         top, n_top = tally.index[0], int(tally.iloc[0])
         uneven = imbalance(category.values)
         ordered = category.info.kind == "num"
@@ -739,6 +781,8 @@ def counts(profile: TableProfile) -> Iterator[Insight]:
         if small.cardinality > MAX_COLOR_CATEGORIES:
             continue
         v = cramers_v(a.values, b.values)
+        if v < 0.1:
+            continue  # independent (or a designed table): every stack the same mix
         channel, axis = _category_axis(big, None, "y")
         other = "x" if channel == "y" else "y"
         encoding = {channel: axis, other: COUNT, "color": small.category_encoding()}

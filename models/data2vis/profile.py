@@ -40,7 +40,8 @@ _GEO_NAME = re.compile(r"(^|_)(lat|lon|lng|latitude|longitude|centroid_lat|centr
 _EXTENSIVE_NAME = re.compile(
     r"(pop|population|count|total|sum|sales|revenue|amount|volume|quantity|qty|number|"
     r"visits|deaths|cases|births|export|import|income|spend|cost|price_total|passengers|"
-    r"sold|units|emission|production|consumption|frequency|freq|crimes)",
+    r"sold|units|emission|production|consumption|frequency|freq|crimes|people|persons|"
+    r"individuals|employees|jobs|households|area|acres|tons|tonnes|barrels|gallons)",
     re.I,
 )
 _MONTH_WORDS = {
@@ -151,6 +152,7 @@ class TableProfile:
     series_color: Column | None = None  # a column with few values to color series by
     redundant: dict[str, str] = field(default_factory=dict)  # column -> the column it restates
     memo: dict[tuple, object] = field(default_factory=dict, repr=False)  # statistics computed once
+    time_regular: bool = False  # time values step evenly (daily, monthly, quarterly, ...)
 
     @property
     def measures(self) -> list[Column]:
@@ -162,7 +164,14 @@ class TableProfile:
 
     @property
     def is_time_series(self) -> bool:
-        return self.time is not None and (self.time_unique or self.series is not None)
+        """Measured over time: one row per regular time step, or a panel of such series.
+
+        A table of dated things (films by release date) has times too, but its rows are
+        things, not moments: their measures are not first of all trends.
+        """
+        if self.time is None:
+            return False
+        return (self.time_unique and self.time_regular) or self.series is not None
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -394,6 +403,18 @@ def _code_as_id(column: Column, columns: list[Column]) -> Column:
     return column
 
 
+def _regular(times: pd.Series) -> bool:
+    """Most steps between distinct times within 15% of the typical step (months, trading days)."""
+    distinct = np.sort(times.dropna().unique())
+    if len(distinct) < 3:
+        return False
+    steps = np.diff(distinct).astype("timedelta64[s]").astype(float)
+    typical = float(np.median(steps))
+    if typical <= 0:
+        return False
+    return float(np.mean(np.abs(steps / typical - 1) <= 0.15)) >= 0.7
+
+
 def _determines(parent: pd.Series, child: pd.Series) -> bool:
     """Every child value belongs to one parent value (country -> continent)."""
     pairs = pd.DataFrame({"c": child, "p": parent}).dropna()
@@ -442,6 +463,7 @@ def profile_table(typed: pd.DataFrame, infos: list[ColumnInfo], seed: int = 0) -
     times = time.values.loc[sample.index] if len(time.values) == n_rows else time.values
     present = times.dropna()
     profile.time_unique = bool(len(present)) and present.nunique() >= 0.95 * len(present)
+    profile.time_regular = _regular(time.values)  # all rows: a sample would break the steps
     if not profile.time_unique:
         # A panel: some grouping column makes (time, group) unique, e.g. (year, country).
         keys = [c for c in columns if c.role in ("category", "id") and c.cardinality >= 2]

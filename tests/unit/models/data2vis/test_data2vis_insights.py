@@ -109,3 +109,47 @@ def test_measures_share_an_axis_only_when_the_whole_table_is_on_one_scale():
     trials = pd.DataFrame({f"trial_{i}": rng.normal(10 * i, 1, 60) for i in (1, 2, 3)})
     assert measures(trials) == ["trial_1", "trial_2", "trial_3"]  # named alike
     assert measures(quarterly_macro()) == []  # GDP, inflation, unemployment: different things
+
+
+def test_dated_things_are_not_a_time_series_and_designed_tables_get_no_flat_counts():
+    rng = np.random.default_rng(7)
+    released = pd.Timestamp("1990-01-01") + pd.to_timedelta(
+        np.sort(rng.uniform(0, 9000, 300)), unit="D"
+    )
+    films = pd.DataFrame(
+        {
+            "Released": released.strftime("%Y-%m-%d"),
+            "Gross": rng.lognormal(17, 1, 300),
+            "IMDB": rng.normal(6.3, 1, 300),
+            "Genre": rng.choice(["Drama", "Comedy", "Action"], 300),
+        }
+    )
+    typed, infos = coerce_table(films)
+    from models.data2vis.profile import profile_table
+
+    assert not profile_table(typed, infos).is_time_series  # irregular dates: rows are films
+    design = pd.DataFrame(
+        [
+            {"year": y, "age": a, "sex": s, "people": 1000 + 10 * a + y - 1900}
+            for y in range(1900, 2000, 10)
+            for a in range(0, 90, 10)
+            for s in (1, 2)
+        ]
+    )
+    items = _recommend(design)
+    # Every (year, age, sex) once: counts per value are all equal and say nothing; people
+    # repeat over years, so per-category values are means, never sums across years.
+    counted_by_category = [
+        i
+        for i in items
+        if any(d.get("aggregate") == "count" for d in i.spec["encoding"].values())
+        and not any(d.get("bin") for d in i.spec["encoding"].values())
+    ]
+    assert counted_by_category == []
+    assert not any(
+        d.get("aggregate") == "sum"
+        for i in items
+        if i.intent != "trend"
+        for d in i.spec["encoding"].values()
+        if isinstance(d, dict)
+    )
