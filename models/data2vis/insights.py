@@ -29,6 +29,7 @@ from models.data2vis.profile import (
 )
 
 MAX_MEASURES = 10  # measures considered for pairs and per-measure charts (wide tables)
+MAX_CATEGORIES = 12  # categories considered for groupings, splits and pairs
 MAX_PAIRS = 6
 LEAD_PAIR = 0.12  # bonus of the first two measures' scatter; decays for later columns
 LEAD_DECAY = 0.6
@@ -209,6 +210,12 @@ def _primary_measures(profile: TableProfile) -> list[Column]:
     return ([m for m in measures if not m.geographic] + [m for m in measures if m.geographic])[
         :MAX_MEASURES
     ]
+
+
+def _primary_categories(profile: TableProfile) -> list[Column]:
+    """The first categories in table order: wide tables (64 pixel columns of 0-16) would
+    otherwise cost thousands of pairwise statistics for charts nobody reads first."""
+    return profile.categories[:MAX_CATEGORIES]
 
 
 def _position_bonus(index: int) -> float:
@@ -423,7 +430,7 @@ def _categories_over_time(profile: TableProfile, times: pd.Series) -> Iterator[I
     unit = time.time_unit if time.transform else _coarse_unit(times)
     unit = unit or "year"
     buckets = times.dt.to_period({"year": "Y", "yearquarter": "Q", "yearmonth": "M"}.get(unit, "D"))
-    for category in profile.categories:
+    for category in _primary_categories(profile):
         if not 2 <= category.cardinality <= MAX_COLOR_CATEGORIES:
             continue
         v = cramers_v(category.values, buckets.astype(str))
@@ -447,7 +454,7 @@ def _separating_category(
     profile: TableProfile, a: Column, b: Column
 ) -> tuple[Column | None, float]:
     best, best_eta = None, 0.0
-    for category in profile.categories:
+    for category in _primary_categories(profile):
         if not 2 <= category.cardinality <= MAX_COLOR_CATEGORIES:
             continue
         eta = 0.5 * (_eta(profile, a, category) + _eta(profile, b, category))
@@ -532,7 +539,7 @@ def importance(profile: TableProfile, measure: Column) -> float:
         links = [abs(_correlation(profile, measure, m)) for m in others]
         groups = [
             math.sqrt(_eta(profile, measure, c))
-            for c in profile.categories
+            for c in _primary_categories(profile)
             if 2 <= c.cardinality <= MAX_AXIS_CATEGORIES
         ]
         parts = [float(np.mean(x)) for x in (links, groups) if x]
@@ -555,7 +562,7 @@ def _groupings(profile: TableProfile, measure: Column) -> list[tuple[float, Colu
     when the differences are small, so the spread only orders them.
     """
     out = []
-    for category in profile.categories:
+    for category in _primary_categories(profile):
         if not 2 <= category.cardinality <= MAX_AXIS_CATEGORIES:
             continue
         few = 1.0 if category.cardinality <= MAX_COLOR_CATEGORIES else 0.6
@@ -698,7 +705,7 @@ def _splitting_category(
     """A second category (few values) that explains much more of a measure with the first."""
     alone = _eta(profile, measure, category)
     best, best_gain = None, SPLIT_GAIN
-    for other in profile.categories:
+    for other in _primary_categories(profile):
         if other is category or not 2 <= other.cardinality <= MAX_COLOR_CATEGORIES:
             continue
         if category.cardinality * other.cardinality > 200:
@@ -712,7 +719,7 @@ def _splitting_category(
 
 def _two_way(profile: TableProfile) -> Iterator[Insight]:
     """A measure over two categories at once (yield by variety and site), as a heatmap."""
-    grid = [c for c in profile.categories if 3 <= c.cardinality <= 30]
+    grid = [c for c in _primary_categories(profile) if 3 <= c.cardinality <= 30]
     measures = [m for m in _primary_measures(profile) if not m.geographic][:3]
     best = None
     for a, b in combinations(grid, 2):
@@ -752,7 +759,9 @@ def _top_share(measure: Column, category: Column) -> str:
 
 
 def counts(profile: TableProfile) -> Iterator[Insight]:
-    categories = [c for c in profile.categories if 2 <= c.cardinality <= MAX_AXIS_CATEGORIES]
+    categories = [
+        c for c in _primary_categories(profile) if 2 <= c.cardinality <= MAX_AXIS_CATEGORIES
+    ]
     for index, category in enumerate(categories):
         tally = category.values.value_counts(dropna=True)
         if tally.iloc[0] == tally.iloc[-1]:

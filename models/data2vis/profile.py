@@ -360,14 +360,21 @@ def _redundant(columns: list[Column]) -> dict[str, str]:
     """Categories that only restate another (species_id and species): column -> kept column."""
     out: dict[str, str] = {}
     candidates = [c for c in columns if c.role in ("category", "id") and c.cardinality <= 5_000]
+    candidates = candidates[:MAX_MEASURES_COMPARED]
+    codes = {c.name: pd.factorize(c.values, use_na_sentinel=True)[0] for c in candidates}
     for i, a in enumerate(candidates):
         for b in candidates[i + 1 :]:
             if a.name in out or b.name in out or a.cardinality != b.cardinality:
                 continue
-            pairs = pd.DataFrame({"a": a.values, "b": b.values}).dropna()
-            if pairs.empty:
+            ca, cb = codes[a.name], codes[b.name]
+            both = (ca >= 0) & (cb >= 0)
+            if not both.any():
                 continue
-            if pairs.drop_duplicates().shape[0] == a.cardinality:
+            ca, cb = ca[both], cb[both]
+            distinct = len(np.unique(ca))
+            if distinct != len(np.unique(cb)):
+                continue
+            if len(np.unique(ca * (int(cb.max()) + 1) + cb)) == distinct:
                 # One-to-one: keep the text one (a name reads better than a code), else the first.
                 keep, drop = (b, a) if (a.info.kind == "num" and b.info.kind != "num") else (a, b)
                 out[drop.name] = keep.name
