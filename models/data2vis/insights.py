@@ -617,7 +617,14 @@ def distributions(profile: TableProfile) -> Iterator[Insight]:
         outside = float(np.mean((values < fence_low) | (values > fence_high)))
         inside = values[(values >= fence_low) & (values <= fence_high)]
         yield Insight(
-            _spec("boxplot", {"x": measure.measure_encoding(scale={"zero": False})}),
+            # One box alone would be a 20-pixel strip: give it a readable height and thickness.
+            {
+                **_spec(
+                    {"type": "boxplot", "size": 40},
+                    {"x": measure.measure_encoding(scale={"zero": False})},
+                ),
+                "height": 120,
+            },
             0.44 + 0.1 * central + min(outside, 0.1) + _position_bonus(index),
             "distribution",
             f"{measure.name}: {outside:.0%} of values lie outside the whiskers "
