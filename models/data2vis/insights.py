@@ -13,6 +13,7 @@ bars, labels on the axis that has room for them.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
@@ -811,7 +812,32 @@ def counts(profile: TableProfile) -> Iterator[Insight]:
         )
 
 
-GENERATORS = (trends, relationships, distributions, comparisons, _two_way, counts)
+def places(profile: TableProfile) -> Iterator[Insight]:
+    """Where the rows are: longitude against latitude, the outline of a map without one."""
+    geographic = [m for m in profile.measures if m.geographic]
+    latitude = next((m for m in geographic if "lat" in m.name.lower()), None)
+    longitude = next((m for m in geographic if re.search("lon|lng", m.name, re.I)), None)
+    if latitude is None or longitude is None:
+        return
+    encoding: dict = {
+        "x": longitude.measure_encoding(scale={"zero": False}),
+        "y": latitude.measure_encoding(scale={"zero": False}),
+    }
+    groups = [c for c in _primary_categories(profile) if 2 <= c.cardinality <= MAX_COLOR_CATEGORIES]
+    if groups:
+        encoding["color"] = groups[0].category_encoding()
+    mark = {"type": "circle", "size": 12 if profile.n_rows > 1_000 else 30, "opacity": 0.7}
+    lat, lon = latitude.values.dropna(), longitude.values.dropna()
+    sentence = (
+        f"where the {profile.n_rows:,} records lie: latitude {fmt(float(lat.min()))} to "
+        f"{fmt(float(lat.max()))}, longitude {fmt(float(lon.min()))} to {fmt(float(lon.max()))}"
+    )
+    # Alone (a table of places) it is the first chart; beside other measures, one of many.
+    score = 0.62 if len(geographic) == len(profile.measures) else 0.5
+    yield Insight(_spec(mark, encoding), score, "distribution", sentence)
+
+
+GENERATORS = (trends, relationships, distributions, comparisons, _two_way, counts, places)
 
 
 def insights(profile: TableProfile) -> list[Insight]:

@@ -153,3 +153,21 @@ def test_dated_things_are_not_a_time_series_and_designed_tables_get_no_flat_coun
         for d in i.spec["encoding"].values()
         if isinstance(d, dict)
     )
+
+
+def test_a_table_of_places_gets_its_map_outline():
+    rng = np.random.default_rng(8)
+    airports = pd.DataFrame(
+        {
+            "name": [f"Airport {i}" for i in range(200)],
+            "state": rng.choice(["CA", "TX", "NY", "FL"], 200),
+            "latitude": rng.uniform(25, 48, 200),
+            "longitude": rng.uniform(-124, -70, 200),
+        }
+    )
+    items = _recommend(airports)
+    where = items[0]
+    assert where.spec["encoding"]["x"]["field"] == "longitude"
+    assert where.spec["encoding"]["y"]["field"] == "latitude"
+    assert where.spec["encoding"]["color"]["field"] == "state"
+    assert where.explanation.startswith("where the 200 records lie: latitude 25")
