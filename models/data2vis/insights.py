@@ -265,13 +265,20 @@ def _time_order(profile: TableProfile) -> pd.Series:
 
 
 def _describe_trend(
-    times: pd.Series, measure: pd.Series, name: str, title: str
+    times: pd.Series,
+    measure: pd.Series,
+    name: str,
+    title: str,
+    how: str = "mean",
+    scale: float = 1.0,
 ) -> tuple[float, str]:
-    """(strength 0..1, sentence) for a measure along time, per-time means in time order."""
+    """(strength 0..1, sentence) for a measure along time: per-time means (or totals, scaled
+    from the sample to the table) in time order."""
     frame = pd.DataFrame({"t": times.to_numpy(), "m": measure.to_numpy(dtype=float)}).dropna()
     if frame["t"].nunique() < 3:
         return 0.0, f"{name} over {title}"
-    series = frame.groupby("t")["m"].mean().sort_index()
+    series = frame.groupby("t")["m"].agg(how).sort_index() * (scale if how == "sum" else 1.0)
+    name = f"total {name}" if how == "sum" else name
     rho = pd.Series(np.arange(len(series)), dtype=float).corr(pd.Series(series.to_numpy()).rank())
     rho = 0.0 if rho is None or not math.isfinite(rho) else float(rho)
     first, last = float(series.iloc[0]), float(series.iloc[-1])
@@ -300,7 +307,12 @@ def trends(profile: TableProfile) -> Iterator[Insight]:
     measures = [m for m in _primary_measures(profile) if not m.geographic]
     panel, color = profile.series, profile.series_color
     for index, measure in enumerate(measures):
-        strength, sentence = _describe_trend(times, measure.values, measure.name, time.title)
+        grouped = panel is not None and color is not panel
+        how = _measure_aggregate(measure) if grouped else "mean"
+        scale = profile.n_rows / max(len(profile.sample), 1)
+        strength, sentence = _describe_trend(
+            times, measure.values, measure.name, time.title, how, scale
+        )
         encoding: dict = {"x": time.encoding()}
         if panel is not None and color is panel:
             encoding["y"] = measure.measure_encoding(scale={"zero": False})
@@ -310,14 +322,17 @@ def trends(profile: TableProfile) -> Iterator[Insight]:
             aggregate = _measure_aggregate(measure)
             encoding["y"] = measure.measure_encoding(aggregate=aggregate, scale={"zero": False})
             encoding["color"] = color.category_encoding()
-            sentence = f"{aggregate} {sentence}, by {color.name}"
+            sentence = (
+                f"{sentence}, by {color.name}"
+                if how == "sum"
+                else f"mean {sentence}, by {color.name}"
+            )
         elif profile.time_unique:
             # A line is read by its shape: the axis spans the data, not zero to the maximum.
             encoding["y"] = measure.measure_encoding(scale={"zero": False})
         else:
-            aggregate = _measure_aggregate(measure) if panel is not None else "mean"
-            encoding["y"] = measure.measure_encoding(aggregate=aggregate, scale={"zero": False})
-            sentence = f"{aggregate} {sentence}"
+            encoding["y"] = measure.measure_encoding(aggregate=how, scale={"zero": False})
+            sentence = sentence if how == "sum" else f"mean {sentence}"
         mark = {"type": "line", "point": len(times.dropna().unique()) <= 30}
         score = base + 0.15 * strength + _position_bonus(index)
         yield Insight(_spec(mark, encoding, transform), score, "trend", sentence)
