@@ -54,6 +54,8 @@ describe("field references", () => {
     expect(fieldRef(name)).toBe("n<img src=x onerror=window\\.__xss=1>\\[a\\]\\\\b");
     expect(fieldName(fieldRef(name))).toBe(name);
     expect(fieldRef("plain")).toBe("plain");
+    expect(fieldRef("it's")).toBe("it\\'s");
+    expect(fieldName(fieldRef("it's"))).toBe("it's");
   });
 
   it("quotes the column name inside the time expression", () => {

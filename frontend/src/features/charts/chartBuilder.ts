@@ -16,9 +16,10 @@ export const rowsUrl = (datasetId: string) => `/api/v1/datasets/${encodeURICompo
 
 /**
  * A column name as a Vega-Lite field reference: `.`, `[`, `]` and `\` would otherwise be read as nested access
- * ("a.b" is field b of a), so they are escaped with a backslash.
+ * ("a.b" is field b of a) and `'` ends Vega's quoted access paths, so they are escaped with a backslash
+ * (as the server's escape_field does).
  */
-export const fieldRef = (name: string) => name.replace(/[\\.[\]]/g, (c) => `\\${c}`);
+export const fieldRef = (name: string) => name.replace(/[\\.[\]']/g, (c) => `\\${c}`);
 
 /** The column name a field reference stands for (the inverse of fieldRef). */
 export const fieldName = (ref: string) => ref.replace(/\\(.)/g, "$1");
