@@ -261,6 +261,25 @@ def run_ours(tables: dict[str, Path], k: int, beam_width: int, with_model: bool)
     return out
 
 
+def _run_worker(
+    python: str, flag: str, job: dict, tmp: str, label: str, env: dict[str, str] | None = None
+) -> dict | None:
+    """Run this script as `python script flag job.json result.json` in tmp; its result, or None."""
+    job_path, result_path = Path(tmp) / "job.json", Path(tmp) / "result.json"
+    job_path.write_text(json.dumps(job))
+    proc = subprocess.run(
+        [python, str(Path(__file__).resolve()), flag, str(job_path), str(result_path)],
+        cwd=tmp,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        print(f"{label} failed; skipped:\n{proc.stderr[-3000:]}", flush=True)
+        return None
+    return json.loads(result_path.read_text())
+
+
 def run_previous(tables: dict[str, Path], k: int, beam_width: int) -> dict | None:
     """The release at PREVIOUS_RELEASE, extracted from git, in a subprocess on this python."""
     with tempfile.TemporaryDirectory(prefix="bench-charts-prev-") as tmp:
@@ -271,36 +290,18 @@ def run_previous(tables: dict[str, Path], k: int, beam_width: int) -> dict | Non
             check=True,
         ).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-        job, result = Path(tmp) / "job.json", Path(tmp) / "result.json"
-        job.write_text(
-            json.dumps(
-                {
-                    "tables": {n: str(p) for n, p in tables.items()},
-                    "k": k,
-                    "beam_width": beam_width,
-                    "root": str(Path(tmp).resolve()),
-                }
-            )
+        job = {
+            "tables": {n: str(p) for n, p in tables.items()},
+            "k": k,
+            "beam_width": beam_width,
+            "root": str(Path(tmp).resolve()),
+        }
+        # PYTHONPATH and cwd=tmp: nothing of this working tree on the path ahead of the release.
+        out = _run_worker(
+            sys.executable, "--previous-worker", job, tmp, "previous release", {"PYTHONPATH": tmp}
         )
-        env = {**os.environ, "PYTHONPATH": tmp}
-        # cwd=tmp: nothing of this working tree on the path ahead of the release.
-        proc = subprocess.run(
-            [
-                sys.executable,
-                str(Path(__file__).resolve()),
-                "--previous-worker",
-                str(job),
-                str(result),
-            ],
-            cwd=tmp,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if proc.returncode != 0:
-            print(f"previous release failed; skipped:\n{proc.stderr[-3000:]}", flush=True)
+        if out is None:
             return None
-        out = json.loads(result.read_text())
     if not out["model_loaded"]:
         print("WARNING: the previous release's model did not load: rules only", flush=True)
     return out["tables"]
@@ -326,18 +327,8 @@ def run_lux(tables: dict[str, Path], k: int, venv: Path) -> dict | None:
     if python is None:
         return None
     with tempfile.TemporaryDirectory(prefix="bench-charts-lux-") as tmp:
-        job, result = Path(tmp) / "job.json", Path(tmp) / "result.json"
-        job.write_text(json.dumps({"tables": {n: str(p) for n, p in tables.items()}, "k": k}))
-        proc = subprocess.run(
-            [str(python), str(Path(__file__).resolve()), "--lux-worker", str(job), str(result)],
-            cwd=tmp,
-            capture_output=True,
-            text=True,
-        )
-        if proc.returncode != 0:
-            print(f"lux failed; skipped:\n{proc.stderr[-3000:]}", flush=True)
-            return None
-        return json.loads(result.read_text())
+        job = {"tables": {n: str(p) for n, p in tables.items()}, "k": k}
+        return _run_worker(str(python), "--lux-worker", job, tmp, "lux")
 
 
 # --- report -----------------------------------------------------------------------------

@@ -28,7 +28,6 @@ import math
 import os
 import pickle
 import queue
-import re
 import socket
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.charts import policy
+from models.data2vis.xml_text import xml_safe
 
 log = logging.getLogger(__name__)
 
@@ -430,12 +430,12 @@ def _run(vl_convert: Any, op: str, payload: dict[str, Any]) -> Any:
         spec = {**payload["spec"], "$schema": "https://vega.github.io/schema/vega-lite/v6.json"}
         spec["data"] = {"values": payload["values"]}
         scenegraph = vl_convert.vegalite_to_scenegraph(
-            _xml_safe(spec), vl_version=VL_VERSION, allowed_base_urls=[]
+            xml_safe(spec), vl_version=VL_VERSION, allowed_base_urls=[]
         )
         if not (isinstance(scenegraph, dict) and scenegraph.get("scenegraph")):
             raise ValueError("renderer returned no scenegraph")
         return None
-    spec = _xml_safe(payload["spec"])
+    spec = xml_safe(payload["spec"])
     if op == "svg":
         return vl_convert.vegalite_to_svg(
             spec, vl_version=VL_VERSION, allowed_base_urls=[]
@@ -446,23 +446,6 @@ def _run(vl_convert: Any, op: str, payload: dict[str, Any]) -> Any:
     return vl_convert.vegalite_to_png(
         spec, vl_version=VL_VERSION, scale=payload["scale"], allowed_base_urls=[]
     )
-
-
-# Characters XML 1.0 forbids: vl-convert aborts (a Rust panic) when one reaches SVG text, e.g.
-# a stray \x1a in uploaded data. The same rule as models.data2vis.validate.xml_safe, repeated
-# here because importing that module loads pandas (60 MB more in every worker).
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def _xml_safe(value: Any) -> Any:
-    """Every string (keys too) with XML-invalid characters replaced by U+FFFD."""
-    if isinstance(value, str):
-        return _XML_INVALID.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {_xml_safe(k): _xml_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_xml_safe(v) for v in value]
-    return value
 
 
 def _leave_network() -> bool:

@@ -188,7 +188,7 @@ def _total_or_mean(profile: TableProfile, measure: Column) -> str:
     return "sum" if measure.extensive and not repeated_in_time else "mean"
 
 
-def _category_axis(category: Column, sort: str | None, measure_channel: str) -> tuple[str, dict]:
+def _category_axis(category: Column, sort: str | None) -> tuple[str, dict]:
     """(channel, definition) for a category on the axis where its labels fit."""
     # Many text labels fit only on the y axis; numbered levels (ages 0..90) stay on x, in order.
     horizontal = category.cardinality > HORIZONTAL_AFTER and category.info.kind != "num"
@@ -647,7 +647,7 @@ def distributions(profile: TableProfile) -> Iterator[Insight]:
             f"({fmt(float(inside.min()))} to {fmt(float(inside.max()))})",
         )
         for weight, category in _groupings(profile, measure)[:3]:
-            channel, axis = _category_axis(category, None, "y")
+            channel, axis = _category_axis(category, None)
             other = "x" if channel == "y" else "y"
             box = {channel: axis, other: measure.measure_encoding(scale={"zero": False})}
             sentence = f"{measure.name} by {category.name}: {_group_extremes(measure, category)}"
@@ -695,7 +695,7 @@ def comparisons(profile: TableProfile) -> Iterator[Insight]:
     scored.sort(key=lambda item: -item[0])
     for rank, (score, measure, category) in enumerate(scored[: 2 * MAX_PAIRS]):
         aggregate = _total_or_mean(profile, measure)
-        channel, axis = _category_axis(category, "-VALUE", "y")
+        channel, axis = _category_axis(category, "-VALUE")
         other = "x" if channel == "y" else "y"
         encoding = {channel: axis, other: measure.measure_encoding(aggregate=aggregate)}
         how = "sum" if aggregate == "sum" else "mean"
@@ -792,7 +792,7 @@ def counts(profile: TableProfile) -> Iterator[Insight]:
         top, n_top = tally.index[0], int(tally.iloc[0])
         uneven = imbalance(category.values)
         ordered = category.info.kind == "num"
-        channel, axis = _category_axis(category, None if ordered else "-VALUE", "y")
+        channel, axis = _category_axis(category, None if ordered else "-VALUE")
         other = "x" if channel == "y" else "y"
         sentence = (
             f"{_label(top)} is the most common {category.name}: "
@@ -815,7 +815,7 @@ def counts(profile: TableProfile) -> Iterator[Insight]:
         v = cramers_v(a.values, b.values)
         if v < 0.1:
             continue  # independent (or a designed table): every stack the same mix
-        channel, axis = _category_axis(big, None, "y")
+        channel, axis = _category_axis(big, None)
         other = "x" if channel == "y" else "y"
         encoding = {channel: axis, other: COUNT, "color": small.category_encoding()}
         relation = "depends on" if v >= 0.3 else "barely depends on"

@@ -115,9 +115,12 @@ class Column:
     role: Role
     info: ColumnInfo
     values: pd.Series = field(repr=False, compare=False)  # the sample's values, typed
-    cardinality: int = 0
     extensive: bool = False  # sums of it mean something
     geographic: bool = False
+
+    @property
+    def cardinality(self) -> int:
+        return self.info.cardinality
 
     @property
     def field(self) -> str:
@@ -182,7 +185,7 @@ def _is_integral(values: pd.Series) -> bool:
     return bool(len(present)) and bool(np.all(np.mod(present.to_numpy(dtype=float), 1) == 0))
 
 
-def _year_like(name: str, values: pd.Series) -> bool:
+def year_like(name: str, values: pd.Series) -> bool:
     present = values.dropna()
     if present.empty or not _is_integral(present):
         return False
@@ -198,7 +201,7 @@ def _year_like(name: str, values: pd.Series) -> bool:
     return low >= 1800 and high <= 2100 and 3 <= present.nunique() <= 0.5 * len(present)
 
 
-def _epoch_scale(name: str, values: pd.Series) -> float | None:
+def epoch_scale(name: str, values: pd.Series) -> float | None:
     """Seconds (1) or milliseconds (1e-3) since 1970 when a number column is a timestamp."""
     present = values.dropna()
     if present.empty or not _is_integral(present) or present.nunique() < 3:
@@ -257,7 +260,7 @@ def _time_axis(typed: pd.DataFrame, infos: list[ColumnInfo]) -> TimeAxis | None:
         )
         return TimeAxis(escape_field(best.name), (best.name,), (), unit, best.name, values)
     numbers = [c for c in infos if c.kind == "num" and c.usable]
-    years = [c for c in numbers if _year_like(c.name, typed[c.name])]
+    years = [c for c in numbers if year_like(c.name, typed[c.name])]
     if years:
         year = years[0]
         for kind, unit in (("quarter", "yearquarter"), ("month", "yearmonth")):
@@ -285,7 +288,7 @@ def _time_axis(typed: pd.DataFrame, infos: list[ColumnInfo]) -> TimeAxis | None:
                 )
         return _year_axis(year, typed)
     for column in numbers:
-        scale = _epoch_scale(column.name, typed[column.name])
+        scale = epoch_scale(column.name, typed[column.name])
         if scale is not None:
             factor = 1000 if scale == 1.0 else 1
             step = {"calculate": f"toDate({datum(column.name)} * {factor})", "as": column.name}
@@ -437,7 +440,7 @@ def profile_table(typed: pd.DataFrame, infos: list[ColumnInfo], seed: int = 0) -
     # Further year columns (a birth year beside the survey year) are times too: never charted
     # as quantities from zero, and not the table's time axis either.
     time_columns |= {
-        c.name for c in infos if c.kind == "num" and c.usable and _year_like(c.name, typed[c.name])
+        c.name for c in infos if c.kind == "num" and c.usable and year_like(c.name, typed[c.name])
     }
     columns = []
     for info in infos:
@@ -449,7 +452,6 @@ def profile_table(typed: pd.DataFrame, infos: list[ColumnInfo], seed: int = 0) -
                 role=role,
                 info=info,
                 values=values,
-                cardinality=info.cardinality,
                 extensive=role == "measure"
                 and bool(_EXTENSIVE_NAME.search(info.name))
                 and bool((values.dropna() >= 0).all()),

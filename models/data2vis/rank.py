@@ -1,4 +1,4 @@
-"""Ranking: how well a chart's mark suits its encodings (CompassQL-style effectiveness), readability.
+"""Ranking: how well a chart's mark suits its encodings (CompassQL-style effectiveness), chart identity.
 
 The model's beam probabilities say what the corpus would contain; they do not say which
 chart is most useful (the corpus has as many stacked `detail` histograms as scatter plots).
@@ -10,8 +10,6 @@ from __future__ import annotations
 from models.data2vis.fields import ColumnInfo
 from models.data2vis.validate import unescape_field
 
-MAX_AXIS_CATEGORIES = 50
-MAX_LEGEND_CATEGORIES = 20
 CHANNEL_PENALTY = {
     "detail": 0.75,
     "size": 0.9,
@@ -122,24 +120,6 @@ def effectiveness(spec: dict, columns: dict[str, ColumnInfo] | None = None) -> f
         if channel not in ("x", "y") and isinstance(definition, dict) and definition.get("bin"):
             fit *= 0.8  # a binned measure in a legend reads worse than on an axis
     return fit
-
-
-def readability(spec: dict, columns: dict[str, ColumnInfo]) -> float:
-    """1.0 unless a discrete channel would carry too many categories to read."""
-    factor = 1.0
-    for channel, definition in spec.get("encoding", {}).items():
-        name = definition.get("field")
-        column = columns.get(unescape_field(name)) if isinstance(name, str) else None
-        if (
-            column is None
-            or definition.get("type") not in ("nominal", "ordinal")
-            or definition.get("timeUnit")
-        ):
-            continue
-        limit = MAX_AXIS_CATEGORIES if channel in ("x", "y") else MAX_LEGEND_CATEGORIES
-        if column.cardinality > limit:
-            factor *= 0.3
-    return factor
 
 
 def chart_key(spec: dict) -> tuple:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from models.data2vis.fields import coerce_table
-from models.data2vis.profile import MAX_AXIS_CATEGORIES, _epoch_scale, _year_like
+from models.data2vis.profile import MAX_AXIS_CATEGORIES, epoch_scale, year_like
 from models.data2vis.validate import unescape_field
 
 MAX_COLOR_CATEGORIES = 20
@@ -69,7 +69,7 @@ def _column(
 
 def _is_time_number(name: str, values: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(values) and (
-        _year_like(name, values) or _epoch_scale(name, values) is not None
+        year_like(name, values) or epoch_scale(name, values) is not None
     )
 
 
@@ -115,11 +115,8 @@ def _unit_problems(spec: dict, typed: pd.DataFrame, derived: frozenset[str]) -> 
             continue
         name = unescape_field(definition["field"])
         vl_type = definition.get("type")
-        zero = (
-            (definition.get("scale") or {}).get("zero", True)
-            if isinstance(definition.get("scale"), dict)
-            else True
-        )
+        scale = definition.get("scale")
+        zero = scale.get("zero", True) if isinstance(scale, dict) else True
         aggregated = bool(definition.get("aggregate"))
         if (
             vl_type == "quantitative"

@@ -10,6 +10,7 @@ import threading
 from functools import lru_cache
 
 from models.data2vis.fields import ALLOWED_VL_TYPES, ColumnInfo
+from models.data2vis.xml_text import xml_safe
 
 VEGA_LITE_SCHEMA_URL = "https://vega.github.io/schema/vega-lite/v6.json"
 NUMERIC_AGGREGATES = frozenset(
@@ -128,25 +129,6 @@ def field_errors(spec: dict, columns: dict[str, ColumnInfo]) -> list[str]:
         # e.g. a single stacked bar of counts split by `detail`: valid JSON, no information
         problems.append("no x or y encodes a column")
     return problems
-
-
-# Characters XML 1.0 forbids. vl-convert aborts the whole process (a Rust panic, not an
-# exception) when one reaches SVG text, e.g. a \x1a in the Ecdat/Mofa test dataset.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def xml_safe(value: object) -> object:
-    """Recursively replace XML-invalid characters in every string (keys too) with U+FFFD.
-
-    Applied to spec and data together, so field names and data keys still match.
-    """
-    if isinstance(value, str):
-        return _XML_INVALID.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {xml_safe(k): xml_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [xml_safe(v) for v in value]
-    return value
 
 
 def with_data(spec: dict, values: list[dict]) -> dict:

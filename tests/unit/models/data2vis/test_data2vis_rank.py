@@ -1,7 +1,7 @@
 """Ranking priors and chart identity."""
 
 from models.data2vis.fields import ColumnInfo
-from models.data2vis.rank import chart_key, effectiveness, readability
+from models.data2vis.rank import chart_key, effectiveness
 
 
 def _q(name: str, **extra) -> dict:
@@ -41,19 +41,7 @@ def test_aggregating_one_row_groups_and_unreadable_axes_are_penalized():
         "peak": ColumnInfo("peak", "str", cardinality=46, missing=0, n_rows=46),
         "region": ColumnInfo("region", "str", cardinality=4, missing=0, n_rows=46),
         "length": ColumnInfo("length", "num", cardinality=40, missing=0, n_rows=46),
-        "name": ColumnInfo("name", "str", cardinality=300, missing=0, n_rows=400),
     }
     by_peak = {"mark": "bar", "encoding": {"x": _n("peak"), "y": _q("length", aggregate="mean")}}
     by_region = {"mark": "bar", "encoding": {"x": _n("region"), "y": _q("length", aggregate="sum")}}
     assert effectiveness(by_peak, columns) < effectiveness(by_region, columns)
-    assert (
-        readability(
-            {
-                "mark": "bar",
-                "encoding": {"y": _n("name"), "x": {"aggregate": "count", "type": "quantitative"}},
-            },
-            columns,
-        )
-        < 1
-    )
-    assert readability(by_region, columns) == 1
