@@ -5,17 +5,21 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, Response, send_from_directory
+from flask import Flask, send_from_directory
 from flask_cors import CORS
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
 
 from backend.api import auth, charts, datasets, health, jobs, models
 from backend.api.context import authenticate_request
 from backend.api.guards import check_json_body
 from backend.api.problems import ProblemApi, app_error_response, unexpected_error_response
+from backend.api.security_headers import add_security_headers
 from backend.config import Config
 from backend.errors import AppError
+from backend.services import quotas
 from backend.storage import Store, open_store
+from backend.storage.sweep import sweep_at_startup
 
 API_DOCS_ASSETS = "/api/docs/assets/"
 
@@ -44,7 +48,12 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
         },
     )
     app.extensions["config"] = config
+    if config.trusted_proxy_hops:
+        # The client address (login limits count it) from X-Forwarded-For set by our own proxies.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxy_hops)  # type: ignore[method-assign]
     app.extensions["store"] = store or _open_store(app, config)
+    quotas.configure_from(config)
+    sweep_at_startup(app.extensions["store"])
 
     CORS(app, resources={r"/api/*": {"origins": list(config.cors_origins)}}, expose_headers=["Location"])
     api = ProblemApi(app)
@@ -57,19 +66,12 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     _start_jobs(app, config)
     app.before_request(authenticate_request)
     app.before_request(check_json_body)
-    app.after_request(_no_sniffing)
+    app.after_request(add_security_headers)
     app.register_error_handler(AppError, app_error_response)
     app.register_error_handler(Exception, unexpected_error_response)
     _serve_api_docs_assets(app)
     _serve_frontend(app, config.frontend_dist)
     return app
-
-
-def _no_sniffing(response: Response) -> Response:
-    # Browsers must take every response as its declared type: a JSON body holding "<script>" from
-    # a file or column name, or an uploaded CSV, is never sniffed into HTML.
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return response
 
 
 def shutdown(app: Flask, wait: bool = True) -> None:
@@ -87,7 +89,7 @@ def _start_jobs(app: Flask, config: Config) -> None:
 
     kinds.load_extra(config.job_extra_kinds)
     store = app.extensions["store"]
-    heartbeat = Heartbeat(store, config.job_heartbeat_s)
+    heartbeat = Heartbeat(store, config.job_heartbeat_s, config.job_time_limits)
     reap_stale_jobs(store, heartbeat.stale_after_s)
     app.extensions["job_heartbeat"] = heartbeat.start()
     app.extensions["job_runner"] = make_runner(config, store, heartbeat)
@@ -97,9 +99,9 @@ def _open_store(app: Flask, config: Config) -> Store:
     if config.mongo_uri:
         from flask_pymongo import PyMongo
 
-        from backend.storage.mongo import MongoStore
+        from backend.storage.mongo import CLIENT_OPTIONS, MongoStore
 
-        mongo = PyMongo(app, uri=config.mongo_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+        mongo = PyMongo(app, uri=config.mongo_uri, **CLIENT_OPTIONS)
         return MongoStore(mongo.db, mongo.cx)
     return open_store(config)
 

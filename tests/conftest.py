@@ -1,8 +1,9 @@
-"""Shared fixtures: both stores, an app per store on a temporary DATA_DIR, signed-in users."""
+"""Shared fixtures: both stores (the embedded one and a real MongoDB-wire server), an app per store on a temporary DATA_DIR, signed-in users."""
 
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,29 +12,57 @@ import pytest
 from backend.app import create_app, shutdown
 from backend.config import Config
 from backend.storage import Store
+from scripts.local_mongo import LocalMongo
 
 STORE_KINDS = ("sqlite", "mongo")
 
 
-def make_store(kind: str, data_dir) -> Store:  # noqa: ANN001
+@pytest.fixture(scope="session")
+def mongo_server(tmp_path_factory) -> Iterator[LocalMongo]:  # noqa: ANN001
+    """One real MongoDB-wire server (SecantusDB, a child process) for the whole session.
+
+    Stopped when the session ends, killed if stopping fails, and killed by the kernel should
+    pytest itself die (PR_SET_PDEATHSIG), so no run leaves a server behind.
+    """
+    server = LocalMongo(tmp_path_factory.mktemp("secantus"))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def mongo_client(mongo_server):  # noqa: ANN001, ANN201
+    import pymongo
+
+    from backend.storage.mongo import CLIENT_OPTIONS
+
+    client = pymongo.MongoClient(mongo_server.uri, **CLIENT_OPTIONS)
+    yield client
+    client.close()
+
+
+def make_store(kind: str, data_dir, mongo_client=None) -> Store:  # noqa: ANN001
+    """A fresh store: the embedded one in `data_dir`, or a new database on the session's server."""
     if kind == "sqlite":
         from backend.storage.sqlite import SqliteStore
 
         return SqliteStore(data_dir)
-    import mongomock
-    import mongomock.gridfs
-
     from backend.storage.mongo import MongoStore
 
-    mongomock.gridfs.enable_gridfs_integration()
-    return MongoStore(mongomock.MongoClient(tz_aware=True).db)
+    return MongoStore(mongo_client[f"t_{uuid.uuid4().hex}"])
 
 
 @pytest.fixture(params=STORE_KINDS)
 def store(request, tmp_path) -> Iterator[Store]:  # noqa: ANN001
-    s = make_store(request.param, tmp_path / "data")
+    client = request.getfixturevalue("mongo_client") if request.param == "mongo" else None
+    s = make_store(request.param, tmp_path / "data", client)
     yield s
     s.close()
+    if client is not None:
+        # Each test had its own database; dropping it keeps the server's files small.
+        client.drop_database(s.database_name)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -12,9 +13,10 @@ from typing import Any, BinaryIO
 import pandas as pd
 
 from backend.errors import InvalidFileError, NotFoundError, PayloadTooLargeError
-from backend.services import tables
-from backend.services.common import new_document, offset_of, page, require
+from backend.services import quotas, tables
+from backend.services.common import new_document, now_iso, offset_of, page, require
 from backend.storage import BlobNotFound, Store
+from backend.storage.sweep import finish_dataset_delete
 
 MEDIA_TYPES = {
     "csv": "text/csv",
@@ -43,8 +45,10 @@ def create_dataset(
     (an imputed table has a flag column per column) is trusted and read without them.
     """
     filename = _clean_filename(filename)
+    quotas.check_new_dataset(store, owner_id)  # a full quota refuses before a byte is stored
     blob = store.blobs.put_stream(stream)
     try:
+        quotas.check_new_dataset(store, owner_id, blob.size_bytes)
         with store.blobs.open(blob.id) as stored:
             options = tables.detect_options(stored, filename)
             if options.format == "json" and blob.size_bytes > MAX_JSON_ARRAY_BYTES:
@@ -76,11 +80,64 @@ def create_dataset(
 
 
 def create_dataset_from_frame(
-    store: Store, owner_id: str, frame: pd.DataFrame, filename: str, *, lineage: dict[str, Any] | None = None
+    store: Store,
+    owner_id: str,
+    frame: pd.DataFrame,
+    filename: str,
+    *,
+    lineage: dict[str, Any] | None = None,
+    max_bytes: int | None = None,
 ) -> dict[str, Any]:
-    """Store a frame made by a job (imputed or synthetic data) as a new CSV dataset."""
-    data = frame.to_csv(index=False).encode("utf-8")
+    """Store a frame made by a job (imputed or synthetic data) as a new CSV dataset.
+
+    Text cells that a spreadsheet would run as a formula are neutralized (`csv_safe`): the file
+    is offered as a download, and its text comes from uploads (column values, names).
+    """
+    data = csv_safe(frame).to_csv(index=False).encode("utf-8")
+    if max_bytes is not None and len(data) > max_bytes:
+        # Made data obeys the upload limit (MAX_UPLOAD_MB) like uploaded data: nothing is stored.
+        raise PayloadTooLargeError(
+            f"The table made would be {len(data) / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB a dataset "
+            "may take (MAX_UPLOAD_MB); ask for fewer rows."
+        )
     return create_dataset(store, owner_id, io.BytesIO(data), filename, lineage=lineage)
+
+
+# A cell a spreadsheet reads as a formula (or DDE) starts with one of these (OWASP, "CSV Injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralize_cell(value: Any) -> Any:
+    """A text cell that starts like a formula gets a leading "'" (shown as text, never run).
+
+    Only text: numbers in numeric columns are written by pandas as numbers, and a text cell that
+    is a plain signed number ("-3.5", "+1e3") is a number to a spreadsheet too, so both stay.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with formula-like text cells and column names neutralized (a copy if any changed)."""
+    text_columns = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    names = [neutralize_cell(str(c)) if isinstance(c, str) else c for c in frame.columns]
+    if not text_columns and names == list(frame.columns):
+        return frame
+    safe = frame.copy()
+    for column in text_columns:
+        safe[column] = safe[column].map(neutralize_cell)
+    safe.columns = names
+    return safe
+
+
+def download_name(dataset: dict[str, Any]) -> str:
+    """The name offered in Content-Disposition; cleaned again, for records stored before uploads were."""
+    try:
+        return _clean_filename(dataset.get("filename"))
+    except InvalidFileError:
+        return f"dataset-{dataset['id']}.{dataset.get('format') or 'csv'}"
 
 
 def _clean_filename(filename: str | None) -> str:
@@ -101,6 +158,7 @@ def list_datasets(
 ) -> dict[str, Any]:
     items, total = store.datasets.find(
         owner_id,
+        {"deleting": None},  # a dataset being deleted is gone for its owner already
         contains=("filename", q) if q else None,
         offset=offset_of(page_number, page_size),
         limit=page_size,
@@ -109,16 +167,20 @@ def list_datasets(
 
 
 def get_dataset(store: Store, owner_id: str, dataset_id: str) -> dict[str, Any]:
-    return require(store.datasets.get(dataset_id, owner_id), "dataset", dataset_id)
+    dataset = store.datasets.get(dataset_id, owner_id)
+    return require(None if dataset and dataset.get("deleting") else dataset, "dataset", dataset_id)
 
 
 def delete_dataset(store: Store, owner_id: str, dataset_id: str) -> None:
-    """Delete the dataset, its file and the charts saved for it."""
-    dataset = require(store.datasets.delete(dataset_id, owner_id), "dataset", dataset_id)
-    charts, _ = store.charts.find(owner_id, {"dataset_id": dataset_id})
-    for chart in charts:
-        store.charts.delete(chart["id"], owner_id)
-    store.blobs.delete(dataset["blob_id"])
+    """Delete the dataset, the charts saved for it, its cached rows and its file.
+
+    Crash-safe: the `deleting` mark is the commit point (the dataset is gone for every read
+    from then on); a crash after it leaves the rest to a repeated DELETE or the sweep
+    (backend/storage/sweep.py). Deleting a dataset already marked finishes the job.
+    """
+    dataset = require(store.datasets.update(dataset_id, owner_id, {"deleting": now_iso()}), "dataset", dataset_id)
+    _frames.drop(dataset["blob_id"])
+    finish_dataset_delete(store, dataset)
 
 
 def open_file(store: Store, owner_id: str, dataset_id: str) -> tuple[BinaryIO, dict[str, Any]]:
@@ -148,6 +210,10 @@ class _FrameCache:
                 return None
             self._frames.move_to_end(key)
             return hit[0]
+
+    def drop(self, key: str) -> None:
+        with self._lock:
+            self._frames.pop(key, None)
 
     def put(self, key: str, frame: pd.DataFrame) -> None:
         size = int(frame.memory_usage(deep=False).sum())

@@ -1,4 +1,4 @@
-"""The storage contract both back ends honour (tests/storage runs one suite against both).
+"""The storage contract both back ends honour (tests/unit/storage runs one suite against both).
 
 Documents are plain JSON-able dicts with string `id`, `owner_id` and ISO-8601 UTC
 `created_at`. Every owner-facing read takes `owner_id`: a document of another owner is
@@ -24,11 +24,42 @@ class BlobNotFound(Exception):
     """No blob with that id."""
 
 
+def is_unavailable(error: BaseException) -> bool:
+    """True when `error` means the database cannot be reached right now (down, restarting,
+    unreachable, or the embedded store's lock held past its timeout): a retry later can work,
+    so the API answers 503 with Retry-After instead of 500."""
+    import sqlite3
+
+    from pymongo.errors import ConnectionFailure, WriteConcernError
+
+    if isinstance(error, ConnectionFailure | WriteConcernError):
+        return True
+    return isinstance(error, sqlite3.OperationalError) and any(
+        word in str(error) for word in ("locked", "busy", "unable to open")
+    )
+
+
 @dataclass(frozen=True)
 class BlobInfo:
     id: str
     size_bytes: int
     sha256: str
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    """A blob as the store holds it, for the sweep (backend/storage/sweep.py).
+
+    `touched_at` (epoch seconds) is the last time a reference was added (the embedded store
+    counts references) or when it was written (GridFS); the sweep leaves younger blobs alone,
+    since an upload in flight has written its blob but not yet its document. `refs` is the
+    count the store keeps, None where it keeps none (GridFS: one file per reference; a file
+    in the embedded store's folder that its count table does not know).
+    """
+
+    id: str
+    touched_at: float
+    refs: int | None
 
 
 class Collection(Protocol):
@@ -88,6 +119,15 @@ class BlobStore(Protocol):
 
     def exists(self, blob_id: str) -> bool: ...
 
+    def inventory(self) -> Iterator[StoredBlob]:
+        """Every blob the store holds, complete or cut off half-way by a crash."""
+        ...
+
+    def reconcile(self, blob_id: str, references: int, touched_before: float) -> bool:
+        """Make the blob's reference count `references` (what the documents hold), unless a
+        reference was added at or after `touched_before`; at 0 its bytes go. True if it changed."""
+        ...
+
 
 class Store(Protocol):
     users: Collection
@@ -96,6 +136,7 @@ class Store(Protocol):
     charts: Collection
     jobs: Collection
     models: Collection
+    login_failures: Collection
     blobs: BlobStore
 
     def ping(self) -> None:
@@ -105,9 +146,17 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-COLLECTIONS: Sequence[str] = ("users", "tokens", "datasets", "charts", "jobs", "models")
+# login_failures: recent failed sign-ins, owner_id = a hashed throttle key (backend/services/throttle.py).
+COLLECTIONS: Sequence[str] = ("users", "tokens", "datasets", "charts", "jobs", "models", "login_failures")
 # Unique secondary keys per collection (besides id).
 UNIQUE_KEYS: Mapping[str, str] = {"users": "username"}
+# Secondary indexes besides (owner_id, created_at desc, id desc), which every collection has:
+# the lookups the services and the sweep make by a field other than the owner.
+INDEXES: Mapping[str, Sequence[tuple[str, ...]]] = {
+    "jobs": (("status",), ("owner_id", "status")),
+    "charts": (("owner_id", "dataset_id"),),
+    "models": (("owner_id", "kind"),),
+}
 
 
 def iter_chunks(stream: BinaryIO, chunk_bytes: int = 1 << 20) -> Iterator[bytes]:

@@ -1,7 +1,20 @@
 """The MongoDB store: one collection per document kind, GridFS for every file.
 
-Only pymongo calls that MongoDB and mongomock treat alike are used, so the contract
-suite can run against mongomock (no MongoDB server on the build machines).
+The contract suite and the API tests run against a real MongoDB-wire server (SecantusDB,
+started by the test session; `make run-mongo` runs one locally); production uses MongoDB.
+
+Durability and crash safety:
+- Every write is acknowledged only once journaled (`journal=True` in `CLIENT_OPTIONS`, that
+  is write concern `j: true`): MongoDB promises that a journaled write survives a crash of
+  the server, and nothing less.
+- A blob is one GridFS file. GridFS writes its chunks first and its file entry last, so a
+  write cut off (by a crash of either side) leaves chunks without an entry: invisible, listed
+  by `inventory()` and removed by the sweep (backend/storage/sweep.py).
+- Indexes: (owner_id, created_at desc, _id desc) on every collection, unique `username` on
+  users, and `INDEXES` (job status, charts by dataset, ...), created at startup; creating an
+  index that exists is a no-op.
+- A lost server raises pymongo's ConnectionFailure (or a subclass) from the call that needed
+  it; `base.is_unavailable` tells the API to answer 503, and the client reconnects by itself.
 """
 
 from __future__ import annotations
@@ -9,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 import gridfs
@@ -21,12 +34,23 @@ from pymongo.errors import DuplicateKeyError
 
 from backend.storage.base import (
     COLLECTIONS,
+    INDEXES,
     UNIQUE_KEYS,
     BlobInfo,
     BlobNotFound,
     DuplicateKey,
+    StoredBlob,
     Where,
 )
+
+# Every client the app (and the tests) open. A lost server fails a request within
+# serverSelectionTimeoutMS (then 503) instead of holding its thread; `journal`: see above.
+CLIENT_OPTIONS: dict[str, Any] = {
+    "tz_aware": True,
+    "serverSelectionTimeoutMS": 3000,
+    "connectTimeoutMS": 3000,
+    "journal": True,
+}
 
 
 def _query(where: Where | None) -> dict[str, Any]:
@@ -58,6 +82,8 @@ class MongoCollection:
         unique = UNIQUE_KEYS.get(self.name)
         if unique:
             self._c.create_index([(unique, pymongo.ASCENDING)], unique=True)
+        for fields in INDEXES.get(self.name, ()):
+            self._c.create_index([(field, pymongo.ASCENDING) for field in fields])
 
     def insert(self, doc: dict[str, Any]) -> dict[str, Any]:
         stored = {k: v for k, v in doc.items() if k != "id"}
@@ -140,6 +166,8 @@ class GridFSBlobStore:
 
     def __init__(self, db: Any) -> None:
         self._fs = gridfs.GridFS(db, collection="blobs")
+        self._files = db["blobs.files"]
+        self._chunks = db["blobs.chunks"]
 
     @staticmethod
     def _oid(blob_id: str) -> ObjectId:
@@ -180,11 +208,31 @@ class GridFSBlobStore:
         except BlobNotFound:
             return
 
+    def inventory(self) -> Iterator[StoredBlob]:
+        # A blob's ObjectId carries the time its write began (the same for its chunks).
+        seen = set()
+        for entry in self._files.find({}, {"_id": 1}):
+            seen.add(entry["_id"])
+            yield StoredBlob(str(entry["_id"]), entry["_id"].generation_time.timestamp(), None)
+        for files_id in self._chunks.distinct("files_id"):
+            if files_id not in seen:  # chunks whose write never reached its file entry
+                yield StoredBlob(str(files_id), files_id.generation_time.timestamp(), None)
+
+    def reconcile(self, blob_id: str, references: int, touched_before: float) -> bool:
+        oid = self._oid(blob_id)
+        if references > 0 or oid.generation_time.timestamp() >= touched_before:
+            return False
+        self._fs.delete(oid)  # the file entry and every chunk, also chunks without an entry
+        return True
+
 
 class MongoStore:
+    """The store on database `db`; `client`, when given, is closed with the store."""
+
     def __init__(self, db: Any, client: Any = None) -> None:
         self._db = db
         self._client = client
+        self.database_name: str = db.name
         for name in COLLECTIONS:
             collection = MongoCollection(name, db[name])
             collection.create_indexes()
@@ -193,7 +241,7 @@ class MongoStore:
 
     @classmethod
     def from_uri(cls, uri: str) -> MongoStore:
-        client = pymongo.MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+        client = pymongo.MongoClient(uri, **CLIENT_OPTIONS)
         return cls(client.get_default_database(default="insight"), client)
 
     def ping(self) -> None:

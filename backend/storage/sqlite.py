@@ -1,30 +1,40 @@
 """The embedded store: SQLite (WAL) documents plus a content-addressed blob folder.
 
-Safe under many threads (a connection per thread) and several processes (SQLite file
-locks; read-modify-write runs inside `BEGIN IMMEDIATE`). Blobs are written to a temp file,
-fsynced and renamed into place, so a crash mid-upload leaves no partial blob behind.
+Safe under many threads (a small pool of connections, each lent for one call) and several
+processes (SQLite file locks; read-modify-write runs inside `BEGIN IMMEDIATE`; the first
+openers of a new store take turns, see `_Connections.initialize`).
+
+Crash safety: every commit is durable (WAL, `synchronous=FULL`). A blob is written to a temp
+file, fsynced and renamed into place under the write lock together with its reference count,
+so a crash mid-upload leaves no partial blob. What a crash can leave is extra: a blob whose
+document was never written (or whose count is one too high), a file renamed in just before
+the kill; `inventory()` lists them and the sweep (backend/storage/sweep.py) reconciles them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import re
 import sqlite3
 import threading
+import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from backend.storage.base import (
     COLLECTIONS,
+    INDEXES,
     UNIQUE_KEYS,
     BlobInfo,
     BlobNotFound,
     DuplicateKey,
+    StoredBlob,
     Where,
     iter_chunks,
 )
@@ -34,53 +44,87 @@ _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class _Connections:
-    """One SQLite connection per thread, all on the same file."""
+    """A few SQLite connections on one file, each lent for one read or one write transaction.
 
-    def __init__(self, path: Path) -> None:
+    Connections are not tied to threads: a server that runs every request on a new thread
+    (werkzeug's, behind `python -m backend`) reuses the same few instead of opening one per
+    thread that nobody closes (each holds the database and WAL files open: a descriptor leak
+    that ended in "too many open files"). Up to `max_idle` wait for the next caller; more are
+    opened when more threads need one at once, and closed when given back.
+    """
+
+    def __init__(self, path: Path, max_idle: int = 8) -> None:
         self.path = path
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._max_idle = max_idle
+        self._idle: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._closed = False
 
-    def get(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            # FULL: a committed upload survives a power cut, not only a process crash.
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA busy_timeout=30000")
-            conn.execute("PRAGMA foreign_keys=ON")
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        # WAL is a property of the file, set once by `initialize`; these are per connection.
+        # FULL: a committed upload survives a power cut, not only a process crash.
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA foreign_keys=ON")
         return conn
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A connection for this call only (autocommit: each statement sees the latest commit)."""
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = self._open()
+        try:
+            yield conn
+        finally:
+            self._give_back(conn)
+
+    def _give_back(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            keep = not self._closed and not conn.in_transaction and len(self._idle) < self._max_idle
+            if keep:
+                self._idle.append(conn)
+        if not keep:
+            conn.close()
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction that holds the database write lock from the start."""
-        conn = self.get()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
+        with self.read() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+
+    def initialize(self, create_schema: Callable[[sqlite3.Connection], None]) -> None:
+        """Switch the file to WAL and create the schema, one opener at a time.
+
+        Changing the journal mode needs an exclusive lock that SQLite's busy handler does not
+        wait for, so several processes opening a new store at once (gunicorn's workers at
+        first boot) failed now and then with "database is locked". An exclusive flock on a
+        file beside the database serializes the openers; once WAL, the mode is kept in the file.
+        """
+        with open(self.path.with_name(self.path.name + ".init-lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            with self.read() as conn:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode=WAL")
+            with self.write() as conn:
+                create_schema(conn)
 
     def close(self) -> None:
-        """Close this thread's connection; other threads' close when they are collected.
-
-        Closing a connection another thread is using can crash SQLite, so we never do.
-        """
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            with self._lock:
-                if conn in self._all:
-                    self._all.remove(conn)
+        """Close the idle connections; one still lent out is closed when given back."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
             conn.close()
-            self._local.conn = None
 
 
 def _column(field: str) -> str:
@@ -135,6 +179,11 @@ class SqliteCollection:
                 f"CREATE UNIQUE INDEX IF NOT EXISTS {self.name}_{unique} "
                 f"ON {self.name} (json_extract(doc, '$.{unique}'))"
             )
+        for fields in INDEXES.get(self.name, ()):
+            conn.execute(
+                f"CREATE INDEX IF NOT EXISTS {self.name}_{'_'.join(fields)} "
+                f"ON {self.name} ({', '.join(_column(f) for f in fields)})"
+            )
 
     def insert(self, doc: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -148,7 +197,8 @@ class SqliteCollection:
         return doc
 
     def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
-        row = self._db.get().execute(sql, params).fetchone()
+        with self._db.read() as conn:
+            row = conn.execute(sql, params).fetchone()
         return json.loads(row[0]) if row else None
 
     def get(self, doc_id: str, owner_id: str) -> dict[str, Any] | None:
@@ -171,26 +221,28 @@ class SqliteCollection:
             field, needle = contains
             sql_where += f" AND instr(lower({_column(field)}), lower(?)) > 0"
             params.append(needle)
-        conn = self._db.get()
-        total = conn.execute(f"SELECT count(*) FROM {self.name} WHERE {sql_where}", params).fetchone()[0]
-        rows = conn.execute(
-            f"SELECT doc FROM {self.name} WHERE {sql_where} "
-            "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-            [*params, -1 if limit is None else limit, offset],
-        ).fetchall()
+        with self._db.read() as conn:
+            total = conn.execute(f"SELECT count(*) FROM {self.name} WHERE {sql_where}", params).fetchone()[0]
+            rows = conn.execute(
+                f"SELECT doc FROM {self.name} WHERE {sql_where} "
+                "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                [*params, -1 if limit is None else limit, offset],
+            ).fetchall()
         return [json.loads(r[0]) for r in rows], total
 
     def find_any(self, where: Where | None = None, *, limit: int | None = None) -> list[dict[str, Any]]:
         sql_where, params = _where_sql(where)
-        rows = self._db.get().execute(
-            f"SELECT doc FROM {self.name} WHERE {sql_where} ORDER BY created_at DESC, id DESC LIMIT ?",
-            [*params, -1 if limit is None else limit],
-        ).fetchall()
+        with self._db.read() as conn:
+            rows = conn.execute(
+                f"SELECT doc FROM {self.name} WHERE {sql_where} ORDER BY created_at DESC, id DESC LIMIT ?",
+                [*params, -1 if limit is None else limit],
+            ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
     def count_any(self, where: Where | None = None) -> int:
         sql_where, params = _where_sql(where)
-        return self._db.get().execute(f"SELECT count(*) FROM {self.name} WHERE {sql_where}", params).fetchone()[0]
+        with self._db.read() as conn:
+            return conn.execute(f"SELECT count(*) FROM {self.name} WHERE {sql_where}", params).fetchone()[0]
 
     def _update(self, sql_where: str, params: list[Any], changes: Mapping[str, Any]) -> dict[str, Any] | None:
         with self._db.write() as conn:
@@ -237,13 +289,15 @@ class FolderBlobStore:
 
     def create_schema(self, conn: sqlite3.Connection) -> None:
         conn.execute(
-            "CREATE TABLE IF NOT EXISTS blob_refs (id TEXT PRIMARY KEY, size_bytes INTEGER NOT NULL, refs INTEGER NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS blob_refs (id TEXT PRIMARY KEY, size_bytes INTEGER NOT NULL, "
+            "refs INTEGER NOT NULL, touched_at REAL NOT NULL DEFAULT 0)"
         )
+        # Stores made before the sweep existed lack `touched_at` (0: old, as they are).
+        if "touched_at" not in {row[1] for row in conn.execute("PRAGMA table_info(blob_refs)")}:
+            conn.execute("ALTER TABLE blob_refs ADD COLUMN touched_at REAL NOT NULL DEFAULT 0")
 
     def remove_stale_temp_files(self) -> None:
         """Drop half-written uploads left by a crashed process (only files older than an hour)."""
-        import time
-
         cutoff = time.time() - 3600
         for path in self._tmp.iterdir():
             with contextlib.suppress(OSError):
@@ -275,9 +329,9 @@ class FolderBlobStore:
             with self._db.write() as conn:
                 os.replace(tmp, final)
                 conn.execute(
-                    "INSERT INTO blob_refs (id, size_bytes, refs) VALUES (?, ?, 1) "
-                    "ON CONFLICT(id) DO UPDATE SET refs = refs + 1",
-                    (blob_id, size),
+                    "INSERT INTO blob_refs (id, size_bytes, refs, touched_at) VALUES (?, ?, 1, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET refs = refs + 1, touched_at = excluded.touched_at",
+                    (blob_id, size, time.time()),
                 )
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -322,6 +376,50 @@ class FolderBlobStore:
                 path.unlink()
 
 
+    def inventory(self) -> Iterator[StoredBlob]:
+        with self._db.read() as conn:
+            rows = conn.execute("SELECT id, touched_at, refs FROM blob_refs").fetchall()
+        counted = {blob_id for blob_id, _, _ in rows}
+        yield from (StoredBlob(blob_id, touched_at, refs) for blob_id, touched_at, refs in rows)
+        # Files without a row: renamed into place by a process killed before its commit.
+        for folder in self.root.iterdir():
+            if len(folder.name) != 2 or not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                if path.name not in counted:
+                    with contextlib.suppress(FileNotFoundError):
+                        yield StoredBlob(path.name, path.stat().st_mtime, None)
+
+    def reconcile(self, blob_id: str, references: int, touched_before: float) -> bool:
+        path = self._path(blob_id)
+        with self._db.write() as conn:
+            row = conn.execute("SELECT refs, touched_at FROM blob_refs WHERE id = ?", (blob_id,)).fetchone()
+            if row is None:
+                touched_at = path.stat().st_mtime if path.exists() else 0.0
+                if references == 0 and path.exists() and touched_at < touched_before:
+                    path.unlink()
+                    return True
+                if references > 0 and path.exists():
+                    conn.execute(
+                        "INSERT INTO blob_refs (id, size_bytes, refs, touched_at) VALUES (?, ?, ?, ?)",
+                        (blob_id, path.stat().st_size, references, touched_at),
+                    )
+                    return True
+                return False
+            refs, touched_at = row
+            if touched_at >= touched_before or refs == references:
+                return False
+            if references > 0:
+                conn.execute("UPDATE blob_refs SET refs = ? WHERE id = ?", (references, blob_id))
+                return True
+            # Unlinked under the write lock, as in `delete`: a concurrent upload of the same
+            # bytes waits for the lock and then writes its own file.
+            conn.execute("DELETE FROM blob_refs WHERE id = ?", (blob_id,))
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            return True
+
+
 class SqliteStore:
     """The embedded default store under `data_dir`."""
 
@@ -331,16 +429,19 @@ class SqliteStore:
         self._db = _Connections(self.data_dir / "store.sqlite3")
         self._collections = {name: SqliteCollection(name, self._db) for name in COLLECTIONS}
         self.blobs = FolderBlobStore(self.data_dir / "blobs", self._db)
-        with self._db.write() as conn:
-            for collection in self._collections.values():
-                collection.create_schema(conn)
-            self.blobs.create_schema(conn)
+        self._db.initialize(self._create_schema)
         self.blobs.remove_stale_temp_files()
         for name, collection in self._collections.items():
             setattr(self, name, collection)
 
+    def _create_schema(self, conn: sqlite3.Connection) -> None:
+        for collection in self._collections.values():
+            collection.create_schema(conn)
+        self.blobs.create_schema(conn)
+
     def ping(self) -> None:
-        self._db.get().execute("SELECT 1").fetchone()
+        with self._db.read() as conn:
+            conn.execute("SELECT 1").fetchone()
 
     def close(self) -> None:
         self._db.close()

@@ -1,4 +1,4 @@
-"""One contract, two back ends: the embedded store for real, MongoDB through mongomock."""
+"""One contract, two back ends: the embedded store and a real MongoDB-wire server (SecantusDB)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,139 @@
+"""The sweep: finishes deletes a crash cut short and removes what nothing refers to.
+
+Writes that span several documents and a blob are ordered so that a crash (of the API or of
+the database server) at any point leaves either the old state or the new one as users see
+it, plus, at worst, leftovers that only this sweep can see:
+
+- upload: the blob first, then the dataset document (the commit point). A crash in between
+  leaves a blob no document refers to (or, on the embedded store, a reference count one too
+  high).
+- delete a dataset: mark it `deleting` (the commit point: hidden from every read from then
+  on), delete its charts, its document, then its blob. A crash in between leaves a marked
+  dataset; the next DELETE of it or this sweep takes it to the end.
+- job checkpoint: the new blob, then the job's pointer to it (the commit point), then the
+  previous blob goes. A crash leaves at most one unreferenced blob.
+- models: the document first, then its artifact blobs (the same leftovers).
+
+Blob references live in exactly these fields (keep `referencing_documents` in step with them):
+`datasets.blob_id`, `models.artifacts.<name>`, `jobs.checkpoint.blob_id`; charts depend on
+`charts.dataset_id`.
+
+A blob younger than `grace_s` is left alone: an upload in flight has written its blob but not
+yet its document. The API sweeps at startup with `STARTUP_GRACE_S`; `scripts/fsck.py` runs it
+by hand (`--grace-s 0` when no API process is running).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from backend.storage.base import Store
+
+log = logging.getLogger(__name__)
+
+STARTUP_GRACE_S = 3600.0
+
+
+@dataclass
+class SweepReport:
+    finished_deletes: list[str] = field(default_factory=list)  # datasets marked `deleting`, now gone
+    dangling_charts: list[str] = field(default_factory=list)  # charts of a dataset that is gone, removed
+    orphan_blobs: list[str] = field(default_factory=list)  # blobs nothing refers to, removed
+    recounted_blobs: list[str] = field(default_factory=list)  # embedded store: reference count repaired
+    missing_blobs: list[str] = field(default_factory=list)  # "collection/id: blob": cannot be repaired
+    young_blobs_left: int = 0  # unreferenced but inside the grace period
+
+    def changed(self) -> bool:
+        return bool(self.finished_deletes or self.dangling_charts or self.orphan_blobs or self.recounted_blobs)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        return (
+            f"finished deletes {len(self.finished_deletes)}, dangling charts removed {len(self.dangling_charts)}, "
+            f"orphan blobs removed {len(self.orphan_blobs)}, blob counts repaired {len(self.recounted_blobs)}, "
+            f"missing blobs {len(self.missing_blobs)}, young unreferenced blobs left {self.young_blobs_left}"
+        )
+
+
+def finish_dataset_delete(store: Store, dataset: dict[str, Any]) -> bool:
+    """The steps after the `deleting` mark; safe to repeat and to run in two processes at once.
+
+    True if this call removed the document (and so released its blob).
+    """
+    owner_id, dataset_id = dataset["owner_id"], dataset["id"]
+    charts, _ = store.charts.find(owner_id, {"dataset_id": dataset_id})
+    for chart in charts:
+        store.charts.delete(chart["id"], owner_id)
+    # Only the caller that removed the document releases the blob: the embedded store counts
+    # references, and releasing twice would take one from another dataset with the same bytes.
+    if store.datasets.delete(dataset_id, owner_id) is None:
+        return False
+    store.blobs.delete(dataset["blob_id"])
+    return True
+
+
+def referencing_documents(store: Store) -> list[tuple[str, str, str]]:
+    """(collection, document id, blob id) for every reference to a blob."""
+    found = [("datasets", d["id"], d["blob_id"]) for d in store.datasets.find_any()]
+    for model in store.models.find_any():
+        found += [("models", model["id"], b) for b in (model.get("artifacts") or {}).values()]
+    for job in store.jobs.find_any():
+        if job.get("checkpoint"):
+            found.append(("jobs", job["id"], job["checkpoint"]["blob_id"]))
+    return found
+
+
+def sweep(store: Store, *, grace_s: float = STARTUP_GRACE_S, dry_run: bool = False) -> SweepReport:
+    """Finish marked deletes, drop dangling charts, reconcile blobs with their references."""
+    report = SweepReport()
+    cutoff = time.time() - grace_s
+    # Charts are listed before datasets: a chart made after this list cannot be taken for
+    # dangling because its dataset is newer than the dataset list.
+    charts = store.charts.find_any()
+    datasets = store.datasets.find_any()
+    for dataset in datasets:
+        if dataset.get("deleting") and (dry_run or finish_dataset_delete(store, dataset)):
+            report.finished_deletes.append(dataset["id"])
+    live = {d["id"] for d in datasets if not d.get("deleting")}
+    for chart in charts:
+        if chart.get("dataset_id") not in live:
+            if not dry_run:
+                store.charts.delete(chart["id"], chart["owner_id"])
+            report.dangling_charts.append(chart["id"])
+
+    # The inventory before the references: a blob written after the inventory is not judged.
+    inventory = list(store.blobs.inventory())
+    references = referencing_documents(store)
+    refs = Counter(blob_id for _, _, blob_id in references)
+    for blob in inventory:
+        wanted = refs.get(blob.id, 0)
+        if blob.refs == wanted or (blob.refs is None and wanted > 0):
+            continue
+        if blob.touched_at >= cutoff:
+            report.young_blobs_left += wanted == 0
+            continue
+        if dry_run or store.blobs.reconcile(blob.id, wanted, cutoff):
+            (report.orphan_blobs if wanted == 0 else report.recounted_blobs).append(blob.id)
+
+    present = {blob.id for blob in inventory}
+    for kind, doc_id, blob_id in references:
+        if blob_id not in present and not store.blobs.exists(blob_id):
+            report.missing_blobs.append(f"{kind}/{doc_id}: {blob_id}")
+    if report.changed() or report.missing_blobs:
+        log.warning("store sweep%s: %s", " (dry run)" if dry_run else "", report.summary())
+    return report
+
+
+def sweep_at_startup(store: Store) -> SweepReport | None:
+    """The sweep with `STARTUP_GRACE_S`, as each API process starts; never stops the start."""
+    try:
+        return sweep(store)
+    except Exception:  # a store that fails here fails requests too, where it answers 503
+        log.exception("store sweep at startup failed")
+        return None
