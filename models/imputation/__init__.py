@@ -23,7 +23,8 @@ MODELS: dict[str, tuple[str, str, str]] = {
     "naomi": ("models.imputation.naomi", "NAOMI", "NAOMIConfig"),
 }
 BASELINE_METHODS = ("mean", "locf", "linear", "time", "seasonal")
-METHODS: tuple[str, ...] = (*BASELINE_METHODS, *MODELS, "auto")
+# The one list of method names (the API's choices, in this order).
+METHODS: tuple[str, ...] = ("auto", *BASELINE_METHODS, *MODELS)
 
 
 def get_imputer(name: str) -> type:
@@ -51,6 +52,18 @@ def get_baseline(name: str) -> Any:
     return BASELINES[name]
 
 
+def make_imputer(name: str, config: Any = None) -> Any:
+    """An untrained `Imputer` (models.imputation.imputer) for any method but 'auto'.
+
+    `config` is a learned method's Config instance (default: its defaults).
+    """
+    from models.imputation.imputer import BaselineImputer, ModelImputer
+
+    if name in MODELS:
+        return ModelImputer(name, get_imputer(name)(config))
+    return BaselineImputer(name)
+
+
 __all__ = [
     "BASELINE_METHODS",
     "METHODS",
@@ -59,4 +72,5 @@ __all__ = [
     "get_baseline",
     "get_config",
     "get_imputer",
+    "make_imputer",
 ]

@@ -1,13 +1,23 @@
-"""`auto`: choose the best method per column and gap-length bucket by held-out validation.
+"""`auto`: fill each column's gaps with the method held-out validation shows best, or the default.
 
-The real (interior) gap lengths of each column are measured; in several validation folds
-observed cells are hidden in gaps of those lengths. Every baseline fills every fold, which
-is cheap, and the best baseline of a bucket is chosen on all of them. BRITS and NAOMI train
-within a time budget on the first fold's remaining cells and are scored on its gaps; a
-model replaces the chosen baseline only where it is better by a clear, significant margin
-on the same held-out gaps. On short series a few held-out gaps decide little, and a model
-that wins by noise loses to interpolation on the gaps that matter: the baselines are the
-default, the models have to earn their place.
+The default is time-weighted interpolation (linear interpolation on a regular grid). Every
+other method, baseline or learned model alike, is a candidate that must earn a switch:
+
+1. The real interior gap lengths of each column are measured, and `folds` disjoint
+   validation folds hide observed cells in gaps of those lengths (`held_out_masks`).
+2. Every candidate fills the selection folds (a model is trained on a fold's remaining
+   cells and scored on that fold's gaps, which it never saw).
+3. Per gap-length bucket (pooled over columns, then per column): each candidate is tested
+   against the incumbent in a one-sided paired t-test over the held-out stretches; the
+   p-values are Holm-corrected for the number of candidates (and, per column, the number
+   of columns). Only a candidate that is significantly and at least `switch_margin`
+   better may be picked, the one with the lowest MAE among those.
+4. The pick is re-validated on the confirmation folds, which played no part in choosing it
+   (a model is retrained there for the number of epochs chosen on the selection folds, so
+   its stopping epoch is not tuned on the gaps that judge it). Only a confirmed pick is used.
+
+With fewer than MIN_STRETCHES held-out stretches (short series, few gaps) nothing can be
+shown, and `auto` keeps the default and says so in its evidence.
 """
 
 from __future__ import annotations
@@ -20,96 +30,44 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from models.imputation.baselines import impute_baseline
-from models.imputation.data import (
-    MIN_OBSERVED_MODEL,
-    PreparedSeries,
-    interior_gap_lengths,
-    missing_runs,
-)
-from models.imputation.evaluate import hide_gaps
+from models.imputation.data import MIN_OBSERVED_MODEL, PreparedSeries, missing_runs
+from models.imputation.evaluate import BUCKETS, gap_bucket, held_out_masks
+from models.imputation.imputer import BaselineImputer, Budget, Imputer, ModelImputer
 
-# Gap-length buckets (inclusive bounds): single points, short, about a day of hourly
-# data, and long gaps behave differently, and different methods win in each.
-BUCKETS: tuple[tuple[str, int, int], ...] = (
-    ("1", 1, 1),
-    ("2-4", 2, 4),
-    ("5-12", 5, 12),
-    ("13-36", 13, 36),
-    ("37+", 37, 10**12),
-)
-# Simpler first: on a tie the earlier method wins. Time-weighted interpolation is linear
-# interpolation on the time axis: identical on a regular grid, right on an irregular one.
+# The method that needs no evidence. Time-weighted interpolation is linear interpolation
+# on the time axis: identical on a regular grid, right on an irregular one.
+DEFAULT = "time"
+# Candidates, simpler first (ties in MAE go to the earlier one).
 BASELINE_ORDER = ("time", "linear", "seasonal", "locf", "mean")
-# A challenger must beat the incumbent in a one-sided paired t-test at this level, over
-# clusters of held-out gaps (not cells: the cells of one gap share their error). Several
-# comparisons are made per bucket and column, so the level is strict.
-SIGNIFICANCE = 0.95
-# Fewest independent stretches (clusters) a model may win on. With 3, the t-test's own
-# standard error rests on 3 numbers: on stocks (123 rows, 50-step gaps, 3 columns with a
-# held-out gap each) a model passed it by luck in one of 5 seeds and lost to interpolation
-# on the real gaps by 35% (36.7 vs 27.1 MAE), making auto 1.055x the best baseline.
-MIN_GAPS_TO_COMPARE = 5
+# Family-wise error level of one switch decision (shared among candidates by Holm).
+LEVEL = 0.05
+# Fewest held-out stretches a comparison may rest on, on the selection and on the
+# confirmation folds alike. With 3, a t-test's standard error rests on 3 numbers: on
+# stocks (123 rows, 50-step gaps) a model passed by luck in one of 5 seeds and lost to
+# interpolation on the real gaps by 35%.
+MIN_STRETCHES = 5
+# Fewest fresh stretches that may confirm a pick that already passed the selection (a
+# second, independent test: the two together let a luck-driven pick through rarely).
+MIN_CONFIRMATION_STRETCHES = 3
+# Share of a time budget for training on the selection folds; the rest retrains a picked
+# model on a confirmation fold.
+SELECTION_SHARE = 2 / 3
 
-
-def bucket_of(length: int) -> str:
-    for name, lo, hi in BUCKETS:
-        if lo <= length <= hi:
-            return name
-    raise ValueError(f"gap length must be positive, got {length}")
+bucket_of = gap_bucket  # the name older callers know
 
 
 @dataclass
 class AutoResult:
     imputed: np.ndarray  # (T, C); observed cells unchanged
     choice: dict[str, dict[str, str]]  # column -> bucket -> method
-    evidence: dict[str, Any]  # JSON-able: gap lengths, validation MAE per method, model runs
-    models: dict[str, Any] = field(default_factory=dict)  # trained BRITS / NAOMI, for registering
+    evidence: dict[str, Any]  # JSON-able: the decisions, validation MAE per method, model runs
+    models: dict[str, Imputer] = field(default_factory=dict)  # trained models that fill some gap
 
 
 def _default_model_factories() -> dict[str, Callable[[], Any]]:
-    def brits() -> Any:
-        from models.imputation.brits import BRITS
+    from models.imputation import MODELS, get_imputer
 
-        return BRITS()
-
-    def naomi() -> Any:
-        from models.imputation.naomi import NAOMI
-
-        return NAOMI()
-
-    return {"brits": brits, "naomi": naomi}
-
-
-def _fold_masks(
-    series: PreparedSeries, seed: int, rate: float, folds: int
-) -> tuple[list[np.ndarray], dict[str, dict[str, int]]]:
-    """`folds` masks, each hiding about `rate` of every column's observed cells in gaps of its real lengths.
-
-    Each bucket of real gap lengths gets its share of the rate and at least one gap, so a
-    fold takes a small bite of a short series instead of most of it.
-    """
-    lengths_by_column = [interior_gap_lengths(series.observed[:, j]) for j in range(series.n_columns)]
-    gap_lengths = {
-        name: {str(k): int(v) for k, v in zip(*np.unique(lengths, return_counts=True), strict=True)}
-        for name, lengths in zip(series.columns, lengths_by_column, strict=True)
-    }
-    masks = []
-    for fold in range(folds):
-        hidden = np.zeros_like(series.observed)
-        for j, lengths in enumerate(lengths_by_column):
-            by_bucket: dict[str, list[int]] = {}
-            for n in lengths:
-                by_bucket.setdefault(bucket_of(n), []).append(n)
-            for k, (_bucket, members) in enumerate(sorted(by_bucket.items())):
-                available = series.observed[:, j] & ~hidden[:, j]
-                mask = hide_gaps(
-                    available[:, None], members, seed=seed + 7919 * j + 104_729 * fold + k,
-                    rate=rate / len(by_bucket), min_gaps=1,
-                )
-                hidden[:, j] |= mask[:, 0]
-        masks.append(hidden)
-    return masks, gap_lengths
+    return {name: (lambda n=name: get_imputer(n)()) for name in MODELS}
 
 
 @dataclass
@@ -120,7 +78,6 @@ class _Gaps:
     column: np.ndarray  # (G,)
     bucket: np.ndarray  # (G,) bucket names
     cells: np.ndarray  # (G,) gap lengths
-    cluster: np.ndarray  # (G,) gaps of one column that overlap across folds share an id
     slices: list[tuple[int, int, int, int]]  # (fold, column, start, size)
     errors: dict[str, np.ndarray] = field(default_factory=dict)  # method -> (G,), NaN where not scored
 
@@ -135,9 +92,8 @@ class _Gaps:
         return cls(
             fold=np.array([s[0] for s in slices], dtype=np.int64),
             column=np.array([s[1] for s in slices], dtype=np.int64),
-            bucket=np.array([bucket_of(s[3]) for s in slices], dtype=object),
+            bucket=np.array([gap_bucket(s[3]) for s in slices], dtype=object),
             cells=np.array([s[3] for s in slices], dtype=np.float64),
-            cluster=_overlap_clusters(slices),
             slices=slices,
         )
 
@@ -147,258 +103,382 @@ class _Gaps:
             if k == fold:
                 errors[g] = np.abs(prediction[start : start + size, j] - truth[start : start + size, j]).sum()
 
+    def scored(self, method: str) -> np.ndarray:
+        return ~np.isnan(self.errors[method]) if method in self.errors else np.zeros(len(self.slices), bool)
+
     def mae(self, method: str, where: np.ndarray) -> float:
-        scored = where & ~np.isnan(self.errors[method])
+        scored = where & self.scored(method)
         return float(self.errors[method][scored].sum() / self.cells[scored].sum()) if scored.any() else float("inf")
 
-    def beats(
-        self, challenger: str, incumbent: str, where: np.ndarray, margin: float, level: float = SIGNIFICANCE
-    ) -> bool:
-        """True when `challenger` has a clearly lower MAE than `incumbent` on the gaps both were scored on.
+    def compare(self, challenger: str, incumbent: str, where: np.ndarray) -> dict[str, float]:
+        """One-sided paired t-test of "challenger has the lower MAE" over the held-out stretches.
 
-        Clearly: the paired difference is below zero in a one-sided t-test at `level`
-        and by at least `margin` of the incumbent's MAE. The unit is a cluster of
-        overlapping gaps, not a cell or a gap: on a short series the folds can only hide
-        the same few stretches, and counting those again is no new evidence.
+        The unit is a held-out gap (its cells share their error); gaps weigh by their
+        length, so the mean difference is the difference in MAE.
         """
-        both = where & ~np.isnan(self.errors[challenger]) & ~np.isnan(self.errors[incumbent])
-        clusters, index = np.unique(self.cluster[both], return_inverse=True)
-        if len(clusters) < MIN_GAPS_TO_COMPARE:
-            return False
-        weights = np.bincount(index, weights=self.cells[both])
-        gain = np.bincount(index, weights=self.errors[challenger][both] - self.errors[incumbent][both])
-        per_cluster = gain / weights
+        both = where & self.scored(challenger) & self.scored(incumbent)
+        n = int(both.sum())
+        incumbent_mae = self.mae(incumbent, both)
+        if n < 2:
+            return {"n": n, "difference": 0.0, "incumbent_mae": incumbent_mae, "p": 1.0}
+        weights = self.cells[both]
+        gain = self.errors[challenger][both] - self.errors[incumbent][both]
         difference = float(gain.sum() / weights.sum())
-        standard_error = float(np.sqrt((weights**2 * (per_cluster - difference) ** 2).sum()) / weights.sum())
-        incumbent_mae = float(self.errors[incumbent][both].sum() / weights.sum())
-        critical = float(stats.t.ppf(level, df=len(clusters) - 1))
-        return difference < -critical * standard_error and difference < -margin * incumbent_mae
+        spread = float(np.sqrt((weights**2 * (gain / weights - difference) ** 2).sum()) / weights.sum())
+        if spread == 0.0:
+            p = 0.0 if difference < 0 else 1.0
+        else:
+            p = float(stats.t.cdf(difference / spread, df=n - 1))
+        return {"n": n, "difference": difference, "incumbent_mae": incumbent_mae, "p": p}
 
-    def table(self, method: str, columns: list[str], fold: int | None) -> dict[str, dict[str, dict[str, float]]]:
-        """column -> bucket -> {mae, n (cells)} over one fold (None: every fold the method was scored on)."""
+    def table(self, method: str, columns: list[str], folds: np.ndarray) -> dict[str, dict[str, dict[str, float]]]:
+        """column -> bucket -> {mae, n (cells)} over the given folds."""
         out: dict[str, dict[str, dict[str, float]]] = {}
-        in_fold = np.ones(len(self.slices), bool) if fold is None else self.fold == fold
+        in_folds = np.isin(self.fold, folds)
         for j, name in enumerate(columns):
             for bucket, _, _ in BUCKETS:
-                where = in_fold & (self.column == j) & (self.bucket == bucket) & ~np.isnan(self.errors[method])
+                where = in_folds & (self.column == j) & (self.bucket == bucket) & self.scored(method)
                 if where.any():
                     out.setdefault(name, {})[bucket] = {"mae": self.mae(method, where), "n": int(self.cells[where].sum())}
         return out
 
 
-def _overlap_clusters(slices: list[tuple[int, int, int, int]]) -> np.ndarray:
-    """An id per gap; gaps of one column whose cells overlap (in any fold) share it."""
-    ids = np.empty(len(slices), dtype=np.int64)
-    order = sorted(range(len(slices)), key=lambda g: (slices[g][1], slices[g][2]))
-    current, column, end = -1, -1, -1
-    for g in order:
-        _, j, start, size = slices[g]
-        if j != column or start >= end:
-            current, column, end = current + 1, j, start + size
-        else:
-            end = max(end, start + size)
-        ids[g] = current
-    return ids
+def holm(p_values: dict[str, float]) -> dict[str, float]:
+    """Holm-adjusted p-values: each may be compared with the family's level directly."""
+    order = sorted(p_values, key=lambda m: p_values[m])
+    adjusted, running = {}, 0.0
+    for rank, name in enumerate(order):
+        running = max(running, min(1.0, (len(order) - rank) * p_values[name]))
+        adjusted[name] = running
+    return adjusted
 
 
-def _train_within(
-    model: Any,
-    train: PreparedSeries,
-    deadline: float,
-    max_epochs: int,
-    score: Callable[[Any], float],
-    check_every: int,
-    on_progress: Callable[[dict], Any] | None,
-    name: str,
-) -> tuple[Any, dict[str, Any]]:
-    """Train until the deadline or max_epochs; keep the weights with the best validation MAE."""
-    best_blob, best_mae, history = None, float("inf"), []
-    started = time.perf_counter()
-    epoch_s = 0.0
-    while model.epoch < max_epochs and time.perf_counter() + epoch_s < deadline:
-        metrics = model.fit_epoch(train)
-        epoch_s = metrics["seconds"]
-        if model.epoch % check_every == 0 or model.epoch >= max_epochs or time.perf_counter() + epoch_s >= deadline:
-            mae = score(model)
-            history.append({"epoch": model.epoch, "loss": metrics["loss"], "validation_mae": mae})
-            if on_progress is not None:
-                on_progress({"phase": name, "epoch": model.epoch, "loss": metrics["loss"], "validation_mae": mae})
-            if mae < best_mae:
-                best_mae, best_blob = mae, model.to_bytes()
-    info = {"epochs": model.epoch, "seconds": time.perf_counter() - started, "history": history}
-    if best_blob is None:
-        return None, {**info, "status": "skipped", "reason": "time budget too small for one epoch"}
-    return type(model).from_bytes(best_blob), {**info, "status": "trained", "best_validation_mae": best_mae}
+@dataclass
+class _Decision:
+    incumbent: str
+    candidates: list[str]
+    stretches: int
+    selection_mae: dict[str, float] = field(default_factory=dict)
+    p_values: dict[str, float] = field(default_factory=dict)  # Holm-adjusted
+    picked: str | None = None  # passed selection, awaits confirmation
+    confirmation: dict[str, float] | None = None
+    winner: str = ""
+    verdict: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        confidence = None
+        if self.winner != self.incumbent and self.confirmation is not None:
+            confidence = 1.0 - max(self.p_values[self.winner], self.confirmation["p"])
+        return {
+            "incumbent": self.incumbent,
+            "candidates": self.candidates,
+            "stretches": self.stretches,
+            "confirmation_stretches": None if self.confirmation is None else self.confirmation["n"],
+            "selection_mae": self.selection_mae,
+            "p_values": self.p_values,
+            "confirmation_p": None if self.confirmation is None else self.confirmation["p"],
+            "winner": self.winner,
+            "confidence": confidence,
+            "verdict": self.verdict,
+        }
+
+
+def _select(
+    gaps: _Gaps, incumbent: str, candidates: list[str], where: np.ndarray, level: float, margin: float
+) -> _Decision:
+    """Holm-corrected tests of every candidate against the incumbent on the `where` gaps."""
+    others = [c for c in candidates if c != incumbent and c in gaps.errors]
+    stretches = int((where & gaps.scored(incumbent)).sum())
+    decision = _Decision(incumbent, others, stretches, winner=incumbent)
+    decision.selection_mae = {m: gaps.mae(m, where) for m in [incumbent, *others] if np.isfinite(gaps.mae(m, where))}
+    if stretches < MIN_STRETCHES:
+        decision.verdict = f"thin evidence: {stretches} held-out stretch(es), {MIN_STRETCHES} needed; kept {incumbent}"
+        return decision
+    raw = {}
+    for name in others:
+        test = gaps.compare(name, incumbent, where)
+        clear = test["n"] >= MIN_STRETCHES and test["difference"] < -margin * test["incumbent_mae"]
+        raw[name] = test["p"] if clear else 1.0
+    decision.p_values = holm(raw) if raw else {}
+    significant = [m for m, p in decision.p_values.items() if p <= level]
+    if not significant:
+        decision.verdict = f"no candidate significantly better than {incumbent}; kept it"
+        return decision
+    decision.picked = min(significant, key=lambda m: (decision.selection_mae[m], others.index(m)))
+    return decision
+
+
+def _confirm(gaps: _Gaps, decision: _Decision, where: np.ndarray, level: float) -> None:
+    """Keep the pick only if it also wins on the confirmation folds (one test, no correction)."""
+    if decision.picked is None:
+        return
+    test = gaps.compare(decision.picked, decision.incumbent, where)
+    decision.confirmation = test
+    if test["n"] < MIN_CONFIRMATION_STRETCHES:
+        decision.verdict = (
+            f"{decision.picked} won the selection, but only {test['n']} fresh stretch(es) could confirm it "
+            f"({MIN_CONFIRMATION_STRETCHES} needed); kept {decision.incumbent}"
+        )
+    elif test["p"] <= level and test["difference"] < 0:
+        decision.winner = decision.picked
+        decision.verdict = f"{decision.picked} beat {decision.incumbent} on the selection and on fresh folds"
+    else:
+        decision.verdict = f"{decision.picked} won the selection but not on fresh folds; kept {decision.incumbent}"
 
 
 def auto_impute(
     series: PreparedSeries,
     *,
     time_budget_s: float = 60.0,
+    epoch_budget: int | None = None,
     seed: int = 0,
     models: dict[str, Callable[[], Any]] | None = None,
     max_epochs: int = 300,
     validation_rate: float = 0.1,
     folds: int = 5,
+    confirmation_folds: int = 2,
     model_folds: int = 2,
-    switch_margin: float = 0.05,
+    switch_margin: float = 0.02,
+    level: float = LEVEL,
     on_progress: Callable[[dict], Any] | None = None,
 ) -> AutoResult:
-    """Impute `series` with the best validated method per column and gap bucket.
+    """Impute `series` with the validated method per column and gap bucket (see the module doc).
 
-    `models` maps a name to a factory of an untrained model (default: BRITS and NAOMI
-    with default configs); `time_budget_s` bounds their training together. Baselines are
-    scored on `folds` validation folds; each model is trained once per fold on the first
-    `model_folds` folds and scored on that fold's gaps. A method other than the
-    bucket's best baseline (pooled over columns) is chosen only when it beats that
-    baseline by at least `switch_margin` and in a one-sided paired t-test at
-    SIGNIFICANCE on the same held-out gaps.
+    `models` maps a name to a factory of an untrained model (default: BRITS and NAOMI).
+    Training is bounded by `epoch_budget` epochs per model and fold when given (the same
+    choice under any load), else by `time_budget_s` seconds for all models together, split
+    so each model gets the same number of epochs (a slow NAOMI gets more seconds).
     """
     started = time.perf_counter()
     factories = _default_model_factories() if models is None else models
-    masks, gap_lengths = _fold_masks(series, seed, validation_rate, max(folds, 1))
+    folds = max(folds, 2)
+    confirmation_folds = min(max(confirmation_folds, 1), folds - 1)
+    selection = np.arange(folds - confirmation_folds)
+    confirmation = np.arange(folds - confirmation_folds, folds)
+    masks, lengths = held_out_masks(series.observed, seed, validation_rate, folds)
     gaps = _Gaps.of(masks)
     truth = series.values
     fold_series = [series.with_observed(series.observed & ~hidden) for hidden in masks]
-    for name in BASELINE_ORDER:
+
+    baselines = [m for m in BASELINE_ORDER if m != "linear" or series.irregular]  # linear == time on a grid
+    for name in baselines:
+        imputer = BaselineImputer(name)
         for k, train in enumerate(fold_series):
-            gaps.record(name, k, impute_baseline(name, train), truth)
+            gaps.record(name, k, imputer.fill(train), truth)
 
+    in_selection = np.isin(gaps.fold, selection)
+    enough_stretches = any(
+        int((in_selection & (gaps.bucket == b)).sum()) >= MIN_STRETCHES for b, _, _ in BUCKETS
+    )
+    enough_data = bool((fold_series[0].observed.sum(axis=0) >= MIN_OBSERVED_MODEL).any())
     runs: dict[str, dict[str, Any]] = {}
-    trained: dict[str, Any] = {}
-    model_folds = max(1, min(model_folds, len(masks)))
-    # The models learn from all columns at once: one well-observed column is enough to
-    # train on (a column that starts late still gets its gaps filled from the others).
-    enough = bool(masks[0].any()) and bool((fold_series[0].observed.sum(axis=0) >= MIN_OBSERVED_MODEL).any())
-
-    def probe_on(k: int) -> Callable[[Any], float]:
-        data, hidden = fold_series[k], masks[k]
-
-        def probe(model: Any) -> float:
-            prediction = model.impute(data.values, data.observed, data.positions)
-            return float(np.abs(prediction[hidden] - truth[hidden]).mean())
-
-        return probe
-
-    names = list(factories)
-    sessions = [(name, k) for name in names for k in range(model_folds)]
-    for i, (name, k) in enumerate(sessions):
-        if not enough:
-            runs[name] = {"status": "skipped", "reason": "too few observed or held-out points"}
-            continue
-        if k > 0 and name not in trained:
-            continue  # no time for one epoch on the first fold: none for the others either
-        remaining = time_budget_s - (time.perf_counter() - started)
-        deadline = time.perf_counter() + remaining / (len(sessions) - i)  # split what is left evenly
-        phase = name if k == 0 else f"{name} (fold {k + 1})"
-        data = fold_series[k]
-        model, info = _train_within(
-            factories[name](), data, deadline, max_epochs, probe_on(k), check_every=5, on_progress=on_progress, name=phase
+    best_epochs: dict[str, list[int]] = {}
+    if factories and not (enough_stretches and enough_data):
+        reason = (
+            f"fewer than {MIN_OBSERVED_MODEL} observed steps in every column" if not enough_data
+            else f"fewer than {MIN_STRETCHES} held-out stretches in every gap bucket: no model could earn a switch"
         )
-        if k == 0:
+        runs = {name: {"status": "skipped", "reason": reason} for name in factories}
+    elif factories:
+        model_fold_ids = list(selection[: max(1, min(model_folds, len(selection)))])
+        deadline = started + SELECTION_SHARE * time_budget_s if epoch_budget is None else None
+        for name, epochs, info in _train_selection(
+            factories, fold_series, model_fold_ids, gaps, truth, masks, epoch_budget, max_epochs, deadline, on_progress
+        ):
             runs[name] = info
-        else:
-            runs[name].setdefault("other_folds", []).append(info)
-        if model is not None:
-            # Cross-fitting: each fold's model is scored on the gaps it never saw, which
-            # doubles the evidence for the choice; the first fold's model fills the gaps.
-            trained.setdefault(name, model)
-            gaps.record(name, k, model.impute(data.values, data.observed, data.positions), truth)
+            best_epochs[name] = epochs
 
-    order = [*BASELINE_ORDER, *trained]
-    choice = _choose_all(series, gaps, list(trained), switch_margin)
-    imputed = series.values.copy()
-    full_predictions: dict[str, np.ndarray] = {}
-    for j, col in enumerate(series.columns):
-        for start, size in missing_runs(series.observed[:, j]):
-            method = choice[col][bucket_of(size)]
-            if method not in full_predictions:
-                full_predictions[method] = (
-                    trained[method].impute(series.values, series.observed, series.positions)
-                    if method in trained
-                    else impute_baseline(method, series)
-                )
-            imputed[start : start + size, j] = full_predictions[method][start : start + size, j]
-    imputed = np.where(series.observed, series.values, imputed)
-    # Every method on the first fold (the one all were scored on), so the numbers compare.
-    validation = {m: gaps.table(m, series.columns, fold=0) for m in order}
+    candidates = [*baselines, *[m for m in best_epochs if best_epochs[m]]]
+    decisions = _decide_all(series, gaps, candidates, selection, level, switch_margin)
+
+    # Models picked somewhere are retrained on the first confirmation fold for the epochs
+    # the selection chose, and scored on its gaps; then every pick faces the fresh folds.
+    picked_models = {d.picked for d in _all_decisions(decisions) if d.picked in best_epochs}
+    trained: dict[str, Imputer] = {}
+    for name in sorted(picked_models):
+        k = int(confirmation[0])
+        epochs = max(1, int(round(float(np.mean(best_epochs[name])))))
+        deadline = None if epoch_budget is not None else max(time.perf_counter() + 1.0, started + time_budget_s)
+        model = ModelImputer(name, factories[name]())
+        runs[name]["confirmation"] = model.fit(fold_series[k], Budget(epochs, deadline))
+        gaps.record(name, k, model.fill(fold_series[k]), truth)
+        trained[name] = model
+    _confirm_all(decisions, gaps, confirmation, level, series.columns)
+
+    choice, evidence_decisions = _choices(series, decisions)
+    used = {m for buckets in choice.values() for m in buckets.values()}
+    fillers: dict[str, Imputer] = {m: trained[m] if m in trained else BaselineImputer(m) for m in used}
+    imputed = _fill(series, choice, fillers)
+    notes = _notes(evidence_decisions)
     evidence = {
-        "gap_lengths": gap_lengths,
-        "folds": len(masks),
-        "validation_cells": int(masks[0].sum()),
-        "validation_mae": _validation_summary(validation, choice, order),
-        "validation": validation,
-        "baseline_validation_all_folds": {m: gaps.table(m, series.columns, fold=None) for m in BASELINE_ORDER},
-        "models": runs,
+        "default": DEFAULT,
+        "gap_lengths": {
+            name: {str(k): int(v) for k, v in zip(*np.unique(np.asarray(ls, dtype=np.int64), return_counts=True), strict=True)}
+            for name, ls in zip(series.columns, lengths, strict=True)
+        },
+        "folds": folds,
+        "selection_folds": len(selection),
+        "confirmation_folds": len(confirmation),
+        "validation_cells": int(sum(int(m.sum()) for m in masks)),
+        "level": level,
+        "min_stretches": MIN_STRETCHES,
+        "decisions": evidence_decisions,
         "choice": choice,
-        "time_budget_s": time_budget_s,
+        "validation": {m: gaps.table(m, series.columns, selection) for m in candidates},
+        "models": runs,
+        "budget": {"time_budget_s": None if epoch_budget is not None else time_budget_s, "epoch_budget": epoch_budget},
+        "notes": notes,
         "seconds": time.perf_counter() - started,
     }
-    return AutoResult(imputed=imputed, choice=choice, evidence=evidence, models=trained)
+    return AutoResult(imputed=imputed, choice=choice, evidence=evidence, models={m: trained[m] for m in used & set(trained)})
 
 
-def _choose_all(
-    series: PreparedSeries, gaps: _Gaps, model_names: list[str], margin: float
-) -> dict[str, dict[str, str]]:
-    """column -> bucket -> method for every bucket of real missing runs (edges included).
+def _train_selection(
+    factories: dict[str, Callable[[], Any]],
+    fold_series: list[PreparedSeries],
+    fold_ids: list[int],
+    gaps: _Gaps,
+    truth: np.ndarray,
+    masks: list[np.ndarray],
+    epoch_budget: int | None,
+    max_epochs: int,
+    deadline: float | None,
+    on_progress: Callable[[dict], Any] | None,
+):  # noqa: ANN202 - yields (name, best epochs per fold, run info)
+    """Train every model on each selection fold it is scored on; yield its best epochs and runs."""
+    sessions = {name: [ModelImputer(name, factories[name]()) for _ in fold_ids] for name in factories}
+    epochs = epoch_budget
+    if epochs is None:
+        # One probe epoch per model on the first fold measures its cost; then every model
+        # gets the same number of epochs in what is left of the selection's share.
+        cost = {}
+        for name, (first, *_rest) in sessions.items():
+            cost[name] = max(first.model.fit_epoch(fold_series[fold_ids[0]])["seconds"], 1e-3)
+        left = (deadline or 0.0) - time.perf_counter()
+        epochs = int(np.clip(left / (sum(cost.values()) * len(fold_ids)) + 1, 1, max_epochs))
+    for name, imputers in sessions.items():
+        info: dict[str, Any] = {"epochs_per_fold": epochs, "folds": []}
+        best: list[int] = []
+        for imputer, k in zip(imputers, fold_ids, strict=True):
+            train, hidden = fold_series[k], masks[k]
+            phase = name if k == fold_ids[0] else f"{name} (fold {k + 1})"
 
-    Per bucket, pooled over columns: the baseline with the lowest MAE over all folds,
-    then each model (best first) challenges it on the gaps of the folds it was scored on. A column leaves
-    the bucket's method only for one that clearly beats it on the column's own gaps. A
-    bucket without held-out gaps borrows the decision of the nearest bucket that has some.
-    """
-    scored = [b for b, _, _ in BUCKETS if (gaps.bucket == b).any()]
-    candidates = [*BASELINE_ORDER, *model_names]
-    per_bucket: dict[str, str] = {}
-    for bucket in scored:
-        in_bucket = gaps.bucket == bucket
-        winner = min(BASELINE_ORDER, key=lambda m, w=in_bucket: gaps.mae(m, w))
-        for model in sorted(model_names, key=lambda m, w=in_bucket: gaps.mae(m, w)):
-            if gaps.beats(model, winner, in_bucket, margin):  # on the folds the model was scored on
-                winner = model
-        per_bucket[bucket] = winner
+            def validation(im: Imputer, train: PreparedSeries = train, hidden: np.ndarray = hidden) -> float:
+                return im.validate(train, truth, hidden)["mae"]
 
-    # One override test per column: share the error rate among them (Bonferroni), else
-    # a wide table would switch some column on luck alone.
-    column_level = 1.0 - (1.0 - SIGNIFICANCE) / max(series.n_columns, 1)
+            def report(im: Imputer, record: dict[str, Any], phase: str = phase) -> None:
+                if on_progress is not None:
+                    on_progress({"phase": phase, "epoch": record["epoch"], "loss": record["loss"],
+                                 "validation_mae": record["validation_mae"]})
+
+            run = imputer.fit(train, Budget(epochs, deadline), validation, on_check=report)
+            info["folds"].append(run)
+            if run["status"] == "trained":
+                best.append(run["best_epoch"])
+                gaps.record(name, k, imputer.fill(train), truth)
+        info["status"] = "trained" if best else "skipped"
+        yield name, best, info
+
+
+def _decide_all(
+    series: PreparedSeries, gaps: _Gaps, candidates: list[str], selection: np.ndarray, level: float, margin: float
+) -> dict[str, Any]:
+    """Selection per bucket (pooled over columns), then per column against the pooled winner."""
+    in_selection = np.isin(gaps.fold, selection)
+    pooled: dict[str, _Decision] = {}
+    per_column: dict[str, dict[str, _Decision]] = {}
+    for bucket, _, _ in BUCKETS:
+        where = in_selection & (gaps.bucket == bucket)
+        if not where.any():
+            continue
+        pooled[bucket] = _select(gaps, DEFAULT, candidates, where, level, margin)
+    # One column test per column: the level is shared among them (Bonferroni), else a
+    # wide table would switch some column on luck alone.
+    column_level = level / max(series.n_columns, 1)
+    for j, name in enumerate(series.columns):
+        for bucket, decision in pooled.items():
+            if series.n_columns == 1:
+                continue
+            where = in_selection & (gaps.bucket == bucket) & (gaps.column == j)
+            if where.any():
+                # The incumbent is what the pool will use: its pick, confirmed or not, is settled later.
+                per_column.setdefault(name, {})[bucket] = _select(
+                    gaps, decision.picked or decision.incumbent, candidates, where, column_level, margin
+                )
+    return {"pooled": pooled, "per_column": per_column}
+
+
+def _all_decisions(decisions: dict[str, Any]) -> list[_Decision]:
+    return [*decisions["pooled"].values(), *[d for b in decisions["per_column"].values() for d in b.values()]]
+
+
+def _confirm_all(
+    decisions: dict[str, Any], gaps: _Gaps, confirmation: np.ndarray, level: float, columns: list[str]
+) -> None:
+    in_confirmation = np.isin(gaps.fold, confirmation)
+    for bucket, decision in decisions["pooled"].items():
+        _confirm(gaps, decision, in_confirmation & (gaps.bucket == bucket), level)
+    column_of = {name: j for j, name in enumerate(columns)}
+    for name, buckets in decisions["per_column"].items():
+        for bucket, decision in buckets.items():
+            pooled = decisions["pooled"][bucket]
+            if decision.incumbent != pooled.winner:
+                # The pool's pick was not confirmed: this column's test was against a method
+                # that is not used; it falls back to the pool's (confirmed) winner.
+                decision.incumbent, decision.picked, decision.winner = pooled.winner, None, pooled.winner
+                decision.verdict = f"the bucket's pick was not confirmed; kept {pooled.winner}"
+                continue
+            where = in_confirmation & (gaps.bucket == bucket) & (gaps.column == column_of[name])
+            _confirm(gaps, decision, where, level / max(len(column_of), 1))
+
+
+def _choices(series: PreparedSeries, decisions: dict[str, Any]) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
+    """column -> bucket -> method for every bucket of real missing runs (edges included), and
+    the evidence behind each. A bucket without held-out gaps borrows the nearest bucket's decision."""
+    pooled, per_column = decisions["pooled"], decisions["per_column"]
     choice: dict[str, dict[str, str]] = {}
-    for j, col in enumerate(series.columns):
-        choice[col] = {}
-        own_gaps = gaps.column == j
+    evidence: dict[str, dict[str, Any]] = {}
+    for j, name in enumerate(series.columns):
+        choice[name], evidence[name] = {}, {}
         for _start, size in missing_runs(series.observed[:, j]):
-            bucket = bucket_of(size)
-            if bucket in choice[col]:
+            bucket = gap_bucket(size)
+            if bucket in choice[name]:
                 continue
-            source = _nearest(bucket, scored)
-            if source is None:  # nothing held out anywhere: the simplest baseline
-                choice[col][bucket] = BASELINE_ORDER[0]
+            source = _nearest(bucket, list(pooled))
+            if source is None:
+                choice[name][bucket] = DEFAULT
+                evidence[name][bucket] = {"winner": DEFAULT, "verdict": f"nothing could be held out; kept {DEFAULT}",
+                                          "stretches": 0, "candidates": [], "confidence": None}
                 continue
-            pooled = per_bucket[source]
-            own = own_gaps & (gaps.bucket == source)
-            own_best = min(candidates, key=lambda m, w=own: gaps.mae(m, w))
-            override = own_best != pooled and gaps.beats(own_best, pooled, own, margin, column_level)
-            choice[col][bucket] = own_best if override else pooled
-    return choice
+            own = per_column.get(name, {}).get(source)
+            # A column's own test is the record when it moved the column off the pool's method.
+            decision = own if own is not None and own.winner != own.incumbent else pooled[source]
+            record = decision.to_json()
+            if own is not None and decision is not own:
+                record["column_test"] = own.verdict
+            if source != bucket:
+                record["borrowed_from"] = source
+            choice[name][bucket] = decision.winner
+            evidence[name][bucket] = record
+    return choice, evidence
 
 
-def _validation_summary(validation: dict, choice: dict[str, dict[str, str]], order: list[str]) -> dict[str, float]:
-    """Held-out MAE (first fold) of each method over all its cells, and of auto's choices."""
-    out = {m: _column_mae({f"{c}/{b}": v for c, bs in validation[m].items() for b, v in bs.items()}) for m in order}
-    cells = [
-        validation[method][column][bucket]
-        for column, buckets in choice.items()
-        for bucket, method in buckets.items()
-        if bucket in validation[method].get(column, {})
-    ]
-    count = sum(c["n"] for c in cells)
-    out["auto"] = sum(c["mae"] * c["n"] for c in cells) / count if count else float("nan")
-    return out
+def _fill(series: PreparedSeries, choice: dict[str, dict[str, str]], fillers: dict[str, Imputer]) -> np.ndarray:
+    imputed = series.values.copy()
+    predictions = {m: imputer.fill(series) for m, imputer in fillers.items()}
+    for j, name in enumerate(series.columns):
+        for start, size in missing_runs(series.observed[:, j]):
+            method = choice[name][gap_bucket(size)]
+            imputed[start : start + size, j] = predictions[method][start : start + size, j]
+    return np.where(series.observed, series.values, imputed)
 
 
-def _column_mae(by_bucket: dict[str, dict[str, float]]) -> float:
-    total = sum(v["mae"] * v["n"] for v in by_bucket.values())
-    count = sum(v["n"] for v in by_bucket.values())
-    return total / count if count else float("inf")
+def _notes(decisions: dict[str, dict[str, Any]]) -> list[str]:
+    thin = sorted({f"{c}/{b}" for c, bs in decisions.items() for b, d in bs.items() if d["verdict"].startswith("thin")})
+    if not thin:
+        return []
+    return [f"Evidence is thin for {', '.join(thin)}: too few held-out stretches to show that any method beats "
+            f"{DEFAULT} interpolation, so it was kept."]
 
 
 def _nearest(bucket: str, available: list[str]) -> str | None:

@@ -82,3 +82,58 @@ def score(imputed: np.ndarray, truth: np.ndarray, hidden: np.ndarray) -> dict[st
 def score_per_column(imputed: np.ndarray, truth: np.ndarray, hidden: np.ndarray) -> list[dict[str, float]]:
     """`score` for each column of a (T, C) array."""
     return [score(imputed[:, j], truth[:, j], hidden[:, j]) for j in range(np.asarray(hidden).shape[1])]
+
+
+def held_out_masks(
+    observed: np.ndarray, seed: int, rate: float, folds: int = 1
+) -> tuple[list[np.ndarray], list[list[int]]]:
+    """`folds` disjoint validation masks hiding about `rate` of each column's observed cells
+    in gaps of the column's real interior gap lengths (single points where it has none).
+
+    Each bucket of real lengths (`gap_bucket`) gets its share of the rate and at least one
+    gap, so a fold takes a small bite of a short series instead of most of it. Later folds
+    only use cells earlier folds left observed: every held-out stretch is scored once, and
+    a fold that plays no part in a choice is really fresh. Returns the masks and each
+    column's interior gap lengths. The one mask builder of the job's validation and `auto`.
+    """
+    from models.imputation.data import interior_gap_lengths
+
+    observed = np.asarray(observed, bool)
+    lengths_by_column = [interior_gap_lengths(observed[:, j]) for j in range(observed.shape[1])]
+    masks: list[np.ndarray] = []
+    taken = np.zeros_like(observed)
+    for fold in range(max(folds, 1)):
+        hidden = np.zeros_like(observed)
+        for j, lengths in enumerate(lengths_by_column):
+            by_bucket: dict[str, list[int]] = {}
+            for n in lengths or [1]:
+                by_bucket.setdefault(gap_bucket(n), []).append(n)
+            for k, (_bucket, members) in enumerate(sorted(by_bucket.items())):
+                available = observed[:, j] & ~taken[:, j] & ~hidden[:, j]
+                mask = hide_gaps(
+                    available[:, None], members, seed=seed + 7919 * j + 104_729 * fold + k,
+                    rate=rate / len(by_bucket) * observed[:, j].sum() / max(available.sum(), 1), min_gaps=1,
+                )
+                hidden[:, j] |= mask[:, 0]
+        taken |= hidden
+        masks.append(hidden)
+    return masks, lengths_by_column
+
+
+# Gap-length buckets (inclusive bounds): single points, short, about a day of hourly
+# data, and long gaps behave differently, and different methods win in each.
+BUCKETS: tuple[tuple[str, int, int], ...] = (
+    ("1", 1, 1),
+    ("2-4", 2, 4),
+    ("5-12", 5, 12),
+    ("13-36", 13, 36),
+    ("37+", 37, 10**12),
+)
+
+
+def gap_bucket(length: int) -> str:
+    """The name of the bucket a gap of `length` steps falls in."""
+    for name, lo, hi in BUCKETS:
+        if lo <= length <= hi:
+            return name
+    raise ValueError(f"gap length must be positive, got {length}")
