@@ -25,7 +25,7 @@ from models.timegan.errors import TimeGANInputError
 _QUANTILES = (0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0)
 
 
-def _checked_pair(real: np.ndarray, synthetic: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def checked_pair(real: np.ndarray, synthetic: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     real = np.asarray(real, dtype=np.float64)
     synthetic = np.asarray(synthetic, dtype=np.float64)
     if real.ndim != 3 or synthetic.ndim != 3 or real.shape[1:] != synthetic.shape[1:]:
@@ -43,14 +43,14 @@ def _checked_pair(real: np.ndarray, synthetic: np.ndarray) -> tuple[np.ndarray, 
     return real, synthetic
 
 
-def _scaled_pair(real: np.ndarray, synthetic: np.ndarray, scale: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def scaled_pair(real: np.ndarray, synthetic: np.ndarray, scale: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Both sets min-max scaled by the real one's per-feature range (or as given: `scale=False`).
 
     The reference scores data as its loaders return them: stock and energy min-max scaled,
     the Sines generator's values in their own units (already inside [0, 1], spanning about
     half of it). Scaling Sines again doubles every predictive MAE.
     """
-    real, synthetic = _checked_pair(real, synthetic)
+    real, synthetic = checked_pair(real, synthetic)
     if not scale:
         return real.astype(np.float32), synthetic.astype(np.float32)
     scaler = MinMaxScaler.fit(real, [str(i) for i in range(real.shape[-1])])
@@ -90,7 +90,7 @@ def discriminative_score(
     import keras
     import tensorflow as tf
 
-    real, synthetic = _scaled_pair(real, synthetic, scale)
+    real, synthetic = scaled_pair(real, synthetic, scale)
     rng = np.random.default_rng(seed)
     real_train, real_test = _split(real, rng)
     synth_train, synth_test = _split(synthetic, rng)
@@ -155,7 +155,7 @@ def predictive_score(
     import keras
     import tensorflow as tf
 
-    real, synthetic = _scaled_pair(real, synthetic, scale)
+    real, synthetic = scaled_pair(real, synthetic, scale)
     n_features = real.shape[-1]
     train_x, train_y = _next_step_pairs(synthetic)
     test_x, test_y = _next_step_pairs(real)
@@ -223,7 +223,7 @@ def projection_coordinates(
     from sklearn.decomposition import PCA
     from sklearn.manifold import TSNE
 
-    real, synthetic = _scaled_pair(real, synthetic)
+    real, synthetic = scaled_pair(real, synthetic)
     rng = np.random.default_rng(seed)
     n = min(max_windows, len(real), len(synthetic))
     real_vectors = real[rng.permutation(len(real))[:n]].mean(axis=2)
@@ -268,7 +268,7 @@ def feature_distributions(
     bins: int = 20,
 ) -> list[dict[str, Any]]:
     """Per feature, in original units: summary stats, quantiles, shared-bin histograms, KS."""
-    real, synthetic = _checked_pair(real, synthetic)
+    real, synthetic = checked_pair(real, synthetic)
     n_features = real.shape[-1]
     names = list(columns) if columns is not None else [f"x{i}" for i in range(n_features)]
     report = []
