@@ -13,7 +13,9 @@ from backend.servers import install_gunicorn_problem_errors
 # 400/431) get an HTML page by default; the API answers every error as problem+json.
 install_gunicorn_problem_errors()
 
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '5000')}"
+# Loopback by default, like `python -m backend`: exposing the API is a choice (HOST=0.0.0.0 in the
+# image, or a reverse proxy in front), never an accident.
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 # One worker per core: requests are short and CPU-bound (measured on 2 cores with 50 clients:
 # 2 workers x 4 threads gave p99 86-90 ms for GET /datasets; 5 workers x 8 threads 158 ms).
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))

@@ -103,6 +103,55 @@ class TooManyJobsError(AppError):
     type = "/problems/too-many-jobs"
     title = "Too many jobs"
 
+    def __init__(self, detail: str | None = None, *, retry_after_s: int = 30) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s  # sent as Retry-After
+
+
+class TooManyStreamsError(TooManyJobsError):
+    type = "/problems/too-many-streams"
+    title = "Too many open event streams"
+
+
+class LoginThrottledError(AppError):
+    """Too many failed sign-ins for an account or from an address; answered without checking
+    the password (hashing it is the cost a flood would impose). Retry after `retry_after_s`."""
+
+    status = 429
+    type = "/problems/too-many-login-attempts"
+    title = "Too many failed sign-ins"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
+class QuotaExceededError(AppError):
+    """A per-user quota is full; `quota` names the setting, its value and the use so far."""
+
+    def __init__(self, detail: str, *, setting: str, maximum: int, used: int) -> None:
+        super().__init__(detail)
+        self.quota = {"setting": setting, "max": maximum, "used": used}
+
+    def to_problem(self) -> dict[str, Any]:
+        return {**super().to_problem(), "quota": self.quota}
+
+
+class StorageQuotaError(QuotaExceededError):
+    """The upload (or a derived dataset) would take the user past MAX_STORAGE_MB_PER_USER."""
+
+    status = 413
+    type = "/problems/storage-quota"
+    title = "Storage quota exceeded"
+
+
+class DatasetQuotaError(QuotaExceededError):
+    """The user holds MAX_DATASETS_PER_USER datasets already; deleting one frees a place."""
+
+    status = 429
+    type = "/problems/dataset-quota"
+    title = "Too many datasets"
+
 
 class ServiceUnavailableError(AppError):
     status = 503
@@ -123,4 +172,16 @@ class RendererUnavailableError(ServiceUnavailableError):
 
     def __init__(self, detail: str | None = None, *, retry_after_s: int = 5) -> None:
         super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
+class StoreUnavailableError(ServiceUnavailableError):
+    """The database cannot be reached (stopped, restarting, unreachable): nothing was changed
+    that the client can see, and the same request may succeed after Retry-After."""
+
+    type = "/problems/store-unavailable"
+    title = "The database is unavailable"
+
+    def __init__(self, detail: str | None = None, *, retry_after_s: int = 5) -> None:
+        super().__init__(detail or "The database cannot be reached right now; try again shortly.")
         self.retry_after_s = retry_after_s

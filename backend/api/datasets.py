@@ -72,7 +72,7 @@ class DatasetFile(MethodView):
         """The original bytes, as uploaded."""
         stream, dataset = datasets.open_file(store(), current_user_id(), dataset_id)
         return send_file(
-            stream, mimetype=datasets.media_type(dataset), as_attachment=True, download_name=dataset["filename"]
+            stream, mimetype=datasets.media_type(dataset), as_attachment=True, download_name=datasets.download_name(dataset)
         )
 
 

@@ -11,8 +11,9 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from backend.errors import AppError
+from backend.errors import AppError, StoreUnavailableError
 from backend.schemas.common import ProblemSchema
+from backend.storage.base import is_unavailable
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -35,10 +36,17 @@ def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None
 def app_error_response(error: AppError) -> Response:
     if error.status >= 500:
         log.error("%s: %s", type(error).__name__, error.detail)
-    return problem_response(error.to_problem())
+    # Errors that can pass with time (throttles, busy workers) say when to come back (RFC 9110).
+    retry_after = getattr(error, "retry_after_s", None)
+    return problem_response(error.to_problem(), {"Retry-After": str(retry_after)} if retry_after else None)
 
 
 def unexpected_error_response(error: Exception) -> Response:
+    if is_unavailable(error):
+        # The database went away (or its lock timed out): 503 + Retry-After; the driver
+        # reconnects by itself once it is back, so a later retry succeeds.
+        log.warning("Store unavailable: %s: %s", type(error).__name__, error)
+        return app_error_response(StoreUnavailableError())
     # The traceback goes to the log; the client gets no internals.
     log.exception("Unhandled error", exc_info=error)
     return problem_response(

@@ -14,6 +14,12 @@ class UserSchema(Schema):
     created_at = fields.String(dump_only=True)
 
 
+class RegistrationSchema(Schema):
+    """The same for a new account and for a taken username, so registering finds no accounts."""
+
+    username = fields.String(required=True, metadata={"description": "The username, lower-cased; sign in with it."})
+
+
 class TokenSchema(Schema):
     token = fields.String(required=True)
     expires_at = fields.String(required=True)

@@ -17,10 +17,14 @@ def test_login_answers_token_and_expiry(client, alice):
     assert body["token"] != alice.token
 
 
-def test_duplicate_username_is_a_conflict(client, alice):
-    response = client.post("/api/v1/auth/register", json={"username": "ALICE", "password": "another password"})
-    assert response.status_code == 409
-    assert response.content_type == "application/problem+json"
+def test_a_taken_username_is_not_revealed_and_not_taken_over(client, alice):
+    taken = client.post("/api/v1/auth/register", json={"username": "ALICE", "password": "another password"})
+    free = client.post("/api/v1/auth/register", json={"username": "carol", "password": "another password"})
+    assert taken.status_code == free.status_code == 201
+    assert taken.get_json() == {"username": "alice"} and free.get_json() == {"username": "carol"}
+    # Nothing changed for the real alice: her password still works, the newcomer's does not.
+    assert client.post("/api/v1/auth/login", json={"username": "alice", "password": "another password"}).status_code == 401
+    assert client.post("/api/v1/auth/login", json={"username": "alice", "password": "correct horse battery"}).status_code == 200
 
 
 def test_weak_registration_is_rejected_with_field_errors(client):
