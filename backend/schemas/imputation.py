@@ -1,8 +1,7 @@
 from marshmallow import fields, validate
 
 from backend.schemas.common import StrictSchema
-
-METHODS = ("auto", "mean", "locf", "linear", "time", "seasonal", "brits", "naomi")
+from models.imputation import METHODS
 
 
 class ImputationCreateSchema(StrictSchema):
@@ -20,5 +19,11 @@ class ImputationCreateSchema(StrictSchema):
     batch_size = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=1024))
     time_budget_s = fields.Float(
         load_default=60.0, validate=validate.Range(min=1, max=3600), metadata={"description": "auto: training budget."}
+    )
+    epoch_budget = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=2000),
+        metadata={"description": "auto: epochs per model and fold instead of the time budget (repeatable choices)."},
     )
     seed = fields.Integer(load_default=0)

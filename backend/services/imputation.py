@@ -21,7 +21,6 @@ from backend.storage import Store
 LIVE_POINTS = 2000
 VALIDATION_RATE = 0.05
 FLAG_SUFFIX = "_imputed"
-LEARNED = ("brits", "naomi")
 
 
 def _input_error(exc: Exception) -> InvalidInputError:
@@ -38,6 +37,7 @@ def default_time_column(dataset: dict[str, Any]) -> str | None:
 
 def prepare_request(store: Store, owner_id: str, dataset_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """Check the request against the data now (4xx with a reason), return the job's parameters."""
+    from models.imputation import MODELS
     from models.imputation.data import MIN_OBSERVED_MODEL, prepare_series, require_observed
     from models.imputation.errors import ImputationInputError
 
@@ -46,7 +46,7 @@ def prepare_request(store: Store, owner_id: str, dataset_id: str, body: dict[str
     frame = datasets.load_frame(store, dataset)
     try:
         series = prepare_series(frame, time_column, body.get("columns") or None)
-        if body["method"] in LEARNED:
+        if body["method"] in MODELS:
             require_observed(series, MIN_OBSERVED_MODEL, body["method"].upper())
     except ImputationInputError as exc:
         raise _input_error(exc) from exc
@@ -71,14 +71,9 @@ def _model_config(method: str, params: dict[str, Any]) -> Any:
 
 def held_out_mask(observed: np.ndarray, seed: int) -> np.ndarray:
     """Observed cells hidden for validation, in gaps as long as each column's real gaps."""
-    from models.imputation.data import missing_runs
-    from models.imputation.evaluate import hide_gaps
+    from models.imputation.evaluate import held_out_masks
 
-    hidden = np.zeros_like(observed)
-    for j in range(observed.shape[1]):
-        lengths = [n for _, n in missing_runs(observed[:, j])] or [1]
-        hidden[:, j] = hide_gaps(observed[:, j : j + 1], lengths, seed=seed + j, rate=VALIDATION_RATE)[:, 0]
-    return hidden
+    return held_out_masks(observed, seed, VALIDATION_RATE)[0][0]
 
 
 def live_payload(series: Any, imputed: np.ndarray, max_points: int = LIVE_POINTS) -> dict[str, Any]:
@@ -125,15 +120,15 @@ def imputed_table(frame: pd.DataFrame, series: Any, imputed: np.ndarray) -> pd.D
 def run_imputation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     """The `imputation` job."""
     dataset, frame, series = _prepared(ctx.store, ctx.owner_id, params)
+    from models.imputation import MODELS, make_imputer
+
     method = params["method"]
-    if method in LEARNED:
+    if method in MODELS:
         imputed, model_id, extra = _train(ctx, params, series)
     elif method == "auto":
         imputed, model_id, extra = _auto(ctx, params, series, dataset)
     else:
-        from models.imputation import get_baseline
-
-        imputed = get_baseline(method)(series.values, series.observed, series.positions)
+        imputed = make_imputer(method).fill(series)
         ctx.report(phase="fill", step=1, total=1, live=live_payload(series, imputed))
         model_id, extra = None, {}
     stem = PurePath(dataset["filename"]).stem
@@ -143,6 +138,7 @@ def run_imputation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         imputed_table(frame, series, imputed),
         f"{stem}_imputed_{method}.csv",
         lineage={"source_dataset_id": dataset["id"], "job_id": ctx.job_id, "kind": "imputation"},
+        max_bytes=ctx.max_dataset_bytes,
     )
     return {
         "dataset_id": result["id"],
@@ -157,42 +153,47 @@ def run_imputation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
 def _train(ctx: Any, params: dict[str, Any], series: Any) -> tuple[np.ndarray, str, dict[str, Any]]:
     """BRITS or NAOMI, one epoch at a time, resumable from the last checkpoint."""
     from models.imputation import get_imputer
-    from models.imputation.evaluate import score
+    from models.imputation.imputer import Budget, ModelImputer, train_epochs
 
     method = params["method"]
     cls = get_imputer(method)
     checkpoint = ctx.load_checkpoint()
-    model = cls.from_bytes(checkpoint) if checkpoint else cls(_model_config(method, params))
+    imputer = ModelImputer(method, cls.from_bytes(checkpoint) if checkpoint else cls(_model_config(method, params)))
     hidden = held_out_mask(series.observed, seed=params.get("seed") or 0)
     train = series.with_observed(series.observed & ~hidden)
     target = ctx.target_steps(params["epochs"])
-    imputed = None
-    validation: dict[str, float] = {}
-    while model.epoch < target:
-        ctx.raise_if_cancelled()
-        metrics = model.fit_epoch(train)
-        held = model.impute(train.values, train.observed, train.positions)
-        validation = score(held, series.values, hidden)
-        imputed = model.impute(series.values, series.observed, series.positions)
+    scores: dict[str, dict[str, float]] = {}
+
+    def validation(model: ModelImputer) -> float:
+        scores["last"] = model.validate(train, series.values, hidden)
+        return scores["last"]["mae"]
+
+    def on_epoch(model: ModelImputer, record: dict[str, Any]) -> None:
         ctx.save_checkpoint(model.to_bytes(), model.epoch)
         ctx.report(
             phase="train",
             step=model.epoch,
             total=target,
-            metrics={"loss": metrics["loss"], "val_mae": validation["mae"], "val_rmse": validation["rmse"]},
-            live=live_payload(series, imputed),
+            metrics={"loss": record["loss"], "val_mae": scores["last"]["mae"], "val_rmse": scores["last"]["rmse"]},
+            live=live_payload(series, model.fill(series)),
         )
-    if imputed is None:  # nothing left to train: impute with the checkpoint as it is
-        imputed = model.impute(series.values, series.observed, series.positions)
-    weights = ctx.store.blobs.put_bytes(model.to_bytes())
+        ctx.raise_if_cancelled()  # after the checkpoint: a stop keeps this epoch
+
+    if imputer.epoch < target:
+        ctx.raise_if_cancelled()
+        train_epochs(imputer, train, Budget(target), validation, keep_best=False, on_check=on_epoch)
+    validation_score = scores.get("last", {})
+    # The job's model is its last weights (what a resume continues from).
+    imputed = imputer.fill(series)
+    weights = ctx.store.blobs.put_bytes(imputer.to_bytes())
     model_id = ctx.register_model(
         kind=method,
-        params={**model.params(), "columns": series.columns, "time_column": series.time_column},
+        params={**imputer.model.params(), "columns": series.columns, "time_column": series.time_column},
         dataset_id=params["dataset_id"],
-        metrics={"epochs": model.epoch, **{f"val_{k}": v for k, v in validation.items() if k != "n"}},
+        metrics={"epochs": imputer.epoch, **{f"val_{k}": v for k, v in validation_score.items() if k != "n"}},
         artifacts={"weights": weights.id},
     )
-    return imputed, model_id, {"validation": validation}
+    return imputed, model_id, {"validation": validation_score}
 
 
 def _auto(ctx: Any, params: dict[str, Any], series: Any, dataset: dict[str, Any]) -> tuple[np.ndarray, str, dict[str, Any]]:
@@ -204,13 +205,16 @@ def _auto(ctx: Any, params: dict[str, Any], series: Any, dataset: dict[str, Any]
     def on_progress(update: dict[str, Any]) -> None:
         ctx.raise_if_cancelled()
         steps["n"] += 1
-        ctx.report(
-            phase=f"auto:{update['phase']}",
-            step=steps["n"],
-            metrics={"epoch": update["epoch"], "loss": update["loss"], "val_mae": update["validation_mae"]},
-        )
+        metrics = {"epoch": update["epoch"], "loss": update["loss"], "val_mae": update["validation_mae"]}
+        ctx.report(phase=f"auto:{update['phase']}", step=steps["n"], metrics={k: v for k, v in metrics.items() if v is not None})
 
-    outcome = auto_impute(series, time_budget_s=params["time_budget_s"], seed=params.get("seed") or 0, on_progress=on_progress)
+    outcome = auto_impute(
+        series,
+        time_budget_s=params["time_budget_s"],
+        epoch_budget=params.get("epoch_budget"),
+        seed=params.get("seed") or 0,
+        on_progress=on_progress,
+    )
     ctx.report(phase="fill", step=steps["n"] + 1, total=steps["n"] + 1, live=live_payload(series, outcome.imputed))
     artifacts = {name: ctx.store.blobs.put_bytes(model.to_bytes()).id for name, model in outcome.models.items()}
     evidence = tables.json_safe(outcome.evidence)

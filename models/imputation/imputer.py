@@ -134,20 +134,22 @@ def train_epochs(
     check_every: int = 1,
     keep_best: bool = True,
     on_check: Callable[[Imputer, dict[str, Any]], Any] | None = None,
+    on_batch: Callable[[], Any] | None = None,
 ) -> tuple[ModelImputer | None, dict[str, Any]]:
     """Train epoch by epoch within `budget`, scoring every `check_every` epochs and at the end.
 
     `on_check(imputer, record)` sees the live model and the epoch's record (epoch, loss,
     seconds, validation_mae). With `keep_best` the best-scoring weights come back as a
     snapshot (None when no epoch ran); `imputer` itself always ends on its last weights,
-    so a job can checkpoint and resume it exactly.
+    so a job can checkpoint and resume it exactly. `on_batch` goes to the model's
+    `fit_epoch` (a job's cancel check between batches).
     """
     best: ModelImputer | None = None
     best_mae, best_epoch, history = float("inf"), 0, []
     started = time.perf_counter()
     epoch_s = 0.0
     while budget.allows(imputer.epoch, epoch_s):
-        metrics = imputer.model.fit_epoch(train)
+        metrics = imputer.model.fit_epoch(train) if on_batch is None else imputer.model.fit_epoch(train, on_batch=on_batch)
         epoch_s = metrics["seconds"]
         last = not budget.allows(imputer.epoch, epoch_s)
         if validation is None or not (imputer.epoch % check_every == 0 or last):

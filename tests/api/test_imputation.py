@@ -115,13 +115,25 @@ def test_brits_live_epochs_cancel_resume_and_download(alice):
 def test_auto_records_its_choice_and_evidence(alice):
     text, original = hourly_series(seed=1)
     dataset = alice.upload(text, "weather.csv").get_json()
+    # An epoch budget instead of seconds: the same choice under any load.
     job = alice.post(
-        f"/api/v1/datasets/{dataset['id']}/imputations", json={"method": "auto", "time_budget_s": 2}
+        f"/api/v1/datasets/{dataset['id']}/imputations", json={"method": "auto", "epoch_budget": 1}
     ).get_json()
-    done = wait_for(lambda: finished(alice, job["id"]), timeout_s=60)
+    done = wait_for(lambda: finished(alice, job["id"]), timeout_s=120)
     assert done["status"] == "succeeded", done["error"]
-    assert set(done["result"]["choice"]) == {"temp", "humidity"}
-    assert "validation" in done["result"]["evidence"] and "linear" in done["result"]["evidence"]["validation"]
+    choice, evidence = done["result"]["choice"], done["result"]["evidence"]
+    assert set(choice) == {"temp", "humidity"}
+    assert evidence["budget"] == {"time_budget_s": None, "epoch_budget": 1}
+    # Per column and gap bucket: what was compared, on how many stretches, what won, how sure.
+    for column, buckets in choice.items():
+        for bucket, method in buckets.items():
+            decision = evidence["decisions"][column][bucket]
+            assert decision["winner"] == method and decision["verdict"]
+            assert {"seasonal", "brits", "naomi"} <= set(decision["candidates"]) | {decision["incumbent"]}
+            assert decision["stretches"] >= 5
+    # Six-hour gaps in a daily cycle: the seasonal profile beats interpolation, and it is shown.
+    assert choice["temp"]["5-12"] == "seasonal"
+    assert evidence["decisions"]["temp"]["5-12"]["confidence"] > 0.95
     assert_observed_cells_unchanged(original, download(alice, done["result"]["dataset_id"]), ["temp", "humidity"])
 
 
