@@ -16,7 +16,7 @@ from backend.schemas.imputation import ImputationCreateSchema
 from backend.schemas.jobs import JobSchema
 from backend.schemas.recommendations import RecommendationArgsSchema, RecommendationListSchema
 from backend.schemas.synthesis import SynthesizerCreateSchema
-from backend.services import datasets, imputation, recommendations, synthesis, tables
+from backend.services import datasets, imputation, quotas, recommendations, synthesis, tables
 
 blp = Blueprint("datasets", __name__, url_prefix="/api/v1/datasets", description="Uploaded and derived datasets")
 
@@ -108,6 +108,7 @@ class DatasetImputations(MethodView):
     def post(self, body, dataset_id):
         """Start filling missing values (baseline, BRITS, NAOMI or auto); live progress on the job."""
         params = imputation.prepare_request(store(), current_user_id(), dataset_id, body)
+        quotas.check_new_dataset(store(), current_user_id())  # its result is a dataset: refuse now, not at the end
         return start_job("imputation", params, dataset_id)
 
 

@@ -49,7 +49,8 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("Content-Security-Policy", _policy(path))
     if path.startswith("/api/v1/") or path in ("/health", "/ready", "/api/openapi.json"):
-        headers.setdefault("Cache-Control", "no-store")
+        # Set, not defaulted: send_file's "no-cache" still lets a shared cache keep a user's file.
+        headers["Cache-Control"] = "no-store"
     return response
 
 
