@@ -2,7 +2,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.api.context import store
-from backend.errors import ServiceUnavailableError
+from backend.errors import ServiceUnavailableError, StoreUnavailableError
 from backend.schemas.health import HealthSchema
 from backend.services import health
 
@@ -25,6 +25,8 @@ class Ready(MethodView):
     def get(self):
         """The store answers and the shipped model weights are present."""
         checks = health.readiness(store())
+        if checks["store"] != "ok":
+            raise StoreUnavailableError(f"Not ready: store: {checks['store']}")
         if any(value != "ok" for value in checks.values()):
             raise ServiceUnavailableError("Not ready: " + ", ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok"))
         return {"status": "ok", "checks": checks}
