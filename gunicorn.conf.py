@@ -1,7 +1,7 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py "backend.app:create_app()"`.
 
-gthread workers: Server-Sent Events hold a connection (a thread) each, so every worker
-has several threads. All settings can be overridden from the environment.
+gthread workers (threads answer requests) with a hub thread each for job event streams.
+All settings can be overridden from the environment.
 """
 
 import multiprocessing
@@ -19,8 +19,10 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 # One worker per core: requests are short and CPU-bound (measured on 2 cores with 50 clients:
 # 2 workers x 4 threads gave p99 86-90 ms for GET /datasets; 5 workers x 8 threads 158 ms).
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
-worker_class = "gthread"
-# Each open Server-Sent Events stream holds a thread; raise this for many live viewers.
+# gthread, except that job event streams (SSE) leave the thread pool once their head is sent:
+# one hub thread per worker serves them all (backend/jobs/stream_hub.py), so open streams
+# never hold the threads that answer other requests.
+worker_class = "backend.jobs.stream_hub.EventStreamWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Long uploads and SSE streams: a generous timeout, and keep-alive for the SPA.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))

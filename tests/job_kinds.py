@@ -15,8 +15,11 @@ from marshmallow import Schema, fields, validate
 from backend.jobs import kinds
 
 
+MAX_EPOCHS = 10_000
+
+
 class ToyParams(Schema):
-    epochs = fields.Integer(load_default=5, validate=validate.Range(min=1, max=10_000))
+    epochs = fields.Integer(load_default=5, validate=validate.Range(min=1, max=MAX_EPOCHS))
     epoch_s = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=5))
     learning_rate = fields.Float(load_default=0.1)
     fail_at_epoch = fields.Integer(load_default=None, allow_none=True)
@@ -54,6 +57,11 @@ def run_toy_training(ctx, params):  # noqa: ANN001, ANN201
 
 kinds.register(
     kinds.JobKind(
-        "toy_training", "tests.job_kinds:run_toy_training", params_schema="tests.job_kinds:ToyParams", description="test"
+        "toy_training",
+        "tests.job_kinds:run_toy_training",
+        params_schema="tests.job_kinds:ToyParams",
+        description="test",
+        max_steps=MAX_EPOCHS,
+        time_limit_s=600.0,
     )
 )

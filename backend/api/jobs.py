@@ -1,20 +1,24 @@
-import json
-import time
-
-from flask import Response, request, stream_with_context, url_for
+from flask import Response, current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import current_user_id, job_limits, job_runner, store
-from backend.jobs import kinds, states
+from backend.api.context import config, current_user_id, job_limits, job_runner, store
+from backend.jobs import kinds
+from backend.jobs.event_feed import HANDOFF_KEY, RETRY_MS, JobEventFeed, StreamLeases
 from backend.schemas.common import page_schema
 from backend.schemas.jobs import JobCreateSchema, JobListArgs, JobResumeSchema, JobSchema
 from backend.services import jobs
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Background jobs: progress, cancel, resume")
 
-SSE_POLL_S = 0.2
-SSE_KEEPALIVE_S = 15.0
+
+
+def stream_leases() -> StreamLeases:
+    """This process's count of open event streams per user (made on first use)."""
+    leases = current_app.extensions.get("stream_leases")
+    if leases is None:
+        leases = current_app.extensions.setdefault("stream_leases", StreamLeases(config().max_streams_per_user))
+    return leases
 
 
 def accepted(job):
@@ -61,12 +65,18 @@ class Job(MethodView):
         """One job: status, progress, metric history, live payload, result, error."""
         return jobs.get_job(store(), current_user_id(), job_id)
 
+    @blp.response(204)
+    def delete(self, job_id):
+        """Delete a finished job and its checkpoint (409 while queued or running: cancel it first).
+        The dataset or model it made stays."""
+        jobs.delete_job(store(), current_user_id(), job_id)
+
 
 @blp.route("/<job_id>/cancel")
 class JobCancel(MethodView):
     @blp.response(202, JobSchema)
     def post(self, job_id):
-        """Stop a job: at once if queued, at the next epoch/step if running."""
+        """Stop a job: at once if queued, within about a second if running."""
         return accepted(jobs.cancel_job(store(), current_user_id(), job_id))
 
 
@@ -87,44 +97,42 @@ class JobEvents(MethodView):
         """Server-Sent Events: one event per update, replayed from `Last-Event-ID`; ends with the job.
 
         A job keeps its newest 200 events; a client asking for older ones first gets an
-        `event: gap` (reload the job with GET /jobs/{id}), then the events it keeps.
+        `event: gap` (reload the job with GET /jobs/{id}), then the events it keeps. A user may
+        hold MAX_STREAMS_PER_USER streams open per server process; one more answers 429.
         """
         owner_id, s = current_user_id(), store()
-        jobs.get_job(s, owner_id, job_id)  # 404 before the stream starts
+        job = jobs.get_job(s, owner_id, job_id)  # 404 before the stream starts
         after = request.headers.get("Last-Event-ID") or request.args.get("after") or "0"
         # isdigit() alone lets "²" through to int(), a 500; anything but ASCII digits replays all.
         last_seq = int(after) if after.isascii() and after.isdigit() else 0
-        return Response(
-            stream_with_context(_event_stream(s, owner_id, job_id, last_seq)),
-            mimetype="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
+        feed = JobEventFeed(s, owner_id, job_id, last_seq)
+        first = f"retry: {RETRY_MS}\n\n" + feed.render(job)
+        if feed.done or request.method == "HEAD":
+            return _event_response(first)
+        release = stream_leases().acquire(owner_id)
+        handoff = request.environ.get(HANDOFF_KEY)
+        if handoff is None:  # a server without the hub: this thread streams
+            return _event_response(_ThreadStream(first, feed, release))
+        handoff(feed, release)  # the hub streams the rest once the head and `first` are sent
+        return _event_response(iter([first]))  # an iterator: no Content-Length, the body goes on
 
 
-def _event_stream(s, owner_id, job_id, last_seq):
-    quiet_since = time.monotonic()
-    while True:
-        job = s.jobs.get(job_id, owner_id)
-        if job is None:
-            return
-        retained = job.get("events") or []
-        if retained and last_seq < retained[0]["seq"] - 1:
-            # The job keeps only its newest events: tell a client that fell further behind
-            # to reload the job (full metrics history) instead of drawing a series with a hole.
-            yield f"event: gap\ndata: {json.dumps({'job_id': job_id, 'oldest_seq': retained[0]['seq']})}\n\n"
-        events = [e for e in retained if e["seq"] > last_seq]
-        for event in events:
-            data = {"job_id": job_id, **event}
-            if event is events[-1] and job.get("live") is not None:
-                data["live"] = job["live"]
-            yield f"id: {event['seq']}\ndata: {json.dumps(data)}\n\n"
-            last_seq = event["seq"]
-            quiet_since = time.monotonic()
-        if job["status"] in states.FINISHED:
-            summary = {"job_id": job_id, "status": job["status"], "result": job.get("result"), "error": job.get("error")}
-            yield f"event: end\ndata: {json.dumps(summary)}\n\n"
-            return
-        if time.monotonic() - quiet_since > SSE_KEEPALIVE_S:
-            yield ": keep-alive\n\n"
-            quiet_since = time.monotonic()
-        time.sleep(SSE_POLL_S)
+def _event_response(body):
+    return Response(body, mimetype="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+class _ThreadStream:
+    """The stream on the request's own thread; gives its place back however it ends."""
+
+    def __init__(self, first, feed, release):
+        self.first, self.feed, self.release = first, feed, release
+
+    def __iter__(self):
+        try:
+            yield self.first
+            yield from self.feed.blocking()
+        finally:
+            self.release()
+
+    def close(self):  # the server closes the body when the client goes, even before it started
+        self.release()

@@ -1,7 +1,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import current_user_id, store
+from backend.api.context import config, current_user_id, store
 from backend.api.jobs import start as start_job
 from backend.schemas.common import page_schema
 from backend.schemas.datasets import DatasetSchema
@@ -42,8 +42,13 @@ class ModelSamples(MethodView):
     @blp.arguments(SampleCreateSchema)
     @blp.response(201, DatasetSchema)
     def post(self, body, model_id):
-        """Generate n synthetic sequences (original units, long format) as a new dataset."""
-        return synthesis.sample_dataset(store(), current_user_id(), model_id, body["n"], body["seed"])
+        """Generate n synthetic sequences (original units, long format) as a new dataset.
+
+        At most 500,000 rows (n x seq_len; 422 past it) and MAX_UPLOAD_MB of CSV (413 past it).
+        """
+        return synthesis.sample_dataset(
+            store(), current_user_id(), model_id, body["n"], body["seed"], max_bytes=config().max_upload_bytes
+        )
 
 
 @blp.route("/<model_id>/evaluations")

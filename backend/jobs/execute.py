@@ -7,39 +7,45 @@ from typing import Any
 
 from backend.errors import AppError
 from backend.jobs import kinds, states
-from backend.jobs.context import JobCancelled, JobContext, JobLost
+from backend.jobs.context import Budget, JobCancelled, JobContext, JobLost, JobTimeLimit
 from backend.jobs.events import with_event
 from backend.jobs.heartbeat import Heartbeat
+from backend.jobs.scheduler import Slots, claim_next
 from backend.services.common import now_iso
 from backend.storage import Store
 
 log = logging.getLogger(__name__)
 
 
-def execute_job(store: Store, job_id: str, heartbeat: Heartbeat | None = None) -> None:
-    """Claim a queued job, run its kind's function, record how it ended. Never raises."""
-    job = store.jobs.update_if(
-        job_id, {"status": states.QUEUED}, {"status": states.RUNNING, "started_at": now_iso(), "heartbeat_at": now_iso()}
-    )
-    if job is None:
-        log.info("job %s is no longer queued; not running it", job_id)
-        return
+def run_claimed(store: Store, job: dict[str, Any], heartbeat: Heartbeat | None, budget: Budget) -> None:
+    """Run a job this process has claimed (now `running`) to its end. Never raises."""
     if heartbeat:
-        heartbeat.add(job_id)
+        heartbeat.add(job["id"])
     try:
-        _run(store, job)
+        _run(store, job, budget)
     finally:
         if heartbeat:
-            heartbeat.discard(job_id)
+            heartbeat.discard(job["id"])
 
 
-def _run(store: Store, job: dict[str, Any]) -> None:
+def run_queued_jobs(store: Store, runner_name: str, slots: Slots, heartbeat: Heartbeat | None, budget: Budget) -> int:
+    """Claim and run queued jobs, fairest first, until none can start now; how many ran."""
+    count = 0
+    while (job := claim_next(store, runner_name, slots)) is not None:
+        run_claimed(store, job, heartbeat, budget)
+        count += 1
+    return count
+
+
+def _run(store: Store, job: dict[str, Any], budget: Budget) -> None:
     job_id = job["id"]
-    context = JobContext(store, job)
+    context = JobContext(store, job, budget)
     try:
         result = kinds.get(job["kind"]).function()(context, job["params"])
     except JobCancelled:
         _finish(store, job_id, states.CANCELLED, {})
+    except JobTimeLimit as exc:
+        _finish(store, job_id, states.FAILED, {"error": exc.error()})
     except JobLost:
         log.warning("job %s was taken away while running (interrupted or deleted)", job_id)
     except Exception as exc:

@@ -6,7 +6,8 @@ import logging
 import threading
 from datetime import timedelta
 
-from backend.jobs import states
+from backend.jobs import kinds, states
+from backend.jobs.context import JobTimeLimit
 from backend.jobs.events import with_event
 from backend.services.common import iso, now_iso, utc_now
 from backend.storage import Store
@@ -21,10 +22,11 @@ class Heartbeat:
     `stale_after_s` belonged to a process that died, and becomes `interrupted`.
     """
 
-    def __init__(self, store: Store, interval_s: float) -> None:
+    def __init__(self, store: Store, interval_s: float, time_limits: tuple[tuple[str, float], ...] = ()) -> None:
         self.store = store
         self.interval_s = interval_s
         self.stale_after_s = max(3 * interval_s, 1.0)
+        self.time_limits = time_limits
         self._held: set[str] = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -53,7 +55,9 @@ class Heartbeat:
 
     def _stamp(self, job_ids: list[str]) -> None:
         for job_id in job_ids:
-            self.store.jobs.update_if(job_id, {"status": list(states.ACTIVE)}, {"heartbeat_at": now_iso()})
+            if self.store.jobs.update_if(job_id, {"status": list(states.ACTIVE)}, {"heartbeat_at": now_iso()}) is None:
+                # Finished, or deleted: a job this process queued but another one ran ends up here.
+                self.discard(job_id)
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval_s):
@@ -62,6 +66,7 @@ class Heartbeat:
                     held = list(self._held)
                 self._stamp(held)
                 reap_stale_jobs(self.store, self.stale_after_s, keep=set(held))
+                fail_overdue_jobs(self.store, self.time_limits, grace_s=self.stale_after_s)
             except Exception:  # the loop must outlive a store hiccup
                 log.exception("job heartbeat failed")
 
@@ -94,3 +99,34 @@ def reap_stale_jobs(store: Store, stale_after_s: float, keep: set[str] | None = 
             log.warning("job %s was %s in a process that stopped; now interrupted", job["id"], job["status"])
             reaped.append(job["id"])
     return reaped
+
+
+def fail_overdue_jobs(store: Store, time_limits: tuple[tuple[str, float], ...], grace_s: float) -> list[str]:
+    """Fail running jobs past their kind's time limit by more than `grace_s`; their ids.
+
+    Job code stops itself at the limit (JobContext checks the clock); this is the backstop for
+    one stuck inside a long step: its slot frees now, and its late writes are refused.
+    """
+    failed = []
+    for job in store.jobs.find_any({"status": states.RUNNING}):
+        kind = kinds.find(job["kind"])
+        if kind is None or not job.get("started_at"):
+            continue
+        limit_s = kinds.time_limit_s(kind, time_limits)
+        if job["started_at"] > iso(utc_now() - timedelta(seconds=limit_s + grace_s)):
+            continue
+        changed = store.jobs.update_if(
+            job["id"],
+            {"status": states.RUNNING, "started_at": job["started_at"]},
+            {
+                "status": states.FAILED,
+                "finished_at": now_iso(),
+                "cancel_requested": False,
+                "error": JobTimeLimit(limit_s).error(),
+                **with_event(job, states.FAILED),
+            },
+        )
+        if changed:
+            log.warning("job %s ran past its %g s time limit; failed", job["id"], limit_s)
+            failed.append(job["id"])
+    return failed

@@ -23,6 +23,11 @@ class JobKind:
     # Parameter schema "module:Class" for POST /jobs; None means only its own endpoint starts it.
     params_schema: str | None = None
     description: str = ""
+    # Compute budget: the most epochs/steps a job of this kind may reach, resumes included
+    # (None: the kind trains nothing step by step, so a resume cannot add any).
+    max_steps: int | None = None
+    # Wall-clock limit of one run (JOB_TIME_LIMITS overrides it); past it the job fails.
+    time_limit_s: float = 3600.0
 
     def function(self) -> JobFunction:
         return _resolve(self.target)
@@ -58,6 +63,10 @@ def get(name: str) -> JobKind:
         raise InvalidInputError(f"Unknown job kind '{name}'.", errors={"kind": [f"one of {sorted(_KINDS)}"]}) from None
 
 
+def find(name: str) -> JobKind | None:
+    return _KINDS.get(name)
+
+
 def names() -> list[str]:
     return sorted(_KINDS)
 
@@ -68,6 +77,38 @@ def load_extra(modules: tuple[str, ...]) -> None:
         importlib.import_module(module)
 
 
-register(JobKind("imputation", "backend.services.imputation:run_imputation", description="Fill gaps in time series"))
-register(JobKind("timegan_training", "backend.services.synthesis:run_training", description="Train TimeGAN"))
-register(JobKind("timegan_evaluation", "backend.services.synthesis:run_evaluation", description="Score a TimeGAN model"))
+def time_limit_s(kind: JobKind, overrides: tuple[tuple[str, float], ...] = ()) -> float:
+    """The wall-clock limit of one run of `kind`: its JOB_TIME_LIMITS entry, else its default."""
+    return dict(overrides).get(kind.name, kind.time_limit_s)
+
+
+# Budgets. Epochs/steps: what the request schemas allow a first run (a resume may not go past
+# them either). Time limits leave auto imputation its longest time budget (1 h) plus the fill.
+IMPUTATION_MAX_EPOCHS = 2000
+TIMEGAN_MAX_ITERATIONS = 100_000  # per phase; a run has three phases
+register(
+    JobKind(
+        "imputation",
+        "backend.services.imputation:run_imputation",
+        description="Fill gaps in time series",
+        max_steps=IMPUTATION_MAX_EPOCHS,
+        time_limit_s=2 * 3600.0,
+    )
+)
+register(
+    JobKind(
+        "timegan_training",
+        "backend.services.synthesis:run_training",
+        description="Train TimeGAN",
+        max_steps=3 * TIMEGAN_MAX_ITERATIONS,
+        time_limit_s=6 * 3600.0,
+    )
+)
+register(
+    JobKind(
+        "timegan_evaluation",
+        "backend.services.synthesis:run_evaluation",
+        description="Score a TimeGAN model",
+        time_limit_s=2 * 3600.0,
+    )
+)

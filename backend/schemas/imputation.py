@@ -1,5 +1,6 @@
 from marshmallow import fields, validate
 
+from backend.jobs.kinds import IMPUTATION_MAX_EPOCHS
 from backend.schemas.common import StrictSchema
 from models.imputation import METHODS
 
@@ -12,7 +13,7 @@ class ImputationCreateSchema(StrictSchema):
     columns = fields.List(
         fields.String(), load_default=None, allow_none=True, metadata={"description": "Default: every numeric column."}
     )
-    epochs = fields.Integer(load_default=30, validate=validate.Range(min=1, max=2000))
+    epochs = fields.Integer(load_default=30, validate=validate.Range(min=1, max=IMPUTATION_MAX_EPOCHS))
     window_size = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=4, max=2048))
     learning_rate = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=1e-6, max=1.0))
     hidden_size = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=2, max=1024))

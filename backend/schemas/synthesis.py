@@ -1,6 +1,12 @@
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
+from backend.jobs.kinds import TIMEGAN_MAX_ITERATIONS
 from backend.schemas.common import StrictSchema
+
+# Compute budget of one TimeGAN training step: batch_size x seq_len x hidden_size x num_layers
+# (the recurrent activations kept for backprop grow with it). Every field at its own maximum
+# multiplied out to 8.6e9 and reached 15.6 GB in two minutes; the defaults are 221,184.
+TIMEGAN_MAX_STEP_WORK = 1 << 23
 
 
 class SynthesizerCreateSchema(StrictSchema):
@@ -11,11 +17,19 @@ class SynthesizerCreateSchema(StrictSchema):
     hidden_size = fields.Integer(load_default=24, validate=validate.Range(min=1, max=512))
     num_layers = fields.Integer(load_default=3, validate=validate.Range(min=1, max=8))
     batch_size = fields.Integer(load_default=128, validate=validate.Range(min=1, max=4096))
-    iterations = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=100_000),
+    iterations = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=TIMEGAN_MAX_ITERATIONS),
                                 metadata={"description": "Training steps of each of the three phases."})
     learning_rate = fields.Float(load_default=1e-3, validate=validate.Range(min=1e-6, max=1.0))
     batch_norm = fields.Boolean(load_default=False)
     seed = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+    @validates_schema
+    def _within_step_budget(self, data, **kwargs):  # noqa: ANN001, ANN202
+        work = data["batch_size"] * data["seq_len"] * data["hidden_size"] * data["num_layers"]
+        if work > TIMEGAN_MAX_STEP_WORK:
+            message = (f"batch_size x seq_len x hidden_size x num_layers is {work:,}; the most one training "
+                       f"step may take is {TIMEGAN_MAX_STEP_WORK:,}. Lower one of them.")
+            raise ValidationError(message, field_name="batch_size")
 
 
 class SampleCreateSchema(StrictSchema):
@@ -25,9 +39,15 @@ class SampleCreateSchema(StrictSchema):
 
 
 class EvaluationCreateSchema(StrictSchema):
-    metric_runs = fields.Integer(load_default=3, validate=validate.Range(min=1, max=10))
+    metric_runs = fields.Integer(load_default=3, validate=validate.Range(min=1, max=10),
+                                 metadata={"description": "Runs of each of the paper's two post-hoc GRU scores."})
     iterations = fields.Integer(load_default=1000, validate=validate.Range(min=10, max=20_000),
                                 metadata={"description": "Training steps of each post-hoc GRU."})
-    max_windows = fields.Integer(load_default=1000, validate=validate.Range(min=10, max=20_000))
+    classifier_runs = fields.Integer(
+        load_default=3, validate=validate.Range(min=1, max=10),
+        metadata={"description": "Runs (splits and seeds) of the stronger real-vs-synthetic classifier."})
+    max_windows = fields.Integer(
+        load_default=1000, validate=validate.Range(min=10, max=20_000),
+        metadata={"description": "Real windows used; half are the reference, half the held-out floor the fakes are made from."})
     tsne = fields.Boolean(load_default=True)
     seed = fields.Integer(load_default=0, validate=validate.Range(min=0))

@@ -181,7 +181,9 @@ def _train(ctx: Any, params: dict[str, Any], series: Any) -> tuple[np.ndarray, s
 
     if imputer.epoch < target:
         ctx.raise_if_cancelled()
-        train_epochs(imputer, train, Budget(target), validation, keep_best=False, on_check=on_epoch)
+        train_epochs(
+            imputer, train, Budget(target), validation, keep_best=False, on_check=on_epoch, on_batch=ctx.check_stop
+        )
     validation_score = scores.get("last", {})
     # The job's model is its last weights (what a resume continues from).
     imputed = imputer.fill(series)

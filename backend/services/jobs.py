@@ -1,10 +1,10 @@
-"""Use cases for jobs: start (with limits), list, get, cancel, resume."""
+"""Use cases for jobs: start (with limits), list, get, cancel, resume, delete."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from backend.errors import JobStateError, TooManyJobsError
+from backend.errors import InvalidInputError, JobStateError, TooManyJobsError
 from backend.jobs import kinds, states
 from backend.jobs.events import with_event
 from backend.jobs.runner import JobRunner
@@ -15,14 +15,23 @@ from backend.storage import Store
 _LIST_EXCLUDES = ("live", "events")
 
 
+# Retry-After of a 429: about how long a short job takes to free a place.
+RETRY_AFTER_S = 30
+
+
 def check_limits(store: Store, owner_id: str, max_per_user: int, max_total: int) -> None:
+    """Admission: queued + running jobs of the user and of the server (how many run at once is
+    the scheduler's business, backend/jobs/scheduler.py)."""
     active = list(states.ACTIVE)
     if store.jobs.find(owner_id, {"status": active}, limit=0)[1] >= max_per_user:
         raise TooManyJobsError(
-            f"You already have {max_per_user} jobs queued or running; wait for one to finish or cancel one."
+            f"You already have {max_per_user} jobs queued or running; wait for one to finish or cancel one.",
+            retry_after_s=RETRY_AFTER_S,
         )
     if store.jobs.count_any({"status": active}) >= max_total:
-        raise TooManyJobsError("The server is running as many jobs as it can; try again in a few minutes.")
+        raise TooManyJobsError(
+            "The server has as many jobs queued as it takes; try again in a few minutes.", retry_after_s=RETRY_AFTER_S
+        )
 
 
 def start_job(
@@ -55,6 +64,7 @@ def start_job(
         version=0,
         events=[],
         heartbeat_at=now_iso(),
+        queued_at=now_iso(),
         updated_at=now_iso(),
     )
     job.update(with_event(job, states.QUEUED))
@@ -82,7 +92,7 @@ def get_job(store: Store, owner_id: str, job_id: str) -> dict[str, Any]:
 
 
 def cancel_job(store: Store, owner_id: str, job_id: str) -> dict[str, Any]:
-    """A queued job stops at once; a running one at its next epoch/step boundary."""
+    """A queued job stops at once; a running one within about a second (its next step or batch)."""
     job = get_job(store, owner_id, job_id)
     if job["status"] == states.QUEUED:
         cancelled = store.jobs.update_if(
@@ -104,13 +114,26 @@ def cancel_job(store: Store, owner_id: str, job_id: str) -> dict[str, Any]:
 def resume_job(
     store: Store, runner: JobRunner, owner_id: str, job_id: str, epochs: int, *, limits: tuple[int, int]
 ) -> dict[str, Any]:
-    """Queue the job again to train `epochs` more epochs/steps from its last checkpoint."""
+    """Queue the job again to train `epochs` more epochs/steps from its last checkpoint.
+
+    The kind's compute budget binds the total: a resume cannot take a job past the epochs or
+    steps a first run may ask for. A kind that trains nothing step by step runs again as it was.
+    """
     job = get_job(store, owner_id, job_id)
     if job["status"] not in states.RESUMABLE:
         raise JobStateError(f"The job is {job['status']}; only finished jobs can be resumed.")
     check_limits(store, owner_id, *limits)
-    done = (job.get("checkpoint") or {}).get("step", 0)
-    params = {**job["params"], "epochs": done + epochs}
+    params = dict(job["params"])
+    max_steps = kinds.get(job["kind"]).max_steps
+    if max_steps is not None:
+        done = (job.get("checkpoint") or {}).get("step", 0)
+        if done + epochs > max_steps:
+            raise InvalidInputError(
+                f"This job has done {done} of the {max_steps} epochs/steps a {job['kind']} job may take; "
+                f"it can resume for at most {max(max_steps - done, 0)} more.",
+                errors={"epochs": [f"at most {max(max_steps - done, 0)}"]},
+            )
+        params["epochs"] = done + epochs
     resumed = store.jobs.update_if(
         job_id,
         {"status": job["status"]},
@@ -122,6 +145,7 @@ def resume_job(
             "cancel_requested": False,
             "runs": int(job.get("runs", 1)) + 1,
             "heartbeat_at": now_iso(),
+            "queued_at": now_iso(),
             "updated_at": now_iso(),
             **with_event(job, states.QUEUED),
         },
@@ -130,3 +154,16 @@ def resume_job(
         raise JobStateError("The job changed while resuming it; try again.")
     runner.submit(job_id)
     return resumed
+
+
+def delete_job(store: Store, owner_id: str, job_id: str) -> None:
+    """Delete a finished job and its checkpoint. What it made (a dataset, a model) stays: those
+    are the user's own resources, deleted through their own endpoints."""
+    job = get_job(store, owner_id, job_id)
+    if job["status"] in states.ACTIVE:
+        raise JobStateError(f"The job is {job['status']}; cancel it and wait for it to stop before deleting it.")
+    if store.jobs.delete(job_id, owner_id) is None:
+        return
+    checkpoint = job.get("checkpoint") or {}
+    if checkpoint.get("blob_id"):
+        store.blobs.delete(checkpoint["blob_id"])

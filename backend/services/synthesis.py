@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import PurePath
 from typing import Any
 
@@ -13,8 +14,14 @@ from backend.storage import Store
 
 MODEL_KIND = "timegan"
 MAX_SAMPLES = 10_000
-# Steps per progress report and checkpoint: often enough to watch, rare enough to be cheap.
+# Rows (sequences x steps) one sampling request may make: it runs inside the request, and
+# 10,000 sequences of 512 steps made a 328 MB dataset. The CSV must also fit MAX_UPLOAD_MB.
+MAX_SAMPLE_ROWS = 500_000
+# Steps per progress report and checkpoint: at most CHUNK_STEPS, and no more than take about
+# CHUNK_S (measured on the last chunk), so a cancel or the time limit lands within seconds
+# whatever one step costs at the settings asked for.
 CHUNK_STEPS = 50
+CHUNK_S = 2.0
 _CONFIG_FIELDS = {"seq_len": "seq_len", "module": "module", "hidden_size": "hidden_dim", "num_layers": "num_layers",
                   "batch_size": "batch_size", "iterations": "iterations", "learning_rate": "learning_rate",
                   "batch_norm": "batch_norm", "seed": "seed", "gamma": "gamma"}
@@ -69,11 +76,15 @@ def run_training(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     # A resume asks for more steps than planned: they go to the joint phase.
     target = max(ctx.target_steps(planned), planned)
     losses: dict[str, float] = {}
+    step_s: float | None = None  # seconds per step, from the last chunk
     while (done := sum(model.steps_done.values())) < target:
         ctx.raise_if_cancelled()
         phase = model.next_phase() or "joint"
         left = model.remaining_steps(phase) if model.next_phase() else target - done
-        losses = model.fit_steps(phase, min(CHUNK_STEPS, left, target - done))
+        steps = min(chunk_steps(step_s), left, target - done)
+        began = time.monotonic()
+        losses = model.fit_steps(phase, steps)
+        step_s = (time.monotonic() - began) / steps
         done = sum(model.steps_done.values())
         ctx.save_checkpoint(model.to_bytes(), done)
         ctx.report(phase=phase, step=done, total=target, metrics=losses)
@@ -86,6 +97,13 @@ def run_training(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         artifacts={"model": weights.id},
     )
     return {"model_id": model_id}
+
+
+def chunk_steps(step_s: float | None) -> int:
+    """Steps for the next chunk: one to measure, then as many as fit CHUNK_S (1..CHUNK_STEPS)."""
+    if step_s is None:
+        return 1
+    return max(1, min(CHUNK_STEPS, int(CHUNK_S / max(step_s, 1e-9))))
 
 
 def _load_model(store: Store, model_doc: dict[str, Any]) -> Any:
@@ -101,10 +119,20 @@ def _timegan(store: Store, owner_id: str, model_id: str) -> dict[str, Any]:
     return model_doc
 
 
-def sample_dataset(store: Store, owner_id: str, model_id: str, n: int, seed: int | None) -> dict[str, Any]:
-    """n synthetic sequences in original units as a new dataset (long format)."""
+def sample_dataset(
+    store: Store, owner_id: str, model_id: str, n: int, seed: int | None, *, max_bytes: int | None = None
+) -> dict[str, Any]:
+    """n synthetic sequences in original units as a new dataset (long format), at most
+    MAX_SAMPLE_ROWS rows and `max_bytes` of CSV (the upload limit)."""
     model_doc = _timegan(store, owner_id, model_id)
     model = _load_model(store, model_doc)
+    seq_len = model.config.seq_len
+    if n * seq_len > MAX_SAMPLE_ROWS:
+        raise InvalidInputError(
+            f"{n} sequences of {seq_len} steps make {n * seq_len:,} rows; one request may make at most "
+            f"{MAX_SAMPLE_ROWS:,} (n up to {MAX_SAMPLE_ROWS // seq_len}).",
+            errors={"n": [f"at most {MAX_SAMPLE_ROWS // seq_len} for this model"]},
+        )
     from models.timegan.data import samples_to_frame
 
     frame = samples_to_frame(model.generate(n, seed=seed), model.columns)
@@ -116,6 +144,7 @@ def sample_dataset(store: Store, owner_id: str, model_id: str, n: int, seed: int
         frame,
         f"{stem}_synthetic_{n}x{model.config.seq_len}.csv",
         lineage={"source_dataset_id": model_doc.get("dataset_id"), "job_id": model_doc.get("job_id"), "kind": "synthesis"},
+        max_bytes=max_bytes,
     )
 
 

@@ -293,11 +293,17 @@ class TorchImputer:
         return float(loss.detach())
 
     @thread_limited
-    def fit_epoch(self, data: PreparedSeries) -> dict[str, float]:
-        """One pass over this epoch's shuffled windows; returns the mean training loss."""
+    def fit_epoch(self, data: PreparedSeries, on_batch: Callable[[], None] | None = None) -> dict[str, float]:
+        """One pass over this epoch's shuffled windows; returns the mean training loss.
+
+        `on_batch` is called before every batch; it may raise to stop mid-epoch (a cancelled
+        job), which leaves the model mid-epoch: resume from the last epoch's checkpoint.
+        """
         epoch = self._begin_epoch(data)
         total, batches = 0.0, 0
         for first in range(0, len(epoch.starts), self.config.batch_size):
+            if on_batch is not None:
+                on_batch()
             loss = self._batch_loss(epoch, epoch.starts[first : first + self.config.batch_size])
             if loss is None:
                 continue
