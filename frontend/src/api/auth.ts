@@ -1,8 +1,9 @@
 import { request, setToken } from "./client";
-import type { Credentials, Token, User } from "./types";
+import type { Credentials, Registration, Token, User } from "./types";
 
-export function register(credentials: Credentials): Promise<User> {
-  return request<User>("/api/v1/auth/register", { method: "POST", body: credentials });
+/** The same answer whether or not the username was free: signing in tells (see AuthContext). */
+export function register(credentials: Credentials): Promise<Registration> {
+  return request<Registration>("/api/v1/auth/register", { method: "POST", body: credentials });
 }
 
 /** Logs in and keeps the token for later requests. */

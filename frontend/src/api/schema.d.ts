@@ -13,7 +13,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a username and password for a bearer token. */
+        /** Exchange a username and password for a bearer token (failed attempts are rate limited). */
         post: {
             parameters: {
                 query?: never;
@@ -37,6 +37,7 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["TOO_MANY_REQUESTS"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -127,7 +128,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account. */
+        /**
+         * Create an account (the same answer whether or not the username was free; sign in to use it).
+         * @description The password needs PASSWORD_MIN_LENGTH characters and must not be a common, repetitive
+         *     or sequential password or the username (422 with `errors.password`).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -147,7 +152,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["User"];
+                        "application/json": components["schemas"]["Registration"];
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -913,7 +918,31 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a finished job and its checkpoint (409 while queued or running: cancel it first).
+         *     The dataset or model it made stays.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    job_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -930,7 +959,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stop a job: at once if queued, at the next epoch/step if running. */
+        /** Stop a job: at once if queued, within about a second if running. */
         post: {
             parameters: {
                 query?: never;
@@ -972,7 +1001,8 @@ export interface paths {
         /**
          * Server-Sent Events: one event per update, replayed from `Last-Event-ID`; ends with the job.
          * @description A job keeps its newest 200 events; a client asking for older ones first gets an
-         *     `event: gap` (reload the job with GET /jobs/{id}), then the events it keeps.
+         *     `event: gap` (reload the job with GET /jobs/{id}), then the events it keeps. A user may
+         *     hold MAX_STREAMS_PER_USER streams open per server process; one more answers 429.
          */
         get: {
             parameters: {
@@ -1210,7 +1240,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Generate n synthetic sequences (original units, long format) as a new dataset. */
+        /**
+         * Generate n synthetic sequences (original units, long format) as a new dataset.
+         * @description At most 500,000 rows (n x seq_len; 422 past it) and MAX_UPLOAD_MB of CSV (413 past it).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1359,13 +1392,24 @@ export interface components {
         };
         EvaluationCreate: {
             /**
+             * @description Runs (splits and seeds) of the stronger real-vs-synthetic classifier.
+             * @default 3
+             */
+            classifier_runs: number;
+            /**
              * @description Training steps of each post-hoc GRU.
              * @default 1000
              */
             iterations: number;
-            /** @default 1000 */
+            /**
+             * @description Real windows used; half are the reference, half the held-out floor the fakes are made from.
+             * @default 1000
+             */
             max_windows: number;
-            /** @default 3 */
+            /**
+             * @description Runs of each of the paper's two post-hoc GRU scores.
+             * @default 3
+             */
             metric_runs: number;
             /** @default 0 */
             seed: number;
@@ -1386,6 +1430,11 @@ export interface components {
              * @default null
              */
             columns: string[] | null;
+            /**
+             * @description auto: epochs per model and fold instead of the time budget (repeatable choices).
+             * @default null
+             */
+            epoch_budget: number | null;
             /** @default 30 */
             epochs: number;
             /** @default null */
@@ -1478,6 +1527,10 @@ export interface components {
             };
             readonly created_at?: string;
             dataset_id?: string | null;
+            /** @description Synthesis evaluations, oldest first: each measure for the model, the held-out real floor and the trivial fakes, and the verdict per measure. */
+            evaluations?: {
+                [key: string]: unknown;
+            }[];
             readonly id?: string;
             job_id?: string | null;
             kind?: string;
@@ -1567,6 +1620,10 @@ export interface components {
             /** @description Why fewer than k, skipped columns, column subsets. */
             notes?: string[];
         };
+        Registration: {
+            /** @description The username, lower-cased; sign in with it. */
+            username: string;
+        };
         Rows: {
             /** @description Rows as records; missing values are null. */
             items: {
@@ -1630,6 +1687,15 @@ export interface components {
     responses: {
         /** @description Default error response */
         DEFAULT_ERROR: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too Many Requests */
+        TOO_MANY_REQUESTS: {
             headers: {
                 [name: string]: unknown;
             };

@@ -9,6 +9,7 @@ type Schemas = components["schemas"];
 type Sent<T, K extends keyof T> = Omit<T, K> & { readonly [P in K]-?: Exclude<T[P], undefined> };
 
 export type User = Sent<Schemas["User"], "id" | "username">;
+export type Registration = Schemas["Registration"];
 export type Token = Schemas["Token"];
 export type Credentials = Schemas["Credentials"];
 export type Column = Schemas["Column"];

@@ -11,12 +11,12 @@ afterEach(() => {
   setToken(null);
 });
 
-function renderLogin() {
+function renderLogin(mode: "login" | "register" = "login") {
   render(
     <MemoryRouter initialEntries={["/login"]}>
       <AuthProvider>
         <Routes>
-          <Route path="/login" element={<AuthPage mode="login" />} />
+          <Route path="/login" element={<AuthPage mode={mode} />} />
           <Route path="/datasets" element={<h1>Datasets</h1>} />
         </Routes>
       </AuthProvider>
@@ -35,6 +35,22 @@ describe("AuthPage", () => {
     await userEvent.type(screen.getByLabelText("Password"), "nope");
     await userEvent.click(screen.getByRole("button", { name: "Log in" }));
     expect((await screen.findByRole("alert")).textContent).toBe("Wrong username or password.");
+    expect(getToken()).toBeNull();
+  });
+
+  it("says a username is taken when signing in after registering fails", async () => {
+    // The server answers registration the same for free and taken names; the sign-in tells.
+    const fetchMock = vi.fn(async (url: string) =>
+      url.endsWith("/register")
+        ? new Response(JSON.stringify({ username: "alice" }), { status: 201 })
+        : new Response(JSON.stringify({ status: 401, title: "Unauthorized", detail: "Wrong username or password." }), { status: 401 }),
+    );
+    vi.stubGlobal("fetch", fetchMock);
+    renderLogin("register");
+    await userEvent.type(screen.getByLabelText("Username"), "alice");
+    await userEvent.type(screen.getByLabelText("Password"), "a long password");
+    await userEvent.click(screen.getByRole("button", { name: "Sign up" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("That username is taken; choose another one.");
     expect(getToken()).toBeNull();
   });
 

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import * as auth from "../../api/auth";
-import { getToken, onUnauthorized, setToken } from "../../api/client";
+import { ApiError, getToken, onUnauthorized, setToken } from "../../api/client";
 import type { User } from "../../api/types";
 
 interface AuthState {
@@ -13,6 +13,8 @@ interface AuthState {
 }
 
 const AuthContext = createContext<AuthState | null>(null);
+
+export const USERNAME_TAKEN = "That username is taken; choose another one.";
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
@@ -51,7 +53,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const register = useCallback(
     async (username: string, password: string) => {
       await auth.register({ username, password });
-      await login(username, password);
+      try {
+        await login(username, password);
+      } catch (error) {
+        // Registration does not say whether a name was taken (that would list accounts); a new
+        // account signs in with the password just chosen, so a 401 here means it was taken.
+        if (error instanceof ApiError && error.status === 401) throw new Error(USERNAME_TAKEN);
+        throw error;
+      }
     },
     [login],
   );
