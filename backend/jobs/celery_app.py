@@ -32,7 +32,7 @@ def make_celery(config: Config) -> Celery:
 
 
 @functools.cache
-def _worker_state():  # noqa: ANN202 - (store, heartbeat), built once per worker process
+def _worker_state():  # noqa: ANN202 - (config, store, heartbeat), built once per worker process
     from backend.jobs import kinds
     from backend.jobs.heartbeat import Heartbeat
     from backend.services import quotas
@@ -42,7 +42,7 @@ def _worker_state():  # noqa: ANN202 - (store, heartbeat), built once per worker
     kinds.load_extra(config.job_extra_kinds)
     quotas.configure_from(config)  # job code makes datasets, which count against quotas
     store = open_store(config)
-    return store, Heartbeat(store, config.job_heartbeat_s).start()
+    return config, store, Heartbeat(store, config.job_heartbeat_s, config.job_time_limits).start()
 
 
 app = make_celery(Config.from_env())
