@@ -4,17 +4,24 @@ Runs gunicorn (this repo's gunicorn.conf.py) on a fresh DATA_DIR and measures, f
   1. uploading a generated CSV of --upload-mb MB: MB/s and the peak RSS of the gunicorn
      worker that handled it (VmHWM), as a multiple of the file size (target < 5x);
   2. GET /api/v1/datasets with --datasets datasets in the history, --clients concurrent
-     clients (closed loop, keep-alive): p50/p99 latency (target p99 < 100 ms).
+     clients (closed loop, keep-alive): p50/p99 latency (target p99 < 100 ms);
+  3. streams: --clients clients list datasets for --stream-seconds while one user holds
+     --streams job event streams open (target: no request fails), against the same load
+     without streams, and under stock gthread workers (the peer: streams holding threads);
+  4. login-flood: --clients clients list datasets, alone and while --flooders threads send
+     wrong passwords back to back; the others' p99 both ways and the flood's answers.
 Embedded store by default; MONGO_URI in the environment benchmarks MongoDB instead.
 
     .venv/bin/python scripts/bench_api.py                 # the full run (50 MB, 1,000 datasets, 50 clients)
     .venv/bin/python scripts/bench_api.py --quick         # a smoke run
+    .venv/bin/python scripts/bench_api.py --scenarios streams,login-flood
 Prints a table and writes bench_results/api.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -105,20 +112,39 @@ class Client:
         return response.status, json.loads(response.read() or b"null")
 
 
-def start_gunicorn(data_dir: Path, port: int, workers: int | None, threads: int | None) -> subprocess.Popen:
-    """gunicorn with this repo's config; workers/threads None keep the config's defaults."""
+def start_gunicorn(
+    data_dir: Path,
+    port: int,
+    workers: int | None,
+    threads: int | None,
+    *,
+    env_extra: dict[str, str] | None = None,
+    worker_class: str | None = None,
+) -> subprocess.Popen:
+    """gunicorn with this repo's config; workers/threads None keep the config's defaults;
+    `worker_class` overrides the config's (the streams scenario's peer: stock gthread)."""
     env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1",
-           "GUNICORN_ACCESS_LOG": "/dev/null", "LOG_LEVEL": "warning", "MAX_UPLOAD_MB": "500"}
+           "GUNICORN_ACCESS_LOG": "/dev/null", "LOG_LEVEL": "warning", "MAX_UPLOAD_MB": "500", **(env_extra or {})}
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
     if threads:
         env["GUNICORN_THREADS"] = str(threads)
-    process = subprocess.Popen(
-        [str(REPO / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "backend.app:create_app()"], cwd=REPO, env=env
-    )
+    command = [str(REPO / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "backend.app:create_app()"]
+    if worker_class:
+        command[1:1] = ["-k", worker_class]
+    process = subprocess.Popen(command, cwd=REPO, env=env)
     wait_until_up(f"http://127.0.0.1:{port}/health", process)
     time.sleep(1.0)
     return process
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(40)
+    except subprocess.TimeoutExpired:  # stock gthread waits for streams that hold its threads
+        server.kill()
+        server.wait(10)
 
 
 def worker_pids(master: int) -> list[int]:
@@ -133,9 +159,9 @@ def status_kb(pid: int, key: str) -> int:
     return 0
 
 
-def sign_up(port: int) -> str:
+def sign_up(port: int, name: str | None = None) -> str:
     client = Client(port)
-    name = f"bench{uuid.uuid4().hex[:8]}"
+    name = name or f"bench{uuid.uuid4().hex[:8]}"
     client.json("POST", "/api/v1/auth/register", {"username": name, "password": "benchmark-password"})
     return client.json("POST", "/api/v1/auth/login", {"username": name, "password": "benchmark-password"})[1]["token"]
 
@@ -232,6 +258,222 @@ def bench_list(
         server.wait(30)
 
 
+def percentiles(seconds: list[float]) -> dict[str, float]:
+    ms = sorted(x * 1000 for x in seconds)
+    if not ms:
+        return {"p50_ms": float("nan"), "p99_ms": float("nan"), "max_ms": float("nan")}
+    return {
+        "p50_ms": round(statistics.median(ms), 1),
+        "p99_ms": round(ms[int(0.99 * (len(ms) - 1))], 1),
+        "max_ms": round(ms[-1], 1),
+    }
+
+
+def closed_loop(port: int, token: str, clients: int, seconds: float, path: str, timeout_s: float) -> dict:
+    """`clients` threads each sending GET `path` back to back for `seconds`: latencies, failures
+    (a status other than 200, an error or a timeout of `timeout_s`)."""
+    latencies: list[float] = []
+    failures: dict[str, int] = {}
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+
+    def run() -> None:
+        client = Client(port, token)
+        client.conn.timeout = timeout_s
+        barrier.wait()
+        end = time.perf_counter() + seconds
+        mine: list[float] = []
+        while time.perf_counter() < end:
+            t = time.perf_counter()
+            try:
+                status, _ = client.request("GET", path)
+                outcome = None if status == 200 else str(status)
+            except Exception as exc:  # a timeout or a dropped connection is a failed request
+                outcome = type(exc).__name__
+                client = Client(port, token)
+                client.conn.timeout = timeout_s
+            if outcome is None:
+                mine.append(time.perf_counter() - t)
+            else:
+                with lock:
+                    failures[outcome] = failures.get(outcome, 0) + 1
+        with lock:
+            latencies.extend(mine)
+
+    threads_ = [threading.Thread(target=run) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads_:
+        t.start()
+    for t in threads_:
+        t.join()
+    wall = time.perf_counter() - started
+    return {"clients": clients, "seconds": round(wall, 1), "ok": len(latencies), "failed": sum(failures.values()),
+            "failures": failures, "throughput_rps": round(len(latencies) / wall, 1), **percentiles(latencies)}
+
+
+class EventStreams:
+    """`n` open job event streams (raw sockets, so nothing buffers them), read in the background."""
+
+    def __init__(self, port: int, token: str, job_ids: list[str], n: int) -> None:
+        import socket
+
+        self.socks = []
+        self.heads: list[bytes] = []
+        self.bytes_read = 0
+        self._stop = threading.Event()
+        for i in range(n):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+            job_id = job_ids[i % len(job_ids)]
+            sock.sendall(f"GET /api/v1/jobs/{job_id}/events HTTP/1.1\r\nHost: bench\r\n"
+                         f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n".encode())
+            self.socks.append(sock)
+        deadline = time.monotonic() + 10
+        for sock in self.socks:  # a server out of threads leaves later streams unanswered
+            sock.settimeout(max(deadline - time.monotonic(), 0.01))
+            try:
+                self.heads.append(sock.recv(65536).split(b"\r\n", 1)[0])
+            except TimeoutError:
+                self.heads.append(b"(no answer within 10 s)")
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        import selectors
+
+        selector = selectors.DefaultSelector()
+        for sock in self.socks:
+            sock.setblocking(False)
+            selector.register(sock, selectors.EVENT_READ)
+        while not self._stop.is_set():
+            for key, _ in selector.select(0.5):
+                with contextlib.suppress(BlockingIOError):
+                    self.bytes_read += len(key.fileobj.recv(65536))
+
+    def close(self) -> None:
+        self._stop.set()
+        self._reader.join(5)
+        for sock in self.socks:
+            sock.close()
+
+
+def bench_streams(data_dir: Path, clients: int, streams: int, seconds: float, peer_seconds: float) -> dict:
+    """50 clients list datasets for `seconds`, alone (baseline) and while one user holds
+    `streams` job event streams open; then the same under stock gthread (the peer: before)."""
+    out: dict = {"streams": streams, "clients": clients}
+    for label, worker_class, duration in (("hub", None, seconds), ("gthread_peer", "gthread", peer_seconds)):
+        if duration <= 0:
+            continue
+        port = free_port()
+        env = {"JOB_EXTRA_KINDS": "tests.job_kinds", "PYTHONPATH": str(REPO), "MAX_STREAMS_PER_USER": str(streams)}
+        server = start_gunicorn(data_dir / label, port, workers=None, threads=None, env_extra=env, worker_class=worker_class)
+        try:
+            viewer, lister = sign_up(port), sign_up(port)
+            seeder = Client(port, lister)
+            small = data_dir / "small.csv"
+            small.write_text("a,b,c\n1,x,2020-01-01\n2,y,2020-01-02\n")
+            for i in range(50):
+                assert seeder.upload(small, f"dataset-{i:03d}.csv")[0] == 201
+            path = "/api/v1/datasets?page_size=20"
+            result: dict = {"worker_class": worker_class or "gunicorn.conf.py (EventStreamWorker)",
+                            "gunicorn_workers": len(worker_pids(server.pid))}
+            if label == "hub":
+                result["baseline_no_streams"] = closed_loop(port, lister, clients, min(duration, 20), path, timeout_s=10)
+            # Two long toy jobs (the viewer's running cap is 2), each watched by half of the streams.
+            owner = Client(port, viewer)
+            job_ids = [owner.json("POST", "/api/v1/jobs", {"kind": "toy_training", "params": {"epochs": 10_000, "epoch_s": 0.2}})[1]["id"]
+                       for _ in range(2)]
+            open_streams = EventStreams(port, viewer, job_ids, streams)
+            try:
+                time.sleep(1.0)
+                result["stream_heads"] = sorted({h.decode(errors="replace") for h in open_streams.heads})
+                result["with_streams"] = closed_loop(port, lister, clients, duration, path, timeout_s=10)
+                result["stream_bytes_read"] = open_streams.bytes_read
+            finally:
+                open_streams.close()
+            out[label] = result
+        finally:
+            stop_server(server)  # its jobs end with it (interrupted)
+    hub = out["hub"]
+    hub["p99_ratio_with_over_without_streams"] = round(hub["with_streams"]["p99_ms"] / hub["baseline_no_streams"]["p99_ms"], 2)
+    return out
+
+
+def bench_login_flood(data_dir: Path, clients: int, flooders: int, seconds: float) -> dict:
+    """Others' GET /datasets latency alone, then while `flooders` threads send wrong passwords
+    back to back (to one account, from one address); the flood's answers by status."""
+    port = free_port()
+    server = start_gunicorn(data_dir, port, workers=None, threads=None)
+    try:
+        victim = f"victim{uuid.uuid4().hex[:6]}"
+        sign_up(port, victim)
+        other = sign_up(port)
+        path = "/api/v1/datasets?page_size=20"
+        baseline = closed_loop(port, other, clients, seconds, path, timeout_s=10)
+        statuses: dict[int, int] = {}
+        flood_latencies: list[float] = []
+        lock = threading.Lock()
+        stop = threading.Event()
+
+        def flood() -> None:
+            client = Client(port)
+            while not stop.is_set():
+                t = time.perf_counter()
+                status, _ = client.json("POST", "/api/v1/auth/login", {"username": victim, "password": "wrong guess 123"})
+                with lock:
+                    statuses[status] = statuses.get(status, 0) + 1
+                    flood_latencies.append(time.perf_counter() - t)
+
+        flood_threads = [threading.Thread(target=flood) for _ in range(flooders)]
+        for t in flood_threads:
+            t.start()
+        time.sleep(1.0)
+        during = closed_loop(port, other, clients, seconds, path, timeout_s=10)
+        stop.set()
+        for t in flood_threads:
+            t.join()
+        flood_seconds = seconds + 1.0
+        return {
+            "clients": clients,
+            "flooders": flooders,
+            "others_without_flood": baseline,
+            "others_during_flood": during,
+            "p99_ratio_during_over_without": round(during["p99_ms"] / baseline["p99_ms"], 2),
+            "flood_requests": sum(statuses.values()),
+            "flood_per_s": round(sum(statuses.values()) / flood_seconds, 1),
+            "flood_statuses": {str(k): v for k, v in sorted(statuses.items())},
+            "flood_latency": percentiles(flood_latencies),
+        }
+    finally:
+        stop_server(server)
+
+
+def print_streams(streams: dict) -> None:
+    hub = streams["hub"]
+    print(f"\n{streams['clients']} clients GET /datasets, {streams['streams']} event streams open (one user)")
+    print(f"{'':<34}{'requests':>10}{'failed':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    rows = [("hub: no streams (baseline)", hub["baseline_no_streams"]), ("hub: 24 streams open", hub["with_streams"])]
+    if "gthread_peer" in streams:
+        rows.append(("stock gthread: streams open", streams["gthread_peer"]["with_streams"]))
+    for label, r in rows:
+        print(f"  {label:<32}{r['ok'] + r['failed']:>10}{r['failed']:>8}{r['p50_ms']:>9}{r['p99_ms']:>9}{r['max_ms']:>9}")
+    print(f"  {'p99 ratio with/without streams':<32}{hub['p99_ratio_with_over_without_streams']:>10}")
+    print(f"  {'target: no request fails':<32}{'PASS' if hub['with_streams']['failed'] == 0 else 'FAIL':>10}")
+
+
+def print_login_flood(flood: dict) -> None:
+    print(f"\nlogin flood: {flood['flooders']} threads of wrong passwords, {flood['clients']} other clients GET /datasets")
+    print(f"{'':<34}{'requests':>10}{'failed':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    for label, key in (("others, no flood", "others_without_flood"), ("others, during the flood", "others_during_flood")):
+        r = flood[key]
+        print(f"  {label:<32}{r['ok'] + r['failed']:>10}{r['failed']:>8}{r['p50_ms']:>9}{r['p99_ms']:>9}{r['max_ms']:>9}")
+    print(f"  {'p99 ratio during/without':<32}{flood['p99_ratio_during_over_without']:>10}")
+    print(f"  {'flood answers':<32}{json.dumps(flood['flood_statuses']):>10} ({flood['flood_per_s']}/s)")
+
+
+def _list_arg(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--upload-mb", type=float, default=50)
@@ -241,25 +483,51 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py's")
     parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py's")
     parser.add_argument("--quick", action="store_true", help="5 MB, 100 datasets, 10 clients")
+    parser.add_argument("--scenarios", default="upload,list,streams,login-flood",
+                        help="comma-separated: upload, list, streams, login-flood")
+    parser.add_argument("--streams", type=int, default=24, help="streams scenario: open event streams")
+    parser.add_argument("--stream-seconds", type=float, default=60, help="streams scenario: load duration")
+    parser.add_argument("--peer-seconds", type=float, default=15,
+                        help="streams scenario: the same under stock gthread (0: skip)")
+    parser.add_argument("--flooders", type=int, default=4, help="login flood: threads sending wrong passwords")
+    parser.add_argument("--flood-seconds", type=float, default=20)
     parser.add_argument("--out", type=Path, default=REPO / "bench_results" / "api.json")
     args = parser.parse_args()
     if args.quick:
         args.upload_mb, args.datasets, args.clients, args.requests_per_client = 5, 100, 10, 20
     store = "mongodb" if os.environ.get("MONGO_URI") else "embedded"
+    scenarios = set(_list_arg(args.scenarios))
+    result: dict = {"store": store, "cpu_count": os.cpu_count(),
+                    "targets": {"peak_over_file_size_max": 5.0, "list_p99_ms_max": 100.0, "streams_failed_max": 0}}
     with tempfile.TemporaryDirectory() as tmp:
-        upload = bench_upload(Path(tmp) / "upload-data", args.upload_mb)
-        listing = bench_list(Path(tmp) / "list-data", args.datasets, args.clients, args.requests_per_client, args.workers, args.threads)
-    result = {"store": store, "cpu_count": os.cpu_count(), "upload": upload, "list": listing,
-              "targets": {"peak_over_file_size_max": 5.0, "list_p99_ms_max": 100.0}}
+        if "upload" in scenarios:
+            result["upload"] = bench_upload(Path(tmp) / "upload-data", args.upload_mb)
+        if "list" in scenarios:
+            result["list"] = bench_list(Path(tmp) / "list-data", args.datasets, args.clients, args.requests_per_client,
+                                        args.workers, args.threads)
+        if "streams" in scenarios:
+            (Path(tmp) / "streams").mkdir()
+            result["streams"] = bench_streams(Path(tmp) / "streams", args.clients, args.streams, args.stream_seconds,
+                                              args.peer_seconds)
+        if "login-flood" in scenarios:
+            result["login_flood"] = bench_login_flood(Path(tmp) / "flood-data", args.clients, args.flooders,
+                                                      args.flood_seconds)
     print(f"\nstore: {store}, {os.cpu_count()} CPUs")
-    print(f"{'upload':<34}{'value':>12}")
-    for key in ("file_mb", "rows", "seconds", "mb_per_s", "worker_rss_before_mb", "worker_peak_rss_mb", "peak_over_file_size"):
-        print(f"  {key:<32}{upload[key]:>12}")
-    print(f"  {'target: peak < 5x file size':<32}{'PASS' if upload['peak_over_file_size'] < 5 else 'FAIL':>12}")
-    print(f"{'GET /datasets':<34}{'value':>12}")
-    for key in ("datasets", "clients", "requests", "errors", "throughput_rps", "p50_ms", "p99_ms", "max_ms"):
-        print(f"  {key:<32}{listing[key]:>12}")
-    print(f"  {'target: p99 < 100 ms':<32}{'PASS' if listing['p99_ms'] < 100 else 'FAIL':>12}")
+    upload, listing = result.get("upload"), result.get("list")
+    if upload:
+        print(f"{'upload':<34}{'value':>12}")
+        for key in ("file_mb", "rows", "seconds", "mb_per_s", "worker_rss_before_mb", "worker_peak_rss_mb", "peak_over_file_size"):
+            print(f"  {key:<32}{upload[key]:>12}")
+        print(f"  {'target: peak < 5x file size':<32}{'PASS' if upload['peak_over_file_size'] < 5 else 'FAIL':>12}")
+    if listing:
+        print(f"{'GET /datasets':<34}{'value':>12}")
+        for key in ("datasets", "clients", "requests", "errors", "throughput_rps", "p50_ms", "p99_ms", "max_ms"):
+            print(f"  {key:<32}{listing[key]:>12}")
+        print(f"  {'target: p99 < 100 ms':<32}{'PASS' if listing['p99_ms'] < 100 else 'FAIL':>12}")
+    if "streams" in result:
+        print_streams(result["streams"])
+    if "login_flood" in result:
+        print_login_flood(result["login_flood"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))
     print(f"\nwrote {args.out}")
