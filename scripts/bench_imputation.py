@@ -9,6 +9,7 @@ separate virtualenv (created on first use) on the same windows, scaling and epoc
     .venv/bin/python scripts/bench_imputation.py --datasets seattle-temps --seeds 2 --epochs 20
     .venv/bin/python scripts/bench_imputation.py --workers 16     # the full run on a 16-core machine
     .venv/bin/python scripts/bench_imputation.py --merge a.json b.json --out all.json  # runs split up
+    .venv/bin/python scripts/bench_imputation.py --suite wide --seeds 5   # >= 20 public series (bench_imputation_wide.py)
 
 Prints a table and writes bench_results/imputation.json.
 """
@@ -67,6 +68,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from models.imputation import BASELINE_METHODS  # noqa: E402
 from models.imputation.auto import auto_impute  # noqa: E402
 from models.imputation.baselines import detect_period, impute_baseline  # noqa: E402
 from models.imputation.data import (  # noqa: E402
@@ -82,7 +84,6 @@ from models.imputation.evaluate import hide_gaps, hide_random_points, score  # n
 
 DATASETS = ("seattle-temps", "sf-temps", "seattle-weather", "stocks", "us-employment")
 MASKS = ("points10", "gap5", "gap24", "gap50")
-BASELINE_METHODS = ("mean", "locf", "linear", "time", "seasonal")
 
 
 @functools.cache
@@ -212,7 +213,9 @@ def bench_case(
         add("naomi", imputed, time.perf_counter() - started, s_per_epoch=epoch_s)
     if "auto" in args.methods:
         started = time.perf_counter()
-        result = auto_impute(train, time_budget_s=args.auto_budget, seed=seed, max_epochs=args.auto_max_epochs)
+        result = auto_impute(
+            train, time_budget_s=args.auto_budget, epoch_budget=args.auto_epochs, seed=seed, max_epochs=args.auto_max_epochs
+        )
         add("auto", result.imputed, time.perf_counter() - started)
         rows[-1]["choice"] = result.choice
     if pypots is not None and "pypots_brits" in args.methods:
@@ -306,6 +309,15 @@ def check_targets(summary: pd.DataFrame, seasonal: dict[str, bool], speed: dict 
 
 
 def main() -> None:
+    suite = argparse.ArgumentParser(add_help=False)
+    suite.add_argument("--suite", choices=["tables", "wide"], default="tables")
+    known, rest = suite.parse_known_args()
+    if known.suite == "wide":
+        # Many public series, auto against the baselines (scripts/bench_imputation_wide.py).
+        from scripts.bench_imputation_wide import main as wide_main
+
+        wide_main(rest)
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     parser.add_argument("--masks", nargs="+", default=list(MASKS), choices=MASKS)
@@ -313,6 +325,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=30, help="epochs for BRITS, NAOMI and PyPOTS BRITS")
     parser.add_argument("--auto-budget", type=float, default=60.0, help="seconds auto may spend training")
     parser.add_argument("--auto-max-epochs", type=int, default=300)
+    parser.add_argument("--auto-epochs", type=int, default=None,
+                        help="auto's epoch budget per model and fold (repeatable); default: the time budget")
     parser.add_argument(
         "--methods", nargs="+", default=["brits", "naomi", "auto", "pypots_brits"],
         help="learned methods to run besides the baselines",

@@ -44,22 +44,30 @@ def hide_gaps(
     for j in range(flat.shape[1]):
         column = flat[:, j]
         budget = max(int(round(rate * column.sum())), min_gaps * int(lengths.min()))
-        # Prefix sums make "are cells s-1 .. s+L all observed?" an O(1) test.
-        prefix = np.concatenate([[0], np.cumsum(column)])
-        taken = np.zeros(length + 2, dtype=bool)
+        # Prefix sums make "are cells s-1 .. s+L all observed?" an O(1) test; plain Python
+        # lists and one bulk draw of sizes keep the loop fast on 100,000-step series.
+        prefix = np.concatenate([[0], np.cumsum(column)]).tolist()
+        taken = bytearray(length + 2)
         used = 0
-        for start in rng.permutation(np.arange(1, max(length - int(lengths.min()), 1))):
+        starts = rng.permutation(np.arange(1, max(length - int(lengths.min()), 1))).tolist()
+        before = rng.bit_generator.state
+        sizes = lengths[rng.integers(len(lengths), size=len(starts))].tolist()
+        drawn = 0
+        for start, size in zip(starts, sizes, strict=True):
             if used >= budget:
                 break
-            size = int(rng.choice(lengths))
+            drawn += 1
             lo, hi = start - 1, start + size + 1  # the flanking cells must be observed too
-            if hi > length or prefix[hi] - prefix[lo] != hi - lo or taken[lo : hi + 1].any():
+            if hi > length or prefix[hi] - prefix[lo] != hi - lo or any(taken[lo : hi + 1]):
                 continue
             if used + size > budget and used > 0:
                 continue
             out[start : start + size, j] = True
-            taken[lo:hi] = True
+            taken[lo:hi] = b"\x01" * (hi - lo)
             used += size
+        # Leave the generator where one draw per tried start would have (masks stay as before).
+        rng.bit_generator.state = before
+        rng.integers(len(lengths), size=drawn)
     return hidden
 
 
