@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # Reinstall whenever pyproject.toml changes.
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: install system-deps frontend frontend-test e2e run test lint fmt bench-api clean
+.PHONY: install system-deps frontend frontend-test e2e run run-mongo test lint fmt bench-api clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ e2e: install system-deps frontend
 run: install
 	if [ -f frontend/package.json ]; then $(MAKE) frontend; fi
 	$(PY) -m backend
+
+# The API on MongoDB without Docker: a local SecantusDB server (data in var/secantus, port
+# SECANTUS_PORT, default 27018), stopped when the API exits. Production: docker compose (mongo image).
+run-mongo: install
+	if [ -f frontend/package.json ]; then $(MAKE) frontend; fi
+	$(PY) scripts/local_mongo.py
 
 test: install system-deps
 	$(PY) -m ruff check .

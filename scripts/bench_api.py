@@ -10,7 +10,10 @@ Runs gunicorn (this repo's gunicorn.conf.py) on a fresh DATA_DIR and measures, f
      without streams, and under stock gthread workers (the peer: streams holding threads);
   4. login-flood: --clients clients list datasets, alone and while --flooders threads send
      wrong passwords back to back; the others' p99 both ways and the flood's answers.
-Embedded store by default; MONGO_URI in the environment benchmarks MongoDB instead.
+Upload and list run on each store of --store, side by side in one run: `embedded` (SQLite in a
+fresh DATA_DIR), `mongodb` (MONGO_URI when set, each scenario on a new database; else a local
+SecantusDB server this script starts and stops, scripts/local_mongo.py), or `both` (the default
+when MONGO_URI is set).
 
     .venv/bin/python scripts/bench_api.py                 # the full run (50 MB, 1,000 datasets, 50 clients)
     .venv/bin/python scripts/bench_api.py --quick         # a smoke run
@@ -166,9 +169,9 @@ def sign_up(port: int, name: str | None = None) -> str:
     return client.json("POST", "/api/v1/auth/login", {"username": name, "password": "benchmark-password"})[1]["token"]
 
 
-def bench_upload(data_dir: Path, size_mb: float) -> dict:
+def bench_upload(data_dir: Path, size_mb: float, env_extra: dict[str, str] | None = None) -> dict:
     port = free_port()
-    server = start_gunicorn(data_dir, port, workers=1, threads=4)
+    server = start_gunicorn(data_dir, port, workers=1, threads=4, env_extra=env_extra)
     try:
         token = sign_up(port)
         csv_path = data_dir.parent / "upload.csv"
@@ -196,10 +199,11 @@ def bench_upload(data_dir: Path, size_mb: float) -> dict:
 
 
 def bench_list(
-    data_dir: Path, n_datasets: int, clients: int, requests_per_client: int, workers: int | None, threads: int | None
+    data_dir: Path, n_datasets: int, clients: int, requests_per_client: int, workers: int | None, threads: int | None,
+    env_extra: dict[str, str] | None = None,
 ) -> dict:
     port = free_port()
-    server = start_gunicorn(data_dir, port, workers=workers, threads=threads)
+    server = start_gunicorn(data_dir, port, workers=workers, threads=threads, env_extra=env_extra)
     try:
         token = sign_up(port)
         seeder = Client(port, token)
@@ -470,6 +474,46 @@ def print_login_flood(flood: dict) -> None:
     print(f"  {'flood answers':<32}{json.dumps(flood['flood_statuses']):>10} ({flood['flood_per_s']}/s)")
 
 
+@contextlib.contextmanager
+def mongo_server(tmp: Path, needed: bool):  # noqa: ANN201
+    """(server URI without a database, URI options) for the mongodb runs: MONGO_URI's server, or a local
+    SecantusDB started here and stopped at the end; None when no run needs one."""
+    if not needed:
+        yield None
+    elif os.environ.get("MONGO_URI"):
+        head, _, query = os.environ["MONGO_URI"].partition("?")
+        scheme, _, rest = head.partition("://")
+        yield f"{scheme}://{rest.split('/', 1)[0]}", query
+    else:
+        from scripts.local_mongo import LocalMongo
+
+        with LocalMongo(tmp / "secantus", log_path=tmp / "secantus.log") as server:
+            yield server.uri, ""
+
+
+def store_env(name: str, mongo_base: tuple[str, str] | None, database: str) -> dict[str, str]:
+    """The environment that selects the store: an empty MONGO_URI is the embedded one."""
+    if name == "embedded":
+        return {"MONGO_URI": ""}
+    base, query = mongo_base
+    return {"MONGO_URI": f"{base}/{database}_{uuid.uuid4().hex[:8]}" + (f"?{query}" if query else "")}
+
+
+def print_side_by_side(title: str, rows: list[tuple[str, dict | None]], keys: tuple[str, ...], target) -> None:  # noqa: ANN001
+    rows = [(name, r) for name, r in rows if r]
+    if not rows:
+        return
+    print(f"{title:<34}" + "".join(f"{name:>12}" for name, _ in rows))
+    for key in keys:
+        print(f"  {key:<32}" + "".join(f"{r[key]:>12}" for _, r in rows))
+    label, check = target
+    print(f"  {label:<32}" + "".join(f"{'PASS' if check(r) else 'FAIL':>12}" for _, r in rows))
+    if len(rows) == 2 and "p99_ms" in keys:
+        print(f"  {'p99 ratio ' + rows[1][0] + '/' + rows[0][0]:<32}{rows[1][1]['p99_ms'] / rows[0][1]['p99_ms']:>12.2f}")
+    if len(rows) == 2 and "mb_per_s" in keys:
+        print(f"  {'MB/s ratio ' + rows[1][0] + '/' + rows[0][0]:<32}{rows[1][1]['mb_per_s'] / rows[0][1]['mb_per_s']:>12.2f}")
+
+
 def _list_arg(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
@@ -491,20 +535,30 @@ def main() -> None:
                         help="streams scenario: the same under stock gthread (0: skip)")
     parser.add_argument("--flooders", type=int, default=4, help="login flood: threads sending wrong passwords")
     parser.add_argument("--flood-seconds", type=float, default=20)
+    parser.add_argument("--store", choices=["embedded", "mongodb", "both"],
+                        default="both" if os.environ.get("MONGO_URI") else "embedded",
+                        help="store(s) for upload and list, side by side (default: both when MONGO_URI is set)")
     parser.add_argument("--out", type=Path, default=REPO / "bench_results" / "api.json")
     args = parser.parse_args()
     if args.quick:
         args.upload_mb, args.datasets, args.clients, args.requests_per_client = 5, 100, 10, 20
-    store = "mongodb" if os.environ.get("MONGO_URI") else "embedded"
+    stores = ["embedded", "mongodb"] if args.store == "both" else [args.store]
+    store = stores[0]
     scenarios = set(_list_arg(args.scenarios))
     result: dict = {"store": store, "cpu_count": os.cpu_count(),
                     "targets": {"peak_over_file_size_max": 5.0, "list_p99_ms_max": 100.0, "streams_failed_max": 0}}
-    with tempfile.TemporaryDirectory() as tmp:
-        if "upload" in scenarios:
-            result["upload"] = bench_upload(Path(tmp) / "upload-data", args.upload_mb)
-        if "list" in scenarios:
-            result["list"] = bench_list(Path(tmp) / "list-data", args.datasets, args.clients, args.requests_per_client,
-                                        args.workers, args.threads)
+    with tempfile.TemporaryDirectory() as tmp, mongo_server(Path(tmp), "mongodb" in stores) as mongo_base:
+        for name in stores:
+            per_store = result if name == store else result.setdefault(name, {})
+            if name == "mongodb":
+                per_store["mongo_server"] = "MONGO_URI" if os.environ.get("MONGO_URI") else "local SecantusDB (scripts/local_mongo.py)"
+            if "upload" in scenarios:
+                env = store_env(name, mongo_base, "bench_upload")
+                per_store["upload"] = bench_upload(Path(tmp) / f"upload-{name}", args.upload_mb, env)
+            if "list" in scenarios:
+                env = store_env(name, mongo_base, "bench_list")
+                per_store["list"] = bench_list(Path(tmp) / f"list-{name}", args.datasets, args.clients,
+                                               args.requests_per_client, args.workers, args.threads, env)
         if "streams" in scenarios:
             (Path(tmp) / "streams").mkdir()
             result["streams"] = bench_streams(Path(tmp) / "streams", args.clients, args.streams, args.stream_seconds,
@@ -512,18 +566,14 @@ def main() -> None:
         if "login-flood" in scenarios:
             result["login_flood"] = bench_login_flood(Path(tmp) / "flood-data", args.clients, args.flooders,
                                                       args.flood_seconds)
-    print(f"\nstore: {store}, {os.cpu_count()} CPUs")
-    upload, listing = result.get("upload"), result.get("list")
-    if upload:
-        print(f"{'upload':<34}{'value':>12}")
-        for key in ("file_mb", "rows", "seconds", "mb_per_s", "worker_rss_before_mb", "worker_peak_rss_mb", "peak_over_file_size"):
-            print(f"  {key:<32}{upload[key]:>12}")
-        print(f"  {'target: peak < 5x file size':<32}{'PASS' if upload['peak_over_file_size'] < 5 else 'FAIL':>12}")
-    if listing:
-        print(f"{'GET /datasets':<34}{'value':>12}")
-        for key in ("datasets", "clients", "requests", "errors", "throughput_rps", "p50_ms", "p99_ms", "max_ms"):
-            print(f"  {key:<32}{listing[key]:>12}")
-        print(f"  {'target: p99 < 100 ms':<32}{'PASS' if listing['p99_ms'] < 100 else 'FAIL':>12}")
+    print(f"\nstores: {', '.join(stores)}, {os.cpu_count()} CPUs")
+    by_store = [(name, result if name == store else result[name]) for name in stores]
+    print_side_by_side("upload", [(n, r.get("upload")) for n, r in by_store],
+                       ("file_mb", "rows", "seconds", "mb_per_s", "worker_rss_before_mb", "worker_peak_rss_mb",
+                        "peak_over_file_size"), ("target: peak < 5x file size", lambda u: u["peak_over_file_size"] < 5))
+    print_side_by_side("GET /datasets", [(n, r.get("list")) for n, r in by_store],
+                       ("datasets", "clients", "requests", "errors", "throughput_rps", "p50_ms", "p99_ms", "max_ms"),
+                       ("target: p99 < 100 ms", lambda r: r["p99_ms"] < 100))
     if "streams" in result:
         print_streams(result["streams"])
     if "login_flood" in result:

@@ -118,8 +118,11 @@ class LocalMongo:
 
 def main() -> int:
     """`make run-mongo`: SecantusDB with its data in var/secantus, then `python -m backend` on it."""
+    # SIGTERM too ends the API first and then the database (the `finally` blocks below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     data = Path(os.environ.get("SECANTUS_DIR", REPO / "var" / "secantus"))
-    port = int(os.environ.get("SECANTUS_PORT", "27017"))
+    # Not 27017: a MongoDB already running on this machine keeps its port.
+    port = int(os.environ.get("SECANTUS_PORT", "27018"))
     with LocalMongo(data, port, log_path=data.parent / "secantus.log") as db:
         env = {**os.environ, "MONGO_URI": os.environ.get("MONGO_URI") or db.uri_for("insight")}
         print(f"SecantusDB on {db.uri} (data in {data}, log in {data.parent / 'secantus.log'})", flush=True)
