@@ -80,6 +80,7 @@ function ImputationForm({ dataset, disabled, onStarted }: { dataset: Dataset; di
   const [batchSize, setBatchSize] = useState(32);
   const [learningRate, setLearningRate] = useState(0.005);
   const [timeBudget, setTimeBudget] = useState(60);
+  const [epochBudget, setEpochBudget] = useState<number | "">("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const trained = TRAINED_METHODS.includes(method);
@@ -91,7 +92,10 @@ function ImputationForm({ dataset, disabled, onStarted }: { dataset: Dataset; di
     const body: ImputationRequest = { method, columns };
     if (timeColumn) body.time_column = timeColumn;
     if (trained) Object.assign(body, { epochs, window_size: windowSize, hidden_size: hiddenSize, batch_size: batchSize, learning_rate: learningRate });
-    if (method === "auto") body.time_budget_s = timeBudget;
+    if (method === "auto") {
+      body.time_budget_s = timeBudget;
+      if (epochBudget !== "") body.epoch_budget = epochBudget;
+    }
     try {
       onStarted(await startImputation(dataset.id, body));
     } catch (err) {
@@ -144,6 +148,17 @@ function ImputationForm({ dataset, disabled, onStarted }: { dataset: Dataset; di
           <label>
             Training budget (s)
             <input type="number" min={1} max={3600} value={timeBudget} onChange={(e) => setTimeBudget(Number(e.target.value))} />
+          </label>
+          <label>
+            Or epochs per model (repeatable)
+            <input
+              type="number"
+              min={1}
+              max={2000}
+              placeholder="use the seconds"
+              value={epochBudget}
+              onChange={(e) => setEpochBudget(e.target.value === "" ? "" : Number(e.target.value))}
+            />
           </label>
         </div>
       )}

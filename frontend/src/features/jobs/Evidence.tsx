@@ -3,68 +3,106 @@ import { formatNumber } from "../../lib/format";
 type Nested = Record<string, unknown>;
 const isObject = (v: unknown): v is Nested => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** mae from {mae: x} or a bare number. */
-function maeOf(cell: unknown): number | undefined {
-  if (typeof cell === "number") return cell;
-  if (isObject(cell) && typeof cell.mae === "number") return cell.mae;
-  return undefined;
+/** One auto decision: a column's gap-length bucket, as the job's evidence records it. */
+export interface DecisionRow {
+  column: string;
+  bucket: string;
+  winner: string;
+  incumbent: string;
+  candidates: string[];
+  stretches: number | null;
+  confirmationStretches: number | null;
+  confidence: number | null;
+  verdict: string;
+  mae: Record<string, number>;
 }
 
+const numberOrNull = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+/** The rows of the evidence table, one per column and gap-length bucket (evidence.decisions). */
+export function decisionRows(evidence: Nested): DecisionRow[] {
+  const decisions = isObject(evidence.decisions) ? evidence.decisions : {};
+  const rows: DecisionRow[] = [];
+  for (const [column, buckets] of Object.entries(decisions)) {
+    if (!isObject(buckets)) continue;
+    for (const [bucket, d] of Object.entries(buckets)) {
+      if (!isObject(d)) continue;
+      const mae = isObject(d.selection_mae) ? d.selection_mae : {};
+      rows.push({
+        column,
+        bucket,
+        winner: String(d.winner ?? ""),
+        incumbent: String(d.incumbent ?? d.winner ?? ""),
+        candidates: Array.isArray(d.candidates) ? d.candidates.map(String) : [],
+        stretches: numberOrNull(d.stretches),
+        confirmationStretches: numberOrNull(d.confirmation_stretches),
+        confidence: numberOrNull(d.confidence),
+        verdict: String(d.verdict ?? ""),
+        mae: Object.fromEntries(Object.entries(mae).filter(([, v]) => typeof v === "number")) as Record<string, number>,
+      });
+    }
+  }
+  return rows;
+}
+
+const bucketLabel = (bucket: string) => (bucket === "1" ? "1 step" : `${bucket} steps`);
+
 /**
- * The auto mode's evidence: which method won per column and gap-length bucket, and every method's validation MAE
- * on held-out cells (lower is better; the chosen one is marked).
+ * The auto mode's evidence, per column and gap length: which methods were compared, on how many held-out
+ * stretches, what won and how sure the test is. Interpolation is the default; anything else had to win a
+ * corrected test and then again on fresh held-out gaps.
  */
 export function AutoEvidence({ evidence }: { evidence: Nested }) {
-  const choice = isObject(evidence.choice) ? (evidence.choice as Record<string, Nested>) : {};
-  const validation = isObject(evidence.validation) ? (evidence.validation as Record<string, Record<string, Nested>>) : {};
-  const methods = Object.keys(validation);
-  const rows: { column: string; bucket: string; method: string }[] = [];
-  for (const [column, buckets] of Object.entries(choice)) {
-    if (isObject(buckets)) for (const [bucket, method] of Object.entries(buckets)) rows.push({ column, bucket, method: String(method) });
-  }
+  const rows = decisionRows(evidence);
+  const notes = Array.isArray(evidence.notes) ? evidence.notes.map(String) : [];
   return (
     <section className="card" aria-labelledby="evidence-heading">
       <h2 id="evidence-heading">Why these methods (auto mode)</h2>
-      {typeof evidence.validation_cells === "number" && (
-        <p className="muted">
-          Scored on {evidence.validation_cells.toLocaleString()} held-out observed cells
-          {typeof evidence.folds === "number" && evidence.folds > 1
-            ? ` (the first of ${evidence.folds} validation folds; baselines were also scored on the others)`
-            : ""}
-          . A model replaces the best baseline only where it is clearly better.
+      <p className="muted">
+        Default: {String(evidence.default ?? "time")} interpolation. Another method is used only where it beat the default on
+        held-out stretches of the data (a paired test corrected for the number of methods compared) and then again on fresh
+        stretches that played no part in choosing it.
+      </p>
+      {notes.map((note) => (
+        <p key={note} className="muted" role="note">
+          {note}
         </p>
-      )}
+      ))}
       {rows.length > 0 ? (
         <div className="table-scroll">
-          <table className="table compact" aria-label="Validation MAE per method, column and gap length">
+          <table className="table compact" aria-label="auto's choice per column and gap length">
             <thead>
               <tr>
                 <th scope="col">Column</th>
                 <th scope="col">Gap length</th>
                 <th scope="col">Chosen</th>
-                {methods.map((m) => (
-                  <th scope="col" key={m}>
-                    {m} MAE
-                  </th>
-                ))}
+                <th scope="col">Compared with</th>
+                <th scope="col">Held-out stretches</th>
+                <th scope="col">Confidence</th>
+                <th scope="col">Why</th>
               </tr>
             </thead>
             <tbody>
               {rows.map((row) => (
-                <tr key={`${row.column}-${row.bucket}`}>
+                <tr key={`${row.column}-${row.bucket}`} data-testid="evidence-row">
                   <th scope="row">{row.column}</th>
-                  <td>{row.bucket}</td>
-                  <td>
-                    <strong>{row.method}</strong>
+                  <td>{bucketLabel(row.bucket)}</td>
+                  <td className="chosen">
+                    {row.winner}
+                    {row.mae[row.winner] !== undefined && <span className="muted"> (MAE {formatNumber(row.mae[row.winner])})</span>}
                   </td>
-                  {methods.map((m) => {
-                    const mae = maeOf(validation[m]?.[row.column]?.[row.bucket]);
-                    return (
-                      <td key={m} className={m === row.method ? "chosen" : undefined}>
-                        {formatNumber(mae)}
-                      </td>
-                    );
-                  })}
+                  <td>
+                    {[row.incumbent, ...row.candidates]
+                      .filter((m) => m !== row.winner)
+                      .map((m) => (row.mae[m] !== undefined ? `${m} ${formatNumber(row.mae[m])}` : m))
+                      .join(", ") || "–"}
+                  </td>
+                  <td>
+                    {row.stretches ?? "–"}
+                    {row.confirmationStretches !== null && ` + ${row.confirmationStretches} fresh`}
+                  </td>
+                  <td>{row.confidence === null ? "–" : `${(100 * row.confidence).toFixed(1)}%`}</td>
+                  <td>{row.verdict}</td>
                 </tr>
               ))}
             </tbody>

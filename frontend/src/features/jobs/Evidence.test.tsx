@@ -1,0 +1,70 @@
+import { render, screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { AutoEvidence, decisionRows } from "./Evidence";
+
+// The shape the imputation job stores (models/imputation/auto.py: evidence.decisions).
+const evidence = {
+  default: "time",
+  notes: ["Evidence is thin for humidity/2-4: too few held-out stretches to show that any method beats time interpolation, so it was kept."],
+  decisions: {
+    temp: {
+      "5-12": {
+        incumbent: "time",
+        candidates: ["seasonal", "locf", "mean", "brits"],
+        stretches: 12,
+        confirmation_stretches: 8,
+        selection_mae: { time: 2.512, seasonal: 0.9046, locf: 3.127, mean: 4.203, brits: 1.433 },
+        p_values: { seasonal: 0.0004, brits: 0.01, locf: 1, mean: 1 },
+        confirmation_p: 0.002,
+        winner: "seasonal",
+        confidence: 0.998,
+        verdict: "seasonal beat time on the selection and on fresh folds",
+      },
+    },
+    humidity: {
+      "2-4": {
+        incumbent: "time",
+        candidates: ["seasonal", "locf", "mean"],
+        stretches: 3,
+        confirmation_stretches: null,
+        selection_mae: { time: 1.204, mean: 1.187 },
+        p_values: {},
+        confirmation_p: null,
+        winner: "time",
+        confidence: null,
+        verdict: "thin evidence: 3 held-out stretch(es), 5 needed; kept time",
+      },
+    },
+  },
+};
+
+describe("AutoEvidence", () => {
+  it("shows per column and gap length what was compared, on how many stretches, what won and how surely", () => {
+    render(<AutoEvidence evidence={evidence} />);
+    const table = screen.getByRole("table", { name: "auto's choice per column and gap length" });
+    const rows = within(table).getAllByTestId("evidence-row");
+    expect(rows).toHaveLength(2);
+
+    const temp = within(rows[0]).getAllByRole("cell").map((c) => c.textContent);
+    expect(within(rows[0]).getByRole("rowheader").textContent).toBe("temp");
+    expect(temp[0]).toBe("5-12 steps");
+    expect(temp[1]).toBe("seasonal (MAE 0.9046)");
+    expect(temp[2]).toBe("time 2.512, locf 3.127, mean 4.203, brits 1.433");
+    expect(temp[3]).toBe("12 + 8 fresh");
+    expect(temp[4]).toBe("99.8%");
+    expect(temp[5]).toMatch(/beat time/);
+
+    const humidity = within(rows[1]).getAllByRole("cell").map((c) => c.textContent);
+    expect(humidity[1]).toBe("time (MAE 1.204)");
+    expect(humidity[3]).toBe("3");
+    expect(humidity[4]).toBe("–");
+    expect(humidity[5]).toMatch(/^thin evidence/);
+    expect(screen.getByRole("note").textContent).toMatch(/Evidence is thin for humidity/);
+  });
+
+  it("reads evidence without decisions (older jobs) as no rows", () => {
+    expect(decisionRows({ choice: { x: { "1": "linear" } } })).toEqual([]);
+    render(<AutoEvidence evidence={{}} />);
+    expect(screen.getByText("No per-gap choice was recorded.")).toBeTruthy();
+  });
+});
