@@ -37,11 +37,11 @@ import pandas as pd
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from models.timegan import TimeGAN, TimeGANConfig, real_windows  # noqa: E402
-from models.timegan.metrics import discriminative_score, predictive_score  # noqa: E402
+from models.timegan import TimeGAN, TimeGANConfig, quality, real_windows  # noqa: E402
 from models.timegan.training import PHASES  # noqa: E402
 
 DEFAULT_STOCKS = REPO_ROOT.parent / "shared" / "timegan" / "stock_data.csv"
+DEFAULT_ENERGY = REPO_ROOT.parent / "shared" / "timegan" / "energy_data.csv"
 YDATA_VENV = REPO_ROOT / "bench_results" / ".venv-ydata"
 # ydata-synthetic 1.4.0 declares tensorflow==2.15.*, numpy<2, pandas<3 and Python <3.12,
 # and an unpinned tensorflow-probability[tf]; 0.23.0 is the release built for TF 2.15.
@@ -105,12 +105,20 @@ def sines_windows(n: int = 10_000, seq_len: int = 24, dim: int = 5, seed: int = 
 
 
 def train_ours(
-    model: TimeGAN, data: Any, chunk_steps: int, iterations: int, joint_iterations: int
+    model: TimeGAN,
+    data: Any,
+    chunk_steps: int,
+    iterations: int,
+    joint_iterations: int,
+    joint_budget_s: float | None = None,
+    checkpoint: Path | None = None,
 ) -> tuple[TimeGAN, dict[str, Any]]:
     """Train each phase up to `iterations` steps and the joint phase up to `joint_iterations`.
 
     A restored model continues where it stopped; joint steps beyond `iterations` are what a
-    resumed training job of the API adds (more steps go to the joint phase).
+    resumed training job of the API adds (more steps go to the joint phase). With a
+    `joint_budget_s` the joint phase also stops once that much time went into it (the steps
+    reached are recorded); with a `checkpoint` path the model is saved after every chunk.
     """
     model.set_training_data(data)
     targets = {phase: iterations for phase in PHASES} | {"joint": max(joint_iterations, iterations)}
@@ -124,10 +132,17 @@ def train_ours(
         first_step_s[phase] = time.perf_counter() - began
         began, steps = time.perf_counter(), 0
         while (left := targets[phase] - model.steps_done[phase]) > 0:
+            if phase == "joint" and joint_budget_s is not None and time.perf_counter() - began > joint_budget_s:
+                print(f"    joint: time budget spent at {model.steps_done[phase]} steps", flush=True)
+                break
             n = min(chunk_steps, left)
             losses[phase] = model.fit_steps(phase, n)
             steps += n
             print(f"    {phase}: {model.steps_done[phase]}/{targets[phase]} {losses[phase]}", flush=True)
+            if checkpoint is not None:  # written whole, then renamed: a kill never leaves half a model
+                partial = checkpoint.with_suffix(".partial")
+                partial.write_bytes(model.to_bytes())
+                partial.replace(checkpoint)
         elapsed = time.perf_counter() - began
         rates[phase] = steps / elapsed if steps else None
     return model, {
@@ -139,28 +154,59 @@ def train_ours(
     }
 
 
-# As the reference scores them: Sines in the generator's own units (inside [0, 1]), Stocks
-# after its loader's min-max scaling (our metrics scale by the real windows' range).
-SCALE_FOR_SCORES = {"sines": False, "stocks": True}
+# As the reference scores them: Sines in the generator's own units (inside [0, 1]), Stocks and
+# Energy after its loader's min-max scaling (our metrics scale by the real windows' range).
+SCALE_FOR_SCORES = {"sines": False, "stocks": True, "energy": True}
 
 
-def score(real: np.ndarray, synthetic: np.ndarray, args: argparse.Namespace, scale: bool = True) -> dict[str, Any]:
-    results: dict[str, Any] = {}
-    for name, fn, iterations in (
-        ("discriminative", discriminative_score, args.discriminative_iterations),
-        ("predictive", predictive_score, args.predictive_iterations),
-    ):
-        began = time.perf_counter()
-        runs = [fn(real, synthetic, iterations=iterations, seed=run, scale=scale) for run in range(args.metric_runs)]
-        results[name] = {
-            "mean": float(np.mean(runs)),
-            "std": float(np.std(runs)),
-            "runs": [float(r) for r in runs],
-            "post_hoc_iterations": iterations,
-            "seconds": time.perf_counter() - began,
-        }
-        print(f"    {name}: {results[name]['mean']:.4f} +- {results[name]['std']:.4f}", flush=True)
-    return results
+def measure_settings(args: argparse.Namespace, paper_runs: int) -> dict[str, Any]:
+    return {
+        "classifier_runs": args.classifier_runs,
+        "paper_runs": paper_runs,
+        "paper_iterations": args.discriminative_iterations,
+        "predictive_iterations": args.predictive_iterations,
+    }
+
+
+def reference_points(
+    name: str, reference: np.ndarray, heldout: np.ndarray, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Floor and fakes' scores; kept in bench_results/ and reused while data and settings match
+    (they do not depend on the model, so a re-scored model needs none of them again)."""
+    settings = {**measure_settings(args, args.reference_paper_runs), "seed": args.seed, "n": len(heldout),
+                "n_reference": len(reference), "scale": SCALE_FOR_SCORES[name]}
+    path = args.out.parent / f"timegan_references_{name}.json"
+    if path.exists():
+        cached = json.loads(path.read_text())
+        if cached["settings"] == settings:
+            print(f"  reference points from {path}", flush=True)
+            return cached
+    began = time.perf_counter()
+    scores = quality.reference_scores(
+        reference, heldout, len(heldout), seed=args.seed, scale=SCALE_FOR_SCORES[name],
+        on_candidate=lambda c: print(f"  measuring {c}", flush=True),
+        **measure_settings(args, args.reference_paper_runs),
+    )
+    result = {"settings": settings, "scores": scores, "seconds": time.perf_counter() - began}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2))
+    return result
+
+
+def print_scorecard(name: str, card: dict[str, Any]) -> None:
+    columns = card["candidates"]
+    print(f"\n{name}: every measure (lower is better), model vs held-out real (floor) vs fakes")
+    print(" | ".join([f"{'measure':>16}", *(f"{c:>17}" for c in columns), "beats every fake"]))
+    for measure in card["measures"]:
+        cells = []
+        for candidate in columns:
+            score = card["scores"][candidate][measure["name"]]
+            spread = f"+-{score['std']:.3f}" if len(score["runs"]) > 1 else ""
+            cells.append(f"{score['mean']:.4f}{spread}")
+        verdict = card["verdict"][measure["name"]]
+        lost_to = [fake for fake, won in verdict["beats"].items() if not won]
+        print(" | ".join([f"{measure['name']:>16}", *(f"{c:>17}" for c in cells),
+                          "yes" if not lost_to else "NO (not " + ", ".join(lost_to) + ")"]))
 
 
 def ensure_ydata_venv() -> Path:
@@ -198,7 +244,7 @@ def load_dataset(name: str, args: argparse.Namespace) -> tuple[Any, np.ndarray]:
     if name == "sines":
         windows = sines_windows(args.sines_n, seed=args.seed)
         return windows, windows
-    frame = pd.read_csv(args.stocks)
+    frame = pd.read_csv(args.stocks if name == "stocks" else args.energy)
     windows, _ = real_windows(frame, 24)
     return frame, windows
 
@@ -214,15 +260,35 @@ def fmt(value: Any, digits: int = 3) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stocks", type=Path, default=DEFAULT_STOCKS, help="stock_data.csv of the reference")
-    parser.add_argument("--datasets", default="sines,stocks")
+    parser.add_argument("--energy", type=Path, default=DEFAULT_ENERGY, help="energy_data.csv of the reference")
+    parser.add_argument("--datasets", default="sines,stocks", help="comma-separated: sines, stocks, energy")
     parser.add_argument("--iterations", type=int, default=10_000, help="our training steps per phase")
     parser.add_argument(
         "--joint-iterations", type=int, default=None,
         help="joint-phase steps (default: --iterations); with --load-dir, trains the saved model's joint phase up to this",
     )
+    parser.add_argument(
+        "--joint-budget-min", type=float, default=None,
+        help="stop the joint phase after this many minutes even if --joint-iterations is not reached (steps are recorded)",
+    )
     parser.add_argument("--ydata-iterations", type=int, default=None, help="ydata steps per phase (speed only)")
     parser.add_argument(
-        "--metric-runs", type=int, default=10, help="post-hoc runs per score (the reference averages 10)"
+        "--metric-runs", type=int, default=10,
+        help="runs of the paper's two post-hoc scores for the model (the reference averages 10)",
+    )
+    parser.add_argument(
+        "--reference-paper-runs", type=int, default=1,
+        help="runs of the paper's two scores for the floor and each fake (0: leave them out)",
+    )
+    parser.add_argument(
+        "--score-windows", type=int, default=4_000,
+        help="real windows scored (a random subset when there are more): half reference, half floor",
+    )
+    parser.add_argument("--classifier-runs", type=int, default=5, help="runs of the stronger classifier, every candidate")
+    parser.add_argument("--score-only", action="store_true", help="with --load-dir: score the saved models as they are")
+    parser.add_argument(
+        "--references-only", action="store_true",
+        help="only measure the floor and the fakes (saved for later runs); no model is trained or scored",
     )
     parser.add_argument("--discriminative-iterations", type=int, default=2_000)
     parser.add_argument("--predictive-iterations", type=int, default=5_000)
@@ -275,33 +341,59 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.datasets.split(","):
         print(f"== {name}", flush=True)
         data, real = load_dataset(name, args)
+        # Half the real windows are what every candidate is compared with; the other half is the
+        # floor, and the fakes are made from it.
+        if len(real) > args.score_windows:  # the classifier's cost grows with the windows
+            real = real[np.random.default_rng(args.seed).permutation(len(real))[: args.score_windows]]
+        reference, heldout = quality.split_real(real, seed=args.seed)
+        references = reference_points(name, reference, heldout, args)
+        if args.references_only:
+            report["datasets"][name] = {"n_windows": len(real), "references": references}
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(report, indent=2))
+            continue
         config = TimeGANConfig(seq_len=24, module="gru", hidden_dim=24, num_layers=3, batch_size=128,
                                iterations=args.iterations, seed=args.seed)
         print(f"  ours: {config.iterations} iterations per phase, joint {args.joint_iterations}", flush=True)
         load_before = list(os.getloadavg())
         saved = args.load_dir / f"{name}.timegan" if args.load_dir else None
+        joint_budget_s = args.joint_budget_min * 60 if args.joint_budget_min else None
+        checkpoint = args.save_dir / f"{name}.timegan" if args.save_dir else None
+        if checkpoint is not None:
+            checkpoint.parent.mkdir(parents=True, exist_ok=True)
         if saved is not None and saved.exists():
             model = TimeGAN.from_bytes(saved.read_bytes())
             print(f"  loaded {saved} ({model.steps_done})", flush=True)
-            if args.joint_iterations > model.steps_done["joint"]:
-                model, ours = train_ours(model, data, 100, 0, args.joint_iterations)  # joint phase only
+            if not args.score_only and args.joint_iterations > model.steps_done["joint"]:
+                model, ours = train_ours(
+                    model, data, 100, args.iterations, args.joint_iterations, joint_budget_s, checkpoint
+                )
             else:
                 ours = {"iterations": dict(model.steps_done), "iterations_per_second": {}}
             ours["loaded_from"] = str(saved)
         else:
-            model, ours = train_ours(TimeGAN(config), data, 100, args.iterations, args.joint_iterations)
+            model, ours = train_ours(
+                TimeGAN(config), data, 100, args.iterations, args.joint_iterations, joint_budget_s, checkpoint
+            )
         # The machine is shared: record how busy it was around each timed run.
         ours["load_average"] = {"before": load_before, "after": list(os.getloadavg())}
         if args.save_dir is not None:
             args.save_dir.mkdir(parents=True, exist_ok=True)
             (args.save_dir / f"{name}.timegan").write_bytes(model.to_bytes())
-        synthetic = model.generate(len(real), seed=args.seed)
+        synthetic = model.generate(len(heldout), seed=args.seed)
         print("  scoring", flush=True)
-        ours["scores"] = score(real, synthetic, args, SCALE_FOR_SCORES[name])
-        ours["scores"]["scaled_by_real_range"] = SCALE_FOR_SCORES[name]
+        began = time.perf_counter()
+        card = quality.scorecard(
+            reference, heldout, synthetic, seed=args.seed, scale=SCALE_FOR_SCORES[name], columns=None,
+            references=references["scores"], **measure_settings(args, args.metric_runs),
+        )
+        ours["scorecard"] = card
+        ours["scoring_seconds"] = time.perf_counter() - began
+        ours["reference_settings"] = references["settings"]
         ours["meets_targets"] = {
-            metric: ours["scores"][metric]["mean"] <= bound for metric, bound in TARGETS[name].items()
+            metric: card["scores"]["model"][metric]["mean"] <= bound for metric, bound in TARGETS.get(name, {}).items()
         }
+        print_scorecard(name, card)
         entry: dict[str, Any] = {"n_windows": len(real), "config": config.to_dict(), "ours": ours}
         if not args.skip_ydata:
             print(f"  ydata-synthetic 1.4: {args.ydata_iterations} iterations per phase", flush=True)
@@ -323,19 +415,22 @@ def main(argv: list[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=2))
 
-    print()
-    header = ["dataset", "metric", "ours", "target", "ok"]
-    print(" | ".join(f"{h:>14}" for h in header))
     for name, entry in report["datasets"].items():
-        for metric, bound in TARGETS[name].items():
-            s = entry["ours"]["scores"][metric]
-            print(" | ".join(f"{c:>14}" for c in [
-                name, metric, f"{s['mean']:.3f}+-{s['std']:.3f}", f"<= {bound}", str(s["mean"] <= bound)]))
+        if "ours" not in entry:
+            continue
+        card = entry["ours"]["scorecard"]
+        print_scorecard(f"{name} ({entry['ours']['iterations']} steps per phase)", card)
+        beaten = [m for m, v in card["verdict"].items() if not v["flagged"]]
+        print(f"  {name}: beats every fake on {', '.join(beaten) or 'nothing'}; "
+              f"structure measures all beaten: {all(m in beaten for m in quality.STRUCTURE_MEASURES if m in card['verdict'])}")
+        for metric, bound in TARGETS.get(name, {}).items() if args.metric_runs else ():
+            print(f"  {name} {metric} (paper's network, half the real windows): "
+                  f"{card['scores']['model'][metric]['mean']:.3f} target <= {bound}")
     print()
     header = ["dataset", "phase", "ours it/s", "ydata it/s", "speedup", "ours iters"]
     print(" | ".join(f"{h:>12}" for h in header))
     for name, entry in report["datasets"].items():
-        for phase in PHASES:
+        for phase in PHASES if "ours" in entry else ():
             ours_rate = entry["ours"]["iterations_per_second"].get(phase)
             theirs_rate = entry.get("ydata", {}).get("iterations_per_second", {}).get(phase)
             speedup = entry.get("speedup", {}).get(phase)

@@ -13,6 +13,11 @@ class ModelSchema(Schema):
     metrics = fields.Dict()
     artifacts = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "name -> blob id"})
     created_at = fields.String(dump_only=True)
+    evaluations = fields.List(
+        fields.Dict(), dump_default=list,
+        metadata={"description": "Synthesis evaluations, oldest first: each measure for the model, the held-out "
+                                 "real floor and the trivial fakes, and the verdict per measure."},
+    )
 
 
 class ModelListArgs(PageArgs):

@@ -76,5 +76,28 @@ def delete_model(store: Store, owner_id: str, model_id: str) -> None:
         store.blobs.delete(blob_id)
 
 
+# Oldest evaluations drop off past this many, so a model record stays small.
+MAX_EVALUATIONS = 50
+
+
+def add_evaluation(store: Store, owner_id: str, model_id: str, evaluation: dict[str, Any]) -> dict[str, Any]:
+    """Append an evaluation summary to the model's record (newest last), comparable across versions.
+
+    Compare-and-set on a counter, so two evaluations finishing together both land.
+    """
+    for _ in range(20):
+        model = get_model(store, owner_id, model_id)
+        count = model.get("evaluation_count")
+        entry = {**evaluation, "code_version": code_version()}
+        changes = {
+            "evaluations": [*model.get("evaluations", []), entry][-MAX_EVALUATIONS:],
+            "evaluation_count": (count or 0) + 1,
+        }
+        updated = store.models.update_if(model_id, {"owner_id": owner_id, "evaluation_count": count}, changes)
+        if updated is not None:
+            return updated
+    raise RuntimeError(f"model {model_id}: evaluations kept changing while adding one")
+
+
 def load_artifact(store: Store, model: dict[str, Any], name: str) -> bytes:
     return store.blobs.read(model["artifacts"][name])

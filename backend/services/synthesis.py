@@ -10,6 +10,7 @@ import numpy as np
 
 from backend.errors import InvalidInputError
 from backend.services import datasets, models
+from backend.services.common import now_iso
 from backend.storage import Store
 
 MODEL_KIND = "timegan"
@@ -156,8 +157,10 @@ def start_evaluation_params(store: Store, owner_id: str, model_id: str, body: di
 
 
 def run_evaluation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
-    """The `timegan_evaluation` job: scores, PCA/t-SNE points and per-feature distributions."""
-    from models.timegan import metrics
+    """The `timegan_evaluation` job: the scorecard (every measure for the model, the held-out real
+    floor and the trivial fakes), PCA/t-SNE points, per-feature distributions; the scorecard's
+    summary is also kept on the model's registry record."""
+    from models.timegan import metrics, quality
     from models.timegan.data import real_windows
 
     model_doc = models.get_model(ctx.store, ctx.owner_id, params["model_id"])
@@ -166,30 +169,47 @@ def run_evaluation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     real, columns = real_windows(datasets.load_frame(ctx.store, dataset), model.config.seq_len, model.columns)
     rng = np.random.default_rng(params["seed"])
     real = real[rng.permutation(len(real))[: params["max_windows"]]]
+    if len(real) < 4:
+        raise InvalidInputError(f"The training data gives {len(real)} window(s); an evaluation needs at least 4.")
     synthetic = model.generate(len(real), seed=params["seed"])
-    steps = ["discriminative", "predictive", "projections", "distributions"]
-    result: dict[str, Any] = {"model_id": params["model_id"], "n_windows": len(real)}
-    runs = params["metric_runs"]
-    for i, step in enumerate(steps, start=1):
+    reference, heldout = quality.split_real(real, seed=params["seed"])
+    steps = [*quality.CANDIDATES, "projections", "distributions"]
+
+    def on_candidate(name: str) -> None:
         ctx.raise_if_cancelled()
-        ctx.report(phase=step, step=i - 1, total=len(steps))
-        if step == "discriminative":
-            scores = [metrics.discriminative_score(real, synthetic, iterations=params["iterations"], seed=params["seed"] + r)
-                      for r in range(runs)]
-            result["discriminative_score"] = _spread(scores)
-        elif step == "predictive":
-            scores = [metrics.predictive_score(real, synthetic, iterations=params["iterations"], seed=params["seed"] + r)
-                      for r in range(runs)]
-            result["predictive_score"] = _spread(scores)
-        elif step == "projections":
-            result.update(metrics.projection_coordinates(real, synthetic, seed=params["seed"], tsne=params["tsne"]))
-        else:
-            result["distributions"] = metrics.feature_distributions(real, synthetic, columns)
+        ctx.report(phase=f"measures: {name}", step=steps.index(name), total=len(steps))
+
+    card = quality.scorecard(
+        reference, heldout, synthetic, seed=params["seed"], classifier_runs=params.get("classifier_runs", 3),
+        paper_runs=params["metric_runs"], paper_iterations=params["iterations"], columns=columns,
+        on_candidate=on_candidate,
+    )
+    result: dict[str, Any] = {
+        "model_id": params["model_id"],
+        "n_windows": len(real),
+        "discriminative_score": card["scores"]["model"]["discriminative"],
+        "predictive_score": card["scores"]["model"]["predictive"],
+        "scorecard": card,
+    }
+    ctx.raise_if_cancelled()
+    ctx.report(phase="projections", step=steps.index("projections"), total=len(steps))
+    result.update(metrics.projection_coordinates(real, synthetic, seed=params["seed"], tsne=params["tsne"]))
+    ctx.raise_if_cancelled()
+    ctx.report(phase="distributions", step=steps.index("distributions"), total=len(steps))
+    result["distributions"] = metrics.feature_distributions(real, synthetic, columns)
+    models.add_evaluation(ctx.store, ctx.owner_id, params["model_id"], {
+        "job_id": ctx.job_id,
+        "created_at": now_iso(),
+        "params": {k: params.get(k) for k in ("metric_runs", "iterations", "classifier_runs", "max_windows", "seed")},
+        "n_windows": card["n_windows"],
+        "measures": card["measures"],
+        "scores": card["scores"],
+        "verdict": card["verdict"],
+    })
+    flagged = [m for m, v in card["verdict"].items() if v["flagged"]]
     ctx.report(phase="done", step=len(steps), total=len(steps),
                metrics={"discriminative": result["discriminative_score"]["mean"],
-                        "predictive": result["predictive_score"]["mean"]})
+                        "predictive": result["predictive_score"]["mean"],
+                        "flagged_measures": len(flagged)})
     return result
 
-
-def _spread(values: list[float]) -> dict[str, Any]:
-    return {"mean": float(np.mean(values)), "std": float(np.std(values)), "runs": [float(v) for v in values]}

@@ -164,9 +164,14 @@ def measure_all(
     classifier_iterations: int = 100,
     paper_runs: int = 0,
     paper_iterations: int = 1_000,
+    predictive_iterations: int | None = None,
     max_lag: int | None = None,
 ) -> dict[str, dict[str, Any] | None]:
-    """Every measure of one candidate set against the reference real windows (both already scaled)."""
+    """Every measure of one candidate set against the reference real windows (both already scaled).
+
+    The paper's two scores train `paper_iterations` steps (the predictor `predictive_iterations`
+    when given: the reference trains it 5,000 steps, the discriminator 2,000).
+    """
     cross = correlation_difference(reference, candidate)
     scores: dict[str, dict[str, Any] | None] = {
         "temporal": _spread([autocorrelation_difference(reference, candidate, max_lag)]),
@@ -184,7 +189,9 @@ def measure_all(
             for run in range(paper_runs)
         ])
         scores["predictive"] = _spread([
-            metrics.predictive_score(reference, candidate, iterations=paper_iterations, seed=seed + run, scale=False)
+            metrics.predictive_score(
+                reference, candidate, iterations=predictive_iterations or paper_iterations, seed=seed + run, scale=False
+            )
             for run in range(paper_runs)
         ])
     return scores
@@ -204,6 +211,29 @@ def split_real(windows: np.ndarray, seed: int = 0) -> tuple[np.ndarray, np.ndarr
     return windows[order[:half]], windows[order[half:]]
 
 
+def reference_scores(
+    reference: np.ndarray,
+    heldout: np.ndarray,
+    n: int,
+    *,
+    seed: int = 0,
+    scale: bool = True,
+    on_candidate: Callable[[str], None] | None = None,
+    **settings: Any,
+) -> dict[str, Any]:
+    """Every measure for the floor (n held-out real windows) and each fake (n windows made from
+    the held-out ones). `settings` are `measure_all`'s (runs, iterations)."""
+    reference, heldout = metrics.checked_pair(reference, heldout)
+    candidates = {"heldout_real": heldout[:n], **reference_fakes(heldout, n, seed=seed)}
+    scaled_reference = metrics.scaled_pair(reference, reference, scale)[0]
+    scores = {}
+    for name, windows in candidates.items():
+        if on_candidate is not None:
+            on_candidate(name)
+        scores[name] = measure_all(scaled_reference, metrics.scaled_pair(reference, windows, scale)[1], seed=seed, **settings)
+    return scores
+
+
 def scorecard(
     reference: np.ndarray,
     heldout: np.ndarray,
@@ -214,40 +244,39 @@ def scorecard(
     classifier_iterations: int = 100,
     paper_runs: int = 0,
     paper_iterations: int = 1_000,
+    predictive_iterations: int | None = None,
     scale: bool = True,
     columns: Sequence[str] | None = None,
     on_candidate: Callable[[str], None] | None = None,
+    references: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Every measure for the model, the floor (held-out real) and each fake, and the verdict.
 
     The model's synthetic windows are cut to the held-out count, so all candidates are sets of
     the same size (a measure's sampling noise depends on it). A measure is flagged when the
-    model does not beat (score strictly lower than) every fake on it.
+    model does not beat (score strictly lower than) every fake on it. `references` are
+    `reference_scores` computed before with the same windows, seed, size and settings (a
+    benchmark re-scoring models reuses them); by default they are computed here.
     """
-    reference, heldout = metrics.checked_pair(reference, heldout)
     reference, synthetic = metrics.checked_pair(reference, synthetic)
     n = min(len(heldout), len(synthetic))
-    candidates = {
-        "model": synthetic[:n],
-        "heldout_real": heldout[:n],
-        **reference_fakes(heldout, n, seed=seed),
+    settings: dict[str, Any] = {
+        "classifier_runs": classifier_runs,
+        "classifier_iterations": classifier_iterations,
+        "paper_runs": paper_runs,
+        "paper_iterations": paper_iterations,
+        "predictive_iterations": predictive_iterations,
+        "max_lag": default_max_lag(reference.shape[1]),
     }
-    scaled_reference = metrics.scaled_pair(reference, reference, scale)[0]
-    max_lag = default_max_lag(reference.shape[1])
-    scores: dict[str, Any] = {}
-    for name, windows in candidates.items():
-        if on_candidate is not None:
-            on_candidate(name)
-        scores[name] = measure_all(
-            scaled_reference,
-            metrics.scaled_pair(reference, windows, scale)[1],
-            seed=seed,
-            classifier_runs=classifier_runs,
-            classifier_iterations=classifier_iterations,
-            paper_runs=paper_runs,
-            paper_iterations=paper_iterations,
-            max_lag=max_lag,
+    if on_candidate is not None:
+        on_candidate("model")
+    scaled_reference, scaled_model = metrics.scaled_pair(reference, synthetic[:n], scale)
+    scores = {"model": measure_all(scaled_reference, scaled_model, seed=seed, **settings)}
+    if references is None:
+        references = reference_scores(
+            reference, heldout, n, seed=seed, scale=scale, on_candidate=on_candidate, **settings
         )
+    scores.update({name: references[name] for name in ("heldout_real", *FAKE_NAMES)})
     measured = [m for m in MEASURES if scores["model"].get(m) is not None]
     return {
         "n_windows": {"reference": len(reference), "per_candidate": n},
@@ -256,12 +285,10 @@ def scorecard(
             {"name": m, "label": MEASURES[m][0], "description": MEASURES[m][1], "structure": m in STRUCTURE_MEASURES}
             for m in measured
         ],
-        "candidates": list(candidates),
+        "candidates": list(scores),
         "scores": scores,
         "verdict": verdict(scores, measured),
-        "autocorrelation": autocorrelation_profiles(
-            scaled_reference, metrics.scaled_pair(reference, candidates["model"], scale)[1], max_lag, columns
-        ),
+        "autocorrelation": autocorrelation_profiles(scaled_reference, scaled_model, settings["max_lag"], columns),
     }
 
 

@@ -25,7 +25,7 @@ def finished(session, job_id):
     return job if job["status"] not in ("queued", "running") else None
 
 
-def test_train_sample_and_evaluate(alice):
+def test_train_sample_and_evaluate(alice, bob):
     dataset = alice.upload(sines(), "sines.csv").get_json()
     response = alice.post(f"/api/v1/datasets/{dataset['id']}/synthesizers", json={**TINY, "columns": ["a", "b"]})
     assert response.status_code == 202, response.get_json()
@@ -46,9 +46,17 @@ def test_train_sample_and_evaluate(alice):
     # Original units: the min-max scaler is inverted, so values sit in the data's range.
     assert frames[0]["a"].between(39, 61).all() and frames[0]["b"].between(-3.5, 3.5).all()
 
+    # Someone else's model is not found; bad settings are a 422 and start nothing.
+    assert bob.post(f"/api/v1/models/{model['id']}/evaluations", json={}).status_code == 404
+    for bad in ({"classifier_runs": 0}, {"classifier_runs": 11}, {"max_windows": 5}, {"surprise": 1}):
+        answer = alice.post(f"/api/v1/models/{model['id']}/evaluations", json=bad)
+        assert answer.status_code == 422 and answer.content_type == "application/problem+json", bad
+    assert alice.get("/api/v1/jobs").get_json()["total"] == 1  # the training job only
+    assert alice.get(f"/api/v1/models/{model['id']}").get_json()["evaluations"] == []
+
     started = alice.post(
         f"/api/v1/models/{model['id']}/evaluations",
-        json={"metric_runs": 1, "iterations": 10, "max_windows": 40, "tsne": True},
+        json={"metric_runs": 1, "iterations": 10, "max_windows": 40, "tsne": True, "classifier_runs": 2},
     )
     assert started.status_code == 202
     evaluation = wait_for(lambda: finished(alice, started.get_json()["id"]), timeout_s=180)
@@ -59,6 +67,22 @@ def test_train_sample_and_evaluate(alice):
     assert len(result["pca"]["real"]) == len(result["pca"]["synthetic"]) == 40
     assert len(result["tsne"]["synthetic"]) == 40
     assert [d["feature"] for d in result["distributions"]] == ["a", "b"]
+    # The scorecard: every measure for the model, the held-out real floor and each trivial fake.
+    card = result["scorecard"]
+    assert card["candidates"] == ["model", "heldout_real", "time_shuffled", "feature_bootstrap", "ar1"]
+    measures = [m["name"] for m in card["measures"]]
+    assert set(measures) == {"temporal", "cross_feature", "marginal", "classifier", "forecast",
+                             "discriminative", "predictive"}
+    for candidate in card["candidates"]:
+        assert all(card["scores"][candidate][m]["mean"] >= 0 for m in measures)
+    assert len(card["scores"]["model"]["classifier"]["runs"]) == 2
+    assert set(card["verdict"]["temporal"]["beats"]) == {"time_shuffled", "feature_bootstrap", "ar1"}
+    assert [f["feature"] for f in card["autocorrelation"]["features"]] == ["a", "b"]
+    # ... and kept on the model's registry record, where later versions can be compared with it.
+    stored = alice.get(f"/api/v1/models/{model['id']}").get_json()["evaluations"]
+    assert len(stored) == 1 and stored[0]["job_id"] == evaluation["id"]
+    assert stored[0]["scores"] == card["scores"] and stored[0]["verdict"] == card["verdict"]
+    assert stored[0]["params"]["classifier_runs"] == 2
 
     # Train further: past the planned phases, resume adds joint-phase steps and a new model version.
     assert alice.post(f"/api/v1/jobs/{job['id']}/resume", json={"epochs": 10}).status_code == 202
@@ -68,6 +92,7 @@ def test_train_sample_and_evaluate(alice):
     assert resumed["metrics"][-1]["phase"] == "joint"
     again = alice.get(f"/api/v1/models/{resumed['result']['model_id']}").get_json()
     assert again["version"].endswith("_2") and again["metrics"]["steps"] == 3 * TINY["iterations"] + 10
+    assert again["evaluations"] == []  # a new version starts without evaluations
 
 
 @pytest.mark.parametrize(
