@@ -80,8 +80,27 @@ export interface Spread {
   std: number;
   runs: number[];
 }
+/** One measure of the synthesis scorecard (models/timegan/quality.py); every one is lower-is-better. */
+export interface ScorecardMeasure {
+  name: string;
+  label: string;
+  description: string;
+  structure: boolean;
+}
+/** Every measure for the model, the held-out real floor and each trivial fake, and the verdict per measure. */
+export interface Scorecard {
+  n_windows: { reference: number; per_candidate: number };
+  scaled_by_real_range: boolean;
+  measures: ScorecardMeasure[];
+  /** "model", "heldout_real", then the fakes ("time_shuffled", "feature_bootstrap", "ar1"). */
+  candidates: string[];
+  scores: Record<string, Record<string, Spread | null>>;
+  verdict: Record<string, { beats: Record<string, boolean>; flagged: boolean; floor: number }>;
+  autocorrelation: { lags: number[]; features: { feature: string; real: number[]; synthetic: number[] }[] };
+}
 /** The `timegan_evaluation` job's result. */
 export interface EvaluationResult {
+  scorecard?: Scorecard;
   model_id?: string;
   n_windows?: number;
   discriminative_score?: Spread;

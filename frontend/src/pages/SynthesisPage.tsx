@@ -12,6 +12,7 @@ import { MetricsChart } from "../features/jobs/MetricsChart";
 import { useJob } from "../features/jobs/useJob";
 import { LineChart } from "../features/series/LineChart";
 import { embeddingValues, overlaySeries } from "../features/series/overlay";
+import { AutocorrelationChart, ScorecardTable } from "../features/synthesis/Scorecard";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
 import { saveBlob } from "../lib/download";
 import { formatNumber } from "../lib/format";
@@ -193,6 +194,7 @@ function SamplesPanel(props: {
   const [seed, setSeed] = useState(0);
   const [evalIterations, setEvalIterations] = useState(1000);
   const [metricRuns, setMetricRuns] = useState(3);
+  const [classifierRuns, setClassifierRuns] = useState(3);
   const [maxWindows, setMaxWindows] = useState(1000);
   const [tsne, setTsne] = useState(true);
   const [busy, setBusy] = useState(false);
@@ -241,7 +243,15 @@ function SamplesPanel(props: {
         onSubmit={(e) => {
           e.preventDefault();
           void act(async () =>
-            props.onEvaluate(await evaluateModel(props.modelId, { iterations: evalIterations, metric_runs: metricRuns, max_windows: maxWindows, tsne })),
+            props.onEvaluate(
+              await evaluateModel(props.modelId, {
+                iterations: evalIterations,
+                metric_runs: metricRuns,
+                classifier_runs: classifierRuns,
+                max_windows: maxWindows,
+                tsne,
+              }),
+            ),
           );
         }}
       >
@@ -254,6 +264,10 @@ function SamplesPanel(props: {
           <input type="number" min={1} max={10} value={metricRuns} onChange={(e) => setMetricRuns(Number(e.target.value))} />
         </label>
         <label>
+          Classifier repeats
+          <input type="number" min={1} max={10} value={classifierRuns} onChange={(e) => setClassifierRuns(Number(e.target.value))} />
+        </label>
+        <label>
           Windows
           <input type="number" min={10} max={20000} value={maxWindows} onChange={(e) => setMaxWindows(Number(e.target.value))} />
         </label>
@@ -261,7 +275,7 @@ function SamplesPanel(props: {
           <input type="checkbox" checked={tsne} onChange={(e) => setTsne(e.target.checked)} /> t-SNE
         </label>
         <button type="submit" disabled={busy || props.evaluating}>
-          {props.evaluating ? "Evaluating…" : "Evaluate (scores, PCA, t-SNE)"}
+          {props.evaluating ? "Evaluating…" : "Evaluate (scorecard, PCA, t-SNE)"}
         </button>
       </form>
       <p className="muted">
@@ -386,6 +400,13 @@ function EvaluationView({ result }: { result: EvaluationResult }) {
   return (
     <>
       {result.n_windows ? <p className="muted">Compared on {result.n_windows.toLocaleString()} real windows and as many synthetic ones.</p> : null}
+      {result.scorecard && (
+        <>
+          <h3>Scorecard</h3>
+          <ScorecardTable card={result.scorecard} />
+        </>
+      )}
+      <h3>The paper&apos;s two scores</h3>
       <dl className="scores">
         <div>
           <dt>Discriminative score</dt>
@@ -406,6 +427,7 @@ function EvaluationView({ result }: { result: EvaluationResult }) {
           {result.tsne ? <VegaChart spec={tsne} ariaLabel="t-SNE of real and synthetic sequences" /> : <Empty>No t-SNE in the result.</Empty>}
         </div>
       </div>
+      {result.scorecard && <AutocorrelationChart card={result.scorecard} />}
     </>
   );
 }
