@@ -14,7 +14,6 @@ from marshmallow import Schema, fields, validate
 
 from backend.jobs import kinds
 
-
 MAX_EPOCHS = 10_000
 
 
@@ -24,6 +23,9 @@ class ToyParams(Schema):
     learning_rate = fields.Float(load_default=0.1)
     fail_at_epoch = fields.Integer(load_default=None, allow_none=True)
     seed = fields.Integer(load_default=0)
+    # The epoch's time in this many slices, with the job's inner-loop stop check before each
+    # (as BRITS/NAOMI check between batches).
+    batches = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
 
 
 def run_toy_training(ctx, params):  # noqa: ANN001, ANN201
@@ -47,7 +49,10 @@ def run_toy_training(ctx, params):  # noqa: ANN001, ANN201
         ctx.report(
             phase="train", step=state["epoch"], total=target, metrics={"loss": loss}, live={"w": state["w"], "b": state["b"]}
         )
-        time.sleep(params["epoch_s"])
+        for _ in range(params["batches"]):
+            if params["batches"] > 1:
+                ctx.check_stop()
+            time.sleep(params["epoch_s"] / params["batches"])
     weights = ctx.store.blobs.put_bytes(json.dumps({"w": state["w"], "b": state["b"]}).encode())
     model_id = ctx.register_model(
         kind="toy", params=params, dataset_id=None, metrics={"loss": loss}, artifacts={"weights": weights.id}
