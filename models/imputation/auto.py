@@ -49,6 +49,9 @@ MIN_STRETCHES = 5
 # Fewest fresh stretches that may confirm a pick that already passed the selection (a
 # second, independent test: the two together let a luck-driven pick through rarely).
 MIN_CONFIRMATION_STRETCHES = 3
+# Held-out gaps per fold and gap bucket at least (where they fit): a rare long gap would
+# otherwise get one stretch per fold, too few to test anything on.
+GAPS_PER_FOLD = 3
 # Share of a time budget for training on the selection folds; the rest retrains a picked
 # model on a confirmation fold.
 SELECTION_SHARE = 2 / 3
@@ -262,7 +265,7 @@ def auto_impute(
     confirmation_folds = min(max(confirmation_folds, 1), folds - 1)
     selection = np.arange(folds - confirmation_folds)
     confirmation = np.arange(folds - confirmation_folds, folds)
-    masks, lengths = held_out_masks(series.observed, seed, validation_rate, folds)
+    masks, lengths = held_out_masks(series.observed, seed, validation_rate, folds, min_gaps=GAPS_PER_FOLD)
     gaps = _Gaps.of(masks)
     truth = series.values
     fold_series = [series.with_observed(series.observed & ~hidden) for hidden in masks]
@@ -460,14 +463,33 @@ def _choices(series: PreparedSeries, decisions: dict[str, Any]) -> tuple[dict[st
             own = per_column.get(name, {}).get(source)
             # A column's own test is the record when it moved the column off the pool's method.
             decision = own if own is not None and own.winner != own.incumbent else pooled[source]
+            shorter = _confirmed_seasonal_below(source, pooled, per_column.get(name, {})) if decision.stretches < MIN_STRETCHES else None
+            if shorter is not None:
+                # Too few stretches of this length, but the seasonal profile was confirmed on
+                # shorter gaps of this column: its lead over interpolation only grows with the
+                # gap (a longer gap misses more of the cycle), so it carries over.
+                decision, source = shorter
             record = decision.to_json()
             if own is not None and decision is not own:
                 record["column_test"] = own.verdict
             if source != bucket:
                 record["borrowed_from"] = source
+                record["verdict"] = f"{record['verdict']} (decided on gaps of {source} steps)"
             choice[name][bucket] = decision.winner
             evidence[name][bucket] = record
     return choice, evidence
+
+
+def _confirmed_seasonal_below(
+    bucket: str, pooled: dict[str, _Decision], own: dict[str, _Decision]
+) -> tuple[_Decision, str] | None:
+    """The longest shorter bucket where this column switched to the seasonal profile, confirmed."""
+    names = [b for b, _, _ in BUCKETS]
+    for shorter in reversed(names[: names.index(bucket)]):
+        decision = own.get(shorter) if shorter in own and own[shorter].winner != own[shorter].incumbent else pooled.get(shorter)
+        if decision is not None and decision.winner == "seasonal" and decision.incumbent != "seasonal":
+            return decision, shorter
+    return None
 
 
 def _fill(series: PreparedSeries, choice: dict[str, dict[str, str]], fillers: dict[str, Imputer]) -> np.ndarray:

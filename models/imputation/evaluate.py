@@ -93,38 +93,39 @@ def score_per_column(imputed: np.ndarray, truth: np.ndarray, hidden: np.ndarray)
 
 
 def held_out_masks(
-    observed: np.ndarray, seed: int, rate: float, folds: int = 1
+    observed: np.ndarray, seed: int, rate: float, folds: int = 1, min_gaps: int = 1
 ) -> tuple[list[np.ndarray], list[list[int]]]:
     """`folds` disjoint validation masks hiding about `rate` of each column's observed cells
     in gaps of the column's real interior gap lengths (single points where it has none).
 
-    Each bucket of real lengths (`gap_bucket`) gets its share of the rate and at least one
-    gap, so a fold takes a small bite of a short series instead of most of it. Later folds
-    only use cells earlier folds left observed: every held-out stretch is scored once, and
-    a fold that plays no part in a choice is really fresh. Returns the masks and each
-    column's interior gap lengths. The one mask builder of the job's validation and `auto`.
+    Each bucket of real lengths (`gap_bucket`) gets its share of the rate and at least
+    `min_gaps` gaps per fold where they fit, so a rare long gap still gets a few held-out
+    stretches to be judged on. Folds are disjoint: every held-out stretch is scored once,
+    and a fold that plays no part in a choice is really fresh. Buckets are placed longest
+    first, in every fold, before single points break the series into short runs. Returns
+    the masks and each column's interior gap lengths. The one mask builder of the job's
+    validation and `auto`.
     """
     from models.imputation.data import interior_gap_lengths
 
     observed = np.asarray(observed, bool)
     lengths_by_column = [interior_gap_lengths(observed[:, j]) for j in range(observed.shape[1])]
-    masks: list[np.ndarray] = []
-    taken = np.zeros_like(observed)
-    for fold in range(max(folds, 1)):
-        hidden = np.zeros_like(observed)
-        for j, lengths in enumerate(lengths_by_column):
-            by_bucket: dict[str, list[int]] = {}
-            for n in lengths or [1]:
-                by_bucket.setdefault(gap_bucket(n), []).append(n)
-            for k, (_bucket, members) in enumerate(sorted(by_bucket.items())):
-                available = observed[:, j] & ~taken[:, j] & ~hidden[:, j]
+    masks = [np.zeros_like(observed) for _ in range(max(folds, 1))]
+    for j, lengths in enumerate(lengths_by_column):
+        by_bucket: dict[str, list[int]] = {}
+        for n in lengths or [1]:
+            by_bucket.setdefault(gap_bucket(n), []).append(n)
+        taken = np.zeros(len(observed), bool)
+        count = observed[:, j].sum()
+        for k, (_bucket, members) in enumerate(sorted(by_bucket.items(), key=lambda item: -max(item[1]))):
+            for fold, hidden in enumerate(masks):
+                available = observed[:, j] & ~taken
                 mask = hide_gaps(
                     available[:, None], members, seed=seed + 7919 * j + 104_729 * fold + k,
-                    rate=rate / len(by_bucket) * observed[:, j].sum() / max(available.sum(), 1), min_gaps=1,
-                )
-                hidden[:, j] |= mask[:, 0]
-        taken |= hidden
-        masks.append(hidden)
+                    rate=rate / len(by_bucket) * count / max(available.sum(), 1), min_gaps=min_gaps,
+                )[:, 0]
+                hidden[:, j] |= mask
+                taken |= mask
     return masks, lengths_by_column
 
 

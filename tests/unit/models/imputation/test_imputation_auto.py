@@ -69,7 +69,8 @@ def test_nile_short_noisy_series_auto_is_never_worse_than_linear(seed):
     linear_mae = score(BASELINES["linear"](train.values, train.observed), full.values, hidden)["mae"]
     assert auto_mae <= linear_mae
     assert set(result.choice["volume"].values()) == {"time"}
-    assert any("thin" in note for note in result.evidence["notes"])
+    for decision in result.evidence["decisions"]["volume"].values():  # says why it kept interpolation
+        assert decision["verdict"].startswith(("thin evidence", "no candidate")) or "kept time" in decision["verdict"]
 
 
 def test_holm_adjusts_for_the_number_of_candidates():

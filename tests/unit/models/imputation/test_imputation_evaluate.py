@@ -47,3 +47,23 @@ def test_scores_only_count_hidden_cells():
     assert result["rmse"] == pytest.approx(np.sqrt(5.0))
     assert result["mre"] == pytest.approx(4.0 / 6.0)
     assert result["n"] == 2
+
+
+def test_held_out_masks_are_disjoint_fresh_folds_shaped_like_the_real_gaps():
+    from models.imputation.data import missing_runs
+    from models.imputation.evaluate import held_out_masks
+
+    rng = np.random.default_rng(0)
+    observed = np.ones((2000, 2), bool)
+    observed[rng.choice(2000, 100, replace=False), 0] = False  # single points
+    for start in range(100, 1900, 300):
+        observed[start : start + 24, 1] = False  # day-long gaps
+    masks, lengths = held_out_masks(observed, seed=0, rate=0.1, folds=5, min_gaps=3)
+    assert len(masks) == 5 and set(lengths[1]) == {24}
+    total = np.zeros_like(observed, dtype=int)
+    for hidden in masks:
+        assert not (hidden & ~observed).any()  # only observed cells are hidden
+        total += hidden
+        runs = [size for _, size in missing_runs(~hidden[:, 1])]
+        assert len(runs) >= 3 and set(runs) == {24}  # a rare long gap still gets 3 stretches a fold
+    assert total.max() == 1  # every held-out cell belongs to one fold
