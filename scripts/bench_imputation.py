@@ -80,7 +80,8 @@ from models.imputation.data import (  # noqa: E402
     training_stride,
     window_starts,
 )
-from models.imputation.evaluate import hide_gaps, hide_random_points, score  # noqa: E402
+from models.imputation.evaluate import score  # noqa: E402
+from scripts.bench_imputation_wide import make_mask  # noqa: E402  (one mask maker for both suites)
 
 DATASETS = ("seattle-temps", "sf-temps", "seattle-weather", "stocks", "us-employment")
 MASKS = ("points10", "gap5", "gap24", "gap50")
@@ -100,12 +101,6 @@ def load_dataset(name: str) -> PreparedSeries:
     if name == "seattle-weather":
         return prepare_series(frame, "date", ["precipitation", "temp_max", "temp_min", "wind"], require_missing=False)
     return prepare_series(frame, "date", ["temp"], require_missing=False)
-
-
-def make_mask(observed: np.ndarray, kind: str, seed: int) -> np.ndarray:
-    if kind == "points10":
-        return hide_random_points(observed, 0.1, seed)
-    return hide_gaps(observed, int(kind.removeprefix("gap")), seed=seed, rate=0.1)
 
 
 def brits_config(args: argparse.Namespace):

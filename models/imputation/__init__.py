@@ -43,15 +43,6 @@ def get_config(name: str) -> type:
     return getattr(importlib.import_module(module), cls)
 
 
-def get_baseline(name: str) -> Any:
-    """The baseline function for 'mean', 'locf', 'linear', 'time' or 'seasonal'."""
-    from models.imputation.baselines import BASELINES
-
-    if name not in BASELINES:
-        raise UnknownMethodError(f"Unknown baseline {name!r}; choose one of {sorted(BASELINES)}.")
-    return BASELINES[name]
-
-
 def make_imputer(name: str, config: Any = None) -> Any:
     """An untrained `Imputer` (models.imputation.imputer) for any method but 'auto'.
 
@@ -69,7 +60,6 @@ __all__ = [
     "METHODS",
     "MODELS",
     "ImputationInputError",
-    "get_baseline",
     "get_config",
     "get_imputer",
     "make_imputer",
