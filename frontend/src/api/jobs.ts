@@ -19,7 +19,7 @@ export function getJob(id: string, signal?: AbortSignal): Promise<Job> {
   return request<Job>(`${BASE}/${encodeURIComponent(id)}`, { signal });
 }
 
-/** Cooperative stop: at once when queued, at the next epoch/step when running. */
+/** Cooperative stop: at once when queued, within about a second when running. */
 export function cancelJob(id: string): Promise<Job> {
   return request<Job>(`${BASE}/${encodeURIComponent(id)}/cancel`, { method: "POST" });
 }
@@ -27,6 +27,11 @@ export function cancelJob(id: string): Promise<Job> {
 /** Train a finished job `epochs` further from its last checkpoint. */
 export function resumeJob(id: string, epochs: number): Promise<Job> {
   return request<Job>(`${BASE}/${encodeURIComponent(id)}/resume`, { method: "POST", body: { epochs } });
+}
+
+/** Delete a finished job and its checkpoint (409 while queued or running); what it made stays. */
+export function deleteJob(id: string): Promise<void> {
+  return request<void>(`${BASE}/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
 export interface JobEventHandlers {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { Link } from "react-router-dom";
-import { cancelJob, listJobs, resumeJob } from "../api/jobs";
+import { cancelJob, deleteJob, listJobs, resumeJob } from "../api/jobs";
 import { FINISHED_STATUSES, isFinished, type Job, type JobStatus } from "../api/types";
 import { JobStatusBadge } from "../features/jobs/JobStatusBadge";
 import { Empty, ErrorMessage, Loading, ProgressBar } from "../features/ui/Status";
@@ -20,7 +20,7 @@ export function jobLink(job: Job): string | null {
   return null;
 }
 
-/** Every job of the user: filter by kind and status, stop, resume; refreshes while any job is active. */
+/** Every job of the user: filter by kind and status, stop, resume, delete; refreshes while any job is active. */
 export default function JobsPage() {
   const [kind, setKind] = useState("");
   const [status, setStatus] = useState<JobStatus | "">("");
@@ -111,6 +111,19 @@ export default function JobsPage() {
                   {isFinished(job.status) && job.checkpoint && (
                     <button type="button" onClick={() => act(() => resumeJob(job.id, 10))}>
                       Resume (+10)
+                    </button>
+                  )}
+                  {isFinished(job.status) && (
+                    <button
+                      type="button"
+                      className="danger"
+                      aria-label={`Delete ${job.kind} job ${job.id}`}
+                      onClick={() =>
+                        window.confirm(`Delete this ${job.kind} job? Its result dataset or model stays.`) &&
+                        act(() => deleteJob(job.id))
+                      }
+                    >
+                      Delete
                     </button>
                   )}
                 </div>
