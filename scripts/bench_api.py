@@ -361,8 +361,9 @@ class EventStreams:
 
 
 def bench_streams(data_dir: Path, clients: int, streams: int, seconds: float, peer_seconds: float) -> dict:
-    """50 clients list datasets for `seconds`, alone (baseline) and while one user holds
-    `streams` job event streams open; then the same under stock gthread (the peer: before)."""
+    """50 clients list datasets for `seconds` while one user holds `streams` event streams open on
+    two running jobs; the baseline is the same with the jobs running but no stream open; then the
+    same under stock gthread (the peer: how it was)."""
     out: dict = {"streams": streams, "clients": clients}
     for label, worker_class, duration in (("hub", None, seconds), ("gthread_peer", "gthread", peer_seconds)):
         if duration <= 0:
@@ -380,12 +381,13 @@ def bench_streams(data_dir: Path, clients: int, streams: int, seconds: float, pe
             path = "/api/v1/datasets?page_size=20"
             result: dict = {"worker_class": worker_class or "gunicorn.conf.py (EventStreamWorker)",
                             "gunicorn_workers": len(worker_pids(server.pid))}
-            if label == "hub":
-                result["baseline_no_streams"] = closed_loop(port, lister, clients, min(duration, 20), path, timeout_s=10)
-            # Two long toy jobs (the viewer's running cap is 2), each watched by half of the streams.
+            # Two long toy jobs (the viewer's running cap is 2), each watched by half of the streams;
+            # they run during the baseline too, so the two differ by the streams alone.
             owner = Client(port, viewer)
             job_ids = [owner.json("POST", "/api/v1/jobs", {"kind": "toy_training", "params": {"epochs": 10_000, "epoch_s": 0.2}})[1]["id"]
                        for _ in range(2)]
+            if label == "hub":
+                result["baseline_no_streams"] = closed_loop(port, lister, clients, min(duration, 20), path, timeout_s=10)
             open_streams = EventStreams(port, viewer, job_ids, streams)
             try:
                 time.sleep(1.0)
@@ -455,7 +457,8 @@ def print_streams(streams: dict) -> None:
     hub = streams["hub"]
     print(f"\n{streams['clients']} clients GET /datasets, {streams['streams']} event streams open (one user)")
     print(f"{'':<34}{'requests':>10}{'failed':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
-    rows = [("hub: no streams (baseline)", hub["baseline_no_streams"]), ("hub: 24 streams open", hub["with_streams"])]
+    rows = [("hub: no streams (baseline)", hub["baseline_no_streams"]),
+            (f"hub: {streams['streams']} streams open", hub["with_streams"])]
     if "gthread_peer" in streams:
         rows.append(("stock gthread: streams open", streams["gthread_peer"]["with_streams"]))
     for label, r in rows:
