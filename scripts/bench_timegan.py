@@ -159,13 +159,13 @@ def train_ours(
 SCALE_FOR_SCORES = {"sines": False, "stocks": True, "energy": True}
 
 
-def measure_settings(args: argparse.Namespace, paper_runs: int) -> dict[str, Any]:
-    return {
-        "classifier_runs": args.classifier_runs,
-        "paper_runs": paper_runs,
-        "paper_iterations": args.discriminative_iterations,
-        "predictive_iterations": args.predictive_iterations,
-    }
+def measure_settings(args: argparse.Namespace, paper_runs: int) -> quality.MeasureSettings:
+    return quality.MeasureSettings(
+        classifier_runs=args.classifier_runs,
+        paper_runs=paper_runs,
+        paper_iterations=args.discriminative_iterations,
+        predictive_iterations=args.predictive_iterations,
+    )
 
 
 def reference_points(
@@ -173,8 +173,12 @@ def reference_points(
 ) -> dict[str, Any]:
     """Floor and fakes' scores; kept in bench_results/ and reused while data and settings match
     (they do not depend on the model, so a re-scored model needs none of them again)."""
-    settings = {**measure_settings(args, args.reference_paper_runs), "seed": args.seed, "n": len(heldout),
-                "n_reference": len(reference), "scale": SCALE_FOR_SCORES[name]}
+    measures = measure_settings(args, args.reference_paper_runs)
+    settings = {
+        "classifier_runs": measures.classifier_runs, "paper_runs": measures.paper_runs,
+        "paper_iterations": measures.paper_iterations, "predictive_iterations": measures.predictive_iterations,
+        "seed": args.seed, "n": len(heldout), "n_reference": len(reference), "scale": SCALE_FOR_SCORES[name],
+    }
     path = args.out.parent / f"timegan_references_{name}.json"
     if path.exists():
         cached = json.loads(path.read_text())
@@ -183,9 +187,8 @@ def reference_points(
             return cached
     began = time.perf_counter()
     scores = quality.reference_scores(
-        reference, heldout, len(heldout), seed=args.seed, scale=SCALE_FOR_SCORES[name],
+        reference, heldout, len(heldout), measures, seed=args.seed, scale=SCALE_FOR_SCORES[name],
         on_candidate=lambda c: print(f"  measuring {c}", flush=True),
-        **measure_settings(args, args.reference_paper_runs),
     )
     result = {"settings": settings, "scores": scores, "seconds": time.perf_counter() - began}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -384,8 +387,8 @@ def main(argv: list[str] | None = None) -> int:
         print("  scoring", flush=True)
         began = time.perf_counter()
         card = quality.scorecard(
-            reference, heldout, synthetic, seed=args.seed, scale=SCALE_FOR_SCORES[name], columns=None,
-            references=references["scores"], **measure_settings(args, args.metric_runs),
+            reference, heldout, synthetic, measure_settings(args, args.metric_runs), seed=args.seed,
+            scale=SCALE_FOR_SCORES[name], references=references["scores"],
         )
         ours["scorecard"] = card
         ours["scoring_seconds"] = time.perf_counter() - began

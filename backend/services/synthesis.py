@@ -179,10 +179,12 @@ def run_evaluation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         ctx.raise_if_cancelled()
         ctx.report(phase=f"measures: {name}", step=steps.index(name), total=len(steps))
 
+    settings = quality.MeasureSettings(
+        classifier_runs=params.get("classifier_runs", 3), paper_runs=params["metric_runs"],
+        paper_iterations=params["iterations"],
+    )
     card = quality.scorecard(
-        reference, heldout, synthetic, seed=params["seed"], classifier_runs=params.get("classifier_runs", 3),
-        paper_runs=params["metric_runs"], paper_iterations=params["iterations"], columns=columns,
-        on_candidate=on_candidate,
+        reference, heldout, synthetic, settings, seed=params["seed"], columns=columns, on_candidate=on_candidate
     )
     result: dict[str, Any] = {
         "model_id": params["model_id"],

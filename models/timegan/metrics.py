@@ -322,14 +322,15 @@ def evaluate(
         for run in range(metric_runs)
     ]
     return {
-        "discriminative_score": _spread(discriminative),
-        "predictive_score": _spread(predictive),
+        "discriminative_score": spread(discriminative),
+        "predictive_score": spread(predictive),
         "projections": projection_coordinates(real, synthetic, seed=seed, tsne=tsne),
         "features": feature_distributions(real, synthetic, columns),
     }
 
 
-def _spread(values: Sequence[float]) -> dict[str, Any]:
+def spread(values: Sequence[float]) -> dict[str, Any]:
+    """Mean, standard deviation and the values of repeated runs of a score."""
     return {
         "mean": float(np.mean(values)),
         "std": float(np.std(values)),

@@ -29,6 +29,7 @@ Inputs are (windows, steps, features) arrays in the same units. Results are JSON
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,7 @@ import numpy as np
 from models.timegan import metrics
 from models.timegan.errors import TimeGANInputError
 from models.timegan.fakes import FAKE_NAMES, reference_fakes
+from models.timegan.metrics import spread
 
 # name -> (label, what it looks at); every measure is a distance to real data: lower is better.
 MEASURES: dict[str, tuple[str, str]] = {
@@ -151,48 +153,53 @@ def forecast_error(train: np.ndarray, test: np.ndarray) -> float:
     return float(np.mean(np.abs(predictions - y_test)))
 
 
-def _spread(values: Sequence[float]) -> dict[str, Any]:
-    return {"mean": float(np.mean(values)), "std": float(np.std(values)), "runs": [float(v) for v in values]}
+@dataclass(frozen=True)
+class MeasureSettings:
+    """How hard the trained measures try: runs and training steps of each post-hoc model."""
+
+    classifier_runs: int = 3
+    classifier_iterations: int = 100
+    # The paper's two scores: 0 runs leaves them out. The reference trains the discriminator
+    # 2,000 steps and the predictor 5,000 (`predictive_iterations`; default: `paper_iterations`).
+    paper_runs: int = 0
+    paper_iterations: int = 1_000
+    predictive_iterations: int | None = None
 
 
 def measure_all(
     reference: np.ndarray,
     candidate: np.ndarray,
+    settings: MeasureSettings = MeasureSettings(),
     *,
     seed: int = 0,
-    classifier_runs: int = 3,
-    classifier_iterations: int = 100,
-    paper_runs: int = 0,
-    paper_iterations: int = 1_000,
-    predictive_iterations: int | None = None,
     max_lag: int | None = None,
 ) -> dict[str, dict[str, Any] | None]:
-    """Every measure of one candidate set against the reference real windows (both already scaled).
-
-    The paper's two scores train `paper_iterations` steps (the predictor `predictive_iterations`
-    when given: the reference trains it 5,000 steps, the discriminator 2,000).
-    """
+    """Every measure of one candidate set against the reference real windows (both already scaled)."""
     cross = correlation_difference(reference, candidate)
     scores: dict[str, dict[str, Any] | None] = {
-        "temporal": _spread([autocorrelation_difference(reference, candidate, max_lag)]),
-        "cross_feature": None if cross is None else _spread([cross]),
-        "marginal": _spread([marginal_difference(reference, candidate)]),
-        "classifier": _spread([
-            classifier_score(reference, candidate, seed=seed + run, max_iter=classifier_iterations)
-            for run in range(classifier_runs)
+        "temporal": spread([autocorrelation_difference(reference, candidate, max_lag)]),
+        "cross_feature": None if cross is None else spread([cross]),
+        "marginal": spread([marginal_difference(reference, candidate)]),
+        "classifier": spread([
+            classifier_score(reference, candidate, seed=seed + run, max_iter=settings.classifier_iterations)
+            for run in range(settings.classifier_runs)
         ]),
-        "forecast": _spread([forecast_error(candidate, reference)]),
+        "forecast": spread([forecast_error(candidate, reference)]),
     }
-    if paper_runs:
-        scores["discriminative"] = _spread([
-            metrics.discriminative_score(reference, candidate, iterations=paper_iterations, seed=seed + run, scale=False)
-            for run in range(paper_runs)
-        ])
-        scores["predictive"] = _spread([
-            metrics.predictive_score(
-                reference, candidate, iterations=predictive_iterations or paper_iterations, seed=seed + run, scale=False
+    runs = range(settings.paper_runs)
+    if settings.paper_runs:
+        scores["discriminative"] = spread([
+            metrics.discriminative_score(
+                reference, candidate, iterations=settings.paper_iterations, seed=seed + run, scale=False
             )
-            for run in range(paper_runs)
+            for run in runs
+        ])
+        scores["predictive"] = spread([
+            metrics.predictive_score(
+                reference, candidate, iterations=settings.predictive_iterations or settings.paper_iterations,
+                seed=seed + run, scale=False,
+            )
+            for run in runs
         ])
     return scores
 
@@ -215,22 +222,24 @@ def reference_scores(
     reference: np.ndarray,
     heldout: np.ndarray,
     n: int,
+    settings: MeasureSettings = MeasureSettings(),
     *,
     seed: int = 0,
     scale: bool = True,
     on_candidate: Callable[[str], None] | None = None,
-    **settings: Any,
 ) -> dict[str, Any]:
     """Every measure for the floor (n held-out real windows) and each fake (n windows made from
-    the held-out ones). `settings` are `measure_all`'s (runs, iterations)."""
+    the held-out ones)."""
     reference, heldout = metrics.checked_pair(reference, heldout)
     candidates = {"heldout_real": heldout[:n], **reference_fakes(heldout, n, seed=seed)}
     scaled_reference = metrics.scaled_pair(reference, reference, scale)[0]
+    max_lag = default_max_lag(reference.shape[1])
     scores = {}
     for name, windows in candidates.items():
         if on_candidate is not None:
             on_candidate(name)
-        scores[name] = measure_all(scaled_reference, metrics.scaled_pair(reference, windows, scale)[1], seed=seed, **settings)
+        scaled = metrics.scaled_pair(reference, windows, scale)[1]
+        scores[name] = measure_all(scaled_reference, scaled, settings, seed=seed, max_lag=max_lag)
     return scores
 
 
@@ -238,13 +247,9 @@ def scorecard(
     reference: np.ndarray,
     heldout: np.ndarray,
     synthetic: np.ndarray,
+    settings: MeasureSettings = MeasureSettings(),
     *,
     seed: int = 0,
-    classifier_runs: int = 3,
-    classifier_iterations: int = 100,
-    paper_runs: int = 0,
-    paper_iterations: int = 1_000,
-    predictive_iterations: int | None = None,
     scale: bool = True,
     columns: Sequence[str] | None = None,
     on_candidate: Callable[[str], None] | None = None,
@@ -260,21 +265,14 @@ def scorecard(
     """
     reference, synthetic = metrics.checked_pair(reference, synthetic)
     n = min(len(heldout), len(synthetic))
-    settings: dict[str, Any] = {
-        "classifier_runs": classifier_runs,
-        "classifier_iterations": classifier_iterations,
-        "paper_runs": paper_runs,
-        "paper_iterations": paper_iterations,
-        "predictive_iterations": predictive_iterations,
-        "max_lag": default_max_lag(reference.shape[1]),
-    }
+    max_lag = default_max_lag(reference.shape[1])
     if on_candidate is not None:
         on_candidate("model")
     scaled_reference, scaled_model = metrics.scaled_pair(reference, synthetic[:n], scale)
-    scores = {"model": measure_all(scaled_reference, scaled_model, seed=seed, **settings)}
+    scores = {"model": measure_all(scaled_reference, scaled_model, settings, seed=seed, max_lag=max_lag)}
     if references is None:
         references = reference_scores(
-            reference, heldout, n, seed=seed, scale=scale, on_candidate=on_candidate, **settings
+            reference, heldout, n, settings, seed=seed, scale=scale, on_candidate=on_candidate
         )
     scores.update({name: references[name] for name in ("heldout_real", *FAKE_NAMES)})
     measured = [m for m in MEASURES if scores["model"].get(m) is not None]
@@ -288,20 +286,26 @@ def scorecard(
         "candidates": list(scores),
         "scores": scores,
         "verdict": verdict(scores, measured),
-        "autocorrelation": autocorrelation_profiles(scaled_reference, scaled_model, settings["max_lag"], columns),
+        "autocorrelation": autocorrelation_profiles(scaled_reference, scaled_model, max_lag, columns),
     }
 
 
 def verdict(scores: dict[str, Any], measures: Sequence[str]) -> dict[str, Any]:
-    """Per measure: which fakes the model beats (strictly lower mean), and a flag if not all."""
+    """Per measure: which fakes the model beats (strictly lower mean), and a flag if not all.
+
+    A fake without that measure (a benchmark can leave the paper's scores out of the reference
+    points) is left out of `beats`; with no fake measured there is nothing to flag.
+    """
     result = {}
     for measure in measures:
         model = scores["model"][measure]["mean"]
-        beats = {fake: model < scores[fake][measure]["mean"] for fake in FAKE_NAMES}
+        measured = {fake: scores[fake][measure] for fake in FAKE_NAMES if scores[fake].get(measure)}
+        beats = {fake: model < score["mean"] for fake, score in measured.items()}
+        floor = scores["heldout_real"].get(measure)
         result[measure] = {
             "beats": beats,
             "flagged": not all(beats.values()),
-            "floor": scores["heldout_real"][measure]["mean"],
+            "floor": floor["mean"] if floor else None,
         }
     return result
 

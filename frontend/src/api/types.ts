@@ -95,7 +95,7 @@ export interface Scorecard {
   /** "model", "heldout_real", then the fakes ("time_shuffled", "feature_bootstrap", "ar1"). */
   candidates: string[];
   scores: Record<string, Record<string, Spread | null>>;
-  verdict: Record<string, { beats: Record<string, boolean>; flagged: boolean; floor: number }>;
+  verdict: Record<string, { beats: Record<string, boolean>; flagged: boolean; floor: number | null }>;
   autocorrelation: { lags: number[]; features: { feature: string; real: number[]; synthetic: number[] }[] };
 }
 /** The `timegan_evaluation` job's result. */

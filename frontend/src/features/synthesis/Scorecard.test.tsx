@@ -69,6 +69,7 @@ describe("scorecard helpers", () => {
     expect(verdictText({ beats: { time_shuffled: false, ar1: false, feature_bootstrap: true }, flagged: true, floor: 0 })).toBe(
       "does not beat Time-shuffled, AR(1)",
     );
+    expect(verdictText({ beats: {}, flagged: false, floor: null })).toBe("no fake measured");
   });
 
   it("turns one feature's autocorrelation into real and synthetic points per lag", () => {

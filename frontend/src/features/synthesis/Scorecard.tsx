@@ -22,6 +22,7 @@ function cell(score: Spread | null | undefined): string {
 
 /** What a measure's verdict says in words: beaten every fake, or which ones it lost to. */
 export function verdictText(verdict: ScorecardData["verdict"][string]): string {
+  if (Object.keys(verdict.beats).length === 0) return "no fake measured";
   const lost = Object.entries(verdict.beats)
     .filter(([, won]) => !won)
     .map(([fake]) => label(fake));

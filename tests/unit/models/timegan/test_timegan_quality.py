@@ -21,6 +21,10 @@ def _noisy_sines(rows: int, seed: int) -> np.ndarray:
     return 20 + 5 * linked + rng.normal(0, 0.5, linked.shape)
 
 
+# One classifier run of 30 boosting iterations: enough for clear cases, quick to train.
+FAST = quality.MeasureSettings(classifier_runs=1, classifier_iterations=30)
+
+
 @pytest.fixture(scope="module")
 def windows():
     real = cut_windows(_noisy_sines(800, seed=0), 12)
@@ -98,7 +102,7 @@ def test_ar1_fake_recovers_a_known_coefficient():
 
 def test_scorecard_flags_a_model_that_loses_to_the_fakes_and_not_one_that_wins(windows):
     reference, heldout = windows["reference"], windows["heldout_real"]
-    noise_card = quality.scorecard(reference, heldout, windows["noise"], seed=0, classifier_runs=1, classifier_iterations=30)
+    noise_card = quality.scorecard(reference, heldout, windows["noise"], FAST, seed=0)
     json.dumps(noise_card)
     assert noise_card["candidates"] == ["model", "heldout_real", *fakes.FAKE_NAMES]
     assert all(v["flagged"] for v in noise_card["verdict"].values())
@@ -106,7 +110,7 @@ def test_scorecard_flags_a_model_that_loses_to_the_fakes_and_not_one_that_wins(w
 
     # More real windows of the same process, drawn separately, as a model that learned it all.
     good = cut_windows(_noisy_sines(800, seed=5), 12)[::2][: len(heldout)]
-    card = quality.scorecard(reference, heldout, good, seed=0, classifier_runs=1, classifier_iterations=30)
+    card = quality.scorecard(reference, heldout, good, FAST, seed=0)
     assert not card["verdict"]["cross_feature"]["flagged"]
     assert not card["verdict"]["classifier"]["flagged"]
     assert card["verdict"]["temporal"]["beats"]["time_shuffled"] and card["verdict"]["temporal"]["beats"]["ar1"]
@@ -118,7 +122,8 @@ def test_scorecard_flags_a_model_that_loses_to_the_fakes_and_not_one_that_wins(w
 def test_one_feature_has_no_cross_feature_measure(windows):
     reference = windows["reference"][..., :1]
     card = quality.scorecard(
-        reference, windows["heldout_real"][..., :1], windows["noise"][..., :1], classifier_runs=1, classifier_iterations=10
+        reference, windows["heldout_real"][..., :1], windows["noise"][..., :1],
+        quality.MeasureSettings(classifier_runs=1, classifier_iterations=10),
     )
     assert "cross_feature" not in card["verdict"] and card["scores"]["model"]["cross_feature"] is None
 
@@ -128,3 +133,15 @@ def test_too_few_real_windows_or_mismatched_shapes_are_refused(windows):
         quality.split_real(windows["reference"][:3])
     with pytest.raises(TimeGANInputError):
         quality.scorecard(windows["reference"], windows["heldout_real"], windows["noise"][..., :2])
+
+
+def test_a_measure_without_reference_points_is_shown_but_not_judged():
+    model = {"mean": 0.2, "std": 0.0, "runs": [0.2]}
+    scores = {
+        "model": {"temporal": {"mean": 0.01, "std": 0.0, "runs": [0.01]}, "discriminative": model},
+        "heldout_real": {"temporal": {"mean": 0.005, "std": 0.0, "runs": [0.005]}},
+        **{fake: {"temporal": {"mean": 0.02, "std": 0.0, "runs": [0.02]}} for fake in fakes.FAKE_NAMES},
+    }
+    result = quality.verdict(scores, ["temporal", "discriminative"])
+    assert result["temporal"] == {"beats": dict.fromkeys(fakes.FAKE_NAMES, True), "flagged": False, "floor": 0.005}
+    assert result["discriminative"] == {"beats": {}, "flagged": False, "floor": None}
