@@ -153,11 +153,19 @@ class EventStreamWorker(ThreadWorker):
         app = self.wsgi
 
         def with_handoff(environ: dict[str, Any], start_response: Callable) -> Any:
+            if not getattr(self._pending, "http1", False):  # HTTP/2 streams keep their thread
+                return app(environ, start_response)
             environ[HANDOFF_KEY] = self._offer
 
             def start(status: str, headers: list, exc_info: Any = None) -> Any:
+                offered = getattr(self._pending, "stream", None)
+                if offered is not None and not status.startswith("200"):
+                    # The view offered its stream but the answer became an error: no hand-off.
+                    self._pending.stream = None
+                    offered[1]()
+                    offered = None
                 write = start_response(status, headers, exc_info)
-                if getattr(self._pending, "stream", None) is not None:
+                if offered is not None:
                     # The body that follows is the hub's and ends when the connection closes:
                     # no chunked framing (its last chunk would end the stream), no keep-alive.
                     response = start_response.__self__
@@ -174,6 +182,7 @@ class EventStreamWorker(ThreadWorker):
 
     def handle_request(self, req: Any, conn: Any) -> bool:
         self._pending.stream = None
+        self._pending.http1 = True
         try:
             keepalive = super().handle_request(req, conn)
         except BaseException:
@@ -181,6 +190,8 @@ class EventStreamWorker(ThreadWorker):
             if offered is not None:
                 offered[1]()
             raise
+        finally:
+            self._pending.http1 = False
         offered, self._pending.stream = self._pending.stream, None
         if offered is None:
             return keepalive
