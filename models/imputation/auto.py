@@ -51,7 +51,7 @@ MIN_STRETCHES = 5
 MIN_CONFIRMATION_STRETCHES = 3
 # Held-out gaps per fold and gap bucket at least (where they fit): a rare long gap would
 # otherwise get one stretch per fold, too few to test anything on.
-GAPS_PER_FOLD = 3
+GAPS_PER_FOLD = 4
 # Share of a time budget for training on the selection folds; the rest retrains a picked
 # model on a confirmation fold.
 SELECTION_SHARE = 2 / 3

@@ -32,7 +32,7 @@ def hide_gaps(
 
     `gap_length` is one length or a list to draw from (e.g. the real gap lengths). Gaps
     are added until about `rate` of each column's observed cells are hidden (at least
-    `min_gaps` where they fit) and never touch each other.
+    `min_gaps` of the longest length's worth where they fit) and never touch each other.
     """
     mask = np.asarray(observed, bool)
     rng = np.random.default_rng(seed)
@@ -43,7 +43,7 @@ def hide_gaps(
     length = len(mask)
     for j in range(flat.shape[1]):
         column = flat[:, j]
-        budget = max(int(round(rate * column.sum())), min_gaps * int(lengths.min()))
+        budget = max(int(round(rate * column.sum())), min_gaps * int(lengths.max()))
         # Prefix sums make "are cells s-1 .. s+L all observed?" an O(1) test; plain Python
         # lists and one bulk draw of sizes keep the loop fast on 100,000-step series.
         prefix = np.concatenate([[0], np.cumsum(column)]).tolist()
