@@ -16,6 +16,7 @@ from backend.errors import InvalidFileError, NotFoundError, PayloadTooLargeError
 from backend.services import quotas, tables
 from backend.services.common import new_document, now_iso, offset_of, page, require
 from backend.storage import BlobNotFound, Store
+from backend.storage.base import is_unavailable
 from backend.storage.sweep import finish_dataset_delete
 
 MEDIA_TYPES = {
@@ -73,8 +74,11 @@ def create_dataset(
             recommendations=None,
         )
         store.datasets.insert(dataset)
-    except BaseException:
-        store.blobs.delete(blob.id)
+    except BaseException as error:
+        # A database that went away may have applied the insert before its answer was lost:
+        # the blob then stays (the dataset may hold it); the sweep removes it if nothing does.
+        if not is_unavailable(error):
+            store.blobs.delete(blob.id)
         raise
     return dataset
 

@@ -6,7 +6,9 @@ it, plus, at worst, leftovers that only this sweep can see:
 
 - upload: the blob first, then the dataset document (the commit point). A crash in between
   leaves a blob no document refers to (or, on the embedded store, a reference count one too
-  high).
+  high). An upload that fails releases its blob itself, except when the database went away:
+  the insert may then have been applied with its answer lost, so the blob stays for the sweep
+  (releasing it could leave a dataset without its file; tests/crash saw exactly that).
 - delete a dataset: mark it `deleting` (the commit point: hidden from every read from then
   on), delete its charts, its document, then its blob. A crash in between leaves a marked
   dataset; the next DELETE of it or this sweep takes it to the end.

@@ -102,10 +102,10 @@ class Client:
 
 
 def make_payloads(rng: random.Random, count: int = 12) -> list[bytes]:
-    """CSV files of 0.2-1.5 MB; two of them identical (the embedded store shares their blob)."""
+    """CSV files of 0.1-0.6 MB; two of them identical (the embedded store shares their blob)."""
     payloads = []
     for _ in range(count):
-        rows = rng.randint(8_000, 60_000)
+        rows = rng.randint(4_000, 25_000)
         lines = "".join(f"{n},{rng.random():.6f},{rng.choice('abcdef')}\n" for n in range(rows))
         payloads.append(("n,value,tag\n" + lines).encode())
     payloads.append(payloads[0])
