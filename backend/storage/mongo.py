@@ -31,7 +31,7 @@ import gridfs
 import pymongo
 from bson import ObjectId
 from bson.errors import InvalidId
-from pymongo import ReturnDocument, WriteConcern
+from pymongo import IndexModel, ReturnDocument, WriteConcern
 from pymongo.errors import DuplicateKeyError
 
 from backend.storage.base import (
@@ -86,12 +86,13 @@ class MongoCollection:
         self._c = collection
 
     def create_indexes(self) -> None:
-        self._c.create_index([("owner_id", pymongo.ASCENDING), *_NEWEST_FIRST])
+        """This collection's indexes, in one command (existing ones are left as they are)."""
+        indexes = [IndexModel([("owner_id", pymongo.ASCENDING), *_NEWEST_FIRST])]
         unique = UNIQUE_KEYS.get(self.name)
         if unique:
-            self._c.create_index([(unique, pymongo.ASCENDING)], unique=True)
-        for fields in INDEXES.get(self.name, ()):
-            self._c.create_index([(field, pymongo.ASCENDING) for field in fields])
+            indexes.append(IndexModel([(unique, pymongo.ASCENDING)], unique=True))
+        indexes += [IndexModel([(field, pymongo.ASCENDING) for field in fields]) for fields in INDEXES.get(self.name, ())]
+        self._c.create_indexes(indexes)
 
     def insert(self, doc: dict[str, Any]) -> dict[str, Any]:
         stored = {k: v for k, v in doc.items() if k != "id"}
