@@ -211,3 +211,26 @@ def test_a_model_is_not_chosen_on_a_handful_of_held_out_stretches():
     oracle = {"oracle": lambda: _FixedModel(truth)}
     result = auto_impute(series, models=oracle, seed=0, max_epochs=2)
     assert "oracle" not in {m for buckets in result.choice.values() for m in buckets.values()}
+
+
+class _Timed(_FixedModel):
+    """A stand-in whose epochs report a set cost (no real time passes)."""
+
+    def __init__(self, truth, epoch_s: float) -> None:
+        super().__init__(truth)
+        self.epoch_s = epoch_s
+
+    def fit_epoch(self, data):
+        self.epoch += 1
+        return {"loss": 0.0, "seconds": self.epoch_s}
+
+
+def test_a_time_budget_gives_a_slow_model_as_many_epochs_as_a_fast_one():
+    # NAOMI's epochs cost several times BRITS's; an even split of seconds left it a few
+    # epochs per fold. The budget is split so both train the same number of epochs.
+    truth, series = _random_walk_with_gaps(300, 2, 5)
+    models = {"fast": lambda: _Timed(truth, 0.01), "slow": lambda: _Timed(truth, 0.08)}
+    result = auto_impute(series, models=models, time_budget_s=3.0, max_epochs=1000, seed=0)
+    runs = result.evidence["models"]
+    assert runs["fast"]["epochs_per_fold"] == runs["slow"]["epochs_per_fold"] >= 5
+    assert [f["epochs"] for f in runs["slow"]["folds"]] == [runs["slow"]["epochs_per_fold"]] * 2
