@@ -160,7 +160,8 @@ def test_a_client_behind_the_kept_events_is_told_to_reload(alice):
     from backend.jobs.events import MAX_EVENTS
 
     job = start(alice, epochs=MAX_EVENTS + 20)
-    done = wait_for(lambda: finished(alice, job["id"]))
+    # 220 epochs, each a checkpoint and a report: about 85 ms an epoch on the MongoDB-wire server.
+    done = wait_for(lambda: finished(alice, job["id"]), timeout_s=90)
     assert done["status"] == "succeeded" and len(done["metrics"]) == MAX_EVENTS + 20  # history is whole
 
     events = read_sse(alice.get(f"/api/v1/jobs/{job['id']}/events", headers={"Last-Event-ID": "3"}, buffered=False))
