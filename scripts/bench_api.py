@@ -141,6 +141,17 @@ def start_gunicorn(
     return process
 
 
+def run_threads(target, n: int) -> float:  # noqa: ANN001 - a function of no arguments
+    """Run `target` on `n` threads at once; the wall-clock seconds until all are done."""
+    threads = [threading.Thread(target=target) for _ in range(n)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
 def stop_server(server: subprocess.Popen) -> None:
     server.terminate()
     try:
@@ -235,13 +246,7 @@ def bench_list(
             with lock:
                 latencies.extend(mine)
 
-        threads_ = [threading.Thread(target=run) for _ in range(clients)]
-        t0 = time.perf_counter()
-        for t in threads_:
-            t.start()
-        for t in threads_:
-            t.join()
-        wall = time.perf_counter() - t0
+        wall = run_threads(run, clients)
         latencies.sort()
         ms = [x * 1000 for x in latencies]
         return {
@@ -304,13 +309,7 @@ def closed_loop(port: int, token: str, clients: int, seconds: float, path: str, 
         with lock:
             latencies.extend(mine)
 
-    threads_ = [threading.Thread(target=run) for _ in range(clients)]
-    started = time.perf_counter()
-    for t in threads_:
-        t.start()
-    for t in threads_:
-        t.join()
-    wall = time.perf_counter() - started
+    wall = run_threads(run, clients)
     return {"clients": clients, "seconds": round(wall, 1), "ok": len(latencies), "failed": sum(failures.values()),
             "failures": failures, "throughput_rps": round(len(latencies) / wall, 1), **percentiles(latencies)}
 
