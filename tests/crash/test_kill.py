@@ -45,7 +45,9 @@ class Api:
         with open(self.log_path, "ab") as log:  # the traceback of any 500 ends up here
             self.process = subprocess.Popen([sys.executable, "-m", "backend"], cwd=REPO, env=self.env,
                                             stdout=log, stderr=log)
-        wait_until_up(f"http://127.0.0.1:{self.port}/ready", self.process)
+        # /health, not /ready: the first /ready imports the recommender's modules (~3 s), and
+        # the store is opened (and swept) before the server listens at all.
+        wait_until_up(f"http://127.0.0.1:{self.port}/health", self.process)
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -124,7 +126,7 @@ class Workload:
         self._claimed: set[str] = set()
         self._lock = threading.Lock()
 
-    def seed(self, datasets: int = 2, charts_each: int = 5) -> None:
+    def seed(self, datasets: int = 2, charts_each: int = 3) -> None:
         """Datasets with charts, so that deletes have dependents to remove."""
         for _ in range(datasets):
             status, body = self.client.upload(self.rng.choice(self.payloads))
