@@ -141,3 +141,23 @@ def test_gridfs_chunks_without_their_file_entry_are_removed(mongo_client):
         assert db["blobs.chunks"].count_documents({"files_id": cut_off}) == 0
     finally:
         mongo_client.drop_database("t_sweep_chunks")
+
+
+def test_checkpoint_writes_leave_one_blob_and_a_stopped_job_keeps_its_last(store):
+    from backend.jobs import kinds
+    from backend.jobs.context import JobContext
+
+    kinds.load_extra(("tests.job_kinds",))
+    job = {"id": "j1", "owner_id": "u1", "created_at": "2026-01-01T00:00:00.000000+00:00",
+           "kind": "toy_training", "params": {}, "status": "running"}
+    store.jobs.insert(job)
+    ctx = JobContext(store, job)
+    ctx.save_checkpoint(b"epoch 1", 1)
+    ctx.save_checkpoint(b"epoch 1", 1)  # the same bytes again: on the embedded store, the same blob
+    ctx.save_checkpoint(b"epoch 2", 2)
+    store.jobs.update_if("j1", {}, {"status": "cancelled"})
+    ctx.save_checkpoint(b"epoch 3", 3)  # the job was stopped meanwhile: its last checkpoint stays
+    assert ctx.load_checkpoint() == b"epoch 2"
+    report = sweep(store, grace_s=0)
+    assert not report.changed(), report  # no orphan blob, no reference count to repair
+    assert len(list(store.blobs.inventory())) == 1
