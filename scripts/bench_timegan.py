@@ -427,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         card = entry["ours"]["scorecard"]
         print_scorecard(f"{name} ({entry['ours']['iterations']} steps per phase)", card)
-        beaten = [m for m, v in card["verdict"].items() if not v["flagged"]]
+        beaten = [m for m, v in card["verdict"].items() if v["beats"] and not v["flagged"]]
         print(f"  {name}: beats every fake on {', '.join(beaten) or 'nothing'}; "
               f"structure measures all beaten: {all(m in beaten for m in quality.STRUCTURE_MEASURES if m in card['verdict'])}")
         for metric, bound in TARGETS.get(name, {}).items() if args.metric_runs else ():
