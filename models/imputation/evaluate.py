@@ -100,33 +100,86 @@ def held_out_masks(
 
     Each bucket of real lengths (`gap_bucket`) gets its share of the rate and at least
     `min_gaps` gaps per fold where they fit, so a rare long gap still gets a few held-out
-    stretches to be judged on. Folds are disjoint: every held-out stretch is scored once,
-    and a fold that plays no part in a choice is really fresh. Buckets are placed longest
-    first, in every fold, before single points break the series into short runs. Returns
-    the masks and each column's interior gap lengths. The one mask builder of the job's
-    validation and `auto`.
+    stretches to be judged on. Where the series has no room for that in every fold (a
+    short series, a long gap), the few stretches that fit are dealt one per fold per round
+    instead, the folds taken front and back half alternately (0, 3, 1, 4, 2 of 5), so the
+    trailing folds `auto` confirms a choice on get their share in proportion instead of
+    nothing (filled fold by fold, 240 monthly values with one 24-step gap gave 4, 3, 0, 0, 0). Folds are disjoint: every held-out stretch is scored once, and a fold that
+    plays no part in a choice is really fresh. Buckets are placed longest first, in every
+    fold, before single points break the series into short runs. Returns the masks and each
+    column's interior gap lengths. The one mask builder of the job's validation and `auto`.
     """
     from models.imputation.data import interior_gap_lengths
 
     observed = np.asarray(observed, bool)
     lengths_by_column = [interior_gap_lengths(observed[:, j]) for j in range(observed.shape[1])]
     masks = [np.zeros_like(observed) for _ in range(max(folds, 1))]
+    order = _alternate_halves(len(masks))
     for j, lengths in enumerate(lengths_by_column):
         by_bucket: dict[str, list[int]] = {}
         for n in lengths or [1]:
             by_bucket.setdefault(gap_bucket(n), []).append(n)
         taken = np.zeros(len(observed), bool)
-        count = observed[:, j].sum()
+        share = rate / len(by_bucket) * observed[:, j].sum()  # cells per fold and bucket
         for k, (_bucket, members) in enumerate(sorted(by_bucket.items(), key=lambda item: -max(item[1]))):
-            for fold, hidden in enumerate(masks):
-                available = observed[:, j] & ~taken
-                mask = hide_gaps(
-                    available[:, None], members, seed=seed + 7919 * j + 104_729 * fold + k,
-                    rate=rate / len(by_bucket) * count / max(available.sum(), 1), min_gaps=min_gaps,
-                )[:, 0]
-                hidden[:, j] |= mask
-                taken |= mask
+            columns = [hidden[:, j] for hidden in masks]  # views: the folds' masks of column j
+            before = taken.copy(), [c.copy() for c in columns]
+            counts = [
+                _hide_in(observed[:, j], taken, columns[fold], members, seed + 7919 * j + 104_729 * fold + k,
+                         share, min_gaps)
+                for fold in range(len(masks))
+            ]
+            if min(counts) < min_gaps:
+                # No room for `min_gaps` gaps in every fold: undo, and deal the few there are.
+                taken[:] = before[0]
+                for column, old in zip(columns, before[1], strict=True):
+                    column[:] = old
+                _deal_gaps(observed[:, j], taken, columns, members, seed + 7919 * j + k, order, min_gaps, share)
     return masks, lengths_by_column
+
+
+def _hide_in(
+    observed: np.ndarray, taken: np.ndarray, fold: np.ndarray, members: list[int], seed: int, share: float,
+    min_gaps: int,
+) -> int:
+    """Hide a fold's `share` of cells (at least `min_gaps` gaps where they fit) in gaps of
+    `members` lengths among the observed, untaken cells; returns how many gaps it hid."""
+    available = observed & ~taken
+    mask = hide_gaps(available[:, None], members, seed=seed, rate=share / max(available.sum(), 1),
+                     min_gaps=min_gaps)[:, 0]
+    fold |= mask
+    taken |= mask
+    return int(np.count_nonzero(np.diff(mask.astype(np.int8), prepend=0) == 1))  # gaps never touch
+
+
+def _deal_gaps(
+    observed: np.ndarray, taken: np.ndarray, folds: list[np.ndarray], members: list[int],
+    seed: int, order: list[int], min_gaps: int, share: float,
+) -> None:
+    """Hide gaps of `members` lengths in one column's fold masks (in place): `min_gaps` per
+    fold dealt one per fold per round while they fit, then each fold's `share` of cells."""
+    placed = np.zeros(len(folds))
+
+    def hide(fold: int, cells: float, gaps: int, turn: int) -> None:
+        before = folds[fold].sum()
+        _hide_in(observed, taken, folds[fold], members, seed + 104_729 * fold + 1_299_709 * turn, cells, gaps)
+        placed[fold] += folds[fold].sum() - before
+
+    for turn in range(min_gaps):
+        before = placed.sum()
+        for fold in order:
+            hide(fold, 0.0, 1, turn)
+        if placed.sum() == before:
+            break  # no room left for another gap of this length
+    for fold in order:
+        if share > placed[fold]:
+            hide(fold, share - placed[fold], 0, min_gaps)
+
+
+def _alternate_halves(count: int) -> list[int]:
+    """0..count-1 with the front and back half interleaved: 0, 3, 1, 4, 2 for 5."""
+    front, back = list(range((count + 1) // 2)), list(range((count + 1) // 2, count))
+    return [f for pair in zip(front, [*back, None], strict=False) for f in pair if f is not None][:count]
 
 
 # Gap-length buckets (inclusive bounds): single points, short, about a day of hourly

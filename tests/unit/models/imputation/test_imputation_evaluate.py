@@ -67,3 +67,19 @@ def test_held_out_masks_are_disjoint_fresh_folds_shaped_like_the_real_gaps():
         runs = [size for _, size in missing_runs(~hidden[:, 1])]
         assert len(runs) >= 3 and set(runs) == {24}  # a rare long gap still gets 3 stretches a fold
     assert total.max() == 1  # every held-out cell belongs to one fold
+
+
+def test_held_out_masks_spread_few_long_stretches_over_every_fold():
+    # 240 monthly values with one 24-step gap have room for only 5-7 held-out stretches of
+    # 24 steps; they used to filled the first folds (4, 3, 0, 0, 0), leaving `auto` no fresh
+    # stretch to confirm a choice on. Dealt round by round, every fold gets one.
+    from models.imputation.data import missing_runs
+    from models.imputation.evaluate import held_out_masks
+
+    observed = np.ones((240, 1), bool)
+    observed[100:124, 0] = False
+    for seed in range(3):
+        masks, _ = held_out_masks(observed, seed=seed, rate=0.1, folds=5, min_gaps=4)
+        counts = [len(missing_runs(~hidden[:, 0])) for hidden in masks]
+        assert min(counts) >= 1, counts
+        assert all(size == 24 for hidden in masks for _, size in missing_runs(~hidden[:, 0]))
