@@ -37,6 +37,7 @@ from pymongo.errors import DuplicateKeyError
 from backend.storage.base import (
     COLLECTIONS,
     INDEXES,
+    LIVE_UNLESS,
     UNIQUE_KEYS,
     BlobInfo,
     BlobNotFound,
@@ -92,6 +93,9 @@ class MongoCollection:
         if unique:
             indexes.append(IndexModel([(unique, pymongo.ASCENDING)], unique=True))
         indexes += [IndexModel([(field, pymongo.ASCENDING) for field in fields]) for fields in INDEXES.get(self.name, ())]
+        hidden = LIVE_UNLESS.get(self.name)
+        if hidden:
+            indexes.append(IndexModel([("owner_id", pymongo.ASCENDING), (hidden, pymongo.ASCENDING), *_NEWEST_FIRST]))
         self._c.create_indexes(indexes)
 
     def insert(self, doc: dict[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 from backend.storage.base import (
     COLLECTIONS,
     INDEXES,
+    LIVE_UNLESS,
     UNIQUE_KEYS,
     BlobInfo,
     BlobNotFound,
@@ -178,6 +179,12 @@ class SqliteCollection:
             conn.execute(
                 f"CREATE UNIQUE INDEX IF NOT EXISTS {self.name}_{unique} "
                 f"ON {self.name} (json_extract(doc, '$.{unique}'))"
+            )
+        hidden = LIVE_UNLESS.get(self.name)
+        if hidden:
+            conn.execute(
+                f"CREATE INDEX IF NOT EXISTS {self.name}_owner_created_live "
+                f"ON {self.name} (owner_id, created_at DESC, id DESC) WHERE {_column(hidden)} IS NULL"
             )
         for fields in INDEXES.get(self.name, ()):
             conn.execute(
