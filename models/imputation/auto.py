@@ -17,7 +17,11 @@ other method, baseline or learned model alike, is a candidate that must earn a s
    its stopping epoch is not tuned on the gaps that judge it). Only a confirmed pick is used.
 
 With fewer than MIN_STRETCHES held-out stretches (short series, few gaps) nothing can be
-shown, and `auto` keeps the default and says so in its evidence.
+shown, and `auto` keeps the default and says so in its evidence. Two exceptions, both for
+the seasonal profile, whose lead over interpolation grows with the gap (a longer gap misses
+more of the cycle): a thin bucket takes it where it was confirmed on the column's shorter
+gaps, or where it wins on the thin bucket's stretches and all shorter ones pooled, on the
+selection and on the confirmation folds (the pool has the stretches a thin bucket lacks).
 """
 
 from __future__ import annotations
@@ -314,6 +318,7 @@ def auto_impute(
         gaps.record(name, k, model.fill(fold_series[k]), truth)
         trained[name] = model
     _confirm_all(decisions, gaps, confirmation, level, series.columns)
+    decisions["thin_pooled"] = _thin_pooled_seasonal(series, gaps, decisions, candidates, selection, confirmation, level)
 
     choice, evidence_decisions = _choices(series, decisions)
     used = {m for buckets in choice.values() for m in buckets.values()}
@@ -464,6 +469,10 @@ def _choices(series: PreparedSeries, decisions: dict[str, Any]) -> tuple[dict[st
             # A column's own test is the record when it moved the column off the pool's method.
             decision = own if own is not None and own.winner != own.incumbent else pooled[source]
             shorter = _confirmed_seasonal_below(source, pooled, per_column.get(name, {})) if decision.stretches < MIN_STRETCHES else None
+            if shorter is None and decision.stretches < MIN_STRETCHES:
+                pooled_test = decisions.get("thin_pooled", {}).get(name, {}).get(source)
+                if pooled_test is not None and pooled_test.winner == "seasonal":
+                    shorter = pooled_test, source
             if shorter is not None:
                 # Too few stretches of this length, but the seasonal profile was confirmed on
                 # shorter gaps of this column: its lead over interpolation only grows with the
@@ -478,6 +487,34 @@ def _choices(series: PreparedSeries, decisions: dict[str, Any]) -> tuple[dict[st
             choice[name][bucket] = decision.winner
             evidence[name][bucket] = record
     return choice, evidence
+
+
+def _thin_pooled_seasonal(
+    series: PreparedSeries, gaps: _Gaps, decisions: dict[str, Any], candidates: list[str],
+    selection: np.ndarray, confirmation: np.ndarray, level: float,
+) -> dict[str, dict[str, _Decision]]:
+    """column -> thin bucket -> the seasonal profile tested on this column's stretches of this
+    bucket and every shorter one together (selection, then confirmation folds). Its lead over
+    interpolation grows with the gap, so a win over shorter gaps pooled carries to the thin bucket."""
+    if "seasonal" not in candidates:
+        return {}
+    names = [b for b, _, _ in BUCKETS]
+    in_selection, in_confirmation = np.isin(gaps.fold, selection), np.isin(gaps.fold, confirmation)
+    column_level = level / max(series.n_columns, 1)
+    out: dict[str, dict[str, _Decision]] = {}
+    for bucket, pooled in decisions["pooled"].items():
+        if pooled.stretches >= MIN_STRETCHES or pooled.winner != DEFAULT:
+            continue
+        up_to = np.isin(gaps.bucket, names[: names.index(bucket) + 1])
+        for j, name in enumerate(series.columns):
+            where = up_to & (gaps.column == j)
+            decision = _select(gaps, DEFAULT, ["seasonal"], in_selection & where, column_level, 0.0)
+            _confirm(gaps, decision, in_confirmation & where, column_level)
+            if decision.winner == "seasonal":
+                decision.verdict = (f"seasonal beat {DEFAULT} on this column's gaps of {bucket} steps and shorter, "
+                                    "pooled, and on fresh folds")
+            out.setdefault(name, {})[bucket] = decision
+    return out
 
 
 def _confirmed_seasonal_below(

@@ -13,7 +13,15 @@ import pandas as pd
 import pytest
 
 from models.imputation import METHODS, get_imputer
-from models.imputation.auto import _confirm, _Decision, _Gaps, auto_impute, bucket_of, holm
+from models.imputation.auto import (
+    _confirm,
+    _Decision,
+    _Gaps,
+    _thin_pooled_seasonal,
+    auto_impute,
+    bucket_of,
+    holm,
+)
 from models.imputation.baselines import BASELINES
 from models.imputation.data import PreparedSeries, prepare_series
 from models.imputation.errors import UnknownMethodError
@@ -90,6 +98,31 @@ def test_a_pick_that_fails_on_the_fresh_folds_is_not_used():
     decision = _Decision("time", ["lucky"], stretches=6, winner="time", picked="lucky", p_values={"lucky": 0.001})
     _confirm(gaps, decision, gaps.fold == 1, level=0.05)
     assert decision.winner == "time" and "not on fresh folds" in decision.verdict
+
+
+@pytest.mark.parametrize(("seasonal_per_cell", "winner"), [(2.0, "seasonal"), (3.5, "time")])
+def test_a_thin_long_bucket_takes_the_seasonal_profile_only_if_it_wins_on_its_gaps_and_shorter_ones_pooled(
+    seasonal_per_cell, winner
+):
+    # One 10-step held-out stretch (too few to test) and 3-step ones in every fold: the
+    # seasonal profile is tested on both buckets pooled, selection folds then fresh folds.
+    from types import SimpleNamespace
+
+    masks = [np.zeros((400, 1), bool) for _ in range(5)]
+    for k, hidden in enumerate(masks):
+        for start in range(10 + 7 * k, 380, 40):
+            hidden[start : start + 3, 0] = True
+    masks[0][385:395, 0] = True
+    gaps = _Gaps.of(masks)
+    noise = 0.05 * np.sin(np.arange(len(gaps.slices)))  # stretches differ a little, as real ones do
+    gaps.errors["time"] = gaps.cells * (3.0 + noise)
+    gaps.errors["seasonal"] = gaps.cells * (seasonal_per_cell - noise)
+    thin = _Decision("time", ["seasonal"], stretches=1, winner="time")
+    decisions = {"pooled": {"2-4": _Decision("time", ["seasonal"], stretches=27, winner="time"), "5-12": thin}}
+    series = SimpleNamespace(columns=["x"], n_columns=1)
+    out = _thin_pooled_seasonal(series, gaps, decisions, ["time", "seasonal"], np.arange(3), np.arange(3, 5), 0.05)
+    assert set(out["x"]) == {"5-12"}  # only the thin bucket borrows
+    assert out["x"]["5-12"].winner == winner
 
 
 def test_an_epoch_budget_makes_auto_repeatable():
