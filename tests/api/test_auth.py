@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from backend.app import create_app
+from backend.app import create_app, shutdown
 
 
 def test_register_login_me(client, alice):
@@ -54,10 +54,13 @@ def test_logout_revokes_the_token(alice):
 
 def test_tokens_expire(store, config, tmp_path):
     app = create_app(config.with_overrides(token_ttl_s=-1), store=store)
-    client = app.test_client()
-    client.post("/api/v1/auth/register", json={"username": "carol", "password": "long enough"})
-    token = client.post("/api/v1/auth/login", json={"username": "carol", "password": "long enough"}).get_json()["token"]
-    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    try:
+        client = app.test_client()
+        client.post("/api/v1/auth/register", json={"username": "carol", "password": "long enough"})
+        token = client.post("/api/v1/auth/login", json={"username": "carol", "password": "long enough"}).get_json()["token"]
+        assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    finally:
+        shutdown(app)  # its job threads would otherwise outlive the store
 
 
 def test_passwords_are_stored_hashed(store, alice):

@@ -88,11 +88,15 @@ def test_restart_keeps_users_datasets_and_charts(tmp_path, config):
     chart = alice.post("/api/v1/charts", json={"dataset_id": dataset["id"], "spec": spec}).get_json()
     shutdown(first)
 
-    second = create_app(config).test_client()
-    headers = {"Authorization": f"Bearer {alice.token}"}
-    assert second.get("/api/v1/datasets", headers=headers).get_json()["total"] == 1
-    assert second.get(f"/api/v1/datasets/{dataset['id']}/rows", headers=headers).get_json()["total"] == 3
-    assert second.get(f"/api/v1/charts/{chart['id']}", headers=headers).get_json()["spec"]["mark"] == "bar"
+    restarted = create_app(config)
+    try:
+        second = restarted.test_client()
+        headers = {"Authorization": f"Bearer {alice.token}"}
+        assert second.get("/api/v1/datasets", headers=headers).get_json()["total"] == 1
+        assert second.get(f"/api/v1/datasets/{dataset['id']}/rows", headers=headers).get_json()["total"] == 3
+        assert second.get(f"/api/v1/charts/{chart['id']}", headers=headers).get_json()["spec"]["mark"] == "bar"
+    finally:
+        shutdown(restarted)
 
 
 def test_fast_list_serialization_matches_the_schema(store, alice, csv_dataset):
