@@ -49,14 +49,16 @@ run-mongo: install
 
 test: install system-deps
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 	if [ -f frontend/package.json ]; then $(MAKE) frontend-test e2e; fi
 
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 fmt: install
-	$(PY) -m ruff format backend models scripts tests
+	$(PY) -m ruff format .
 
 bench-api: install
 	$(PY) scripts/bench_api.py

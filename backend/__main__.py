@@ -10,7 +10,13 @@ def main() -> None:
     app = create_app(config)
     # threaded: Server-Sent Events hold a connection each.
     # ProblemRequestHandler: the server's own refusals (414 for a request line over 64 KiB) are problem+json.
-    app.run(host=config.host, port=config.port, threaded=True, debug=False, request_handler=ProblemRequestHandler)
+    app.run(
+        host=config.host,
+        port=config.port,
+        threaded=True,
+        debug=False,
+        request_handler=ProblemRequestHandler,
+    )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ API_DOCS_ASSETS = "/api/docs/assets/"
 def create_app(config: Config | None = None, *, store: Store | None = None) -> Flask:
     """Build the Flask app. `store` overrides the one the config selects (tests use this)."""
     config = config or Config.from_env()
-    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     app = Flask(__name__, static_folder=None)
     app.config.update(
         MAX_CONTENT_LENGTH=config.max_upload_bytes,
@@ -44,7 +46,9 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
             "components": {
                 "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
             },
-            "info": {"description": "Datasets, chart recommendations, imputation and synthesis. Errors are application/problem+json."},
+            "info": {
+                "description": "Datasets, chart recommendations, imputation and synthesis. Errors are application/problem+json."
+            },
         },
     )
     app.extensions["config"] = config
@@ -55,7 +59,11 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     quotas.configure_from(config)
     sweep_at_startup(app.extensions["store"])
 
-    CORS(app, resources={r"/api/*": {"origins": list(config.cors_origins)}}, expose_headers=["Location"])
+    CORS(
+        app,
+        resources={r"/api/*": {"origins": list(config.cors_origins)}},
+        expose_headers=["Location"],
+    )
     api = ProblemApi(app)
     for blueprint in (auth.blp, datasets.blp, charts.blp, jobs.blp, models.blp, health.blp):
         api.register_blueprint(blueprint)

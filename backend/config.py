@@ -17,7 +17,7 @@ def _list(value: str) -> tuple[str, ...]:
 
 
 def _seconds_by_name(value: str) -> tuple[tuple[str, float], ...]:
-    """"imputation=7200, timegan_training=21600" -> (("imputation", 7200.0), ...)."""
+    """ "imputation=7200, timegan_training=21600" -> (("imputation", 7200.0), ...)."""
     out = []
     for name, _, seconds in (part.partition("=") for part in _list(value)):
         if not seconds.strip():
@@ -108,7 +108,9 @@ class Config:
             cors_origins=_list(env["CORS_ORIGINS"]) if "CORS_ORIGINS" in env else d.cors_origins,
             max_upload_mb=int(env.get("MAX_UPLOAD_MB", d.max_upload_mb)),
             max_upload_columns=int(env.get("MAX_UPLOAD_COLUMNS", d.max_upload_columns)),
-            max_upload_header_bytes=int(env.get("MAX_UPLOAD_HEADER_BYTES", d.max_upload_header_bytes)),
+            max_upload_header_bytes=int(
+                env.get("MAX_UPLOAD_HEADER_BYTES", d.max_upload_header_bytes)
+            ),
             max_upload_line_bytes=int(env.get("MAX_UPLOAD_LINE_BYTES", d.max_upload_line_bytes)),
             max_upload_cell_chars=int(env.get("MAX_UPLOAD_CELL_CHARS", d.max_upload_cell_chars)),
             trusted_proxy_hops=int(env.get("TRUSTED_PROXY_HOPS", d.trusted_proxy_hops)),
@@ -122,7 +124,9 @@ class Config:
             ),
             password_min_length=int(env.get("PASSWORD_MIN_LENGTH", d.password_min_length)),
             max_datasets_per_user=int(env.get("MAX_DATASETS_PER_USER", d.max_datasets_per_user)),
-            max_storage_mb_per_user=int(env.get("MAX_STORAGE_MB_PER_USER", d.max_storage_mb_per_user)),
+            max_storage_mb_per_user=int(
+                env.get("MAX_STORAGE_MB_PER_USER", d.max_storage_mb_per_user)
+            ),
             log_level=env.get("LOG_LEVEL", d.log_level).upper(),
             job_runner=env.get("JOB_RUNNER", d.job_runner).lower(),
             job_pool_size=int(env.get("JOB_POOL_SIZE", d.job_pool_size)),
@@ -130,7 +134,9 @@ class Config:
             max_jobs_per_user=int(env.get("MAX_JOBS_PER_USER", d.max_jobs_per_user)),
             max_jobs_total=int(env.get("MAX_JOBS_TOTAL", d.max_jobs_total)),
             max_running_jobs=int(env.get("MAX_RUNNING_JOBS", d.max_running_jobs)),
-            max_running_jobs_per_user=int(env.get("MAX_RUNNING_JOBS_PER_USER", d.max_running_jobs_per_user)),
+            max_running_jobs_per_user=int(
+                env.get("MAX_RUNNING_JOBS_PER_USER", d.max_running_jobs_per_user)
+            ),
             job_time_limits=_seconds_by_name(env.get("JOB_TIME_LIMITS", "")),
             max_streams_per_user=int(env.get("MAX_STREAMS_PER_USER", d.max_streams_per_user)),
             job_heartbeat_s=float(env.get("JOB_HEARTBEAT_S", d.job_heartbeat_s)),

@@ -82,7 +82,9 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.token = token
 
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+    ):
         headers = dict(headers or {})
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -91,7 +93,12 @@ class Client:
         return response.status, response.read()
 
     def json(self, method: str, path: str, payload=None):
-        status, body = self.request(method, path, json.dumps(payload).encode() if payload is not None else None, {"Content-Type": "application/json"})
+        status, body = self.request(
+            method,
+            path,
+            json.dumps(payload).encode() if payload is not None else None,
+            {"Content-Type": "application/json"},
+        )
         return status, json.loads(body or b"null")
 
     def upload(self, data_path: Path, filename: str) -> tuple[int, dict]:
@@ -99,7 +106,10 @@ class Client:
         head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
         size = len(head) + data_path.stat().st_size + len(tail)
-        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Length": str(size)}
+        headers = {
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Content-Length": str(size),
+        }
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         self.conn.putrequest("POST", "/api/v1/datasets")
@@ -126,13 +136,26 @@ def start_gunicorn(
 ) -> subprocess.Popen:
     """gunicorn with this repo's config; workers/threads None keep the config's defaults;
     `worker_class` overrides the config's (the streams scenario's peer: stock gthread)."""
-    env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1",
-           "GUNICORN_ACCESS_LOG": "/dev/null", "LOG_LEVEL": "warning", "MAX_UPLOAD_MB": "500", **(env_extra or {})}
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "GUNICORN_ACCESS_LOG": "/dev/null",
+        "LOG_LEVEL": "warning",
+        "MAX_UPLOAD_MB": "500",
+        **(env_extra or {}),
+    }
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
     if threads:
         env["GUNICORN_THREADS"] = str(threads)
-    command = [str(REPO / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "backend.app:create_app()"]
+    command = [
+        str(REPO / ".venv/bin/gunicorn"),
+        "-c",
+        "gunicorn.conf.py",
+        "backend.app:create_app()",
+    ]
     if worker_class:
         command[1:1] = ["-k", worker_class]
     process = subprocess.Popen(command, cwd=REPO, env=env)
@@ -162,7 +185,9 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 def worker_pids(master: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        ["pgrep", "-P", str(master)], capture_output=True, text=True
+    ).stdout.split()
     return [int(p) for p in out]
 
 
@@ -176,8 +201,12 @@ def status_kb(pid: int, key: str) -> int:
 def sign_up(port: int, name: str | None = None) -> str:
     client = Client(port)
     name = name or f"bench{uuid.uuid4().hex[:8]}"
-    client.json("POST", "/api/v1/auth/register", {"username": name, "password": "benchmark-password"})
-    return client.json("POST", "/api/v1/auth/login", {"username": name, "password": "benchmark-password"})[1]["token"]
+    client.json(
+        "POST", "/api/v1/auth/register", {"username": name, "password": "benchmark-password"}
+    )
+    return client.json(
+        "POST", "/api/v1/auth/login", {"username": name, "password": "benchmark-password"}
+    )[1]["token"]
 
 
 def bench_upload(data_dir: Path, size_mb: float, env_extra: dict[str, str] | None = None) -> dict:
@@ -210,7 +239,12 @@ def bench_upload(data_dir: Path, size_mb: float, env_extra: dict[str, str] | Non
 
 
 def bench_list(
-    data_dir: Path, n_datasets: int, clients: int, requests_per_client: int, workers: int | None, threads: int | None,
+    data_dir: Path,
+    n_datasets: int,
+    clients: int,
+    requests_per_client: int,
+    workers: int | None,
+    threads: int | None,
     env_extra: dict[str, str] | None = None,
 ) -> dict:
     port = free_port()
@@ -284,7 +318,9 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
     }
 
 
-def closed_loop(port: int, token: str, clients: int, seconds: float, path: str, timeout_s: float) -> dict:
+def closed_loop(
+    port: int, token: str, clients: int, seconds: float, path: str, timeout_s: float
+) -> dict:
     """`clients` threads each sending GET `path` back to back for `seconds`: latencies, failures
     (a status other than 200, an error or a timeout of `timeout_s`)."""
     latencies: list[float] = []
@@ -316,8 +352,15 @@ def closed_loop(port: int, token: str, clients: int, seconds: float, path: str, 
             latencies.extend(mine)
 
     wall = run_threads(run, clients)
-    return {"clients": clients, "seconds": round(wall, 1), "ok": len(latencies), "failed": sum(failures.values()),
-            "failures": failures, "throughput_rps": round(len(latencies) / wall, 1), **percentiles(latencies)}
+    return {
+        "clients": clients,
+        "seconds": round(wall, 1),
+        "ok": len(latencies),
+        "failed": sum(failures.values()),
+        "failures": failures,
+        "throughput_rps": round(len(latencies) / wall, 1),
+        **percentiles(latencies),
+    }
 
 
 class EventStreams:
@@ -333,8 +376,10 @@ class EventStreams:
         for i in range(n):
             sock = socket.create_connection(("127.0.0.1", port), timeout=30)
             job_id = job_ids[i % len(job_ids)]
-            sock.sendall(f"GET /api/v1/jobs/{job_id}/events HTTP/1.1\r\nHost: bench\r\n"
-                         f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n".encode())
+            sock.sendall(
+                f"GET /api/v1/jobs/{job_id}/events HTTP/1.1\r\nHost: bench\r\n"
+                f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n".encode()
+            )
             self.socks.append(sock)
         deadline = time.monotonic() + 10
         for sock in self.socks:  # a server out of threads leaves later streams unanswered
@@ -365,17 +410,33 @@ class EventStreams:
             sock.close()
 
 
-def bench_streams(data_dir: Path, clients: int, streams: int, seconds: float, peer_seconds: float) -> dict:
+def bench_streams(
+    data_dir: Path, clients: int, streams: int, seconds: float, peer_seconds: float
+) -> dict:
     """50 clients list datasets for `seconds` while one user holds `streams` event streams open on
     two running jobs; the baseline is the same with the jobs running but no stream open; then the
     same under stock gthread (the peer: how it was)."""
     out: dict = {"streams": streams, "clients": clients}
-    for label, worker_class, duration in (("hub", None, seconds), ("gthread_peer", "gthread", peer_seconds)):
+    for label, worker_class, duration in (
+        ("hub", None, seconds),
+        ("gthread_peer", "gthread", peer_seconds),
+    ):
         if duration <= 0:
             continue
         port = free_port()
-        env = {"JOB_EXTRA_KINDS": "tests.job_kinds", "PYTHONPATH": str(REPO), "MAX_STREAMS_PER_USER": str(streams)}
-        server = start_gunicorn(data_dir / label, port, workers=None, threads=None, env_extra=env, worker_class=worker_class)
+        env = {
+            "JOB_EXTRA_KINDS": "tests.job_kinds",
+            "PYTHONPATH": str(REPO),
+            "MAX_STREAMS_PER_USER": str(streams),
+        }
+        server = start_gunicorn(
+            data_dir / label,
+            port,
+            workers=None,
+            threads=None,
+            env_extra=env,
+            worker_class=worker_class,
+        )
         try:
             viewer, lister = sign_up(port), sign_up(port)
             seeder = Client(port, lister)
@@ -384,20 +445,34 @@ def bench_streams(data_dir: Path, clients: int, streams: int, seconds: float, pe
             for i in range(50):
                 assert seeder.upload(small, f"dataset-{i:03d}.csv")[0] == 201
             path = "/api/v1/datasets?page_size=20"
-            result: dict = {"worker_class": worker_class or "gunicorn.conf.py (EventStreamWorker)",
-                            "gunicorn_workers": len(worker_pids(server.pid))}
+            result: dict = {
+                "worker_class": worker_class or "gunicorn.conf.py (EventStreamWorker)",
+                "gunicorn_workers": len(worker_pids(server.pid)),
+            }
             # Two long toy jobs (the viewer's running cap is 2), each watched by half of the streams;
             # they run during the baseline too, so the two differ by the streams alone.
             owner = Client(port, viewer)
-            job_ids = [owner.json("POST", "/api/v1/jobs", {"kind": "toy_training", "params": {"epochs": 10_000, "epoch_s": 0.2}})[1]["id"]
-                       for _ in range(2)]
+            job_ids = [
+                owner.json(
+                    "POST",
+                    "/api/v1/jobs",
+                    {"kind": "toy_training", "params": {"epochs": 10_000, "epoch_s": 0.2}},
+                )[1]["id"]
+                for _ in range(2)
+            ]
             if label == "hub":
-                result["baseline_no_streams"] = closed_loop(port, lister, clients, min(duration, 20), path, timeout_s=10)
+                result["baseline_no_streams"] = closed_loop(
+                    port, lister, clients, min(duration, 20), path, timeout_s=10
+                )
             open_streams = EventStreams(port, viewer, job_ids, streams)
             try:
                 time.sleep(1.0)
-                result["stream_heads"] = sorted({h.decode(errors="replace") for h in open_streams.heads})
-                result["with_streams"] = closed_loop(port, lister, clients, duration, path, timeout_s=10)
+                result["stream_heads"] = sorted(
+                    {h.decode(errors="replace") for h in open_streams.heads}
+                )
+                result["with_streams"] = closed_loop(
+                    port, lister, clients, duration, path, timeout_s=10
+                )
                 result["stream_bytes_read"] = open_streams.bytes_read
             finally:
                 open_streams.close()
@@ -405,7 +480,9 @@ def bench_streams(data_dir: Path, clients: int, streams: int, seconds: float, pe
         finally:
             stop_server(server)  # its jobs end with it (interrupted)
     hub = out["hub"]
-    hub["p99_ratio_with_over_without_streams"] = round(hub["with_streams"]["p99_ms"] / hub["baseline_no_streams"]["p99_ms"], 2)
+    hub["p99_ratio_with_over_without_streams"] = round(
+        hub["with_streams"]["p99_ms"] / hub["baseline_no_streams"]["p99_ms"], 2
+    )
     return out
 
 
@@ -429,7 +506,11 @@ def bench_login_flood(data_dir: Path, clients: int, flooders: int, seconds: floa
             client = Client(port)
             while not stop.is_set():
                 t = time.perf_counter()
-                status, _ = client.json("POST", "/api/v1/auth/login", {"username": victim, "password": "wrong guess 123"})
+                status, _ = client.json(
+                    "POST",
+                    "/api/v1/auth/login",
+                    {"username": victim, "password": "wrong guess 123"},
+                )
                 with lock:
                     statuses[status] = statuses.get(status, 0) + 1
                     flood_latencies.append(time.perf_counter() - t)
@@ -460,26 +541,45 @@ def bench_login_flood(data_dir: Path, clients: int, flooders: int, seconds: floa
 
 def print_streams(streams: dict) -> None:
     hub = streams["hub"]
-    print(f"\n{streams['clients']} clients GET /datasets, {streams['streams']} event streams open (one user)")
+    print(
+        f"\n{streams['clients']} clients GET /datasets, {streams['streams']} event streams open (one user)"
+    )
     print(f"{'':<34}{'requests':>10}{'failed':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
-    rows = [("hub: no streams (baseline)", hub["baseline_no_streams"]),
-            (f"hub: {streams['streams']} streams open", hub["with_streams"])]
+    rows = [
+        ("hub: no streams (baseline)", hub["baseline_no_streams"]),
+        (f"hub: {streams['streams']} streams open", hub["with_streams"]),
+    ]
     if "gthread_peer" in streams:
         rows.append(("stock gthread: streams open", streams["gthread_peer"]["with_streams"]))
     for label, r in rows:
-        print(f"  {label:<32}{r['ok'] + r['failed']:>10}{r['failed']:>8}{r['p50_ms']:>9}{r['p99_ms']:>9}{r['max_ms']:>9}")
-    print(f"  {'p99 ratio with/without streams':<32}{hub['p99_ratio_with_over_without_streams']:>10}")
-    print(f"  {'target: no request fails':<32}{'PASS' if hub['with_streams']['failed'] == 0 else 'FAIL':>10}")
+        print(
+            f"  {label:<32}{r['ok'] + r['failed']:>10}{r['failed']:>8}{r['p50_ms']:>9}{r['p99_ms']:>9}{r['max_ms']:>9}"
+        )
+    print(
+        f"  {'p99 ratio with/without streams':<32}{hub['p99_ratio_with_over_without_streams']:>10}"
+    )
+    print(
+        f"  {'target: no request fails':<32}{'PASS' if hub['with_streams']['failed'] == 0 else 'FAIL':>10}"
+    )
 
 
 def print_login_flood(flood: dict) -> None:
-    print(f"\nlogin flood: {flood['flooders']} threads of wrong passwords, {flood['clients']} other clients GET /datasets")
+    print(
+        f"\nlogin flood: {flood['flooders']} threads of wrong passwords, {flood['clients']} other clients GET /datasets"
+    )
     print(f"{'':<34}{'requests':>10}{'failed':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
-    for label, key in (("others, no flood", "others_without_flood"), ("others, during the flood", "others_during_flood")):
+    for label, key in (
+        ("others, no flood", "others_without_flood"),
+        ("others, during the flood", "others_during_flood"),
+    ):
         r = flood[key]
-        print(f"  {label:<32}{r['ok'] + r['failed']:>10}{r['failed']:>8}{r['p50_ms']:>9}{r['p99_ms']:>9}{r['max_ms']:>9}")
+        print(
+            f"  {label:<32}{r['ok'] + r['failed']:>10}{r['failed']:>8}{r['p50_ms']:>9}{r['p99_ms']:>9}{r['max_ms']:>9}"
+        )
     print(f"  {'p99 ratio during/without':<32}{flood['p99_ratio_during_over_without']:>10}")
-    print(f"  {'flood answers':<32}{json.dumps(flood['flood_statuses']):>10} ({flood['flood_per_s']}/s)")
+    print(
+        f"  {'flood answers':<32}{json.dumps(flood['flood_statuses']):>10} ({flood['flood_per_s']}/s)"
+    )
 
 
 @contextlib.contextmanager
@@ -504,10 +604,14 @@ def store_env(name: str, mongo_base: tuple[str, str] | None, database: str) -> d
     if name == "embedded":
         return {"MONGO_URI": ""}
     base, query = mongo_base
-    return {"MONGO_URI": f"{base}/{database}_{uuid.uuid4().hex[:8]}" + (f"?{query}" if query else "")}
+    return {
+        "MONGO_URI": f"{base}/{database}_{uuid.uuid4().hex[:8]}" + (f"?{query}" if query else "")
+    }
 
 
-def print_side_by_side(title: str, rows: list[tuple[str, dict | None]], keys: tuple[str, ...], target) -> None:  # noqa: ANN001
+def print_side_by_side(
+    title: str, rows: list[tuple[str, dict | None]], keys: tuple[str, ...], target
+) -> None:  # noqa: ANN001
     rows = [(name, r) for name, r in rows if r]
     if not rows:
         return
@@ -517,9 +621,13 @@ def print_side_by_side(title: str, rows: list[tuple[str, dict | None]], keys: tu
     label, check = target
     print(f"  {label:<32}" + "".join(f"{'PASS' if check(r) else 'FAIL':>12}" for _, r in rows))
     if len(rows) == 2 and "p99_ms" in keys:
-        print(f"  {'p99 ratio ' + rows[1][0] + '/' + rows[0][0]:<32}{rows[1][1]['p99_ms'] / rows[0][1]['p99_ms']:>12.2f}")
+        print(
+            f"  {'p99 ratio ' + rows[1][0] + '/' + rows[0][0]:<32}{rows[1][1]['p99_ms'] / rows[0][1]['p99_ms']:>12.2f}"
+        )
     if len(rows) == 2 and "mb_per_s" in keys:
-        print(f"  {'MB/s ratio ' + rows[1][0] + '/' + rows[0][0]:<32}{rows[1][1]['mb_per_s'] / rows[0][1]['mb_per_s']:>12.2f}")
+        print(
+            f"  {'MB/s ratio ' + rows[1][0] + '/' + rows[0][0]:<32}{rows[1][1]['mb_per_s'] / rows[0][1]['mb_per_s']:>12.2f}"
+        )
 
 
 def _list_arg(value: str) -> list[str]:
@@ -527,7 +635,9 @@ def _list_arg(value: str) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--upload-mb", type=float, default=50)
     parser.add_argument("--datasets", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=50)
@@ -535,17 +645,33 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py's")
     parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py's")
     parser.add_argument("--quick", action="store_true", help="5 MB, 100 datasets, 10 clients")
-    parser.add_argument("--scenarios", default="upload,list,streams,login-flood",
-                        help="comma-separated: upload, list, streams, login-flood")
-    parser.add_argument("--streams", type=int, default=24, help="streams scenario: open event streams")
-    parser.add_argument("--stream-seconds", type=float, default=60, help="streams scenario: load duration")
-    parser.add_argument("--peer-seconds", type=float, default=15,
-                        help="streams scenario: the same under stock gthread (0: skip)")
-    parser.add_argument("--flooders", type=int, default=4, help="login flood: threads sending wrong passwords")
+    parser.add_argument(
+        "--scenarios",
+        default="upload,list,streams,login-flood",
+        help="comma-separated: upload, list, streams, login-flood",
+    )
+    parser.add_argument(
+        "--streams", type=int, default=24, help="streams scenario: open event streams"
+    )
+    parser.add_argument(
+        "--stream-seconds", type=float, default=60, help="streams scenario: load duration"
+    )
+    parser.add_argument(
+        "--peer-seconds",
+        type=float,
+        default=15,
+        help="streams scenario: the same under stock gthread (0: skip)",
+    )
+    parser.add_argument(
+        "--flooders", type=int, default=4, help="login flood: threads sending wrong passwords"
+    )
     parser.add_argument("--flood-seconds", type=float, default=20)
-    parser.add_argument("--store", choices=["embedded", "mongodb", "both"],
-                        default="both" if os.environ.get("MONGO_URI") else "embedded",
-                        help="store(s) for upload and list, side by side (default: both when MONGO_URI is set)")
+    parser.add_argument(
+        "--store",
+        choices=["embedded", "mongodb", "both"],
+        default="both" if os.environ.get("MONGO_URI") else "embedded",
+        help="store(s) for upload and list, side by side (default: both when MONGO_URI is set)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "bench_results" / "api.json")
     args = parser.parse_args()
     if args.quick:
@@ -553,35 +679,87 @@ def main() -> None:
     stores = ["embedded", "mongodb"] if args.store == "both" else [args.store]
     store = stores[0]
     scenarios = set(_list_arg(args.scenarios))
-    result: dict = {"store": store, "cpu_count": os.cpu_count(),
-                    "targets": {"peak_over_file_size_max": 5.0, "list_p99_ms_max": 100.0, "streams_failed_max": 0}}
-    with tempfile.TemporaryDirectory() as tmp, mongo_server(Path(tmp), "mongodb" in stores) as mongo_base:
+    result: dict = {
+        "store": store,
+        "cpu_count": os.cpu_count(),
+        "targets": {
+            "peak_over_file_size_max": 5.0,
+            "list_p99_ms_max": 100.0,
+            "streams_failed_max": 0,
+        },
+    }
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        mongo_server(Path(tmp), "mongodb" in stores) as mongo_base,
+    ):
         for name in stores:
             per_store = result if name == store else result.setdefault(name, {})
             if name == "mongodb":
-                per_store["mongo_server"] = "MONGO_URI" if os.environ.get("MONGO_URI") else "local SecantusDB (scripts/local_mongo.py)"
+                per_store["mongo_server"] = (
+                    "MONGO_URI"
+                    if os.environ.get("MONGO_URI")
+                    else "local SecantusDB (scripts/local_mongo.py)"
+                )
             if "upload" in scenarios:
                 env = store_env(name, mongo_base, "bench_upload")
-                per_store["upload"] = bench_upload(Path(tmp) / f"upload-{name}", args.upload_mb, env)
+                per_store["upload"] = bench_upload(
+                    Path(tmp) / f"upload-{name}", args.upload_mb, env
+                )
             if "list" in scenarios:
                 env = store_env(name, mongo_base, "bench_list")
-                per_store["list"] = bench_list(Path(tmp) / f"list-{name}", args.datasets, args.clients,
-                                               args.requests_per_client, args.workers, args.threads, env)
+                per_store["list"] = bench_list(
+                    Path(tmp) / f"list-{name}",
+                    args.datasets,
+                    args.clients,
+                    args.requests_per_client,
+                    args.workers,
+                    args.threads,
+                    env,
+                )
         if "streams" in scenarios:
             (Path(tmp) / "streams").mkdir()
-            result["streams"] = bench_streams(Path(tmp) / "streams", args.clients, args.streams, args.stream_seconds,
-                                              args.peer_seconds)
+            result["streams"] = bench_streams(
+                Path(tmp) / "streams",
+                args.clients,
+                args.streams,
+                args.stream_seconds,
+                args.peer_seconds,
+            )
         if "login-flood" in scenarios:
-            result["login_flood"] = bench_login_flood(Path(tmp) / "flood-data", args.clients, args.flooders,
-                                                      args.flood_seconds)
+            result["login_flood"] = bench_login_flood(
+                Path(tmp) / "flood-data", args.clients, args.flooders, args.flood_seconds
+            )
     print(f"\nstores: {', '.join(stores)}, {os.cpu_count()} CPUs")
     by_store = [(name, result if name == store else result[name]) for name in stores]
-    print_side_by_side("upload", [(n, r.get("upload")) for n, r in by_store],
-                       ("file_mb", "rows", "seconds", "mb_per_s", "worker_rss_before_mb", "worker_peak_rss_mb",
-                        "peak_over_file_size"), ("target: peak < 5x file size", lambda u: u["peak_over_file_size"] < 5))
-    print_side_by_side("GET /datasets", [(n, r.get("list")) for n, r in by_store],
-                       ("datasets", "clients", "requests", "errors", "throughput_rps", "p50_ms", "p99_ms", "max_ms"),
-                       ("target: p99 < 100 ms", lambda r: r["p99_ms"] < 100))
+    print_side_by_side(
+        "upload",
+        [(n, r.get("upload")) for n, r in by_store],
+        (
+            "file_mb",
+            "rows",
+            "seconds",
+            "mb_per_s",
+            "worker_rss_before_mb",
+            "worker_peak_rss_mb",
+            "peak_over_file_size",
+        ),
+        ("target: peak < 5x file size", lambda u: u["peak_over_file_size"] < 5),
+    )
+    print_side_by_side(
+        "GET /datasets",
+        [(n, r.get("list")) for n, r in by_store],
+        (
+            "datasets",
+            "clients",
+            "requests",
+            "errors",
+            "throughput_rps",
+            "p50_ms",
+            "p99_ms",
+            "max_ms",
+        ),
+        ("target: p99 < 100 ms", lambda r: r["p99_ms"] < 100),
+    )
     if "streams" in result:
         print_streams(result["streams"])
     if "login_flood" in result:

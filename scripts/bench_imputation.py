@@ -99,7 +99,9 @@ def load_dataset(name: str) -> PreparedSeries:
     if name == "us-employment":
         return prepare_series(frame, "month", require_missing=False)
     if name == "seattle-weather":
-        return prepare_series(frame, "date", ["precipitation", "temp_max", "temp_min", "wind"], require_missing=False)
+        return prepare_series(
+            frame, "date", ["precipitation", "temp_max", "temp_min", "wind"], require_missing=False
+        )
     return prepare_series(frame, "date", ["temp"], require_missing=False)
 
 
@@ -115,7 +117,9 @@ def naomi_config(args: argparse.Namespace):
     return NAOMIConfig(device=args.device, seed=0)
 
 
-def run_model(kind: str, train: PreparedSeries, args: argparse.Namespace, seed: int) -> tuple[np.ndarray, float]:
+def run_model(
+    kind: str, train: PreparedSeries, args: argparse.Namespace, seed: int
+) -> tuple[np.ndarray, float]:
     import dataclasses
 
     from models.imputation import get_imputer
@@ -136,7 +140,10 @@ def ensure_pypots(venv: Path) -> Path | None:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     # torch pinned like the app; pip takes the CPU wheel where the machine provides one.
     install = [str(python), "-m", "pip", "install", "-q", "pypots", "torch==2.13.0"]
-    if subprocess.run(install).returncode != 0 or subprocess.run(probe, capture_output=True).returncode != 0:
+    if (
+        subprocess.run(install).returncode != 0
+        or subprocess.run(probe, capture_output=True).returncode != 0
+    ):
         print("PyPOTS could not be installed; skipping the peer.", flush=True)
         return None
     return python
@@ -180,7 +187,12 @@ def run_pypots(
 
 # --- the benchmark ----------------------------------------------------------------------
 def bench_case(
-    name: str, full: PreparedSeries, kind: str, seed: int, args: argparse.Namespace, pypots: Path | None
+    name: str,
+    full: PreparedSeries,
+    kind: str,
+    seed: int,
+    args: argparse.Namespace,
+    pypots: Path | None,
 ) -> list[dict]:
     hidden = make_mask(full.observed, kind, seed)
     train = full.with_observed(~hidden)
@@ -209,7 +221,11 @@ def bench_case(
     if "auto" in args.methods:
         started = time.perf_counter()
         result = auto_impute(
-            train, time_budget_s=args.auto_budget, epoch_budget=args.auto_epochs, seed=seed, max_epochs=args.auto_max_epochs
+            train,
+            time_budget_s=args.auto_budget,
+            epoch_budget=args.auto_epochs,
+            seed=seed,
+            max_epochs=args.auto_max_epochs,
         )
         add("auto", result.imputed, time.perf_counter() - started)
         rows[-1]["choice"] = result.choice
@@ -220,10 +236,16 @@ def bench_case(
     return rows
 
 
-def run_case(name: str, kind: str, seed: int, args: argparse.Namespace, pypots: Path | None) -> list[dict]:
+def run_case(
+    name: str, kind: str, seed: int, args: argparse.Namespace, pypots: Path | None
+) -> list[dict]:
     """One dataset x mask x seed; a top-level function so worker processes can run it."""
     rows = bench_case(name, load_dataset(name), kind, seed, args, pypots)
-    print(f"{name:16s} {kind:8s} seed {seed}: " + " ".join(f"{r['method']}={r['mae']:.4g}" for r in rows), flush=True)
+    print(
+        f"{name:16s} {kind:8s} seed {seed}: "
+        + " ".join(f"{r['method']}={r['mae']:.4g}" for r in rows),
+        flush=True,
+    )
     return rows
 
 
@@ -254,11 +276,15 @@ def speed_check(args: argparse.Namespace, pypots: Path | None) -> dict:
 
 def summarize(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
-    metrics = ["mae", "rmse", "mre", "seconds"] + (["s_per_epoch"] if "s_per_epoch" in frame else [])
+    metrics = ["mae", "rmse", "mre", "seconds"] + (
+        ["s_per_epoch"] if "s_per_epoch" in frame else []
+    )
     return frame.groupby(["dataset", "mask", "method"], sort=False)[metrics].mean().reset_index()
 
 
-def check_targets(summary: pd.DataFrame, seasonal: dict[str, bool], speed: dict | None) -> list[dict]:
+def check_targets(
+    summary: pd.DataFrame, seasonal: dict[str, bool], speed: dict | None
+) -> list[dict]:
     checks = []
     for (dataset, mask), group in summary.groupby(["dataset", "mask"], sort=False):
         mae = dict(zip(group["method"], group["mae"], strict=True))
@@ -268,37 +294,73 @@ def check_targets(summary: pd.DataFrame, seasonal: dict[str, bool], speed: dict 
             # The target is stated to two decimals ("1.00x"): where time-weighted and
             # linear interpolation tie to within 0.5%, choosing either one meets it.
             checks.append(
-                {"target": "auto <= 1.00x best baseline", "dataset": dataset, "mask": mask,
-                 "ratio": ratio, "vs": best, "ok": round(ratio, 2) <= 1.00}
+                {
+                    "target": "auto <= 1.00x best baseline",
+                    "dataset": dataset,
+                    "mask": mask,
+                    "ratio": ratio,
+                    "vs": best,
+                    "ok": round(ratio, 2) <= 1.00,
+                }
             )
             if seasonal[dataset] and mask in ("gap24", "gap50"):
                 ratio = mae["auto"] / mae["linear"]
                 checks.append(
-                    {"target": "auto <= 0.80x linear (seasonal, gaps >= 24)", "dataset": dataset,
-                     "mask": mask, "ratio": ratio, "vs": "linear", "ok": ratio <= 0.8}
+                    {
+                        "target": "auto <= 0.80x linear (seasonal, gaps >= 24)",
+                        "dataset": dataset,
+                        "mask": mask,
+                        "ratio": ratio,
+                        "vs": "linear",
+                        "ok": ratio <= 0.8,
+                    }
                 )
         if "brits" in mae and "pypots_brits" in mae:
             ratio = mae["brits"] / mae["pypots_brits"]
             checks.append(
-                {"target": "BRITS MAE <= 1.05x PyPOTS BRITS", "dataset": dataset, "mask": mask,
-                 "ratio": ratio, "vs": "pypots_brits", "ok": ratio <= 1.05}
+                {
+                    "target": "BRITS MAE <= 1.05x PyPOTS BRITS",
+                    "dataset": dataset,
+                    "mask": mask,
+                    "ratio": ratio,
+                    "vs": "pypots_brits",
+                    "ok": ratio <= 1.05,
+                }
             )
             per_epoch = dict(zip(group["method"], group["s_per_epoch"], strict=True))
             ratio = per_epoch["brits"] / per_epoch["pypots_brits"]
             checks.append(
-                {"target": "BRITS s/epoch <= PyPOTS", "dataset": dataset, "mask": mask,
-                 "ratio": ratio, "vs": "pypots_brits", "ok": ratio <= 1.0}
+                {
+                    "target": "BRITS s/epoch <= PyPOTS",
+                    "dataset": dataset,
+                    "mask": mask,
+                    "ratio": ratio,
+                    "vs": "pypots_brits",
+                    "ok": ratio <= 1.0,
+                }
             )
     if speed is not None:
         checks.append(
-            {"target": "BRITS epoch on 10,000 steps <= 2 s", "dataset": "synthetic-10k", "mask": "points10",
-             "ratio": speed["ours_s_per_epoch"] / 2.0, "vs": "2 s", "ok": speed["ours_s_per_epoch"] <= 2.0}
+            {
+                "target": "BRITS epoch on 10,000 steps <= 2 s",
+                "dataset": "synthetic-10k",
+                "mask": "points10",
+                "ratio": speed["ours_s_per_epoch"] / 2.0,
+                "vs": "2 s",
+                "ok": speed["ours_s_per_epoch"] <= 2.0,
+            }
         )
         if "pypots_s_per_epoch" in speed:
             ratio = speed["ours_s_per_epoch_incl_first"] / speed["pypots_s_per_epoch"]
             checks.append(
-                {"target": "BRITS s/epoch <= PyPOTS (10,000 steps)", "dataset": "synthetic-10k",
-                 "mask": "points10", "ratio": ratio, "vs": "pypots_brits", "ok": ratio <= 1.0}
+                {
+                    "target": "BRITS s/epoch <= PyPOTS (10,000 steps)",
+                    "dataset": "synthetic-10k",
+                    "mask": "points10",
+                    "ratio": ratio,
+                    "vs": "pypots_brits",
+                    "ok": ratio <= 1.0,
+                }
             )
     return checks
 
@@ -313,17 +375,29 @@ def main() -> None:
 
         wide_main(rest)
         return
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     parser.add_argument("--masks", nargs="+", default=list(MASKS), choices=MASKS)
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=30, help="epochs for BRITS, NAOMI and PyPOTS BRITS")
-    parser.add_argument("--auto-budget", type=float, default=60.0, help="seconds auto may spend training")
-    parser.add_argument("--auto-max-epochs", type=int, default=300)
-    parser.add_argument("--auto-epochs", type=int, default=None,
-                        help="auto's epoch budget per model and fold (repeatable); default: the time budget")
     parser.add_argument(
-        "--methods", nargs="+", default=["brits", "naomi", "auto", "pypots_brits"],
+        "--epochs", type=int, default=30, help="epochs for BRITS, NAOMI and PyPOTS BRITS"
+    )
+    parser.add_argument(
+        "--auto-budget", type=float, default=60.0, help="seconds auto may spend training"
+    )
+    parser.add_argument("--auto-max-epochs", type=int, default=300)
+    parser.add_argument(
+        "--auto-epochs",
+        type=int,
+        default=None,
+        help="auto's epoch budget per model and fold (repeatable); default: the time budget",
+    )
+    parser.add_argument(
+        "--methods",
+        nargs="+",
+        default=["brits", "naomi", "auto", "pypots_brits"],
         help="learned methods to run besides the baselines",
     )
     parser.add_argument("--device", default="auto")
@@ -332,30 +406,51 @@ def main() -> None:
     parser.add_argument("--pypots-venv", type=Path, default=ROOT / "bench_results" / ".venv-pypots")
     parser.add_argument("--quick", action="store_true", help="2 seeds, 10 epochs, 15 s auto budget")
     parser.add_argument(
-        "--workers", type=int, default=1,
+        "--workers",
+        type=int,
+        default=1,
         help="cases run in parallel (one torch thread each); keep 1 on a busy machine for clean seconds per epoch",
     )
     parser.add_argument(
-        "--merge", nargs="+", type=Path, default=None, metavar="JSON",
+        "--merge",
+        nargs="+",
+        type=Path,
+        default=None,
+        metavar="JSON",
         help="combine earlier runs' JSON files into one table and target check (nothing is trained)",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench_results" / "imputation.json")
     args = parser.parse_args()
     if args.quick:
-        args.seeds, args.epochs, args.auto_budget = min(args.seeds, 2), min(args.epochs, 10), min(args.auto_budget, 15.0)
+        args.seeds, args.epochs, args.auto_budget = (
+            min(args.seeds, 2),
+            min(args.epochs, 10),
+            min(args.auto_budget, 15.0),
+        )
 
     if args.merge:
         merge_reports(args.merge, args.out)
         return
-    pypots = None if args.no_pypots or "pypots_brits" not in args.methods else ensure_pypots(args.pypots_venv)
+    pypots = (
+        None
+        if args.no_pypots or "pypots_brits" not in args.methods
+        else ensure_pypots(args.pypots_venv)
+    )
     started = time.perf_counter()
     speed = speed_check(args, pypots)
     print(f"speed: {json.dumps(speed)}", flush=True)
     seasonal: dict[str, bool] = {}
     for name in args.datasets:
         full = load_dataset(name)
-        seasonal[name] = detect_period(full.values, full.observed, full.positions, full.step_seconds) is not None
-    cases = [(name, kind, seed) for name in args.datasets for kind in args.masks for seed in range(args.seeds)]
+        seasonal[name] = (
+            detect_period(full.values, full.observed, full.positions, full.step_seconds) is not None
+        )
+    cases = [
+        (name, kind, seed)
+        for name in args.datasets
+        for kind in args.masks
+        for seed in range(args.seeds)
+    ]
     if args.workers > 1:
         # Each case trains with one torch thread, so cases run side by side on the cores;
         # ours and PyPOTS's epochs of one case still run back to back in one worker.
@@ -380,13 +475,17 @@ def write_report(report: dict, out: Path) -> None:
     """Summarize the rows, check the targets, print both and write the JSON."""
     summary = summarize(report["rows"])
     checks = check_targets(summary, report["seasonal"], report["speed"])
-    table = summary.pivot_table(index=["dataset", "mask"], columns="method", values="mae", sort=False)
+    table = summary.pivot_table(
+        index=["dataset", "mask"], columns="method", values="mae", sort=False
+    )
     print("\nMAE on hidden cells (mean over seeds)")
     print(table.to_string(float_format=lambda v: f"{v:.4g}"))
     print("\nTargets")
     for check in checks:
-        print(f"  [{'ok' if check['ok'] else 'MISS'}] {check['target']:45s} {check['dataset']:16s} "
-              f"{check['mask']:8s} ratio {check['ratio']:.3f} (vs {check['vs']})")
+        print(
+            f"  [{'ok' if check['ok'] else 'MISS'}] {check['target']:45s} {check['dataset']:16s} "
+            f"{check['mask']:8s} ratio {check['ratio']:.3f} (vs {check['vs']})"
+        )
     report = report | {"summary": summary.to_dict(orient="records"), "targets": checks}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1, default=str))
@@ -407,7 +506,10 @@ def merge_reports(paths: list[Path], out: Path) -> None:
             rows[(row["dataset"], row["mask"], row["seed"], row["method"])] = row
     merged = {
         "command": " ".join(sys.argv),
-        "merged_from": [{"file": str(path), "command": r["command"]} for path, r in zip(paths, reports, strict=True)],
+        "merged_from": [
+            {"file": str(path), "command": r["command"]}
+            for path, r in zip(paths, reports, strict=True)
+        ],
         "seasonal": {k: v for r in reports for k, v in r["seasonal"].items()},
         "speed": reports[-1]["speed"],
         "rows": list(rows.values()),

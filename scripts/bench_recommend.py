@@ -28,19 +28,41 @@ sys.path.insert(0, str(REPO))
 from scripts.bench_api import Client, sign_up, start_gunicorn, status_kb, worker_pids  # noqa: E402
 from tests.jobs.processes import free_port  # noqa: E402
 
-DATASETS = ("anscombe", "barley", "burtin", "cars", "crimea", "driving", "iowa-electricity", "iris",
-            "la-riots", "seattle-weather", "sf-temps", "stocks", "us-employment", "wheat", "airports", "ohlc")
+DATASETS = (
+    "anscombe",
+    "barley",
+    "burtin",
+    "cars",
+    "crimea",
+    "driving",
+    "iowa-electricity",
+    "iris",
+    "la-riots",
+    "seattle-weather",
+    "sf-temps",
+    "stocks",
+    "us-employment",
+    "wheat",
+    "airports",
+    "ohlc",
+)
 
 
 def in_process_load_s() -> float:
-    code = ("import time; t=time.perf_counter(); from models.data2vis.recommend import load_recommender; "
-            "r=load_recommender(); assert r.model is not None, 'weights did not load'; print(time.perf_counter()-t)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    code = (
+        "import time; t=time.perf_counter(); from models.data2vis.recommend import load_recommender; "
+        "r=load_recommender(); assert r.model is not None, 'weights did not load'; print(time.perf_counter()-t)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--beam-width", type=int, default=15)
     parser.add_argument("--k", type=int, default=10)
@@ -65,7 +87,9 @@ def main() -> None:
             rss_before_mb = status_kb(worker, "VmRSS") / 1024
             body = {"k": args.k, "beam_width": args.beam_width}
             t = time.perf_counter()
-            status, first = client.json("POST", f"/api/v1/datasets/{ids['cars']}/recommendations", body)
+            status, first = client.json(
+                "POST", f"/api/v1/datasets/{ids['cars']}/recommendations", body
+            )
             first_s = time.perf_counter() - t
             assert status == 200, first
             rss_after_mb = status_kb(worker, "VmRSS") / 1024
@@ -74,7 +98,9 @@ def main() -> None:
             for _ in range(args.repeats):
                 for name, dataset_id in ids.items():
                     t = time.perf_counter()
-                    status, result = client.json("POST", f"/api/v1/datasets/{dataset_id}/recommendations", body)
+                    status, result = client.json(
+                        "POST", f"/api/v1/datasets/{dataset_id}/recommendations", body
+                    )
                     per_dataset.setdefault(name, []).append(time.perf_counter() - t)
                     assert status == 200, result
                     counts[name] = len(result["items"])
@@ -104,9 +130,19 @@ def main() -> None:
         "load_average": os.getloadavg(),
         "targets": {"p50_s_max": 0.5, "p95_s_max": 1.0},
     }
-    print(f"\nPOST /recommendations, k={args.k}, beam {args.beam_width}, {len(latencies)} requests over {len(ids)} datasets")
-    for key in ("p50_s", "p95_s", "max_s", "model_load_s_in_process", "first_request_s", "worker_rss_before_model_mb",
-                "worker_rss_after_model_mb", "worker_peak_rss_mb"):
+    print(
+        f"\nPOST /recommendations, k={args.k}, beam {args.beam_width}, {len(latencies)} requests over {len(ids)} datasets"
+    )
+    for key in (
+        "p50_s",
+        "p95_s",
+        "max_s",
+        "model_load_s_in_process",
+        "first_request_s",
+        "worker_rss_before_model_mb",
+        "worker_rss_after_model_mb",
+        "worker_peak_rss_mb",
+    ):
         print(f"  {key:<30}{result[key]:>10}")
     print(f"  {'target p50 <= 0.5 s':<30}{'PASS' if p50 <= 0.5 else 'FAIL':>10}")
     print(f"  {'target p95 <= 1.0 s':<30}{'PASS' if p95 <= 1.0 else 'FAIL':>10}")

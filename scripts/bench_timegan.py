@@ -55,7 +55,7 @@ TARGETS = {
 
 # Runs inside the ydata virtualenv: times ydata's own training loop by wrapping the tqdm
 # iterators its TimeGAN.train() iterates over (one per phase), so their code runs unchanged.
-YDATA_RUNNER = r'''
+YDATA_RUNNER = r"""
 import json, os, sys, time
 os.environ["YDATA_SYNTHETIC_NO_ANALYTICS"] = "1"  # no network calls from the package
 import numpy as np
@@ -92,7 +92,7 @@ for desc, marks in stamps.items():
     steps = len(marks) - 2
     result["iterations_per_second"][phase] = float(steps / (marks[-1] - marks[1])) if steps > 0 else None
 json.dump(result, open(out_path, "w"))
-'''
+"""
 
 
 def sines_windows(n: int = 10_000, seq_len: int = 24, dim: int = 5, seed: int = 0) -> np.ndarray:
@@ -132,14 +132,25 @@ def train_ours(
         first_step_s[phase] = time.perf_counter() - began
         began, steps = time.perf_counter(), 0
         while (left := targets[phase] - model.steps_done[phase]) > 0:
-            if phase == "joint" and joint_budget_s is not None and time.perf_counter() - began > joint_budget_s:
-                print(f"    joint: time budget spent at {model.steps_done[phase]} steps", flush=True)
+            if (
+                phase == "joint"
+                and joint_budget_s is not None
+                and time.perf_counter() - began > joint_budget_s
+            ):
+                print(
+                    f"    joint: time budget spent at {model.steps_done[phase]} steps", flush=True
+                )
                 break
             n = min(chunk_steps, left)
             losses[phase] = model.fit_steps(phase, n)
             steps += n
-            print(f"    {phase}: {model.steps_done[phase]}/{targets[phase]} {losses[phase]}", flush=True)
-            if checkpoint is not None:  # written whole, then renamed: a kill never leaves half a model
+            print(
+                f"    {phase}: {model.steps_done[phase]}/{targets[phase]} {losses[phase]}",
+                flush=True,
+            )
+            if (
+                checkpoint is not None
+            ):  # written whole, then renamed: a kill never leaves half a model
                 partial = checkpoint.with_suffix(".partial")
                 partial.write_bytes(model.to_bytes())
                 partial.replace(checkpoint)
@@ -175,9 +186,14 @@ def reference_points(
     (they do not depend on the model, so a re-scored model needs none of them again)."""
     measures = measure_settings(args, args.reference_paper_runs)
     settings = {
-        "classifier_runs": measures.classifier_runs, "paper_runs": measures.paper_runs,
-        "paper_iterations": measures.paper_iterations, "predictive_iterations": measures.predictive_iterations,
-        "seed": args.seed, "n": len(heldout), "n_reference": len(reference), "scale": SCALE_FOR_SCORES[name],
+        "classifier_runs": measures.classifier_runs,
+        "paper_runs": measures.paper_runs,
+        "paper_iterations": measures.paper_iterations,
+        "predictive_iterations": measures.predictive_iterations,
+        "seed": args.seed,
+        "n": len(heldout),
+        "n_reference": len(reference),
+        "scale": SCALE_FOR_SCORES[name],
     }
     path = args.out.parent / f"timegan_references_{name}.json"
     if path.exists():
@@ -187,7 +203,12 @@ def reference_points(
             return cached
     began = time.perf_counter()
     scores = quality.reference_scores(
-        reference, heldout, len(heldout), measures, seed=args.seed, scale=SCALE_FOR_SCORES[name],
+        reference,
+        heldout,
+        len(heldout),
+        measures,
+        seed=args.seed,
+        scale=SCALE_FOR_SCORES[name],
         on_candidate=lambda c: print(f"  measuring {c}", flush=True),
     )
     result = {"settings": settings, "scores": scores, "seconds": time.perf_counter() - began}
@@ -212,8 +233,15 @@ def print_scorecard(name: str, card: dict[str, Any]) -> None:
         verdict = card["verdict"][measure["name"]]
         lost_to = [fake for fake, won in verdict["beats"].items() if not won]
         said = "yes" if not lost_to else "NO (not " + ", ".join(lost_to) + ")"
-        print(" | ".join([f"{measure['name']:>16}", *(f"{c:>17}" for c in cells),
-                          said if verdict["beats"] else "no fake measured"]))
+        print(
+            " | ".join(
+                [
+                    f"{measure['name']:>16}",
+                    *(f"{c:>17}" for c in cells),
+                    said if verdict["beats"] else "no fake measured",
+                ]
+            )
+        )
 
 
 def ensure_ydata_venv() -> Path:
@@ -221,7 +249,10 @@ def ensure_ydata_venv() -> Path:
     if python.exists():
         return python
     base = shutil.which("python3.11") or sys.executable
-    print(f"  creating {YDATA_VENV} with {base} and installing {' '.join(YDATA_REQUIREMENTS)}", flush=True)
+    print(
+        f"  creating {YDATA_VENV} with {base} and installing {' '.join(YDATA_REQUIREMENTS)}",
+        flush=True,
+    )
     subprocess.run([base, "-m", "venv", str(YDATA_VENV)], check=True)
     subprocess.run([str(python), "-m", "pip", "install", "-q", *YDATA_REQUIREMENTS], check=True)
     return python
@@ -230,7 +261,11 @@ def ensure_ydata_venv() -> Path:
 def run_ydata(scaled_windows: np.ndarray, iterations: int, timeout_s: int) -> dict[str, Any]:
     python = ensure_ydata_venv()
     with tempfile.TemporaryDirectory() as tmp:
-        windows_path, out_path, runner = Path(tmp, "w.npy"), Path(tmp, "out.json"), Path(tmp, "run.py")
+        windows_path, out_path, runner = (
+            Path(tmp, "w.npy"),
+            Path(tmp, "out.json"),
+            Path(tmp, "run.py"),
+        )
         np.save(windows_path, scaled_windows.astype(np.float32))
         runner.write_text(YDATA_RUNNER)
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "YDATA_SYNTHETIC_NO_ANALYTICS": "1"}
@@ -265,36 +300,68 @@ def fmt(value: Any, digits: int = 3) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--stocks", type=Path, default=DEFAULT_STOCKS, help="stock_data.csv of the reference")
-    parser.add_argument("--energy", type=Path, default=DEFAULT_ENERGY, help="energy_data.csv of the reference")
-    parser.add_argument("--datasets", default="sines,stocks", help="comma-separated: sines, stocks, energy")
-    parser.add_argument("--iterations", type=int, default=10_000, help="our training steps per phase")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument(
-        "--joint-iterations", type=int, default=None,
+        "--stocks", type=Path, default=DEFAULT_STOCKS, help="stock_data.csv of the reference"
+    )
+    parser.add_argument(
+        "--energy", type=Path, default=DEFAULT_ENERGY, help="energy_data.csv of the reference"
+    )
+    parser.add_argument(
+        "--datasets", default="sines,stocks", help="comma-separated: sines, stocks, energy"
+    )
+    parser.add_argument(
+        "--iterations", type=int, default=10_000, help="our training steps per phase"
+    )
+    parser.add_argument(
+        "--joint-iterations",
+        type=int,
+        default=None,
         help="joint-phase steps (default: --iterations); with --load-dir, trains the saved model's joint phase up to this",
     )
     parser.add_argument(
-        "--joint-budget-min", type=float, default=None,
+        "--joint-budget-min",
+        type=float,
+        default=None,
         help="stop the joint phase after this many minutes even if --joint-iterations is not reached (steps are recorded)",
     )
-    parser.add_argument("--ydata-iterations", type=int, default=None, help="ydata steps per phase (speed only)")
     parser.add_argument(
-        "--metric-runs", type=int, default=10,
+        "--ydata-iterations", type=int, default=None, help="ydata steps per phase (speed only)"
+    )
+    parser.add_argument(
+        "--metric-runs",
+        type=int,
+        default=10,
         help="runs of the paper's two post-hoc scores for the model (the reference averages 10)",
     )
     parser.add_argument(
-        "--reference-paper-runs", type=int, default=1,
+        "--reference-paper-runs",
+        type=int,
+        default=1,
         help="runs of the paper's two scores for the floor and each fake (0: leave them out)",
     )
     parser.add_argument(
-        "--score-windows", type=int, default=4_000,
+        "--score-windows",
+        type=int,
+        default=4_000,
         help="real windows scored (a random subset when there are more): half reference, half floor",
     )
-    parser.add_argument("--classifier-runs", type=int, default=5, help="runs of the stronger classifier, every candidate")
-    parser.add_argument("--score-only", action="store_true", help="with --load-dir: score the saved models as they are")
     parser.add_argument(
-        "--references-only", action="store_true",
+        "--classifier-runs",
+        type=int,
+        default=5,
+        help="runs of the stronger classifier, every candidate",
+    )
+    parser.add_argument(
+        "--score-only",
+        action="store_true",
+        help="with --load-dir: score the saved models as they are",
+    )
+    parser.add_argument(
+        "--references-only",
+        action="store_true",
         help="only measure the floor and the fakes (saved for later runs); no model is trained or scored",
     )
     parser.add_argument("--discriminative-iterations", type=int, default=2_000)
@@ -309,12 +376,21 @@ def main(argv: list[str] | None = None) -> int:
         help="short training (300 steps per phase, ydata 30) that fits a 2-core session; scores are far from converged",
     )
     parser.add_argument(
-        "--threads", type=int, default=None,
+        "--threads",
+        type=int,
+        default=None,
         help="TensorFlow intra/inter-op threads (default: TensorFlow's choice); 1 lets two runs share 2 cores",
     )
-    parser.add_argument("--save-dir", type=Path, default=None, help="keep each trained model here as <dataset>.timegan")
     parser.add_argument(
-        "--load-dir", type=Path, default=None,
+        "--save-dir",
+        type=Path,
+        default=None,
+        help="keep each trained model here as <dataset>.timegan",
+    )
+    parser.add_argument(
+        "--load-dir",
+        type=Path,
+        default=None,
         help="score the <dataset>.timegan models saved here by --save-dir instead of training them anew",
     )
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench_results" / "timegan.json")
@@ -332,7 +408,9 @@ def main(argv: list[str] | None = None) -> int:
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     report: dict[str, Any] = {
-        "command": " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),
+        "command": " ".join(
+            [Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]
+        ),
         "machine": {
             "cpus": os.cpu_count(),
             "load_average_at_start": list(os.getloadavg()),
@@ -351,7 +429,9 @@ def main(argv: list[str] | None = None) -> int:
         # Half the real windows are what every candidate is compared with; the other half is the
         # floor, and the fakes are made from it.
         if len(real) > args.score_windows:  # the classifier's cost grows with the windows
-            real = real[np.random.default_rng(args.seed).permutation(len(real))[: args.score_windows]]
+            real = real[
+                np.random.default_rng(args.seed).permutation(len(real))[: args.score_windows]
+            ]
         reference, heldout = quality.split_real(real, seed=args.seed)
         references = reference_points(name, reference, heldout, args)
         if args.references_only:
@@ -359,9 +439,19 @@ def main(argv: list[str] | None = None) -> int:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(report, indent=2))
             continue
-        config = TimeGANConfig(seq_len=24, module="gru", hidden_dim=24, num_layers=3, batch_size=128,
-                               iterations=args.iterations, seed=args.seed)
-        print(f"  ours: {config.iterations} iterations per phase, joint {args.joint_iterations}", flush=True)
+        config = TimeGANConfig(
+            seq_len=24,
+            module="gru",
+            hidden_dim=24,
+            num_layers=3,
+            batch_size=128,
+            iterations=args.iterations,
+            seed=args.seed,
+        )
+        print(
+            f"  ours: {config.iterations} iterations per phase, joint {args.joint_iterations}",
+            flush=True,
+        )
         load_before = list(os.getloadavg())
         saved = args.load_dir / f"{name}.timegan" if args.load_dir else None
         joint_budget_s = args.joint_budget_min * 60 if args.joint_budget_min else None
@@ -373,14 +463,26 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  loaded {saved} ({model.steps_done})", flush=True)
             if not args.score_only and args.joint_iterations > model.steps_done["joint"]:
                 model, ours = train_ours(
-                    model, data, 100, args.iterations, args.joint_iterations, joint_budget_s, checkpoint
+                    model,
+                    data,
+                    100,
+                    args.iterations,
+                    args.joint_iterations,
+                    joint_budget_s,
+                    checkpoint,
                 )
             else:
                 ours = {"iterations": dict(model.steps_done), "iterations_per_second": {}}
             ours["loaded_from"] = str(saved)
         else:
             model, ours = train_ours(
-                TimeGAN(config), data, 100, args.iterations, args.joint_iterations, joint_budget_s, checkpoint
+                TimeGAN(config),
+                data,
+                100,
+                args.iterations,
+                args.joint_iterations,
+                joint_budget_s,
+                checkpoint,
             )
         # The machine is shared: record how busy it was around each timed run.
         ours["load_average"] = {"before": load_before, "after": list(os.getloadavg())}
@@ -391,19 +493,31 @@ def main(argv: list[str] | None = None) -> int:
         print("  scoring", flush=True)
         began = time.perf_counter()
         card = quality.scorecard(
-            reference, heldout, synthetic, measure_settings(args, args.metric_runs), seed=args.seed,
-            scale=SCALE_FOR_SCORES[name], references=references["scores"],
+            reference,
+            heldout,
+            synthetic,
+            measure_settings(args, args.metric_runs),
+            seed=args.seed,
+            scale=SCALE_FOR_SCORES[name],
+            references=references["scores"],
         )
         ours["scorecard"] = card
         ours["scoring_seconds"] = time.perf_counter() - began
         ours["reference_settings"] = references["settings"]
         ours["meets_targets"] = {
-            metric: card["scores"]["model"][metric]["mean"] <= bound for metric, bound in TARGETS.get(name, {}).items()
+            metric: card["scores"]["model"][metric]["mean"] <= bound
+            for metric, bound in TARGETS.get(name, {}).items()
         }
         print_scorecard(name, card)
-        entry: dict[str, Any] = {"n_windows": len(real), "config": model.config.to_dict(), "ours": ours}
+        entry: dict[str, Any] = {
+            "n_windows": len(real),
+            "config": model.config.to_dict(),
+            "ours": ours,
+        }
         if not args.skip_ydata:
-            print(f"  ydata-synthetic 1.4: {args.ydata_iterations} iterations per phase", flush=True)
+            print(
+                f"  ydata-synthetic 1.4: {args.ydata_iterations} iterations per phase", flush=True
+            )
             scaled = model.scaler.transform(real)
             load_before = list(os.getloadavg())
             theirs = run_ydata(scaled, args.ydata_iterations, args.ydata_timeout_s)
@@ -411,8 +525,12 @@ def main(argv: list[str] | None = None) -> int:
             entry["ydata"] = theirs
             if "iterations_per_second" in theirs:
                 entry["speedup"] = {
-                    phase: (ours["iterations_per_second"][phase] / theirs["iterations_per_second"][phase])
-                    if ours["iterations_per_second"].get(phase) and theirs["iterations_per_second"].get(phase)
+                    phase: (
+                        ours["iterations_per_second"][phase]
+                        / theirs["iterations_per_second"][phase]
+                    )
+                    if ours["iterations_per_second"].get(phase)
+                    and theirs["iterations_per_second"].get(phase)
                     else None
                     for phase in PHASES
                 }
@@ -428,11 +546,15 @@ def main(argv: list[str] | None = None) -> int:
         card = entry["ours"]["scorecard"]
         print_scorecard(f"{name} ({entry['ours']['iterations']} steps per phase)", card)
         beaten = [m for m, v in card["verdict"].items() if v["beats"] and not v["flagged"]]
-        print(f"  {name}: beats every fake on {', '.join(beaten) or 'nothing'}; "
-              f"structure measures all beaten: {all(m in beaten for m in quality.STRUCTURE_MEASURES if m in card['verdict'])}")
+        print(
+            f"  {name}: beats every fake on {', '.join(beaten) or 'nothing'}; "
+            f"structure measures all beaten: {all(m in beaten for m in quality.STRUCTURE_MEASURES if m in card['verdict'])}"
+        )
         for metric, bound in TARGETS.get(name, {}).items() if args.metric_runs else ():
-            print(f"  {name} {metric} (paper's network, half the real windows): "
-                  f"{card['scores']['model'][metric]['mean']:.3f} target <= {bound}")
+            print(
+                f"  {name} {metric} (paper's network, half the real windows): "
+                f"{card['scores']['model'][metric]['mean']:.3f} target <= {bound}"
+            )
     print()
     header = ["dataset", "phase", "ours it/s", "ydata it/s", "speedup", "ours iters"]
     print(" | ".join(f"{h:>12}" for h in header))
@@ -441,9 +563,19 @@ def main(argv: list[str] | None = None) -> int:
             ours_rate = entry["ours"]["iterations_per_second"].get(phase)
             theirs_rate = entry.get("ydata", {}).get("iterations_per_second", {}).get(phase)
             speedup = entry.get("speedup", {}).get(phase)
-            print(" | ".join(f"{c:>12}" for c in [
-                name, phase, fmt(ours_rate, 2), fmt(theirs_rate, 2), fmt(speedup, 2),
-                str(entry["ours"]["iterations"][phase])]))
+            print(
+                " | ".join(
+                    f"{c:>12}"
+                    for c in [
+                        name,
+                        phase,
+                        fmt(ours_rate, 2),
+                        fmt(theirs_rate, 2),
+                        fmt(speedup, 2),
+                        str(entry["ours"]["iterations"][phase]),
+                    ]
+                )
+            )
     print(f"\nwrote {args.out}")
     return 0
 

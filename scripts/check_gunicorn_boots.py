@@ -31,13 +31,28 @@ def boot_once(workers: int, timeout_s: float = 120) -> tuple[bool, str]:
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
         env = {k: v for k, v in os.environ.items() if k != "MONGO_URI"}
-        env.update(DATA_DIR=str(Path(folder) / "data"), PORT=str(port), WEB_CONCURRENCY=str(workers),
-                   GUNICORN_ACCESS_LOG=str(Path(folder) / "access.log"), LOG_LEVEL="info")
+        env.update(
+            DATA_DIR=str(Path(folder) / "data"),
+            PORT=str(port),
+            WEB_CONCURRENCY=str(workers),
+            GUNICORN_ACCESS_LOG=str(Path(folder) / "access.log"),
+            LOG_LEVEL="info",
+        )
         log_path = Path(folder) / "gunicorn.log"
         with open(log_path, "wb") as log:
             server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "backend.app:create_app()"],
-                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    "gunicorn.conf.py",
+                    "backend.app:create_app()",
+                ],
+                cwd=REPO,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         try:
             deadline = time.monotonic() + timeout_s
@@ -53,8 +68,14 @@ def boot_once(workers: int, timeout_s: float = 120) -> tuple[bool, str]:
                         return True, f"{booted} workers booted"
                 time.sleep(0.2)
             text = log_path.read_text(errors="replace")
-            problem = next((line for line in text.splitlines() if "Error" in line or "failed" in line), "timed out")
-            return False, f"{booted}/{workers} workers booted, exit {server.poll()}: {problem.strip()[:200]}"
+            problem = next(
+                (line for line in text.splitlines() if "Error" in line or "failed" in line),
+                "timed out",
+            )
+            return (
+                False,
+                f"{booted}/{workers} workers booted, exit {server.poll()}: {problem.strip()[:200]}",
+            )
         finally:
             if server.poll() is None:
                 server.terminate()
@@ -82,7 +103,9 @@ def _workers_alive(master_pid: int) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--starts", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
@@ -91,8 +114,13 @@ def main() -> int:
         started = time.monotonic()
         ok, account = boot_once(args.workers)
         failures += not ok
-        print(f"start {n:2d}: {'ok  ' if ok else 'FAIL'} {account} ({time.monotonic() - started:.1f} s)", flush=True)
-    print(f"{args.starts} starts of gunicorn with {args.workers} workers on a new DATA_DIR: {failures} failed")
+        print(
+            f"start {n:2d}: {'ok  ' if ok else 'FAIL'} {account} ({time.monotonic() - started:.1f} s)",
+            flush=True,
+        )
+    print(
+        f"{args.starts} starts of gunicorn with {args.workers} workers on a new DATA_DIR: {failures} failed"
+    )
     return 1 if failures else 0
 
 

@@ -27,9 +27,15 @@ from backend.storage.sweep import STARTUP_GRACE_S, sweep  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--grace-s", type=float, default=STARTUP_GRACE_S,
-                        help="leave unreferenced blobs younger than this alone (uploads in flight)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--grace-s",
+        type=float,
+        default=STARTUP_GRACE_S,
+        help="leave unreferenced blobs younger than this alone (uploads in flight)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="report, change nothing")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)

@@ -44,7 +44,9 @@ class LocalMongo:
     files on the same port, as a restarted database server would.
     """
 
-    def __init__(self, storage_path: Path, port: int | None = None, *, log_path: Path | None = None) -> None:
+    def __init__(
+        self, storage_path: Path, port: int | None = None, *, log_path: Path | None = None
+    ) -> None:
         self.storage_path = Path(storage_path)
         self.port = port or free_port()
         self.log_path = log_path
@@ -61,8 +63,19 @@ class LocalMongo:
         self.storage_path.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 - the child owns it
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(self.port),
-             "--storage-path", str(self.storage_path), "--log-level", "WARNING"],
+            [
+                sys.executable,
+                "-m",
+                "secantus",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--storage-path",
+                str(self.storage_path),
+                "--log-level",
+                "WARNING",
+            ],
             stdout=log,
             stderr=log,
             # Its own process group: a Ctrl-C meant for the API does not hit the database first.
@@ -81,8 +94,12 @@ class LocalMongo:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"secantus exited with {self.process.returncode} (port {self.port})")
-            client = pymongo.MongoClient(self.uri, serverSelectionTimeoutMS=300, connectTimeoutMS=300)
+                raise RuntimeError(
+                    f"secantus exited with {self.process.returncode} (port {self.port})"
+                )
+            client = pymongo.MongoClient(
+                self.uri, serverSelectionTimeoutMS=300, connectTimeoutMS=300
+            )
             try:
                 client.admin.command("ping")
                 return
@@ -125,7 +142,10 @@ def main() -> int:
     port = int(os.environ.get("SECANTUS_PORT", "27018"))
     with LocalMongo(data, port, log_path=data.parent / "secantus.log") as db:
         env = {**os.environ, "MONGO_URI": os.environ.get("MONGO_URI") or db.uri_for("insight")}
-        print(f"SecantusDB on {db.uri} (data in {data}, log in {data.parent / 'secantus.log'})", flush=True)
+        print(
+            f"SecantusDB on {db.uri} (data in {data}, log in {data.parent / 'secantus.log'})",
+            flush=True,
+        )
         api = subprocess.Popen([sys.executable, "-m", "backend"], cwd=REPO, env=env)
         try:
             return api.wait()

@@ -96,8 +96,15 @@ class Session:
         self.client = client
         self.username = username
         password = "correct horse battery"
-        assert client.post("/api/v1/auth/register", json={"username": username, "password": password}).status_code == 201
-        response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
+        assert (
+            client.post(
+                "/api/v1/auth/register", json={"username": username, "password": password}
+            ).status_code
+            == 201
+        )
+        response = client.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
         assert response.status_code == 200
         self.token = response.get_json()["token"]
         self.headers = {"Authorization": f"Bearer {self.token}"}
@@ -120,7 +127,11 @@ class Session:
 
     def upload(self, content: bytes | str, filename: str = "data.csv"):  # noqa: ANN201
         data = content.encode() if isinstance(content, str) else content
-        return self.post("/api/v1/datasets", data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+        return self.post(
+            "/api/v1/datasets",
+            data={"file": (io.BytesIO(data), filename)},
+            content_type="multipart/form-data",
+        )
 
 
 @pytest.fixture
@@ -138,7 +149,7 @@ def bob(login) -> Session:  # noqa: ANN001
     return login("bob")
 
 
-CSV = "year,price,city,when\n2001,1.5,Paris,2020-01-01\n2002,,Berlin,2020-01-02\n2003,3.25,\"Rome, IT\",2020-01-03\n"
+CSV = 'year,price,city,when\n2001,1.5,Paris,2020-01-01\n2002,,Berlin,2020-01-02\n2003,3.25,"Rome, IT",2020-01-03\n'
 
 
 @pytest.fixture
@@ -148,7 +159,9 @@ def csv_dataset(alice) -> dict[str, Any]:  # noqa: ANN001
     return response.get_json()
 
 
-def wait_for(predicate: Callable[[], Any], timeout_s: float = 20.0, interval_s: float = 0.05) -> Any:
+def wait_for(
+    predicate: Callable[[], Any], timeout_s: float = 20.0, interval_s: float = 0.05
+) -> Any:
     """Poll until `predicate()` is truthy; its value, or AssertionError on timeout."""
     import time
 

@@ -47,7 +47,11 @@ def run_toy_training(ctx, params):  # noqa: ANN001, ANN201
             raise RuntimeError("exploded on purpose")
         ctx.save_checkpoint(json.dumps(state).encode(), state["epoch"])
         ctx.report(
-            phase="train", step=state["epoch"], total=target, metrics={"loss": loss}, live={"w": state["w"], "b": state["b"]}
+            phase="train",
+            step=state["epoch"],
+            total=target,
+            metrics={"loss": loss},
+            live={"w": state["w"], "b": state["b"]},
         )
         for _ in range(params["batches"]):
             if params["batches"] > 1:
@@ -55,7 +59,11 @@ def run_toy_training(ctx, params):  # noqa: ANN001, ANN201
             time.sleep(params["epoch_s"] / params["batches"])
     weights = ctx.store.blobs.put_bytes(json.dumps({"w": state["w"], "b": state["b"]}).encode())
     model_id = ctx.register_model(
-        kind="toy", params=params, dataset_id=None, metrics={"loss": loss}, artifacts={"weights": weights.id}
+        kind="toy",
+        params=params,
+        dataset_id=None,
+        metrics={"loss": loss},
+        artifacts={"weights": weights.id},
     )
     return {"model_id": model_id, "w": state["w"], "b": state["b"], "epochs": state["epoch"]}
 

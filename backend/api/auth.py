@@ -6,7 +6,9 @@ from backend.api.context import bearer_token, config, current_user, store
 from backend.schemas.auth import CredentialsSchema, RegistrationSchema, TokenSchema, UserSchema
 from backend.services import auth, throttle
 
-blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and bearer tokens")
+blp = Blueprint(
+    "auth", __name__, url_prefix="/api/v1/auth", description="Accounts and bearer tokens"
+)
 
 
 @blp.route("/register")
@@ -20,7 +22,9 @@ class Register(MethodView):
         The password needs PASSWORD_MIN_LENGTH characters and must not be a common, repetitive
         or sequential password or the username (422 with `errors.password`).
         """
-        return auth.register(store(), body["username"], body["password"], min_length=config().password_min_length)
+        return auth.register(
+            store(), body["username"], body["password"], min_length=config().password_min_length
+        )
 
 
 @blp.route("/login")

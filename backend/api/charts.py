@@ -86,7 +86,9 @@ class ChartPng(MethodView):
     @blp.response(200, content_type="image/png")
     def get(self, chart_id):
         """The chart rendered server-side as PNG."""
-        return Response(charts.render_chart(store(), current_user_id(), chart_id, "png"), mimetype="image/png")
+        return Response(
+            charts.render_chart(store(), current_user_id(), chart_id, "png"), mimetype="image/png"
+        )
 
 
 @blp.route("/<chart_id>/image.svg")
@@ -94,4 +96,7 @@ class ChartSvg(MethodView):
     @blp.response(200, content_type="image/svg+xml")
     def get(self, chart_id):
         """The chart rendered server-side as SVG."""
-        return Response(charts.render_chart(store(), current_user_id(), chart_id, "svg"), mimetype="image/svg+xml")
+        return Response(
+            charts.render_chart(store(), current_user_id(), chart_id, "svg"),
+            mimetype="image/svg+xml",
+        )

@@ -13,7 +13,14 @@ from backend.storage import Store
 
 # Paths reachable without a token (everything else under /api/v1 needs one).
 PUBLIC_PATHS = frozenset(
-    {"/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/health", "/api/v1/ready", "/health", "/ready"}
+    {
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/health",
+        "/api/v1/ready",
+        "/health",
+        "/ready",
+    }
 )
 
 
@@ -33,7 +40,11 @@ def bearer_token() -> str:
 
 def authenticate_request() -> None:
     """before_request: every API route but the public ones needs a valid bearer token."""
-    if request.method == "OPTIONS" or not request.path.startswith("/api/v1/") or request.path in PUBLIC_PATHS:
+    if (
+        request.method == "OPTIONS"
+        or not request.path.startswith("/api/v1/")
+        or request.path in PUBLIC_PATHS
+    ):
         return
     g.user = auth.authenticate(store(), bearer_token())
 

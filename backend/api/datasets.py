@@ -18,7 +18,9 @@ from backend.schemas.recommendations import RecommendationArgsSchema, Recommenda
 from backend.schemas.synthesis import SynthesizerCreateSchema
 from backend.services import datasets, imputation, quotas, recommendations, synthesis, tables
 
-blp = Blueprint("datasets", __name__, url_prefix="/api/v1/datasets", description="Uploaded and derived datasets")
+blp = Blueprint(
+    "datasets", __name__, url_prefix="/api/v1/datasets", description="Uploaded and derived datasets"
+)
 
 
 @blp.route("")
@@ -28,7 +30,11 @@ class Datasets(MethodView):
     def get(self, args):
         """The caller's upload history, newest first."""
         body = datasets.list_datasets(
-            store(), current_user_id(), page_number=args["page"], page_size=args["page_size"], q=args.get("q")
+            store(),
+            current_user_id(),
+            page_number=args["page"],
+            page_size=args["page_size"],
+            q=args.get("q"),
         )
         return fast_page_response(DatasetSchema, body)
 
@@ -72,7 +78,10 @@ class DatasetFile(MethodView):
         """The original bytes, as uploaded."""
         stream, dataset = datasets.open_file(store(), current_user_id(), dataset_id)
         return send_file(
-            stream, mimetype=datasets.media_type(dataset), as_attachment=True, download_name=datasets.download_name(dataset)
+            stream,
+            mimetype=datasets.media_type(dataset),
+            as_attachment=True,
+            download_name=datasets.download_name(dataset),
         )
 
 
@@ -82,7 +91,9 @@ class DatasetRows(MethodView):
     @blp.response(200, RowsSchema)
     def get(self, args, dataset_id):
         """Rows as JSON records (missing values are null)."""
-        return datasets.get_rows(store(), current_user_id(), dataset_id, offset=args["offset"], limit=args["limit"])
+        return datasets.get_rows(
+            store(), current_user_id(), dataset_id, offset=args["offset"], limit=args["limit"]
+        )
 
 
 @blp.route("/<dataset_id>/recommendations")
@@ -108,7 +119,9 @@ class DatasetImputations(MethodView):
     def post(self, body, dataset_id):
         """Start filling missing values (baseline, BRITS, NAOMI or auto); live progress on the job."""
         params = imputation.prepare_request(store(), current_user_id(), dataset_id, body)
-        quotas.check_new_dataset(store(), current_user_id())  # its result is a dataset: refuse now, not at the end
+        quotas.check_new_dataset(
+            store(), current_user_id()
+        )  # its result is a dataset: refuse now, not at the end
         return start_job("imputation", params, dataset_id)
 
 

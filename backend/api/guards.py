@@ -32,11 +32,15 @@ def check_json_body() -> None:
     except (json.JSONDecodeError, UnicodeDecodeError):
         return  # webargs answers these with its own 400
     except RecursionError as exc:
-        raise BadRequestError(f"The request body is nested too deeply; the limit is {MAX_JSON_BODY_DEPTH} levels.") from exc
+        raise BadRequestError(
+            f"The request body is nested too deeply; the limit is {MAX_JSON_BODY_DEPTH} levels."
+        ) from exc
     except ValueError as exc:
         raise BadRequestError("The request body has a number with more than 4,300 digits.") from exc
     if _depth_exceeds(value, MAX_JSON_BODY_DEPTH):
-        raise BadRequestError(f"The request body is nested more than {MAX_JSON_BODY_DEPTH} levels deep.")
+        raise BadRequestError(
+            f"The request body is nested more than {MAX_JSON_BODY_DEPTH} levels deep."
+        )
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:
@@ -47,5 +51,7 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
         if depth > limit:
             return True
         children = item.values() if isinstance(item, dict) else item
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list) and child)
+        stack.extend(
+            (child, depth + 1) for child in children if isinstance(child, dict | list) and child
+        )
     return False

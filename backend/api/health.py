@@ -28,5 +28,7 @@ class Ready(MethodView):
         if checks["store"] != "ok":
             raise StoreUnavailableError(f"Not ready: store: {checks['store']}")
         if any(value != "ok" for value in checks.values()):
-            raise ServiceUnavailableError("Not ready: " + ", ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok"))
+            raise ServiceUnavailableError(
+                "Not ready: " + ", ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok")
+            )
         return {"status": "ok", "checks": checks}

@@ -9,15 +9,21 @@ from backend.schemas.common import page_schema
 from backend.schemas.jobs import JobCreateSchema, JobListArgs, JobResumeSchema, JobSchema
 from backend.services import jobs
 
-blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Background jobs: progress, cancel, resume")
-
+blp = Blueprint(
+    "jobs",
+    __name__,
+    url_prefix="/api/v1/jobs",
+    description="Background jobs: progress, cancel, resume",
+)
 
 
 def stream_leases() -> StreamLeases:
     """This process's count of open event streams per user (made on first use)."""
     leases = current_app.extensions.get("stream_leases")
     if leases is None:
-        leases = current_app.extensions.setdefault("stream_leases", StreamLeases(config().max_streams_per_user))
+        leases = current_app.extensions.setdefault(
+            "stream_leases", StreamLeases(config().max_streams_per_user)
+        )
     return leases
 
 
@@ -29,7 +35,13 @@ def accepted(job):
 def start(kind, params, dataset_id=None):
     """Start a job for the caller (limits apply) and answer 202 + Location."""
     job = jobs.start_job(
-        store(), job_runner(), current_user_id(), kind, params, limits=job_limits(), dataset_id=dataset_id
+        store(),
+        job_runner(),
+        current_user_id(),
+        kind,
+        params,
+        limits=job_limits(),
+        dataset_id=dataset_id,
     )
     return accepted(job)
 
@@ -86,7 +98,9 @@ class JobResume(MethodView):
     @blp.response(202, JobSchema)
     def post(self, body, job_id):
         """Train a finished job further, from its last checkpoint."""
-        job = jobs.resume_job(store(), job_runner(), current_user_id(), job_id, body["epochs"], limits=job_limits())
+        job = jobs.resume_job(
+            store(), job_runner(), current_user_id(), job_id, body["epochs"], limits=job_limits()
+        )
         return accepted(job)
 
 
@@ -118,7 +132,11 @@ class JobEvents(MethodView):
 
 
 def _event_response(body):
-    return Response(body, mimetype="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return Response(
+        body,
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 class _ThreadStream:

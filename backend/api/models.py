@@ -10,7 +10,9 @@ from backend.schemas.models import ModelListArgs, ModelSchema
 from backend.schemas.synthesis import EvaluationCreateSchema, SampleCreateSchema
 from backend.services import models, synthesis
 
-blp = Blueprint("models", __name__, url_prefix="/api/v1/models", description="Registry of trained models")
+blp = Blueprint(
+    "models", __name__, url_prefix="/api/v1/models", description="Registry of trained models"
+)
 
 
 @blp.route("")
@@ -20,7 +22,11 @@ class Models(MethodView):
     def get(self, args):
         """The caller's trained models, newest first."""
         return models.list_models(
-            store(), current_user_id(), kind=args.get("kind"), page_number=args["page"], page_size=args["page_size"]
+            store(),
+            current_user_id(),
+            kind=args.get("kind"),
+            page_number=args["page"],
+            page_size=args["page_size"],
         )
 
 
@@ -47,7 +53,12 @@ class ModelSamples(MethodView):
         At most 500,000 rows (n x seq_len; 422 past it) and MAX_UPLOAD_MB of CSV (413 past it).
         """
         return synthesis.sample_dataset(
-            store(), current_user_id(), model_id, body["n"], body["seed"], max_bytes=config().max_upload_bytes
+            store(),
+            current_user_id(),
+            model_id,
+            body["n"],
+            body["seed"],
+            max_bytes=config().max_upload_bytes,
         )
 
 

@@ -38,7 +38,9 @@ def app_error_response(error: AppError) -> Response:
         log.error("%s: %s", type(error).__name__, error.detail)
     # Errors that can pass with time (throttles, busy workers) say when to come back (RFC 9110).
     retry_after = getattr(error, "retry_after_s", None)
-    return problem_response(error.to_problem(), {"Retry-After": str(retry_after)} if retry_after else None)
+    return problem_response(
+        error.to_problem(), {"Retry-After": str(retry_after)} if retry_after else None
+    )
 
 
 def unexpected_error_response(error: Exception) -> Response:
@@ -50,7 +52,12 @@ def unexpected_error_response(error: Exception) -> Response:
     # The traceback goes to the log; the client gets no internals.
     log.exception("Unhandled error", exc_info=error)
     return problem_response(
-        {"type": "about:blank", "title": "Internal Server Error", "status": 500, "detail": "Something went wrong on our side."}
+        {
+            "type": "about:blank",
+            "title": "Internal Server Error",
+            "status": 500,
+            "detail": "Something went wrong on our side.",
+        }
     )
 
 
@@ -86,19 +93,25 @@ class ProblemApi(Api):
         data = getattr(error, "data", None) or {}
         headers = dict(data.get("headers") or {})
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
-            headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110: a 405 must say what is allowed
+            headers["Allow"] = ", ".join(
+                sorted(error.valid_methods)
+            )  # RFC 9110: a 405 must say what is allowed
         errors = data.get("errors") or data.get("messages")
         if errors:
             body["errors"] = _flatten_locations(errors)
             if status == 400:
-                body["detail"] = "The request body is not valid JSON." if "json" in errors else body["detail"]
+                body["detail"] = (
+                    "The request body is not valid JSON." if "json" in errors else body["detail"]
+                )
         return problem_response(body, headers)
 
 
 def _flatten_locations(errors: Any) -> Any:
     # webargs nests messages under the location ({"json": {"k": [...]}}); clients want the fields.
     if isinstance(errors, dict) and len(errors) == 1:
-        (location, inner), = errors.items()
-        if location in {"json", "query", "files", "form", "path", "headers"} and isinstance(inner, dict):
+        ((location, inner),) = errors.items()
+        if location in {"json", "query", "files", "form", "path", "headers"} and isinstance(
+            inner, dict
+        ):
             return inner
     return errors

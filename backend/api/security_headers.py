@@ -36,7 +36,9 @@ API_DOCS_POLICY = (
     "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 )
 # Inline styles only, so a chart SVG opened on its own still draws as drawn, scripts never run.
-NOTHING_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+NOTHING_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 def add_security_headers(response: Response) -> Response:

@@ -104,7 +104,11 @@ class JobContext:
         progress["eta_s"] = self._eta(progress)
         history = list(job.get("metrics") or [])
         if metrics:
-            point = {"step": progress.get("step"), **({"phase": phase} if phase else {}), **_floats(metrics)}
+            point = {
+                "step": progress.get("step"),
+                **({"phase": phase} if phase else {}),
+                **_floats(metrics),
+            }
             history = _append_bounded(history, point)
         changes: dict[str, Any] = {
             "progress": progress,
@@ -154,8 +158,15 @@ class JobContext:
         job = self._job()
         previous = (job.get("checkpoint") or {}).get("blob_id")
         checkpoint = {"blob_id": blob.id, "step": step, "saved_at": now_iso()}
-        if self.store.jobs.update_if(self.job_id, {"status": states.RUNNING}, {"checkpoint": checkpoint}) is None:
-            self.store.blobs.delete(blob.id)  # the job stopped meanwhile and keeps its last checkpoint
+        if (
+            self.store.jobs.update_if(
+                self.job_id, {"status": states.RUNNING}, {"checkpoint": checkpoint}
+            )
+            is None
+        ):
+            self.store.blobs.delete(
+                blob.id
+            )  # the job stopped meanwhile and keeps its last checkpoint
             return
         if previous:
             # Also when the bytes are the same (same blob id): storing them again counted a reference.
@@ -180,7 +191,9 @@ def _floats(metrics: dict[str, Any]) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     for key, value in metrics.items():
         number = float(value)
-        out[key] = number if number == number and abs(number) != float("inf") else None  # NaN/inf -> null
+        out[key] = (
+            number if number == number and abs(number) != float("inf") else None
+        )  # NaN/inf -> null
     return out
 
 

@@ -53,7 +53,9 @@ class JobEventFeed:
         if retained and self.last_seq < retained[0]["seq"] - 1:
             # The job keeps only its newest events: tell a client that fell further behind
             # to reload the job (full metrics history) instead of drawing a series with a hole.
-            out.append(f"event: gap\ndata: {json.dumps({'job_id': self.job_id, 'oldest_seq': retained[0]['seq']})}\n\n")
+            out.append(
+                f"event: gap\ndata: {json.dumps({'job_id': self.job_id, 'oldest_seq': retained[0]['seq']})}\n\n"
+            )
         events = [e for e in retained if e["seq"] > self.last_seq]
         for event in events:
             data = {"job_id": self.job_id, **event}
@@ -62,7 +64,12 @@ class JobEventFeed:
             out.append(f"id: {event['seq']}\ndata: {json.dumps(data)}\n\n")
             self.last_seq = event["seq"]
         if job["status"] in states.FINISHED:
-            summary = {"job_id": self.job_id, "status": job["status"], "result": job.get("result"), "error": job.get("error")}
+            summary = {
+                "job_id": self.job_id,
+                "status": job["status"],
+                "result": job.get("result"),
+                "error": job.get("error"),
+            }
             out.append(f"event: end\ndata: {json.dumps(summary)}\n\n")
             self.done = True
         now = time.monotonic()

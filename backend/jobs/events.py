@@ -7,7 +7,12 @@ from typing import Any
 MAX_EVENTS = 200
 
 
-def with_event(job: dict[str, Any], status: str, progress: dict[str, Any] | None = None, metrics: list | None = None) -> dict[str, Any]:
+def with_event(
+    job: dict[str, Any],
+    status: str,
+    progress: dict[str, Any] | None = None,
+    metrics: list | None = None,
+) -> dict[str, Any]:
     """The `version` and `events` changes that record one more update of `job`."""
     version = int(job.get("version", 0)) + 1
     event = {

@@ -17,7 +17,9 @@ from backend.storage import Store
 log = logging.getLogger(__name__)
 
 
-def run_claimed(store: Store, job: dict[str, Any], heartbeat: Heartbeat | None, budget: Budget) -> None:
+def run_claimed(
+    store: Store, job: dict[str, Any], heartbeat: Heartbeat | None, budget: Budget
+) -> None:
     """Run a job this process has claimed (now `running`) to its end. Never raises."""
     if heartbeat:
         heartbeat.add(job["id"])
@@ -28,7 +30,9 @@ def run_claimed(store: Store, job: dict[str, Any], heartbeat: Heartbeat | None, 
             heartbeat.discard(job["id"])
 
 
-def run_queued_jobs(store: Store, runner_name: str, slots: Slots, heartbeat: Heartbeat | None, budget: Budget) -> int:
+def run_queued_jobs(
+    store: Store, runner_name: str, slots: Slots, heartbeat: Heartbeat | None, budget: Budget
+) -> int:
     """Claim and run queued jobs, fairest first, until none can start now; how many ran."""
     count = 0
     while (job := claim_next(store, runner_name, slots)) is not None:
@@ -52,7 +56,12 @@ def _run(store: Store, job: dict[str, Any], budget: Budget) -> None:
         log.exception("job %s (%s) failed", job_id, job["kind"])
         _finish(store, job_id, states.FAILED, {"error": error_of(exc)})
     else:
-        _finish(store, job_id, states.SUCCEEDED, {"result": {**(job.get("result") or {}), **(result or {})}})
+        _finish(
+            store,
+            job_id,
+            states.SUCCEEDED,
+            {"result": {**(job.get("result") or {}), **(result or {})}},
+        )
 
 
 def error_of(exc: Exception) -> dict[str, str]:
@@ -61,8 +70,14 @@ def error_of(exc: Exception) -> dict[str, str]:
         return {"type": exc.type, "title": exc.title, "detail": exc.detail}
     if isinstance(exc, ValueError | MemoryError):
         # Model code raises ValueError subclasses with messages written for users.
-        title = "The input does not suit this job" if isinstance(exc, ValueError) else "Out of memory"
-        return {"type": "/problems/job-failed", "title": title, "detail": str(exc) or type(exc).__name__}
+        title = (
+            "The input does not suit this job" if isinstance(exc, ValueError) else "Out of memory"
+        )
+        return {
+            "type": "/problems/job-failed",
+            "title": title,
+            "detail": str(exc) or type(exc).__name__,
+        }
     return {
         "type": "/problems/job-failed",
         "title": "The job failed",

@@ -22,7 +22,9 @@ class Heartbeat:
     `stale_after_s` belonged to a process that died, and becomes `interrupted`.
     """
 
-    def __init__(self, store: Store, interval_s: float, time_limits: tuple[tuple[str, float], ...] = ()) -> None:
+    def __init__(
+        self, store: Store, interval_s: float, time_limits: tuple[tuple[str, float], ...] = ()
+    ) -> None:
         self.store = store
         self.interval_s = interval_s
         self.stale_after_s = max(3 * interval_s, 1.0)
@@ -55,7 +57,12 @@ class Heartbeat:
 
     def _stamp(self, job_ids: list[str]) -> None:
         for job_id in job_ids:
-            if self.store.jobs.update_if(job_id, {"status": list(states.ACTIVE)}, {"heartbeat_at": now_iso()}) is None:
+            if (
+                self.store.jobs.update_if(
+                    job_id, {"status": list(states.ACTIVE)}, {"heartbeat_at": now_iso()}
+                )
+                is None
+            ):
                 # Finished, or deleted: a job this process queued but another one ran ends up here.
                 self.discard(job_id)
 
@@ -96,12 +103,16 @@ def reap_stale_jobs(store: Store, stale_after_s: float, keep: set[str] | None = 
             },
         )
         if changed:
-            log.warning("job %s was %s in a process that stopped; now interrupted", job["id"], job["status"])
+            log.warning(
+                "job %s was %s in a process that stopped; now interrupted", job["id"], job["status"]
+            )
             reaped.append(job["id"])
     return reaped
 
 
-def fail_overdue_jobs(store: Store, time_limits: tuple[tuple[str, float], ...], grace_s: float) -> list[str]:
+def fail_overdue_jobs(
+    store: Store, time_limits: tuple[tuple[str, float], ...], grace_s: float
+) -> list[str]:
     """Fail running jobs past their kind's time limit by more than `grace_s`; their ids.
 
     Job code stops itself at the limit (JobContext checks the clock); this is the backstop for

@@ -34,13 +34,17 @@ class JobKind:
 
     def load_params(self, params: dict[str, Any]) -> dict[str, Any]:
         if self.params_schema is None:
-            raise InvalidInputError(f"Jobs of kind '{self.name}' are started from their own endpoint.")
+            raise InvalidInputError(
+                f"Jobs of kind '{self.name}' are started from their own endpoint."
+            )
         from marshmallow import ValidationError
 
         try:
             return _resolve(self.params_schema)().load(params)
         except ValidationError as exc:
-            raise InvalidInputError("The job parameters are not valid.", errors=exc.messages) from exc
+            raise InvalidInputError(
+                "The job parameters are not valid.", errors=exc.messages
+            ) from exc
 
 
 def _resolve(target: str) -> Any:
@@ -60,7 +64,9 @@ def get(name: str) -> JobKind:
     try:
         return _KINDS[name]
     except KeyError:
-        raise InvalidInputError(f"Unknown job kind '{name}'.", errors={"kind": [f"one of {sorted(_KINDS)}"]}) from None
+        raise InvalidInputError(
+            f"Unknown job kind '{name}'.", errors={"kind": [f"one of {sorted(_KINDS)}"]}
+        ) from None
 
 
 def find(name: str) -> JobKind | None:

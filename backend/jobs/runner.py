@@ -36,7 +36,9 @@ class PoolRunner:
     # An idle thread looks at the queue this often (work queued by other processes).
     POLL_S = 1.0
 
-    def __init__(self, store: Store, size: int, heartbeat: Heartbeat, slots: Slots, budget: Budget) -> None:
+    def __init__(
+        self, store: Store, size: int, heartbeat: Heartbeat, slots: Slots, budget: Budget
+    ) -> None:
         self._store = store
         self._heartbeat = heartbeat
         self._slots = slots
@@ -45,7 +47,8 @@ class PoolRunner:
         self._pending_wakes = 0
         self._stopping = False
         self._threads = [
-            threading.Thread(target=self._work, name=f"job-{i}", daemon=True) for i in range(max(size, 1))
+            threading.Thread(target=self._work, name=f"job-{i}", daemon=True)
+            for i in range(max(size, 1))
         ]
         for thread in self._threads:
             thread.start()
@@ -110,8 +113,12 @@ def make_runner(config: Config, store: Store, heartbeat: Heartbeat) -> JobRunner
         return CeleryRunner(config)
     if config.job_runner != "pool":
         raise ValueError(f"JOB_RUNNER must be 'pool' or 'celery', not {config.job_runner!r}")
-    return PoolRunner(store, config.job_pool_size, heartbeat, slots_of(config), Budget.from_config(config))
+    return PoolRunner(
+        store, config.job_pool_size, heartbeat, slots_of(config), Budget.from_config(config)
+    )
 
 
 def slots_of(config: Config) -> Slots:
-    return Slots(max_running=config.max_running_jobs, max_running_per_user=config.max_running_jobs_per_user)
+    return Slots(
+        max_running=config.max_running_jobs, max_running_per_user=config.max_running_jobs_per_user
+    )

@@ -52,7 +52,12 @@ def claim_next(store: Store, runner_name: str, slots: Slots) -> dict[str, Any] |
         claimed = store.jobs.update_if(
             job["id"],
             {"status": states.QUEUED},
-            {"status": states.RUNNING, "started_at": started, "heartbeat_at": started, "claim": claim},
+            {
+                "status": states.RUNNING,
+                "started_at": started,
+                "heartbeat_at": started,
+                "claim": claim,
+            },
         )
         if claimed is None:
             continue  # another runner took it first
@@ -60,7 +65,9 @@ def claim_next(store: Store, runner_name: str, slots: Slots) -> dict[str, Any] |
             return claimed
         # Another process claimed at the same moment and together we went past a cap: the
         # later claim gives its job back to the queue.
-        store.jobs.update_if(job["id"], {"status": states.RUNNING, "claim": claim}, {"status": states.QUEUED})
+        store.jobs.update_if(
+            job["id"], {"status": states.RUNNING, "claim": claim}, {"status": states.QUEUED}
+        )
         return None
     return None
 
@@ -68,6 +75,10 @@ def claim_next(store: Store, runner_name: str, slots: Slots) -> dict[str, Any] |
 def _within_slots(store: Store, job: dict[str, Any], slots: Slots) -> bool:
     """Whether `job` is among the first claims that fit the caps (claim order: started_at, id)."""
     mine = (job["started_at"], job["id"])
-    earlier = [other for other in store.jobs.find_any({"status": states.RUNNING}) if (other.get("started_at") or "", other["id"]) < mine]
+    earlier = [
+        other
+        for other in store.jobs.find_any({"status": states.RUNNING})
+        if (other.get("started_at") or "", other["id"]) < mine
+    ]
     same_user = sum(1 for other in earlier if other["owner_id"] == job["owner_id"])
     return len(earlier) < slots.max_running and same_user < slots.max_running_per_user

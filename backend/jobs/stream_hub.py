@@ -75,7 +75,9 @@ class StreamHub:
             try:
                 self._take_incoming()
                 # Between polls, only watch for clients that hang up (readable with nothing to read).
-                for key, _ in self._selector.select(max(next_poll - time.monotonic(), 0) if self._streams else self.poll_s):
+                for key, _ in self._selector.select(
+                    max(next_poll - time.monotonic(), 0) if self._streams else self.poll_s
+                ):
                     self._check_hangup(key.data)
                 if time.monotonic() >= next_poll:
                     next_poll = time.monotonic() + self.poll_s
@@ -108,7 +110,10 @@ class StreamHub:
                 del stream.unsent[:sent]
         except BlockingIOError:
             if len(stream.unsent) > MAX_UNSENT_BYTES:
-                log.info("event stream of job %s dropped: the client reads too slowly", stream.feed.job_id)
+                log.info(
+                    "event stream of job %s dropped: the client reads too slowly",
+                    stream.feed.job_id,
+                )
                 self._close(stream)
             return
         except OSError as exc:

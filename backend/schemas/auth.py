@@ -5,7 +5,9 @@ from backend.schemas.common import StrictSchema
 
 class CredentialsSchema(StrictSchema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=1024)
+    )
 
 
 class UserSchema(Schema):
@@ -17,7 +19,9 @@ class UserSchema(Schema):
 class RegistrationSchema(Schema):
     """The same for a new account and for a taken username, so registering finds no accounts."""
 
-    username = fields.String(required=True, metadata={"description": "The username, lower-cased; sign in with it."})
+    username = fields.String(
+        required=True, metadata={"description": "The username, lower-cased; sign in with it."}
+    )
 
 
 class TokenSchema(Schema):

@@ -32,12 +32,15 @@ class DatasetSchema(Schema):
 
 
 class DatasetUploadSchema(StrictSchema):
-    file = Upload(required=True, metadata={"description": "CSV, TSV, JSON (array of records) or JSON Lines."})
+    file = Upload(
+        required=True, metadata={"description": "CSV, TSV, JSON (array of records) or JSON Lines."}
+    )
 
 
 class DatasetListArgs(PageArgs):
     q = fields.String(
-        validate=validate.Length(max=200), metadata={"description": "Only datasets whose filename contains this text."}
+        validate=validate.Length(max=200),
+        metadata={"description": "Only datasets whose filename contains this text."},
     )
 
 
@@ -47,7 +50,11 @@ class RowsArgs(StrictSchema):
 
 
 class RowsSchema(Schema):
-    items = fields.List(fields.Dict(), required=True, metadata={"description": "Rows as records; missing values are null."})
+    items = fields.List(
+        fields.Dict(),
+        required=True,
+        metadata={"description": "Rows as records; missing values are null."},
+    )
     total = fields.Integer(required=True)
     offset = fields.Integer(required=True)
     limit = fields.Integer(required=True)

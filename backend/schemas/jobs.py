@@ -38,9 +38,21 @@ class JobSchema(Schema):
     params = fields.Dict()
     dataset_id = fields.String(allow_none=True)
     progress = fields.Nested(ProgressSchema)
-    metrics = fields.List(fields.Dict(), metadata={"description": "One point per epoch/step: {step, <metric>: value}."})
-    live = fields.Dict(allow_none=True, metadata={"description": "A small payload for live views (e.g. the current imputed series)."})
-    result = fields.Dict(metadata={"description": "Links to what the job made: dataset_id and/or model_id, and a summary."})
+    metrics = fields.List(
+        fields.Dict(),
+        metadata={"description": "One point per epoch/step: {step, <metric>: value}."},
+    )
+    live = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "A small payload for live views (e.g. the current imputed series)."
+        },
+    )
+    result = fields.Dict(
+        metadata={
+            "description": "Links to what the job made: dataset_id and/or model_id, and a summary."
+        }
+    )
     error = fields.Nested(JobErrorSchema, allow_none=True)
     checkpoint = fields.Nested(CheckpointSchema, allow_none=True)
     cancel_requested = fields.Boolean()
@@ -64,5 +76,7 @@ class JobCreateSchema(StrictSchema):
 
 class JobResumeSchema(StrictSchema):
     epochs = fields.Integer(
-        required=True, validate=validate.Range(min=1, max=100_000), metadata={"description": "How many more epochs/steps."}
+        required=True,
+        validate=validate.Range(min=1, max=100_000),
+        metadata={"description": "How many more epochs/steps."},
     )

@@ -9,7 +9,9 @@ class RecommendationArgsSchema(StrictSchema):
 
 
 class RecommendationSchema(Schema):
-    spec = fields.Dict(required=True, metadata={"description": "Vega-Lite v6, bound to the dataset's rows."})
+    spec = fields.Dict(
+        required=True, metadata={"description": "Vega-Lite v6, bound to the dataset's rows."}
+    )
     score = fields.Float(required=True)
     source = fields.String(
         required=True,
@@ -39,5 +41,8 @@ class RecommendationListSchema(Schema):
     model_version = fields.String(required=True)
     k = fields.Integer()
     beam_width = fields.Integer()
-    notes = fields.List(fields.String(), metadata={"description": "Why fewer than k, skipped columns, column subsets."})
+    notes = fields.List(
+        fields.String(),
+        metadata={"description": "Why fewer than k, skipped columns, column subsets."},
+    )
     created_at = fields.String()

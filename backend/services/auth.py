@@ -41,7 +41,9 @@ def public_user(user: dict[str, Any]) -> dict[str, Any]:
     return {"id": user["id"], "username": user["username"], "created_at": user["created_at"]}
 
 
-def password_problems(password: str, username: str, min_length: int = MIN_PASSWORD_LENGTH) -> list[str]:
+def password_problems(
+    password: str, username: str, min_length: int = MIN_PASSWORD_LENGTH
+) -> list[str]:
     """Why a new password is refused (empty if it is fine): NIST SP 800-63B's rules, a minimum
     length and no commonly used, repetitive or sequential passwords or the username itself."""
     if len(password) < min_length:
@@ -49,10 +51,14 @@ def password_problems(password: str, username: str, min_length: int = MIN_PASSWO
     folded = password.strip().lower()
     name = (username or "").strip().lower()
     if _is_trivial(folded):
-        return ["Too easy to guess: spaces, one repeated pattern or a plain sequence (like 12345678)."]
+        return [
+            "Too easy to guess: spaces, one repeated pattern or a plain sequence (like 12345678)."
+        ]
     if folded in common_passwords() or "".join(folded.split()) in common_passwords():
         return ["This is one of the most common passwords; choose another."]
-    if name and (folded == name or (len(name) >= 4 and len(name) * 2 > len(folded) and name in folded)):
+    if name and (
+        folded == name or (len(name) >= 4 and len(name) * 2 > len(folded) and name in folded)
+    ):
         return ["The password must not be (mostly) the username."]
     return []
 
@@ -60,7 +66,9 @@ def password_problems(password: str, username: str, min_length: int = MIN_PASSWO
 @cache
 def common_passwords() -> frozenset[str]:
     """The shipped list (backend/services/data/common_passwords.txt, source noted there)."""
-    text = resources.files("backend.services").joinpath("data/common_passwords.txt").read_text("utf-8")
+    text = (
+        resources.files("backend.services").joinpath("data/common_passwords.txt").read_text("utf-8")
+    )
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
@@ -75,7 +83,9 @@ def _is_trivial(folded: str) -> bool:
     return steps in ({1}, {-1})  # "12345678", "abcdefgh", "87654321"
 
 
-def register(store: Store, username: str, password: str, *, min_length: int = MIN_PASSWORD_LENGTH) -> dict[str, Any]:
+def register(
+    store: Store, username: str, password: str, *, min_length: int = MIN_PASSWORD_LENGTH
+) -> dict[str, Any]:
     """Create the account, or, if the name is taken, do nothing and answer the same.
 
     The password is hashed either way, so the two cases also take the same time (up to one
@@ -89,7 +99,9 @@ def register(store: Store, username: str, password: str, *, min_length: int = MI
         errors["password"] = problems
     if errors:
         raise InvalidInputError("The account details are not valid.", errors=errors)
-    user = new_document("", username=username.lower(), password_hash=generate_password_hash(password))
+    user = new_document(
+        "", username=username.lower(), password_hash=generate_password_hash(password)
+    )
     user["owner_id"] = user["id"]
     with contextlib.suppress(DuplicateKey):  # taken: nothing to do, and nothing to tell
         store.users.insert(user)
@@ -113,7 +125,10 @@ def login(
         attempt = throttle.record_attempt(store, keys)
     matches = store.users.find_any({"username": (username or "").lower()}, limit=1)
     user = matches[0] if matches else None
-    if not check_password_hash(user["password_hash"] if user else _DUMMY_HASH, password or "") or user is None:
+    if (
+        not check_password_hash(user["password_hash"] if user else _DUMMY_HASH, password or "")
+        or user is None
+    ):
         raise AuthenticationError("Wrong username or password.")
     if keys:
         throttle.forget(store, attempt, account=keys[0])

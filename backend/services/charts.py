@@ -31,7 +31,12 @@ def _default_title(spec: dict[str, Any], dataset: dict[str, Any]) -> str:
 
 
 def list_charts(
-    store: Store, owner_id: str, *, dataset_id: str | None = None, page_number: int = 1, page_size: int = 20
+    store: Store,
+    owner_id: str,
+    *,
+    dataset_id: str | None = None,
+    page_number: int = 1,
+    page_size: int = 20,
 ) -> dict[str, Any]:
     items, total = store.charts.find(
         owner_id,
@@ -46,7 +51,9 @@ def get_chart(store: Store, owner_id: str, chart_id: str) -> dict[str, Any]:
     return require(store.charts.get(chart_id, owner_id), "chart", chart_id)
 
 
-def update_chart(store: Store, owner_id: str, chart_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+def update_chart(
+    store: Store, owner_id: str, chart_id: str, changes: dict[str, Any]
+) -> dict[str, Any]:
     chart = get_chart(store, owner_id, chart_id)
     updates: dict[str, Any] = {"updated_at": now_iso()}
     if "title" in changes:

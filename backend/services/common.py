@@ -37,7 +37,9 @@ def require(doc: dict[str, Any] | None, kind: str, doc_id: str) -> dict[str, Any
     return doc
 
 
-def page(items: list[dict[str, Any]], total: int, page_number: int, page_size: int) -> dict[str, Any]:
+def page(
+    items: list[dict[str, Any]], total: int, page_number: int, page_size: int
+) -> dict[str, Any]:
     return {"items": items, "total": total, "page": page_number, "page_size": page_size}
 
 

@@ -69,7 +69,9 @@ def create_dataset(
             parse=options.to_dict(),
             n_rows=summary.n_rows,
             n_columns=len(summary.columns),
-            columns=[{"name": c.name, "type": c.type, "missing": c.missing} for c in summary.columns],
+            columns=[
+                {"name": c.name, "type": c.type, "missing": c.missing} for c in summary.columns
+            ],
             lineage=lineage,
             recommendations=None,
         )
@@ -118,14 +120,22 @@ def neutralize_cell(value: Any) -> Any:
     Only text: numbers in numeric columns are written by pandas as numbers, and a text cell that
     is a plain signed number ("-3.5", "+1e3") is a number to a spreadsheet too, so both stay.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(value):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 
 
 def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with formula-like text cells and column names neutralized (a copy if any changed)."""
-    text_columns = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    text_columns = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])
+    ]
     names = [neutralize_cell(str(c)) if isinstance(c, str) else c for c in frame.columns]
     if not text_columns and names == list(frame.columns):
         return frame
@@ -153,7 +163,9 @@ def _clean_filename(filename: str | None) -> str:
     text = "".join(ch for ch in filename or "" if not unicodedata.category(ch).startswith("C"))
     name = PurePath(text.replace("\\", "/")).name.strip()
     if name in ("", ".", ".."):
-        raise InvalidFileError("The upload has no file name; send it as multipart field 'file' with a filename.")
+        raise InvalidFileError(
+            "The upload has no file name; send it as multipart field 'file' with a filename."
+        )
     return name[:MAX_FILENAME_LENGTH]
 
 
@@ -182,7 +194,9 @@ def delete_dataset(store: Store, owner_id: str, dataset_id: str) -> None:
     from then on); a crash after it leaves the rest to a repeated DELETE or the sweep
     (backend/storage/sweep.py). Deleting a dataset already marked finishes the job.
     """
-    dataset = require(store.datasets.update(dataset_id, owner_id, {"deleting": now_iso()}), "dataset", dataset_id)
+    dataset = require(
+        store.datasets.update(dataset_id, owner_id, {"deleting": now_iso()}), "dataset", dataset_id
+    )
     _frames.drop(dataset["blob_id"])
     finish_dataset_delete(store, dataset)
 
@@ -192,7 +206,9 @@ def open_file(store: Store, owner_id: str, dataset_id: str) -> tuple[BinaryIO, d
     try:
         return store.blobs.open(dataset["blob_id"]), dataset
     except BlobNotFound as exc:
-        raise NotFoundError(f"The file of dataset '{dataset_id}' is missing from the blob store.") from exc
+        raise NotFoundError(
+            f"The file of dataset '{dataset_id}' is missing from the blob store."
+        ) from exc
 
 
 def media_type(dataset: dict[str, Any]) -> str:
@@ -223,7 +239,9 @@ class _FrameCache:
         size = int(frame.memory_usage(deep=False).sum())
         with self._lock:
             self._frames[key] = (frame, size)
-            while sum(s for _, s in self._frames.values()) > self._max_bytes and len(self._frames) > 1:
+            while (
+                sum(s for _, s in self._frames.values()) > self._max_bytes and len(self._frames) > 1
+            ):
                 self._frames.popitem(last=False)
 
 
@@ -243,7 +261,9 @@ def load_frame(store: Store, dataset: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
-def get_rows(store: Store, owner_id: str, dataset_id: str, *, offset: int = 0, limit: int = 100) -> dict[str, Any]:
+def get_rows(
+    store: Store, owner_id: str, dataset_id: str, *, offset: int = 0, limit: int = 100
+) -> dict[str, Any]:
     dataset = get_dataset(store, owner_id, dataset_id)
     frame = load_frame(store, dataset)
     window = frame.iloc[offset : offset + limit]

@@ -15,5 +15,7 @@ def readiness(store: Store) -> dict[str, str]:
     # The shipped weights the service needs without a training step (checked, not loaded).
     from models.data2vis.recommend import WEIGHTS_PATH
 
-    checks["data2vis_weights"] = "ok" if WEIGHTS_PATH.is_file() else f"missing ({WEIGHTS_PATH.name})"
+    checks["data2vis_weights"] = (
+        "ok" if WEIGHTS_PATH.is_file() else f"missing ({WEIGHTS_PATH.name})"
+    )
     return checks

@@ -26,7 +26,9 @@ FLAG_SUFFIX = "_imputed"
 def _input_error(exc: Exception) -> InvalidInputError:
     code = getattr(exc, "code", "invalid_input")
     column = getattr(exc, "column", None)
-    error = InvalidInputError(str(exc), errors={"code": [code], **({"column": [column]} if column else {})})
+    error = InvalidInputError(
+        str(exc), errors={"code": [code], **({"column": [column]} if column else {})}
+    )
     error.type = f"/problems/imputation/{code}"
     return error
 
@@ -35,7 +37,9 @@ def default_time_column(dataset: dict[str, Any]) -> str | None:
     return next((c["name"] for c in dataset["columns"] if c["type"] == "temporal"), None)
 
 
-def prepare_request(store: Store, owner_id: str, dataset_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def prepare_request(
+    store: Store, owner_id: str, dataset_id: str, body: dict[str, Any]
+) -> dict[str, Any]:
     """Check the request against the data now (4xx with a reason), return the job's parameters."""
     from models.imputation import MODELS
     from models.imputation.data import MIN_OBSERVED_MODEL, prepare_series, require_observed
@@ -64,9 +68,16 @@ def _prepared(store: Store, owner_id: str, params: dict[str, Any]):  # noqa: ANN
 def _model_config(method: str, params: dict[str, Any]) -> Any:
     from models.imputation import get_config
 
-    names = {"window_size": "window", "hidden_size": "hidden_size", "batch_size": "batch_size",
-             "learning_rate": "learning_rate", "seed": "seed"}
-    return get_config(method)(**{names[k]: v for k, v in params.items() if k in names and v is not None})
+    names = {
+        "window_size": "window",
+        "hidden_size": "hidden_size",
+        "batch_size": "batch_size",
+        "learning_rate": "learning_rate",
+        "seed": "seed",
+    }
+    return get_config(method)(
+        **{names[k]: v for k, v in params.items() if k in names and v is not None}
+    )
 
 
 def held_out_mask(observed: np.ndarray, seed: int) -> np.ndarray:
@@ -93,7 +104,12 @@ def live_payload(series: Any, imputed: np.ndarray, max_points: int = LIVE_POINTS
             "values": [None if not np.isfinite(v) else round(float(v), 6) for v in values],
             "imputed": [bool(not o) for o in series.observed[rows, j]],
         }
-    return {"time_column": series.time_column, "index": index, "columns": columns, "downsampled_from": length}
+    return {
+        "time_column": series.time_column,
+        "index": index,
+        "columns": columns,
+        "downsampled_from": length,
+    }
 
 
 def imputed_table(frame: pd.DataFrame, series: Any, imputed: np.ndarray) -> pd.DataFrame:
@@ -158,7 +174,9 @@ def _train(ctx: Any, params: dict[str, Any], series: Any) -> tuple[np.ndarray, s
     method = params["method"]
     cls = get_imputer(method)
     checkpoint = ctx.load_checkpoint()
-    imputer = ModelImputer(method, cls.from_bytes(checkpoint) if checkpoint else cls(_model_config(method, params)))
+    imputer = ModelImputer(
+        method, cls.from_bytes(checkpoint) if checkpoint else cls(_model_config(method, params))
+    )
     hidden = held_out_mask(series.observed, seed=params.get("seed") or 0)
     train = series.with_observed(series.observed & ~hidden)
     target = ctx.target_steps(params["epochs"])
@@ -174,7 +192,11 @@ def _train(ctx: Any, params: dict[str, Any], series: Any) -> tuple[np.ndarray, s
             phase="train",
             step=model.epoch,
             total=target,
-            metrics={"loss": record["loss"], "val_mae": scores["last"]["mae"], "val_rmse": scores["last"]["rmse"]},
+            metrics={
+                "loss": record["loss"],
+                "val_mae": scores["last"]["mae"],
+                "val_rmse": scores["last"]["rmse"],
+            },
             live=live_payload(series, model.fill(series)),
         )
         ctx.raise_if_cancelled()  # after the checkpoint: a stop keeps this epoch
@@ -182,7 +204,13 @@ def _train(ctx: Any, params: dict[str, Any], series: Any) -> tuple[np.ndarray, s
     if imputer.epoch < target:
         ctx.raise_if_cancelled()
         train_epochs(
-            imputer, train, Budget(target), validation, keep_best=False, on_check=on_epoch, on_batch=ctx.check_stop
+            imputer,
+            train,
+            Budget(target),
+            validation,
+            keep_best=False,
+            on_check=on_epoch,
+            on_batch=ctx.check_stop,
         )
     validation_score = scores.get("last", {})
     # The job's model is its last weights (what a resume continues from).
@@ -190,15 +218,24 @@ def _train(ctx: Any, params: dict[str, Any], series: Any) -> tuple[np.ndarray, s
     weights = ctx.store.blobs.put_bytes(imputer.to_bytes())
     model_id = ctx.register_model(
         kind=method,
-        params={**imputer.model.params(), "columns": series.columns, "time_column": series.time_column},
+        params={
+            **imputer.model.params(),
+            "columns": series.columns,
+            "time_column": series.time_column,
+        },
         dataset_id=params["dataset_id"],
-        metrics={"epochs": imputer.epoch, **{f"val_{k}": v for k, v in validation_score.items() if k != "n"}},
+        metrics={
+            "epochs": imputer.epoch,
+            **{f"val_{k}": v for k, v in validation_score.items() if k != "n"},
+        },
         artifacts={"weights": weights.id},
     )
     return imputed, model_id, {"validation": validation_score}
 
 
-def _auto(ctx: Any, params: dict[str, Any], series: Any, dataset: dict[str, Any]) -> tuple[np.ndarray, str, dict[str, Any]]:
+def _auto(
+    ctx: Any, params: dict[str, Any], series: Any, dataset: dict[str, Any]
+) -> tuple[np.ndarray, str, dict[str, Any]]:
     """Validate baselines and (within the time budget) BRITS/NAOMI; fill each gap with the best."""
     from models.imputation.auto import auto_impute
 
@@ -207,8 +244,16 @@ def _auto(ctx: Any, params: dict[str, Any], series: Any, dataset: dict[str, Any]
     def on_progress(update: dict[str, Any]) -> None:
         ctx.raise_if_cancelled()
         steps["n"] += 1
-        metrics = {"epoch": update["epoch"], "loss": update["loss"], "val_mae": update["validation_mae"]}
-        ctx.report(phase=f"auto:{update['phase']}", step=steps["n"], metrics={k: v for k, v in metrics.items() if v is not None})
+        metrics = {
+            "epoch": update["epoch"],
+            "loss": update["loss"],
+            "val_mae": update["validation_mae"],
+        }
+        ctx.report(
+            phase=f"auto:{update['phase']}",
+            step=steps["n"],
+            metrics={k: v for k, v in metrics.items() if v is not None},
+        )
 
     outcome = auto_impute(
         series,
@@ -217,12 +262,24 @@ def _auto(ctx: Any, params: dict[str, Any], series: Any, dataset: dict[str, Any]
         seed=params.get("seed") or 0,
         on_progress=on_progress,
     )
-    ctx.report(phase="fill", step=steps["n"] + 1, total=steps["n"] + 1, live=live_payload(series, outcome.imputed))
-    artifacts = {name: ctx.store.blobs.put_bytes(model.to_bytes()).id for name, model in outcome.models.items()}
+    ctx.report(
+        phase="fill",
+        step=steps["n"] + 1,
+        total=steps["n"] + 1,
+        live=live_payload(series, outcome.imputed),
+    )
+    artifacts = {
+        name: ctx.store.blobs.put_bytes(model.to_bytes()).id
+        for name, model in outcome.models.items()
+    }
     evidence = tables.json_safe(outcome.evidence)
     model_id = ctx.register_model(
         kind="imputation_auto",
-        params={"choice": outcome.choice, "columns": series.columns, "time_column": series.time_column},
+        params={
+            "choice": outcome.choice,
+            "columns": series.columns,
+            "time_column": series.time_column,
+        },
         dataset_id=dataset["id"],
         metrics={"validation_cells": evidence.get("validation_cells")},
         artifacts=artifacts,

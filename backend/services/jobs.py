@@ -30,7 +30,8 @@ def check_limits(store: Store, owner_id: str, max_per_user: int, max_total: int)
         )
     if store.jobs.count_any({"status": active}) >= max_total:
         raise TooManyJobsError(
-            "The server has as many jobs queued as it takes; try again in a few minutes.", retry_after_s=RETRY_AFTER_S
+            "The server has as many jobs queued as it takes; try again in a few minutes.",
+            retry_after_s=RETRY_AFTER_S,
         )
 
 
@@ -83,8 +84,15 @@ def list_jobs(
     page_size: int = 20,
 ) -> dict[str, Any]:
     where = {k: v for k, v in {"kind": kind, "status": status}.items() if v}
-    items, total = store.jobs.find(owner_id, where, offset=offset_of(page_number, page_size), limit=page_size)
-    return page([{k: v for k, v in job.items() if k not in _LIST_EXCLUDES} for job in items], total, page_number, page_size)
+    items, total = store.jobs.find(
+        owner_id, where, offset=offset_of(page_number, page_size), limit=page_size
+    )
+    return page(
+        [{k: v for k, v in job.items() if k not in _LIST_EXCLUDES} for job in items],
+        total,
+        page_number,
+        page_size,
+    )
 
 
 def get_job(store: Store, owner_id: str, job_id: str) -> dict[str, Any]:
@@ -98,21 +106,35 @@ def cancel_job(store: Store, owner_id: str, job_id: str) -> dict[str, Any]:
         cancelled = store.jobs.update_if(
             job_id,
             {"status": states.QUEUED},
-            {"status": states.CANCELLED, "finished_at": now_iso(), **with_event(job, states.CANCELLED)},
+            {
+                "status": states.CANCELLED,
+                "finished_at": now_iso(),
+                **with_event(job, states.CANCELLED),
+            },
         )
         if cancelled:
             return cancelled
         job = get_job(store, owner_id, job_id)
     if job["status"] == states.RUNNING:
-        requested = store.jobs.update_if(job_id, {"status": states.RUNNING}, {"cancel_requested": True})
+        requested = store.jobs.update_if(
+            job_id, {"status": states.RUNNING}, {"cancel_requested": True}
+        )
         if requested:
             return requested
         job = get_job(store, owner_id, job_id)
-    raise JobStateError(f"The job is {job['status']}; only queued or running jobs can be cancelled.")
+    raise JobStateError(
+        f"The job is {job['status']}; only queued or running jobs can be cancelled."
+    )
 
 
 def resume_job(
-    store: Store, runner: JobRunner, owner_id: str, job_id: str, epochs: int, *, limits: tuple[int, int]
+    store: Store,
+    runner: JobRunner,
+    owner_id: str,
+    job_id: str,
+    epochs: int,
+    *,
+    limits: tuple[int, int],
 ) -> dict[str, Any]:
     """Queue the job again to train `epochs` more epochs/steps from its last checkpoint.
 
@@ -161,7 +183,9 @@ def delete_job(store: Store, owner_id: str, job_id: str) -> None:
     are the user's own resources, deleted through their own endpoints."""
     job = get_job(store, owner_id, job_id)
     if job["status"] in states.ACTIVE:
-        raise JobStateError(f"The job is {job['status']}; cancel it and wait for it to stop before deleting it.")
+        raise JobStateError(
+            f"The job is {job['status']}; cancel it and wait for it to stop before deleting it."
+        )
     if store.jobs.delete(job_id, owner_id) is None:
         return
     checkpoint = job.get("checkpoint") or {}

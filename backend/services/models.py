@@ -58,10 +58,18 @@ def register_model(
 
 
 def list_models(
-    store: Store, owner_id: str, *, kind: str | None = None, page_number: int = 1, page_size: int = 20
+    store: Store,
+    owner_id: str,
+    *,
+    kind: str | None = None,
+    page_number: int = 1,
+    page_size: int = 20,
 ) -> dict[str, Any]:
     items, total = store.models.find(
-        owner_id, {"kind": kind} if kind else None, offset=offset_of(page_number, page_size), limit=page_size
+        owner_id,
+        {"kind": kind} if kind else None,
+        offset=offset_of(page_number, page_size),
+        limit=page_size,
     )
     return page(items, total, page_number, page_size)
 
@@ -80,7 +88,9 @@ def delete_model(store: Store, owner_id: str, model_id: str) -> None:
 MAX_EVALUATIONS = 50
 
 
-def add_evaluation(store: Store, owner_id: str, model_id: str, evaluation: dict[str, Any]) -> dict[str, Any]:
+def add_evaluation(
+    store: Store, owner_id: str, model_id: str, evaluation: dict[str, Any]
+) -> dict[str, Any]:
     """Append an evaluation summary to the model's record (newest last), comparable across versions.
 
     Compare-and-set on a counter, so two evaluations finishing together both land.
@@ -93,7 +103,9 @@ def add_evaluation(store: Store, owner_id: str, model_id: str, evaluation: dict[
             "evaluations": [*model.get("evaluations", []), entry][-MAX_EVALUATIONS:],
             "evaluation_count": (count or 0) + 1,
         }
-        updated = store.models.update_if(model_id, {"owner_id": owner_id, "evaluation_count": count}, changes)
+        updated = store.models.update_if(
+            model_id, {"owner_id": owner_id, "evaluation_count": count}, changes
+        )
         if updated is not None:
             return updated
     raise RuntimeError(f"model {model_id}: evaluations kept changing while adding one")

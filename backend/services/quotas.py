@@ -39,7 +39,11 @@ def configure(quotas: Quotas) -> None:
 
 
 def configure_from(config: Config) -> None:
-    configure(Quotas(max_datasets=config.max_datasets_per_user, max_bytes=config.max_storage_bytes_per_user))
+    configure(
+        Quotas(
+            max_datasets=config.max_datasets_per_user, max_bytes=config.max_storage_bytes_per_user
+        )
+    )
 
 
 def current() -> Quotas:

@@ -26,7 +26,9 @@ def _recommender() -> Any:
     return get_recommender()
 
 
-def recommend_for_dataset(store: Store, owner_id: str, dataset_id: str, *, k: int, beam_width: int) -> dict[str, Any]:
+def recommend_for_dataset(
+    store: Store, owner_id: str, dataset_id: str, *, k: int, beam_width: int
+) -> dict[str, Any]:
     """Rank k valid charts for the dataset, bind each to it, store them as its last recommendations."""
     from models.data2vis.recommend import MODEL_VERSION
 
@@ -42,7 +44,8 @@ def recommend_for_dataset(store: Store, owner_id: str, dataset_id: str, *, k: in
         raise RendererUnavailableError(str(error), retry_after_s=error.retry_after_s) from error
     result = {
         "items": [
-            {**item.to_dict(), "spec": vegalite.bind_to_dataset(item.spec, dataset_id)} for item in report.items
+            {**item.to_dict(), "spec": vegalite.bind_to_dataset(item.spec, dataset_id)}
+            for item in report.items
         ],
         "model_version": MODEL_VERSION,
         "k": k,
@@ -57,5 +60,7 @@ def recommend_for_dataset(store: Store, owner_id: str, dataset_id: str, *, k: in
 def last_recommendations(store: Store, owner_id: str, dataset_id: str) -> dict[str, Any]:
     dataset = datasets.get_dataset(store, owner_id, dataset_id)
     if not dataset.get("recommendations"):
-        raise NotFoundError("This dataset has no recommendations yet; POST to this URL to make them.")
+        raise NotFoundError(
+            "This dataset has no recommendations yet; POST to this URL to make them."
+        )
     return dataset["recommendations"]

@@ -23,15 +23,26 @@ MAX_SAMPLE_ROWS = 500_000
 # whatever one step costs at the settings asked for.
 CHUNK_STEPS = 50
 CHUNK_S = 2.0
-_CONFIG_FIELDS = {"seq_len": "seq_len", "module": "module", "hidden_size": "hidden_dim", "num_layers": "num_layers",
-                  "batch_size": "batch_size", "iterations": "iterations", "learning_rate": "learning_rate",
-                  "batch_norm": "batch_norm", "seed": "seed", "gamma": "gamma"}
+_CONFIG_FIELDS = {
+    "seq_len": "seq_len",
+    "module": "module",
+    "hidden_size": "hidden_dim",
+    "num_layers": "num_layers",
+    "batch_size": "batch_size",
+    "iterations": "iterations",
+    "learning_rate": "learning_rate",
+    "batch_norm": "batch_norm",
+    "seed": "seed",
+    "gamma": "gamma",
+}
 
 
 def _input_error(exc: Exception) -> InvalidInputError:
     code = getattr(exc, "code", "invalid_input")
     field = getattr(exc, "field", None)
-    error = InvalidInputError(str(exc), errors={"code": [code], **({field: [str(exc)]} if field else {})})
+    error = InvalidInputError(
+        str(exc), errors={"code": [code], **({field: [str(exc)]} if field else {})}
+    )
     error.type = f"/problems/synthesis/{code}"
     return error
 
@@ -39,10 +50,14 @@ def _input_error(exc: Exception) -> InvalidInputError:
 def _config(params: dict[str, Any]) -> Any:
     from models.timegan import TimeGANConfig
 
-    return TimeGANConfig(**{_CONFIG_FIELDS[k]: v for k, v in params.items() if k in _CONFIG_FIELDS and v is not None})
+    return TimeGANConfig(
+        **{_CONFIG_FIELDS[k]: v for k, v in params.items() if k in _CONFIG_FIELDS and v is not None}
+    )
 
 
-def prepare_request(store: Store, owner_id: str, dataset_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def prepare_request(
+    store: Store, owner_id: str, dataset_id: str, body: dict[str, Any]
+) -> dict[str, Any]:
     """Check settings and data now (422 with a reason), return the training job's parameters."""
     from models.timegan import TimeGANInputError
     from models.timegan.data import real_windows
@@ -55,7 +70,9 @@ def prepare_request(store: Store, owner_id: str, dataset_id: str, body: dict[str
     except TimeGANInputError as exc:
         raise _input_error(exc) from exc
     except KeyError as exc:  # an unknown column name
-        raise InvalidInputError(f"Unknown column {exc}.", errors={"columns": [f"unknown column {exc}"]}) from exc
+        raise InvalidInputError(
+            f"Unknown column {exc}.", errors={"columns": [f"unknown column {exc}"]}
+        ) from exc
     if len(windows) < 2:
         raise InvalidInputError(
             f"The data gives {len(windows)} window(s) of {config.seq_len} steps; TimeGAN needs more rows.",
@@ -121,7 +138,13 @@ def _timegan(store: Store, owner_id: str, model_id: str) -> dict[str, Any]:
 
 
 def sample_dataset(
-    store: Store, owner_id: str, model_id: str, n: int, seed: int | None, *, max_bytes: int | None = None
+    store: Store,
+    owner_id: str,
+    model_id: str,
+    n: int,
+    seed: int | None,
+    *,
+    max_bytes: int | None = None,
 ) -> dict[str, Any]:
     """n synthetic sequences in original units as a new dataset (long format), at most
     MAX_SAMPLE_ROWS rows and `max_bytes` of CSV (the upload limit)."""
@@ -137,22 +160,37 @@ def sample_dataset(
     from models.timegan.data import samples_to_frame
 
     frame = samples_to_frame(model.generate(n, seed=seed), model.columns)
-    source = store.datasets.get(model_doc["dataset_id"], owner_id) if model_doc.get("dataset_id") else None
+    source = (
+        store.datasets.get(model_doc["dataset_id"], owner_id)
+        if model_doc.get("dataset_id")
+        else None
+    )
     stem = PurePath(source["filename"]).stem if source else "timegan"
     return datasets.create_dataset_from_frame(
         store,
         owner_id,
         frame,
         f"{stem}_synthetic_{n}x{model.config.seq_len}.csv",
-        lineage={"source_dataset_id": model_doc.get("dataset_id"), "job_id": model_doc.get("job_id"), "kind": "synthesis"},
+        lineage={
+            "source_dataset_id": model_doc.get("dataset_id"),
+            "job_id": model_doc.get("job_id"),
+            "kind": "synthesis",
+        },
         max_bytes=max_bytes,
     )
 
 
-def start_evaluation_params(store: Store, owner_id: str, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def start_evaluation_params(
+    store: Store, owner_id: str, model_id: str, body: dict[str, Any]
+) -> dict[str, Any]:
     model_doc = _timegan(store, owner_id, model_id)
-    if not model_doc.get("dataset_id") or store.datasets.get(model_doc["dataset_id"], owner_id) is None:
-        raise InvalidInputError("The model's training dataset is gone; there is no real data to compare with.")
+    if (
+        not model_doc.get("dataset_id")
+        or store.datasets.get(model_doc["dataset_id"], owner_id) is None
+    ):
+        raise InvalidInputError(
+            "The model's training dataset is gone; there is no real data to compare with."
+        )
     return {**body, "model_id": model_id, "dataset_id": model_doc["dataset_id"]}
 
 
@@ -166,11 +204,15 @@ def run_evaluation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     model_doc = models.get_model(ctx.store, ctx.owner_id, params["model_id"])
     model = _load_model(ctx.store, model_doc)
     dataset = datasets.get_dataset(ctx.store, ctx.owner_id, params["dataset_id"])
-    real, columns = real_windows(datasets.load_frame(ctx.store, dataset), model.config.seq_len, model.columns)
+    real, columns = real_windows(
+        datasets.load_frame(ctx.store, dataset), model.config.seq_len, model.columns
+    )
     rng = np.random.default_rng(params["seed"])
     real = real[rng.permutation(len(real))[: params["max_windows"]]]
     if len(real) < 4:
-        raise InvalidInputError(f"The training data gives {len(real)} window(s); an evaluation needs at least 4.")
+        raise InvalidInputError(
+            f"The training data gives {len(real)} window(s); an evaluation needs at least 4."
+        )
     synthetic = model.generate(len(real), seed=params["seed"])
     reference, heldout = quality.split_real(real, seed=params["seed"])
     steps = [*quality.CANDIDATES, "projections", "distributions"]
@@ -180,11 +222,18 @@ def run_evaluation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         ctx.report(phase=f"measures: {name}", step=steps.index(name), total=len(steps))
 
     settings = quality.MeasureSettings(
-        classifier_runs=params.get("classifier_runs", 3), paper_runs=params["metric_runs"],
+        classifier_runs=params.get("classifier_runs", 3),
+        paper_runs=params["metric_runs"],
         paper_iterations=params["iterations"],
     )
     card = quality.scorecard(
-        reference, heldout, synthetic, settings, seed=params["seed"], columns=columns, on_candidate=on_candidate
+        reference,
+        heldout,
+        synthetic,
+        settings,
+        seed=params["seed"],
+        columns=columns,
+        on_candidate=on_candidate,
     )
     result: dict[str, Any] = {
         "model_id": params["model_id"],
@@ -195,23 +244,38 @@ def run_evaluation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     }
     ctx.raise_if_cancelled()
     ctx.report(phase="projections", step=steps.index("projections"), total=len(steps))
-    result.update(metrics.projection_coordinates(real, synthetic, seed=params["seed"], tsne=params["tsne"]))
+    result.update(
+        metrics.projection_coordinates(real, synthetic, seed=params["seed"], tsne=params["tsne"])
+    )
     ctx.raise_if_cancelled()
     ctx.report(phase="distributions", step=steps.index("distributions"), total=len(steps))
     result["distributions"] = metrics.feature_distributions(real, synthetic, columns)
-    models.add_evaluation(ctx.store, ctx.owner_id, params["model_id"], {
-        "job_id": ctx.job_id,
-        "created_at": now_iso(),
-        "params": {k: params.get(k) for k in ("metric_runs", "iterations", "classifier_runs", "max_windows", "seed")},
-        "n_windows": card["n_windows"],
-        "measures": card["measures"],
-        "scores": card["scores"],
-        "verdict": card["verdict"],
-    })
+    models.add_evaluation(
+        ctx.store,
+        ctx.owner_id,
+        params["model_id"],
+        {
+            "job_id": ctx.job_id,
+            "created_at": now_iso(),
+            "params": {
+                k: params.get(k)
+                for k in ("metric_runs", "iterations", "classifier_runs", "max_windows", "seed")
+            },
+            "n_windows": card["n_windows"],
+            "measures": card["measures"],
+            "scores": card["scores"],
+            "verdict": card["verdict"],
+        },
+    )
     flagged = [m for m, v in card["verdict"].items() if v["flagged"]]
-    ctx.report(phase="done", step=len(steps), total=len(steps),
-               metrics={"discriminative": result["discriminative_score"]["mean"],
-                        "predictive": result["predictive_score"]["mean"],
-                        "flagged_measures": len(flagged)})
+    ctx.report(
+        phase="done",
+        step=len(steps),
+        total=len(steps),
+        metrics={
+            "discriminative": result["discriminative_score"]["mean"],
+            "predictive": result["predictive_score"]["mean"],
+            "flagged_measures": len(flagged),
+        },
+    )
     return result
-

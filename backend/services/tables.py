@@ -111,7 +111,9 @@ def detect_options(stream: BinaryIO, filename: str) -> ParseOptions:
         fmt = "json" if text.startswith("[") else "jsonl"
         delimiter = None
         if fmt == "jsonl" and ext not in (".jsonl", ".ndjson") and not _looks_like_json_lines(text):
-            raise InvalidFileError("The JSON is not tabular: it is one object; expected an array of records or JSON Lines.")
+            raise InvalidFileError(
+                "The JSON is not tabular: it is one object; expected an array of records or JSON Lines."
+            )
     else:
         family = "delimited"
         delimiter = _detect_delimiter(text)
@@ -119,7 +121,9 @@ def detect_options(stream: BinaryIO, filename: str) -> ParseOptions:
     expected = _EXTENSIONS.get(ext)
     if expected and expected != family:
         found = "JSON" if family == "json" else "delimited text (CSV/TSV)"
-        raise InvalidFileError(f"The file is named '{filename}' but its content is {found}; rename it or upload the right file.")
+        raise InvalidFileError(
+            f"The file is named '{filename}' but its content is {found}; rename it or upload the right file."
+        )
     return ParseOptions(format=fmt, encoding=encoding, delimiter=delimiter)
 
 
@@ -144,7 +148,9 @@ def _detect_encoding(stream: BinaryIO, head: bytes) -> str:
     for encoding in candidates:
         if _decodes(stream, encoding):
             return encoding
-    raise InvalidFileError("The file is not text in UTF-8, UTF-16 or Windows-1252; save it as UTF-8 and try again.")
+    raise InvalidFileError(
+        "The file is not text in UTF-8, UTF-16 or Windows-1252; save it as UTF-8 and try again."
+    )
 
 
 def _control_ratio(head: bytes) -> float:
@@ -190,7 +196,9 @@ def check_limits(stream: BinaryIO, options: ParseOptions, limits: Limits) -> Non
     if header is not None:
         n_columns = _count_fields(header, options.delimiter or ",")
         if n_columns > limits.max_columns:
-            raise _refuse("The header has", n_columns, "columns", limits.max_columns, "MAX_UPLOAD_COLUMNS")
+            raise _refuse(
+                "The header has", n_columns, "columns", limits.max_columns, "MAX_UPLOAD_COLUMNS"
+            )
 
 
 def _scan_lines(stream: BinaryIO, options: ParseOptions, limits: Limits) -> str | None:
@@ -202,7 +210,11 @@ def _scan_lines(stream: BinaryIO, options: ParseOptions, limits: Limits) -> str 
     width, dtype, codec = 1, np.dtype(np.uint8), options.encoding
     if options.encoding == "utf-16":  # chosen only with a BOM, which gives the byte order
         little = stream.read(2) == codecs.BOM_UTF16_LE
-        width, dtype, codec = 2, np.dtype("<u2" if little else ">u2"), "utf-16-le" if little else "utf-16-be"
+        width, dtype, codec = (
+            2,
+            np.dtype("<u2" if little else ">u2"),
+            "utf-16-le" if little else "utf-16-be",
+        )
         stream.seek(0)
     header: tuple[int, int] | None = None
     find_header = options.format in ("csv", "tsv")
@@ -229,7 +241,13 @@ def _scan_lines(stream: BinaryIO, options: ParseOptions, limits: Limits) -> str 
                         first = int(filled[0])
                         header = (int(starts[first]), int(lengths[first]))
                         if header[1] > limits.max_header_bytes:
-                            raise _refuse("The header line has", header[1], "bytes", limits.max_header_bytes, "MAX_UPLOAD_HEADER_BYTES")
+                            raise _refuse(
+                                "The header line has",
+                                header[1],
+                                "bytes",
+                                limits.max_header_bytes,
+                                "MAX_UPLOAD_HEADER_BYTES",
+                            )
                 over = np.flatnonzero(lengths > limits.max_line_bytes)
                 if over.size:
                     at = int(over[0])
@@ -237,7 +255,13 @@ def _scan_lines(stream: BinaryIO, options: ParseOptions, limits: Limits) -> str 
                     lf = lf_seen + int(np.count_nonzero(is_lf[before])) if at else lf_seen
                     cr = cr_seen + int(np.count_nonzero(is_cr[before])) if at else cr_seen
                     line = max(lf, cr) + 1
-                    raise _refuse(f"Line {line:,} has", int(lengths[at]), "bytes", limits.max_line_bytes, "MAX_UPLOAD_LINE_BYTES")
+                    raise _refuse(
+                        f"Line {line:,} has",
+                        int(lengths[at]),
+                        "bytes",
+                        limits.max_line_bytes,
+                        "MAX_UPLOAD_LINE_BYTES",
+                    )
                 line_start = int(ends[-1]) + width
             lf_seen += int(np.count_nonzero(is_lf))
             cr_seen += int(np.count_nonzero(is_cr))
@@ -261,7 +285,10 @@ def _count_fields(line: str, delimiter: str) -> int:
 
 
 def iter_frames(
-    stream: BinaryIO, options: ParseOptions, chunk_rows: int = _CHUNK_ROWS, limits: Limits | None = None
+    stream: BinaryIO,
+    options: ParseOptions,
+    chunk_rows: int = _CHUNK_ROWS,
+    limits: Limits | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The table in chunks of rows; raises InvalidFileError with the parser's reason.
 
@@ -302,16 +329,22 @@ def iter_frames(
         else:
             records = json.load(io.TextIOWrapper(stream, encoding=options.encoding))
             if not isinstance(records, list):
-                raise InvalidFileError("The JSON is not tabular: expected an array of records (objects).")
+                raise InvalidFileError(
+                    "The JSON is not tabular: expected an array of records (objects)."
+                )
             for start in range(0, len(records), chunk_rows):
                 part = records[start : start + chunk_rows]
                 yield _frame([check(r, start + i + 1) for i, r in enumerate(part)])
     except AppError:
         raise
     except RecursionError as exc:
-        raise InvalidFileError(f"The JSON is nested too deeply; the limit is {MAX_JSON_DEPTH} levels.") from exc
+        raise InvalidFileError(
+            f"The JSON is nested too deeply; the limit is {MAX_JSON_DEPTH} levels."
+        ) from exc
     except json.JSONDecodeError as exc:
-        raise InvalidFileError(f"The JSON is malformed: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from exc
+        raise InvalidFileError(
+            f"The JSON is malformed: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+        ) from exc
     except pd.errors.ParserError as exc:
         raise InvalidFileError(f"The rows do not line up: {_first_line(exc)}") from exc
     except ValueError as exc:
@@ -328,13 +361,17 @@ def _first_line(exc: Exception) -> str:
 
 def _record(value: Any, number: int) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise InvalidFileError(f"The JSON is not tabular: record {number} is a {type(value).__name__}, not an object.")
+        raise InvalidFileError(
+            f"The JSON is not tabular: record {number} is a {type(value).__name__}, not an object."
+        )
     return value
 
 
 def _check_frame(frame: pd.DataFrame, limits: Limits) -> None:
     if len(frame.columns) > limits.max_columns:
-        raise _refuse("The table has", len(frame.columns), "columns", limits.max_columns, "MAX_UPLOAD_COLUMNS")
+        raise _refuse(
+            "The table has", len(frame.columns), "columns", limits.max_columns, "MAX_UPLOAD_COLUMNS"
+        )
     for name in frame.columns:
         column = frame[name]
         if column.dtype == object or pd.api.types.is_string_dtype(column):
@@ -343,7 +380,13 @@ def _check_frame(frame: pd.DataFrame, limits: Limits) -> None:
             except AttributeError:  # an object column without strings (integers beyond int64)
                 continue
             if pd.notna(longest) and longest > limits.max_cell_chars:
-                raise _refuse(f"A cell of column '{str(name)[:80]}' has", int(longest), "characters", limits.max_cell_chars, "MAX_UPLOAD_CELL_CHARS")
+                raise _refuse(
+                    f"A cell of column '{str(name)[:80]}' has",
+                    int(longest),
+                    "characters",
+                    limits.max_cell_chars,
+                    "MAX_UPLOAD_CELL_CHARS",
+                )
 
 
 class _RecordCheck:
@@ -370,7 +413,9 @@ class _RecordCheck:
         while stack:
             value, prefix, depth = stack.pop()
             if depth > MAX_JSON_DEPTH:
-                raise InvalidFileError(f"Record {number} is nested more than {MAX_JSON_DEPTH} levels deep.")
+                raise InvalidFileError(
+                    f"Record {number} is nested more than {MAX_JSON_DEPTH} levels deep."
+                )
             items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
             for key, item in items:
                 name = None if prefix is None else f"{prefix}{key}"
@@ -381,7 +426,13 @@ class _RecordCheck:
                     self._add_name(name, limits)
                 if isinstance(item, str):
                     if len(item) > limits.max_cell_chars:
-                        raise _refuse(f"A value of record {number} has", len(item), "characters", limits.max_cell_chars, "MAX_UPLOAD_CELL_CHARS")
+                        raise _refuse(
+                            f"A value of record {number} has",
+                            len(item),
+                            "characters",
+                            limits.max_cell_chars,
+                            "MAX_UPLOAD_CELL_CHARS",
+                        )
                 elif isinstance(item, dict | list) and item:
                     stack.append((item, None, depth + 1))
 
@@ -389,9 +440,21 @@ class _RecordCheck:
         self.names.add(name)
         self.name_chars += len(name)
         if len(self.names) > limits.max_columns:
-            raise _refuse("The records have", len(self.names), "distinct fields (columns)", limits.max_columns, "MAX_UPLOAD_COLUMNS")
+            raise _refuse(
+                "The records have",
+                len(self.names),
+                "distinct fields (columns)",
+                limits.max_columns,
+                "MAX_UPLOAD_COLUMNS",
+            )
         if self.name_chars > limits.max_header_bytes:
-            raise _refuse("The field names have", self.name_chars, "characters in all", limits.max_header_bytes, "MAX_UPLOAD_HEADER_BYTES")
+            raise _refuse(
+                "The field names have",
+                self.name_chars,
+                "characters in all",
+                limits.max_header_bytes,
+                "MAX_UPLOAD_HEADER_BYTES",
+            )
 
 
 def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
@@ -399,7 +462,9 @@ def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.json_normalize(records)
 
 
-def summarize(stream: BinaryIO, options: ParseOptions, limits: Limits | None = None) -> TableSummary:
+def summarize(
+    stream: BinaryIO, options: ParseOptions, limits: Limits | None = None
+) -> TableSummary:
     """Row count, per-column Vega-Lite type and missing count, parsing chunk by chunk."""
     n_rows = 0
     missing: dict[str, int] = {}
@@ -424,13 +489,23 @@ def summarize(stream: BinaryIO, options: ParseOptions, limits: Limits | None = N
         if sample is None:
             sample = frame.head(1000)
     if n_rows == 0 or not order:
-        raise InvalidFileError("The file has a header but no data rows." if order else "The file has no columns.")
+        raise InvalidFileError(
+            "The file has a header but no data rows." if order else "The file has no columns."
+        )
     _check_column_names(order)
     columns = []
     for name in order:
-        series = sample[name] if sample is not None and name in sample.columns else pd.Series([], dtype=float)
+        series = (
+            sample[name]
+            if sample is not None and name in sample.columns
+            else pd.Series([], dtype=float)
+        )
         vl_type = infer_vega_type(name, series, all_numeric=numeric[name])
-        columns.append(ColumnSummary(name=str(name), type=vl_type, missing=missing[name], dtype=str(series.dtype)))
+        columns.append(
+            ColumnSummary(
+                name=str(name), type=vl_type, missing=missing[name], dtype=str(series.dtype)
+            )
+        )
     return TableSummary(options=options, n_rows=n_rows, columns=columns)
 
 
@@ -450,7 +525,11 @@ def infer_vega_type(name: Any, sample: pd.Series, *, all_numeric: bool) -> str:
     """quantitative, temporal, ordinal or nominal, from a sample of values and the column name."""
     values = sample.dropna()
     lowered = str(name).lower()
-    if all_numeric and pd.api.types.is_numeric_dtype(sample) and not pd.api.types.is_bool_dtype(sample):
+    if (
+        all_numeric
+        and pd.api.types.is_numeric_dtype(sample)
+        and not pd.api.types.is_bool_dtype(sample)
+    ):
         if len(values) and _is_integral(values):
             if any(word in lowered for word in ("year",)) and values.between(1000, 2200).all():
                 return "temporal"

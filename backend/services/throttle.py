@@ -94,7 +94,12 @@ def record_attempt(store: Store, keys: list[Key]) -> list[str]:
     moment = utc_now()
     ids = []
     for key in keys:
-        doc = {"id": new_id(), "owner_id": key.id, "created_at": iso(moment), "day": int(moment.timestamp() // DAY_S)}
+        doc = {
+            "id": new_id(),
+            "owner_id": key.id,
+            "created_at": iso(moment),
+            "day": int(moment.timestamp() // DAY_S),
+        }
         store.login_failures.insert(doc)
         ids.append(doc["id"])
     _sweep_now_and_then(store)

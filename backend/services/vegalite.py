@@ -41,7 +41,11 @@ def data_url(dataset_id: str) -> dict[str, Any]:
 
 def bind_to_dataset(spec: dict[str, Any], dataset_id: str) -> dict[str, Any]:
     bound = {k: v for k, v in spec.items() if k not in ("data", "datasets")}
-    return {"$schema": VEGA_LITE_SCHEMA_URL, "data": data_url(dataset_id), **{k: v for k, v in bound.items() if k != "$schema"}}
+    return {
+        "$schema": VEGA_LITE_SCHEMA_URL,
+        "data": data_url(dataset_id),
+        **{k: v for k, v in bound.items() if k != "$schema"},
+    }
 
 
 def bound_dataset_id(spec: dict[str, Any]) -> str | None:
@@ -84,7 +88,8 @@ def escape_fields(spec: dict[str, Any], columns: list[str]) -> dict[str, Any]:
         if isinstance(value, list):
             if key in _FIELD_LIST_KEYS:
                 return [
-                    escape_field(v) if isinstance(v, str) and v in special else walk(v) for v in value
+                    escape_field(v) if isinstance(v, str) and v in special else walk(v)
+                    for v in value
                 ]
             return [walk(v) for v in value]
         return value

@@ -6,7 +6,15 @@ store (SQLite in WAL mode + a content-addressed blob folder) under `DATA_DIR`.
 
 from backend.storage.base import BlobInfo, BlobNotFound, BlobStore, Collection, DuplicateKey, Store
 
-__all__ = ["BlobInfo", "BlobNotFound", "BlobStore", "Collection", "DuplicateKey", "Store", "open_store"]
+__all__ = [
+    "BlobInfo",
+    "BlobNotFound",
+    "BlobStore",
+    "Collection",
+    "DuplicateKey",
+    "Store",
+    "open_store",
+]
 
 
 def open_store(config) -> Store:  # noqa: ANN001 - Config, imported lazily to avoid a cycle

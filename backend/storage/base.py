@@ -83,11 +83,15 @@ class Collection(Protocol):
         """The owner's documents matching `where`, newest first, and the total count."""
         ...
 
-    def find_any(self, where: Where | None = None, *, limit: int | None = None) -> list[dict[str, Any]]: ...
+    def find_any(
+        self, where: Where | None = None, *, limit: int | None = None
+    ) -> list[dict[str, Any]]: ...
 
     def count_any(self, where: Where | None = None) -> int: ...
 
-    def update(self, doc_id: str, owner_id: str, changes: Mapping[str, Any]) -> dict[str, Any] | None: ...
+    def update(
+        self, doc_id: str, owner_id: str, changes: Mapping[str, Any]
+    ) -> dict[str, Any] | None: ...
 
     def update_if(
         self, doc_id: str, expected: Where, changes: Mapping[str, Any]
@@ -147,7 +151,15 @@ class Store(Protocol):
 
 
 # login_failures: recent failed sign-ins, owner_id = a hashed throttle key (backend/services/throttle.py).
-COLLECTIONS: Sequence[str] = ("users", "tokens", "datasets", "charts", "jobs", "models", "login_failures")
+COLLECTIONS: Sequence[str] = (
+    "users",
+    "tokens",
+    "datasets",
+    "charts",
+    "jobs",
+    "models",
+    "login_failures",
+)
 # Unique secondary keys per collection (besides id).
 UNIQUE_KEYS: Mapping[str, str] = {"users": "username"}
 # Secondary indexes besides (owner_id, created_at desc, id desc), which every collection has:

@@ -66,7 +66,9 @@ def _query(where: Where | None) -> dict[str, Any]:
     query: dict[str, Any] = {}
     for field, value in (where or {}).items():
         key = "_id" if field == "id" else field
-        query[key] = {"$in": list(value)} if isinstance(value, list | tuple | set | frozenset) else value
+        query[key] = (
+            {"$in": list(value)} if isinstance(value, list | tuple | set | frozenset) else value
+        )
     return query
 
 
@@ -92,10 +94,17 @@ class MongoCollection:
         unique = UNIQUE_KEYS.get(self.name)
         if unique:
             indexes.append(IndexModel([(unique, pymongo.ASCENDING)], unique=True))
-        indexes += [IndexModel([(field, pymongo.ASCENDING) for field in fields]) for fields in INDEXES.get(self.name, ())]
+        indexes += [
+            IndexModel([(field, pymongo.ASCENDING) for field in fields])
+            for fields in INDEXES.get(self.name, ())
+        ]
         hidden = LIVE_UNLESS.get(self.name)
         if hidden:
-            indexes.append(IndexModel([("owner_id", pymongo.ASCENDING), (hidden, pymongo.ASCENDING), *_NEWEST_FIRST]))
+            indexes.append(
+                IndexModel(
+                    [("owner_id", pymongo.ASCENDING), (hidden, pymongo.ASCENDING), *_NEWEST_FIRST]
+                )
+            )
         self._c.create_indexes(indexes)
 
     def insert(self, doc: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +141,9 @@ class MongoCollection:
             cursor = cursor.limit(limit)
         return [_out(d) for d in cursor], total
 
-    def find_any(self, where: Where | None = None, *, limit: int | None = None) -> list[dict[str, Any]]:
+    def find_any(
+        self, where: Where | None = None, *, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         cursor = self._c.find(_query(where)).sort(_NEWEST_FIRST)
         if limit is not None:
             cursor = cursor.limit(limit)
@@ -141,10 +152,14 @@ class MongoCollection:
     def count_any(self, where: Where | None = None) -> int:
         return self._c.count_documents(_query(where))
 
-    def update(self, doc_id: str, owner_id: str, changes: Mapping[str, Any]) -> dict[str, Any] | None:
+    def update(
+        self, doc_id: str, owner_id: str, changes: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
         return self.update_if(doc_id, {"owner_id": owner_id}, changes)
 
-    def update_if(self, doc_id: str, expected: Where, changes: Mapping[str, Any]) -> dict[str, Any] | None:
+    def update_if(
+        self, doc_id: str, expected: Where, changes: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
         doc = self._c.find_one_and_update(
             _query({"id": doc_id, **expected}),
             {"$set": dict(changes)},

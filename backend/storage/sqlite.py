@@ -209,7 +209,9 @@ class SqliteCollection:
         return json.loads(row[0]) if row else None
 
     def get(self, doc_id: str, owner_id: str) -> dict[str, Any] | None:
-        return self._one(f"SELECT doc FROM {self.name} WHERE id = ? AND owner_id = ?", [doc_id, owner_id])
+        return self._one(
+            f"SELECT doc FROM {self.name} WHERE id = ? AND owner_id = ?", [doc_id, owner_id]
+        )
 
     def get_any(self, doc_id: str) -> dict[str, Any] | None:
         return self._one(f"SELECT doc FROM {self.name} WHERE id = ?", [doc_id])
@@ -229,7 +231,9 @@ class SqliteCollection:
             sql_where += f" AND instr(lower({_column(field)}), lower(?)) > 0"
             params.append(needle)
         with self._db.read() as conn:
-            total = conn.execute(f"SELECT count(*) FROM {self.name} WHERE {sql_where}", params).fetchone()[0]
+            total = conn.execute(
+                f"SELECT count(*) FROM {self.name} WHERE {sql_where}", params
+            ).fetchone()[0]
             rows = conn.execute(
                 f"SELECT doc FROM {self.name} WHERE {sql_where} "
                 "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
@@ -237,7 +241,9 @@ class SqliteCollection:
             ).fetchall()
         return [json.loads(r[0]) for r in rows], total
 
-    def find_any(self, where: Where | None = None, *, limit: int | None = None) -> list[dict[str, Any]]:
+    def find_any(
+        self, where: Where | None = None, *, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         sql_where, params = _where_sql(where)
         with self._db.read() as conn:
             rows = conn.execute(
@@ -249,21 +255,31 @@ class SqliteCollection:
     def count_any(self, where: Where | None = None) -> int:
         sql_where, params = _where_sql(where)
         with self._db.read() as conn:
-            return conn.execute(f"SELECT count(*) FROM {self.name} WHERE {sql_where}", params).fetchone()[0]
+            return conn.execute(
+                f"SELECT count(*) FROM {self.name} WHERE {sql_where}", params
+            ).fetchone()[0]
 
-    def _update(self, sql_where: str, params: list[Any], changes: Mapping[str, Any]) -> dict[str, Any] | None:
+    def _update(
+        self, sql_where: str, params: list[Any], changes: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
         with self._db.write() as conn:
-            row = conn.execute(f"SELECT id, doc FROM {self.name} WHERE {sql_where}", params).fetchone()
+            row = conn.execute(
+                f"SELECT id, doc FROM {self.name} WHERE {sql_where}", params
+            ).fetchone()
             if row is None:
                 return None
             doc = {**json.loads(row[1]), **changes}
             conn.execute(f"UPDATE {self.name} SET doc = ? WHERE id = ?", (json.dumps(doc), row[0]))
         return doc
 
-    def update(self, doc_id: str, owner_id: str, changes: Mapping[str, Any]) -> dict[str, Any] | None:
+    def update(
+        self, doc_id: str, owner_id: str, changes: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
         return self._update("id = ? AND owner_id = ?", [doc_id, owner_id], changes)
 
-    def update_if(self, doc_id: str, expected: Where, changes: Mapping[str, Any]) -> dict[str, Any] | None:
+    def update_if(
+        self, doc_id: str, expected: Where, changes: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
         sql_where, params = _where_sql({"id": doc_id, **expected})
         return self._update(sql_where, params, changes)
 
@@ -382,7 +398,6 @@ class FolderBlobStore:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
-
     def inventory(self) -> Iterator[StoredBlob]:
         with self._db.read() as conn:
             rows = conn.execute("SELECT id, touched_at, refs FROM blob_refs").fetchall()
@@ -400,7 +415,9 @@ class FolderBlobStore:
     def reconcile(self, blob_id: str, references: int, touched_before: float) -> bool:
         path = self._path(blob_id)
         with self._db.write() as conn:
-            row = conn.execute("SELECT refs, touched_at FROM blob_refs WHERE id = ?", (blob_id,)).fetchone()
+            row = conn.execute(
+                "SELECT refs, touched_at FROM blob_refs WHERE id = ?", (blob_id,)
+            ).fetchone()
             if row is None:
                 touched_at = path.stat().st_mtime if path.exists() else 0.0
                 if references == 0 and path.exists() and touched_at < touched_before:

@@ -42,15 +42,28 @@ STARTUP_GRACE_S = 3600.0
 
 @dataclass
 class SweepReport:
-    finished_deletes: list[str] = field(default_factory=list)  # datasets marked `deleting`, now gone
-    dangling_charts: list[str] = field(default_factory=list)  # charts of a dataset that is gone, removed
+    finished_deletes: list[str] = field(
+        default_factory=list
+    )  # datasets marked `deleting`, now gone
+    dangling_charts: list[str] = field(
+        default_factory=list
+    )  # charts of a dataset that is gone, removed
     orphan_blobs: list[str] = field(default_factory=list)  # blobs nothing refers to, removed
-    recounted_blobs: list[str] = field(default_factory=list)  # embedded store: reference count repaired
-    missing_blobs: list[str] = field(default_factory=list)  # "collection/id: blob": cannot be repaired
+    recounted_blobs: list[str] = field(
+        default_factory=list
+    )  # embedded store: reference count repaired
+    missing_blobs: list[str] = field(
+        default_factory=list
+    )  # "collection/id: blob": cannot be repaired
     young_blobs_left: int = 0  # unreferenced but inside the grace period
 
     def changed(self) -> bool:
-        return bool(self.finished_deletes or self.dangling_charts or self.orphan_blobs or self.recounted_blobs)
+        return bool(
+            self.finished_deletes
+            or self.dangling_charts
+            or self.orphan_blobs
+            or self.recounted_blobs
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -87,7 +87,9 @@ class _Gaps:
     cells: np.ndarray  # (G,) gap lengths
     start: np.ndarray  # (G,) first step of each gap
     slices: list[tuple[int, int, int, int]]  # (fold, column, start, size)
-    errors: dict[str, np.ndarray] = field(default_factory=dict)  # method -> (G,), NaN where not scored
+    errors: dict[str, np.ndarray] = field(
+        default_factory=dict
+    )  # method -> (G,), NaN where not scored
 
     @classmethod
     def of(cls, masks: list[np.ndarray]) -> _Gaps:
@@ -115,14 +117,24 @@ class _Gaps:
         absolute = np.nan_to_num(np.abs(prediction - truth), nan=0.0)
         running = np.vstack([np.zeros((1, absolute.shape[1])), np.cumsum(absolute, axis=0)])
         starts, columns = self.start[index], self.column[index]
-        errors[index] = running[starts + self.cells[index].astype(np.int64), columns] - running[starts, columns]
+        errors[index] = (
+            running[starts + self.cells[index].astype(np.int64), columns] - running[starts, columns]
+        )
 
     def scored(self, method: str) -> np.ndarray:
-        return ~np.isnan(self.errors[method]) if method in self.errors else np.zeros(len(self.slices), bool)
+        return (
+            ~np.isnan(self.errors[method])
+            if method in self.errors
+            else np.zeros(len(self.slices), bool)
+        )
 
     def mae(self, method: str, where: np.ndarray) -> float:
         scored = where & self.scored(method)
-        return float(self.errors[method][scored].sum() / self.cells[scored].sum()) if scored.any() else float("inf")
+        return (
+            float(self.errors[method][scored].sum() / self.cells[scored].sum())
+            if scored.any()
+            else float("inf")
+        )
 
     def compare(self, challenger: str, incumbent: str, where: np.ndarray) -> dict[str, float]:
         """One-sided paired t-test of "challenger has the lower MAE" over the held-out stretches.
@@ -138,22 +150,31 @@ class _Gaps:
         weights = self.cells[both]
         gain = self.errors[challenger][both] - self.errors[incumbent][both]
         difference = float(gain.sum() / weights.sum())
-        spread = float(np.sqrt((weights**2 * (gain / weights - difference) ** 2).sum()) / weights.sum())
+        spread = float(
+            np.sqrt((weights**2 * (gain / weights - difference) ** 2).sum()) / weights.sum()
+        )
         if spread == 0.0:
             p = 0.0 if difference < 0 else 1.0
         else:
             p = float(stats.t.cdf(difference / spread, df=n - 1))
         return {"n": n, "difference": difference, "incumbent_mae": incumbent_mae, "p": p}
 
-    def table(self, method: str, columns: list[str], folds: np.ndarray) -> dict[str, dict[str, dict[str, float]]]:
+    def table(
+        self, method: str, columns: list[str], folds: np.ndarray
+    ) -> dict[str, dict[str, dict[str, float]]]:
         """column -> bucket -> {mae, n (cells)} over the given folds."""
         out: dict[str, dict[str, dict[str, float]]] = {}
         in_folds = np.isin(self.fold, folds)
         for j, name in enumerate(columns):
             for bucket, _, _ in BUCKETS:
-                where = in_folds & (self.column == j) & (self.bucket == bucket) & self.scored(method)
+                where = (
+                    in_folds & (self.column == j) & (self.bucket == bucket) & self.scored(method)
+                )
                 if where.any():
-                    out.setdefault(name, {})[bucket] = {"mae": self.mae(method, where), "n": int(self.cells[where].sum())}
+                    out.setdefault(name, {})[bucket] = {
+                        "mae": self.mae(method, where),
+                        "n": int(self.cells[where].sum()),
+                    }
         return out
 
 
@@ -198,13 +219,20 @@ class _Decision:
 
 
 def _select(
-    gaps: _Gaps, incumbent: str, candidates: list[str], where: np.ndarray, level: float, margin: float
+    gaps: _Gaps,
+    incumbent: str,
+    candidates: list[str],
+    where: np.ndarray,
+    level: float,
+    margin: float,
 ) -> _Decision:
     """Holm-corrected tests of every candidate against the incumbent on the `where` gaps."""
     others = [c for c in candidates if c != incumbent and c in gaps.errors]
     stretches = int((where & gaps.scored(incumbent)).sum())
     decision = _Decision(incumbent, others, stretches, winner=incumbent)
-    decision.selection_mae = {m: gaps.mae(m, where) for m in [incumbent, *others] if np.isfinite(gaps.mae(m, where))}
+    decision.selection_mae = {
+        m: gaps.mae(m, where) for m in [incumbent, *others] if np.isfinite(gaps.mae(m, where))
+    }
     if stretches < MIN_STRETCHES:
         decision.verdict = f"thin evidence: {stretches} held-out stretch(es), {MIN_STRETCHES} needed; kept {incumbent}"
         return decision
@@ -235,9 +263,13 @@ def _confirm(gaps: _Gaps, decision: _Decision, where: np.ndarray, level: float) 
         )
     elif test["p"] <= level and test["difference"] < 0:
         decision.winner = decision.picked
-        decision.verdict = f"{decision.picked} beat {decision.incumbent} on the selection and on fresh folds"
+        decision.verdict = (
+            f"{decision.picked} beat {decision.incumbent} on the selection and on fresh folds"
+        )
     else:
-        decision.verdict = f"{decision.picked} won the selection but not on fresh folds; kept {decision.incumbent}"
+        decision.verdict = (
+            f"{decision.picked} won the selection but not on fresh folds; kept {decision.incumbent}"
+        )
 
 
 def auto_impute(
@@ -269,12 +301,16 @@ def auto_impute(
     confirmation_folds = min(max(confirmation_folds, 1), folds - 1)
     selection = np.arange(folds - confirmation_folds)
     confirmation = np.arange(folds - confirmation_folds, folds)
-    masks, lengths = held_out_masks(series.observed, seed, validation_rate, folds, min_gaps=GAPS_PER_FOLD)
+    masks, lengths = held_out_masks(
+        series.observed, seed, validation_rate, folds, min_gaps=GAPS_PER_FOLD
+    )
     gaps = _Gaps.of(masks)
     truth = series.values
     fold_series = [series.with_observed(series.observed & ~hidden) for hidden in masks]
 
-    baselines = [m for m in BASELINE_ORDER if m != "linear" or series.irregular]  # linear == time on a grid
+    baselines = [
+        m for m in BASELINE_ORDER if m != "linear" or series.irregular
+    ]  # linear == time on a grid
     for name in baselines:
         imputer = BaselineImputer(name)
         for k, train in enumerate(fold_series):
@@ -289,7 +325,8 @@ def auto_impute(
     best_epochs: dict[str, list[int]] = {}
     if factories and not (enough_stretches and enough_data):
         reason = (
-            f"fewer than {MIN_OBSERVED_MODEL} observed steps in every column" if not enough_data
+            f"fewer than {MIN_OBSERVED_MODEL} observed steps in every column"
+            if not enough_data
             else f"fewer than {MIN_STRETCHES} held-out stretches in every gap bucket: no model could earn a switch"
         )
         runs = {name: {"status": "skipped", "reason": reason} for name in factories}
@@ -297,7 +334,16 @@ def auto_impute(
         model_fold_ids = list(selection[: max(1, min(model_folds, len(selection)))])
         deadline = started + SELECTION_SHARE * time_budget_s if epoch_budget is None else None
         for name, epochs, info in _train_selection(
-            factories, fold_series, model_fold_ids, gaps, truth, masks, epoch_budget, max_epochs, deadline, on_progress
+            factories,
+            fold_series,
+            model_fold_ids,
+            gaps,
+            truth,
+            masks,
+            epoch_budget,
+            max_epochs,
+            deadline,
+            on_progress,
         ):
             runs[name] = info
             best_epochs[name] = epochs
@@ -312,23 +358,36 @@ def auto_impute(
     for name in sorted(picked_models):
         k = int(confirmation[0])
         epochs = max(1, int(round(float(np.mean(best_epochs[name])))))
-        deadline = None if epoch_budget is not None else max(time.perf_counter() + 1.0, started + time_budget_s)
+        deadline = (
+            None
+            if epoch_budget is not None
+            else max(time.perf_counter() + 1.0, started + time_budget_s)
+        )
         model = ModelImputer(name, factories[name]())
         runs[name]["confirmation"] = model.fit(fold_series[k], Budget(epochs, deadline))
         gaps.record(name, k, model.fill(fold_series[k]), truth)
         trained[name] = model
     _confirm_all(decisions, gaps, confirmation, level, series.columns)
-    decisions["thin_pooled"] = _thin_pooled_seasonal(series, gaps, decisions, candidates, selection, confirmation, level)
+    decisions["thin_pooled"] = _thin_pooled_seasonal(
+        series, gaps, decisions, candidates, selection, confirmation, level
+    )
 
     choice, evidence_decisions = _choices(series, decisions)
     used = {m for buckets in choice.values() for m in buckets.values()}
-    fillers: dict[str, Imputer] = {m: trained[m] if m in trained else BaselineImputer(m) for m in used}
+    fillers: dict[str, Imputer] = {
+        m: trained[m] if m in trained else BaselineImputer(m) for m in used
+    }
     imputed = _fill(series, choice, fillers)
     notes = _notes(evidence_decisions)
     evidence = {
         "default": DEFAULT,
         "gap_lengths": {
-            name: {str(k): int(v) for k, v in zip(*np.unique(np.asarray(ls, dtype=np.int64), return_counts=True), strict=True)}
+            name: {
+                str(k): int(v)
+                for k, v in zip(
+                    *np.unique(np.asarray(ls, dtype=np.int64), return_counts=True), strict=True
+                )
+            }
             for name, ls in zip(series.columns, lengths, strict=True)
         },
         "folds": folds,
@@ -341,11 +400,19 @@ def auto_impute(
         "choice": choice,
         "validation": {m: gaps.table(m, series.columns, selection) for m in candidates},
         "models": runs,
-        "budget": {"time_budget_s": None if epoch_budget is not None else time_budget_s, "epoch_budget": epoch_budget},
+        "budget": {
+            "time_budget_s": None if epoch_budget is not None else time_budget_s,
+            "epoch_budget": epoch_budget,
+        },
         "notes": notes,
         "seconds": time.perf_counter() - started,
     }
-    return AutoResult(imputed=imputed, choice=choice, evidence=evidence, models={m: trained[m] for m in used & set(trained)})
+    return AutoResult(
+        imputed=imputed,
+        choice=choice,
+        evidence=evidence,
+        models={m: trained[m] for m in used & set(trained)},
+    )
 
 
 def _train_selection(
@@ -361,7 +428,9 @@ def _train_selection(
     on_progress: Callable[[dict], Any] | None,
 ):  # noqa: ANN202 - yields (name, best epochs per fold, run info)
     """Train every model on each selection fold it is scored on; yield its best epochs and runs."""
-    sessions = {name: [ModelImputer(name, factories[name]()) for _ in fold_ids] for name in factories}
+    sessions = {
+        name: [ModelImputer(name, factories[name]()) for _ in fold_ids] for name in factories
+    }
     epochs = epoch_budget
     if epochs is None:
         # One probe epoch per model on the first fold measures its cost; then every model
@@ -378,13 +447,21 @@ def _train_selection(
             train, hidden = fold_series[k], masks[k]
             phase = name if k == fold_ids[0] else f"{name} (fold {k + 1})"
 
-            def validation(im: Imputer, train: PreparedSeries = train, hidden: np.ndarray = hidden) -> float:
+            def validation(
+                im: Imputer, train: PreparedSeries = train, hidden: np.ndarray = hidden
+            ) -> float:
                 return im.validate(train, truth, hidden)["mae"]
 
             def report(im: Imputer, record: dict[str, Any], phase: str = phase) -> None:
                 if on_progress is not None:
-                    on_progress({"phase": phase, "epoch": record["epoch"], "loss": record["loss"],
-                                 "validation_mae": record["validation_mae"]})
+                    on_progress(
+                        {
+                            "phase": phase,
+                            "epoch": record["epoch"],
+                            "loss": record["loss"],
+                            "validation_mae": record["validation_mae"],
+                        }
+                    )
 
             run = imputer.fit(train, Budget(epochs, deadline), validation, on_check=report)
             info["folds"].append(run)
@@ -396,7 +473,12 @@ def _train_selection(
 
 
 def _decide_all(
-    series: PreparedSeries, gaps: _Gaps, candidates: list[str], selection: np.ndarray, level: float, margin: float
+    series: PreparedSeries,
+    gaps: _Gaps,
+    candidates: list[str],
+    selection: np.ndarray,
+    level: float,
+    margin: float,
 ) -> dict[str, Any]:
     """Selection per bucket (pooled over columns), then per column against the pooled winner."""
     in_selection = np.isin(gaps.fold, selection)
@@ -418,17 +500,29 @@ def _decide_all(
             if where.any():
                 # The incumbent is what the pool will use: its pick, confirmed or not, is settled later.
                 per_column.setdefault(name, {})[bucket] = _select(
-                    gaps, decision.picked or decision.incumbent, candidates, where, column_level, margin
+                    gaps,
+                    decision.picked or decision.incumbent,
+                    candidates,
+                    where,
+                    column_level,
+                    margin,
                 )
     return {"pooled": pooled, "per_column": per_column}
 
 
 def _all_decisions(decisions: dict[str, Any]) -> list[_Decision]:
-    return [*decisions["pooled"].values(), *[d for b in decisions["per_column"].values() for d in b.values()]]
+    return [
+        *decisions["pooled"].values(),
+        *[d for b in decisions["per_column"].values() for d in b.values()],
+    ]
 
 
 def _confirm_all(
-    decisions: dict[str, Any], gaps: _Gaps, confirmation: np.ndarray, level: float, columns: list[str]
+    decisions: dict[str, Any],
+    gaps: _Gaps,
+    confirmation: np.ndarray,
+    level: float,
+    columns: list[str],
 ) -> None:
     in_confirmation = np.isin(gaps.fold, confirmation)
     for bucket, decision in decisions["pooled"].items():
@@ -440,14 +534,20 @@ def _confirm_all(
             if decision.incumbent != pooled.winner:
                 # The pool's pick was not confirmed: this column's test was against a method
                 # that is not used; it falls back to the pool's (confirmed) winner.
-                decision.incumbent, decision.picked, decision.winner = pooled.winner, None, pooled.winner
+                decision.incumbent, decision.picked, decision.winner = (
+                    pooled.winner,
+                    None,
+                    pooled.winner,
+                )
                 decision.verdict = f"the bucket's pick was not confirmed; kept {pooled.winner}"
                 continue
             where = in_confirmation & (gaps.bucket == bucket) & (gaps.column == column_of[name])
             _confirm(gaps, decision, where, level / max(len(column_of), 1))
 
 
-def _choices(series: PreparedSeries, decisions: dict[str, Any]) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
+def _choices(
+    series: PreparedSeries, decisions: dict[str, Any]
+) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
     """column -> bucket -> method for every bucket of real missing runs (edges included), and
     the evidence behind each. A bucket without held-out gaps borrows the nearest bucket's decision."""
     pooled, per_column = decisions["pooled"], decisions["per_column"]
@@ -462,13 +562,22 @@ def _choices(series: PreparedSeries, decisions: dict[str, Any]) -> tuple[dict[st
             source = _nearest(bucket, list(pooled))
             if source is None:
                 choice[name][bucket] = DEFAULT
-                evidence[name][bucket] = {"winner": DEFAULT, "verdict": f"nothing could be held out; kept {DEFAULT}",
-                                          "stretches": 0, "candidates": [], "confidence": None}
+                evidence[name][bucket] = {
+                    "winner": DEFAULT,
+                    "verdict": f"nothing could be held out; kept {DEFAULT}",
+                    "stretches": 0,
+                    "candidates": [],
+                    "confidence": None,
+                }
                 continue
             own = per_column.get(name, {}).get(source)
             # A column's own test is the record when it moved the column off the pool's method.
             decision = own if own is not None and own.winner != own.incumbent else pooled[source]
-            shorter = _confirmed_seasonal_below(source, pooled, per_column.get(name, {})) if decision.stretches < MIN_STRETCHES else None
+            shorter = (
+                _confirmed_seasonal_below(source, pooled, per_column.get(name, {}))
+                if decision.stretches < MIN_STRETCHES
+                else None
+            )
             if shorter is None and decision.stretches < MIN_STRETCHES:
                 pooled_test = decisions.get("thin_pooled", {}).get(name, {}).get(source)
                 if pooled_test is not None and pooled_test.winner == "seasonal":
@@ -490,8 +599,13 @@ def _choices(series: PreparedSeries, decisions: dict[str, Any]) -> tuple[dict[st
 
 
 def _thin_pooled_seasonal(
-    series: PreparedSeries, gaps: _Gaps, decisions: dict[str, Any], candidates: list[str],
-    selection: np.ndarray, confirmation: np.ndarray, level: float,
+    series: PreparedSeries,
+    gaps: _Gaps,
+    decisions: dict[str, Any],
+    candidates: list[str],
+    selection: np.ndarray,
+    confirmation: np.ndarray,
+    level: float,
 ) -> dict[str, dict[str, _Decision]]:
     """column -> thin bucket -> the seasonal profile tested on this column's stretches of this
     bucket and every shorter one together (selection, then confirmation folds). Its lead over
@@ -511,8 +625,10 @@ def _thin_pooled_seasonal(
             decision = _select(gaps, DEFAULT, ["seasonal"], in_selection & where, column_level, 0.0)
             _confirm(gaps, decision, in_confirmation & where, column_level)
             if decision.winner == "seasonal":
-                decision.verdict = (f"seasonal beat {DEFAULT} on this column's gaps of {bucket} steps and shorter, "
-                                    "pooled, and on fresh folds")
+                decision.verdict = (
+                    f"seasonal beat {DEFAULT} on this column's gaps of {bucket} steps and shorter, "
+                    "pooled, and on fresh folds"
+                )
             out.setdefault(name, {})[bucket] = decision
     return out
 
@@ -523,13 +639,23 @@ def _confirmed_seasonal_below(
     """The longest shorter bucket where this column switched to the seasonal profile, confirmed."""
     names = [b for b, _, _ in BUCKETS]
     for shorter in reversed(names[: names.index(bucket)]):
-        decision = own.get(shorter) if shorter in own and own[shorter].winner != own[shorter].incumbent else pooled.get(shorter)
-        if decision is not None and decision.winner == "seasonal" and decision.incumbent != "seasonal":
+        decision = (
+            own.get(shorter)
+            if shorter in own and own[shorter].winner != own[shorter].incumbent
+            else pooled.get(shorter)
+        )
+        if (
+            decision is not None
+            and decision.winner == "seasonal"
+            and decision.incumbent != "seasonal"
+        ):
             return decision, shorter
     return None
 
 
-def _fill(series: PreparedSeries, choice: dict[str, dict[str, str]], fillers: dict[str, Imputer]) -> np.ndarray:
+def _fill(
+    series: PreparedSeries, choice: dict[str, dict[str, str]], fillers: dict[str, Imputer]
+) -> np.ndarray:
     imputed = series.values.copy()
     predictions = {m: imputer.fill(series) for m, imputer in fillers.items()}
     for j, name in enumerate(series.columns):
@@ -540,11 +666,20 @@ def _fill(series: PreparedSeries, choice: dict[str, dict[str, str]], fillers: di
 
 
 def _notes(decisions: dict[str, dict[str, Any]]) -> list[str]:
-    thin = sorted({f"{c}/{b}" for c, bs in decisions.items() for b, d in bs.items() if d["verdict"].startswith("thin")})
+    thin = sorted(
+        {
+            f"{c}/{b}"
+            for c, bs in decisions.items()
+            for b, d in bs.items()
+            if d["verdict"].startswith("thin")
+        }
+    )
     if not thin:
         return []
-    return [f"Evidence is thin for {', '.join(thin)}: too few held-out stretches to show that any method beats "
-            f"{DEFAULT} interpolation, so it was kept."]
+    return [
+        f"Evidence is thin for {', '.join(thin)}: too few held-out stretches to show that any method beats "
+        f"{DEFAULT} interpolation, so it was kept."
+    ]
 
 
 def _nearest(bucket: str, available: list[str]) -> str | None:

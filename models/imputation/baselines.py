@@ -30,7 +30,9 @@ def _finish(values: np.ndarray, observed: np.ndarray, filled: np.ndarray, flat: 
     return out[:, 0] if flat else out
 
 
-def mean_fill(values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+def mean_fill(
+    values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None
+) -> np.ndarray:
     """Fill each column with the mean of its observed values."""
     array, mask, flat = _as_2d(values, observed)
     counts = np.maximum(mask.sum(axis=0), 1)
@@ -38,7 +40,9 @@ def mean_fill(values: np.ndarray, observed: np.ndarray, positions: np.ndarray | 
     return _finish(array, mask, np.broadcast_to(means, array.shape), flat)
 
 
-def locf(values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+def locf(
+    values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None
+) -> np.ndarray:
     """Last observation carried forward; a leading gap takes the first observation."""
     array, mask, flat = _as_2d(values, observed)
     steps = np.arange(len(array))[:, None]
@@ -61,17 +65,25 @@ def _interpolate(array: np.ndarray, mask: np.ndarray, axis_points: np.ndarray) -
     return filled
 
 
-def linear(values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+def linear(
+    values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None
+) -> np.ndarray:
     """Straight lines between neighbouring observations, step by step (ignores real time)."""
     array, mask, flat = _as_2d(values, observed)
     filled = _interpolate(array, mask, np.arange(len(array), dtype=np.float64))
     return _finish(array, mask, filled, flat)
 
 
-def time_weighted(values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+def time_weighted(
+    values: np.ndarray, observed: np.ndarray, positions: np.ndarray | None = None
+) -> np.ndarray:
     """Linear interpolation along real time: a gap twice as long weighs twice as much."""
     array, mask, flat = _as_2d(values, observed)
-    axis_points = np.arange(len(array), dtype=np.float64) if positions is None else np.asarray(positions, float)
+    axis_points = (
+        np.arange(len(array), dtype=np.float64)
+        if positions is None
+        else np.asarray(positions, float)
+    )
     filled = _interpolate(array, mask, axis_points)
     return _finish(array, mask, filled, flat)
 
@@ -107,7 +119,9 @@ def _candidate_periods(length: int, step_seconds: float | None) -> list[int]:
 def _moving_average(series: np.ndarray, width: int) -> np.ndarray:
     """Centred moving average; the ends average over the points that exist."""
     kernel = np.ones(width)
-    return np.convolve(series, kernel, mode="same") / np.convolve(np.ones_like(series), kernel, mode="same")
+    return np.convolve(series, kernel, mode="same") / np.convolve(
+        np.ones_like(series), kernel, mode="same"
+    )
 
 
 def _autocorrelation(series: np.ndarray, lag: int) -> float:
@@ -131,8 +145,16 @@ def detect_period(
     detrended series is highest, if that is clearly positive.
     """
     array, mask, _ = _as_2d(values, observed)
-    axis_points = np.arange(len(array), dtype=np.float64) if positions is None else np.asarray(positions, float)
-    grid = np.arange(int(np.floor(axis_points[-1])) + 1, dtype=np.float64) if len(axis_points) else axis_points
+    axis_points = (
+        np.arange(len(array), dtype=np.float64)
+        if positions is None
+        else np.asarray(positions, float)
+    )
+    grid = (
+        np.arange(int(np.floor(axis_points[-1])) + 1, dtype=np.float64)
+        if len(axis_points)
+        else axis_points
+    )
     best, best_score = None, 0.3  # below this the "profile" is mostly noise
     for j in range(array.shape[1]):
         known = mask[:, j]
@@ -166,7 +188,11 @@ def seasonal_profile(
     fill meets both neighbours and follows the daily shape in between.
     """
     array, mask, flat = _as_2d(values, observed)
-    axis_points = np.arange(len(array), dtype=np.float64) if positions is None else np.asarray(positions, float)
+    axis_points = (
+        np.arange(len(array), dtype=np.float64)
+        if positions is None
+        else np.asarray(positions, float)
+    )
     period = period or detect_period(array, mask, axis_points, step_seconds)
     if period is None:
         return time_weighted(values, observed, positions)
@@ -197,7 +223,9 @@ def seasonal_profile(
 def impute_baseline(name: str, series: PreparedSeries) -> np.ndarray:
     """Run one baseline on a prepared series (the seasonal one knows the time step)."""
     if name == "seasonal":
-        return seasonal_profile(series.values, series.observed, series.positions, step_seconds=series.step_seconds)
+        return seasonal_profile(
+            series.values, series.observed, series.positions, step_seconds=series.step_seconds
+        )
     return BASELINES[name](series.values, series.observed, series.positions)
 
 

@@ -109,13 +109,20 @@ class FusedBRITS(nn.Module):
         self.gate_b = _uniform(d, 1, 4 * h, fan_in=h)
         self.register_buffer("off_diagonal", 1.0 - torch.eye(c).unsqueeze(0), persistent=False)
 
-    def forward(self, x: torch.Tensor, m: torch.Tensor, delta: torch.Tensor) -> dict[str, torch.Tensor]:
+    def forward(
+        self, x: torch.Tensor, m: torch.Tensor, delta: torch.Tensor
+    ) -> dict[str, torch.Tensor]:
         """x, m, delta: (D, B, T, C), direction 1 already reversed in time."""
         d, b, steps, c = x.shape
-        gamma_h = torch.exp(-torch.relu(torch.einsum("dbtc,dch->dbth", delta, self.decay_h_w) + self.decay_h_b[:, None]))
+        gamma_h = torch.exp(
+            -torch.relu(
+                torch.einsum("dbtc,dch->dbth", delta, self.decay_h_w) + self.decay_h_b[:, None]
+            )
+        )
         gamma_x = torch.exp(-torch.relu(delta * self.decay_x_w[:, None] + self.decay_x_b[:, None]))
         alpha = torch.sigmoid(
-            torch.einsum("dbtk,dkc->dbtc", torch.cat([gamma_x, m], dim=-1), self.mix_w) + self.mix_b[:, None]
+            torch.einsum("dbtk,dkc->dbtc", torch.cat([gamma_x, m], dim=-1), self.mix_w)
+            + self.mix_b[:, None]
         )
         gates_m = torch.einsum("dbtc,dcg->dbtg", m, self.gate_m_w) + self.gate_b[:, None]
         feat_w = self.feat_w * self.off_diagonal  # a column may not regress on itself
@@ -151,7 +158,9 @@ class FusedBRITS(nn.Module):
         }
 
 
-def _masked_step_error(estimate: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+def _masked_step_error(
+    estimate: torch.Tensor, target: torch.Tensor, mask: torch.Tensor
+) -> torch.Tensor:
     # Per step: sum |error| over observed cells / their count, then averaged over steps,
     # as in the reference implementation.
     per_step = (torch.abs(estimate - target) * mask).sum(dim=(1, 3)) / (mask.sum(dim=(1, 3)) + 1e-5)
@@ -170,7 +179,9 @@ class BRITS(TorchImputer):
         return FusedBRITS(n_features, self.config.hidden_size)
 
     # --- training -------------------------------------------------------------------
-    def _batch(self, tensors: SeriesTensors, starts: np.ndarray, window: int) -> tuple[torch.Tensor, ...]:
+    def _batch(
+        self, tensors: SeriesTensors, starts: np.ndarray, window: int
+    ) -> tuple[torch.Tensor, ...]:
         index = self._window_index(starts, window)
         x, m, pos = tensors.values[index], tensors.mask[index], tensors.positions[index]
         return x, m, pos
@@ -187,7 +198,13 @@ class BRITS(TorchImputer):
         out = network(xs, ms, deltas)
         forward_imp = out["comb"][0]
         backward_imp = out["comb"][1].flip(1)
-        return out, xs, ms, (forward_imp + backward_imp) / 2, torch.abs(forward_imp - backward_imp).mean()
+        return (
+            out,
+            xs,
+            ms,
+            (forward_imp + backward_imp) / 2,
+            torch.abs(forward_imp - backward_imp).mean(),
+        )
 
     def _batch_loss(self, epoch: EpochStart, starts: np.ndarray) -> torch.Tensor:
         """Reconstruction of observed cells (3 estimates, both directions), consistency, and

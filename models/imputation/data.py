@@ -51,9 +51,17 @@ class PreparedSeries:
         array = np.asarray(values, dtype=np.float64)
         if array.ndim == 1:
             array = array[:, None]
-        mask = ~np.isnan(array) if observed is None else np.asarray(observed, bool).reshape(array.shape)
+        mask = (
+            ~np.isnan(array)
+            if observed is None
+            else np.asarray(observed, bool).reshape(array.shape)
+        )
         array = np.where(mask, array, np.nan)
-        pos = np.arange(len(array), dtype=np.float64) if positions is None else np.asarray(positions, float)
+        pos = (
+            np.arange(len(array), dtype=np.float64)
+            if positions is None
+            else np.asarray(positions, float)
+        )
         names = columns or [f"x{i}" for i in range(array.shape[1])]
         return cls(columns=list(names), values=array, observed=mask, positions=pos)
 
@@ -102,7 +110,9 @@ class PreparedSeries:
         return pd.DataFrame(out)
 
 
-def _numeric_columns(df: pd.DataFrame, time_column: str | None, columns: list[str] | None) -> list[str]:
+def _numeric_columns(
+    df: pd.DataFrame, time_column: str | None, columns: list[str] | None
+) -> list[str]:
     if columns:
         unknown = [c for c in columns if c not in df.columns]
         if unknown:
@@ -112,17 +122,22 @@ def _numeric_columns(df: pd.DataFrame, time_column: str | None, columns: list[st
             )
         for name in columns:
             if name == time_column:
-                raise UnknownColumnError(f"Column {name!r} is the time column; pick value columns.", column=name)
+                raise UnknownColumnError(
+                    f"Column {name!r} is the time column; pick value columns.", column=name
+                )
             parsed = pd.to_numeric(df[name], errors="coerce")
             if parsed.notna().sum() == 0 and df[name].notna().sum() > 0:
                 raise NoNumericColumnError(
-                    f"Column {name!r} holds no numbers (e.g. {df[name].dropna().iloc[0]!r}).", column=name
+                    f"Column {name!r} holds no numbers (e.g. {df[name].dropna().iloc[0]!r}).",
+                    column=name,
                 )
         return list(columns)
     numeric = [
         c
         for c in df.columns
-        if c != time_column and pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+        if c != time_column
+        and pd.api.types.is_numeric_dtype(df[c])
+        and not pd.api.types.is_bool_dtype(df[c])
     ]
     if not numeric:
         raise NoNumericColumnError(
@@ -189,7 +204,11 @@ def prepare_series(
         table.index = pd.Index(parsed.to_numpy(), name=time_column)
         # Duplicated times: average the observed values (NaN-skipping mean), one row per time.
         duplicates = int(table.index.duplicated().sum())
-        table = table.groupby(level=0, sort=True).mean() if duplicates else table.sort_index(kind="stable")
+        table = (
+            table.groupby(level=0, sort=True).mean()
+            if duplicates
+            else table.sort_index(kind="stable")
+        )
         if duplicates:
             notes.append(f"{duplicates} row(s) with a repeated time were averaged.")
         times = table.index
@@ -210,7 +229,9 @@ def prepare_series(
     for j, name in enumerate(names):
         count = int(observed[:, j].sum())
         if count == 0:
-            raise EverythingMissingError(f"Column {name!r} has no observed value to learn from.", column=name)
+            raise EverythingMissingError(
+                f"Column {name!r} has no observed value to learn from.", column=name
+            )
         if count < min_observed:
             raise TooFewObservedError(
                 f"Column {name!r} has only {count} observed value(s); this method needs at least "
@@ -291,7 +312,9 @@ def training_stride(length: int, window: int, min_windows: int = 64) -> int:
     return window if span // window + 1 >= min_windows else max(1, span // max(min_windows - 1, 1))
 
 
-def training_starts(length: int, window: int, rng: np.random.Generator, min_windows: int = 64) -> np.ndarray:
+def training_starts(
+    length: int, window: int, rng: np.random.Generator, min_windows: int = 64
+) -> np.ndarray:
     """Shuffled window starts for one epoch: a random offset, and overlap on short series.
 
     A long series gives non-overlapping windows (every step once per epoch); a short one
@@ -319,7 +342,9 @@ def merge_windows(windows: np.ndarray, starts: np.ndarray, length: int) -> np.nd
     total = np.zeros((length,) + windows.shape[2:])
     norm = np.zeros(length)
     for k, start in enumerate(starts):
-        total[start : start + width] += windows[k] * weight.reshape((-1,) + (1,) * (windows.ndim - 2))
+        total[start : start + width] += windows[k] * weight.reshape(
+            (-1,) + (1,) * (windows.ndim - 2)
+        )
         norm[start : start + width] += weight
     return total / norm.reshape((-1,) + (1,) * (windows.ndim - 2))
 
@@ -341,7 +366,9 @@ def interior_gap_lengths(observed_column: np.ndarray) -> list[int]:
     early, not gaps anyone fills from both sides.
     """
     length = len(observed_column)
-    return [size for start, size in missing_runs(observed_column) if start > 0 and start + size < length]
+    return [
+        size for start, size in missing_runs(observed_column) if start > 0 and start + size < length
+    ]
 
 
 def _naive_utc(times: pd.Series) -> pd.Series:

@@ -87,9 +87,13 @@ def score(imputed: np.ndarray, truth: np.ndarray, hidden: np.ndarray) -> dict[st
     }
 
 
-def score_per_column(imputed: np.ndarray, truth: np.ndarray, hidden: np.ndarray) -> list[dict[str, float]]:
+def score_per_column(
+    imputed: np.ndarray, truth: np.ndarray, hidden: np.ndarray
+) -> list[dict[str, float]]:
     """`score` for each column of a (T, C) array."""
-    return [score(imputed[:, j], truth[:, j], hidden[:, j]) for j in range(np.asarray(hidden).shape[1])]
+    return [
+        score(imputed[:, j], truth[:, j], hidden[:, j]) for j in range(np.asarray(hidden).shape[1])
+    ]
 
 
 def held_out_masks(
@@ -121,12 +125,21 @@ def held_out_masks(
             by_bucket.setdefault(gap_bucket(n), []).append(n)
         taken = np.zeros(len(observed), bool)
         share = rate / len(by_bucket) * observed[:, j].sum()  # cells per fold and bucket
-        for k, (_bucket, members) in enumerate(sorted(by_bucket.items(), key=lambda item: -max(item[1]))):
+        for k, (_bucket, members) in enumerate(
+            sorted(by_bucket.items(), key=lambda item: -max(item[1]))
+        ):
             columns = [hidden[:, j] for hidden in masks]  # views: the folds' masks of column j
             before = taken.copy(), [c.copy() for c in columns]
             counts = [
-                _hide_in(observed[:, j], taken, columns[fold], members, seed + 7919 * j + 104_729 * fold + k,
-                         share, min_gaps)
+                _hide_in(
+                    observed[:, j],
+                    taken,
+                    columns[fold],
+                    members,
+                    seed + 7919 * j + 104_729 * fold + k,
+                    share,
+                    min_gaps,
+                )
                 for fold in range(len(masks))
             ]
             if min(counts) < min_gaps:
@@ -134,27 +147,52 @@ def held_out_masks(
                 taken[:] = before[0]
                 for column, old in zip(columns, before[1], strict=True):
                     column[:] = old
-                _deal_gaps(observed[:, j], taken, columns, members, seed + 7919 * j + k, order, min_gaps, share)
+                _deal_gaps(
+                    observed[:, j],
+                    taken,
+                    columns,
+                    members,
+                    seed + 7919 * j + k,
+                    order,
+                    min_gaps,
+                    share,
+                )
     return masks, lengths_by_column
 
 
 def _hide_in(
-    observed: np.ndarray, taken: np.ndarray, fold: np.ndarray, members: list[int], seed: int, share: float,
+    observed: np.ndarray,
+    taken: np.ndarray,
+    fold: np.ndarray,
+    members: list[int],
+    seed: int,
+    share: float,
     min_gaps: int,
 ) -> int:
     """Hide a fold's `share` of cells (at least `min_gaps` gaps where they fit) in gaps of
     `members` lengths among the observed, untaken cells; returns how many gaps it hid."""
     available = observed & ~taken
-    mask = hide_gaps(available[:, None], members, seed=seed, rate=share / max(available.sum(), 1),
-                     min_gaps=min_gaps)[:, 0]
+    mask = hide_gaps(
+        available[:, None],
+        members,
+        seed=seed,
+        rate=share / max(available.sum(), 1),
+        min_gaps=min_gaps,
+    )[:, 0]
     fold |= mask
     taken |= mask
     return int(np.count_nonzero(np.diff(mask.astype(np.int8), prepend=0) == 1))  # gaps never touch
 
 
 def _deal_gaps(
-    observed: np.ndarray, taken: np.ndarray, folds: list[np.ndarray], members: list[int],
-    seed: int, order: list[int], min_gaps: int, share: float,
+    observed: np.ndarray,
+    taken: np.ndarray,
+    folds: list[np.ndarray],
+    members: list[int],
+    seed: int,
+    order: list[int],
+    min_gaps: int,
+    share: float,
 ) -> None:
     """Hide gaps of `members` lengths in one column's fold masks (in place): `min_gaps` per
     fold dealt one per fold per round while they fit, then each fold's `share` of cells."""
@@ -162,7 +200,15 @@ def _deal_gaps(
 
     def hide(fold: int, cells: float, gaps: int, turn: int) -> None:
         before = folds[fold].sum()
-        _hide_in(observed, taken, folds[fold], members, seed + 104_729 * fold + 1_299_709 * turn, cells, gaps)
+        _hide_in(
+            observed,
+            taken,
+            folds[fold],
+            members,
+            seed + 104_729 * fold + 1_299_709 * turn,
+            cells,
+            gaps,
+        )
         placed[fold] += folds[fold].sum() - before
 
     for turn in range(min_gaps):
@@ -179,7 +225,9 @@ def _deal_gaps(
 def _alternate_halves(count: int) -> list[int]:
     """0..count-1 with the front and back half interleaved: 0, 3, 1, 4, 2 for 5."""
     front, back = list(range((count + 1) // 2)), list(range((count + 1) // 2, count))
-    return [f for pair in zip(front, [*back, None], strict=False) for f in pair if f is not None][:count]
+    return [f for pair in zip(front, [*back, None], strict=False) for f in pair if f is not None][
+        :count
+    ]
 
 
 # Gap-length buckets (inclusive bounds): single points, short, about a day of hourly

@@ -36,7 +36,11 @@ class Budget:
         """May epoch `epoch + 1` start? A model always gets its first epoch."""
         if epoch >= self.epochs:
             return False
-        return epoch == 0 or self.deadline is None or time.perf_counter() + next_epoch_s < self.deadline
+        return (
+            epoch == 0
+            or self.deadline is None
+            or time.perf_counter() + next_epoch_s < self.deadline
+        )
 
 
 class Imputer:
@@ -58,7 +62,9 @@ class Imputer:
     def fill(self, series: PreparedSeries) -> np.ndarray:
         raise NotImplementedError
 
-    def validate(self, train: PreparedSeries, truth: np.ndarray, hidden: np.ndarray) -> dict[str, float]:
+    def validate(
+        self, train: PreparedSeries, truth: np.ndarray, hidden: np.ndarray
+    ) -> dict[str, float]:
         """MAE, RMSE and MRE of `fill(train)` on the `hidden` cells of `truth`."""
         return score(self.fill(train), truth, hidden)
 
@@ -75,7 +81,9 @@ class BaselineImputer(Imputer):
         if name not in BASELINES:
             from models.imputation.errors import UnknownMethodError
 
-            raise UnknownMethodError(f"Unknown baseline {name!r}; choose one of {sorted(BASELINES)}.")
+            raise UnknownMethodError(
+                f"Unknown baseline {name!r}; choose one of {sorted(BASELINES)}."
+            )
         self.name = name
 
     def fill(self, series: PreparedSeries) -> np.ndarray:
@@ -109,7 +117,9 @@ class ModelImputer(Imputer):
         check_every: int = 5,
     ) -> dict[str, Any]:
         """Train within `budget`; with `validation`, keep the weights that scored best."""
-        best, info = train_epochs(self, train, budget, validation, check_every=check_every, on_check=on_check)
+        best, info = train_epochs(
+            self, train, budget, validation, check_every=check_every, on_check=on_check
+        )
         if best is not None:
             self.model = best.model
         return info
@@ -149,13 +159,22 @@ def train_epochs(
     started = time.perf_counter()
     epoch_s = 0.0
     while budget.allows(imputer.epoch, epoch_s):
-        metrics = imputer.model.fit_epoch(train) if on_batch is None else imputer.model.fit_epoch(train, on_batch=on_batch)
+        metrics = (
+            imputer.model.fit_epoch(train)
+            if on_batch is None
+            else imputer.model.fit_epoch(train, on_batch=on_batch)
+        )
         epoch_s = metrics["seconds"]
         last = not budget.allows(imputer.epoch, epoch_s)
         if validation is None or not (imputer.epoch % check_every == 0 or last):
             continue
         mae = validation(imputer)
-        record = {"epoch": imputer.epoch, "loss": metrics["loss"], "seconds": epoch_s, "validation_mae": mae}
+        record = {
+            "epoch": imputer.epoch,
+            "loss": metrics["loss"],
+            "seconds": epoch_s,
+            "validation_mae": mae,
+        }
         history.append(record)
         if on_check is not None:
             on_check(imputer, record)
@@ -163,18 +182,36 @@ def train_epochs(
             best_mae, best_epoch, best = mae, imputer.epoch, imputer.snapshot()
     if validation is not None and not history and imputer.epoch > 0:
         # No epoch ran here (trained before, e.g. a probe epoch): score the weights as they are.
-        record = {"epoch": imputer.epoch, "loss": None, "seconds": 0.0, "validation_mae": validation(imputer)}
+        record = {
+            "epoch": imputer.epoch,
+            "loss": None,
+            "seconds": 0.0,
+            "validation_mae": validation(imputer),
+        }
         history.append(record)
         if on_check is not None:
             on_check(imputer, record)
         if keep_best:
             best_mae, best_epoch, best = record["validation_mae"], imputer.epoch, imputer.snapshot()
-    info: dict[str, Any] = {"epochs": imputer.epoch, "seconds": time.perf_counter() - started, "history": history}
+    info: dict[str, Any] = {
+        "epochs": imputer.epoch,
+        "seconds": time.perf_counter() - started,
+        "history": history,
+    }
     if imputer.epoch == 0:
-        return None, {**info, "status": "skipped", "reason": "the budget was too small for one epoch"}
+        return None, {
+            **info,
+            "status": "skipped",
+            "reason": "the budget was too small for one epoch",
+        }
     if validation is None:
         return (imputer if keep_best else None), {**info, "status": "trained"}
-    return best, {**info, "status": "trained", "best_epoch": best_epoch, "best_validation_mae": best_mae}
+    return best, {
+        **info,
+        "status": "trained",
+        "best_epoch": best_epoch,
+        "best_validation_mae": best_mae,
+    }
 
 
 def imputer_from_bytes(blob: bytes) -> Imputer:

@@ -111,7 +111,9 @@ class NAOMINetwork(nn.Module):
             )
             # Predict a correction to the mean of the available pivots: the network starts
             # as a (coarse) interpolation and learns the shape inside gaps from there.
-            anchor = (x_left * has_left + x_right * has_right) / (has_left + has_right).clamp(min=1.0)
+            anchor = (x_left * has_left + x_right * has_right) / (has_left + has_right).clamp(
+                min=1.0
+            )
             prediction = anchor + self.decoder(features).gather(1, level[:, None])[:, 0]
             if score_mask is not None:
                 scored = score_mask[b, t, c]
@@ -133,7 +135,9 @@ class NAOMI(TorchImputer):
         cfg = self.config
         return NAOMINetwork(n_features, cfg.hidden_size, cfg.decoder_size, cfg.levels)
 
-    def _windows(self, tensors: SeriesTensors, starts: np.ndarray, window: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def _windows(
+        self, tensors: SeriesTensors, starts: np.ndarray, window: int
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         index = self._window_index(starts, window)
         return tensors.values[index], tensors.mask[index]
 

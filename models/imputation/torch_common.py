@@ -84,7 +84,11 @@ def normalize_input(
     if flat:
         array = array[:, None]
     mask = ~np.isnan(array) if observed is None else np.asarray(observed, bool).reshape(array.shape)
-    pos = np.arange(len(array), dtype=np.float64) if positions is None else np.asarray(positions, float)
+    pos = (
+        np.arange(len(array), dtype=np.float64)
+        if positions is None
+        else np.asarray(positions, float)
+    )
     return array, mask, pos, flat
 
 
@@ -119,7 +123,9 @@ def unpack_artifact(blob: bytes, kind: str) -> tuple[dict, StandardScaler | None
         config = json.loads(archive.read("config.json"))
         scaler_data = json.loads(archive.read("scaler.json"))
         training = json.loads(archive.read("training.json"))
-        state = torch.load(io.BytesIO(archive.read("state.pt")), map_location="cpu", weights_only=True)
+        state = torch.load(
+            io.BytesIO(archive.read("state.pt")), map_location="cpu", weights_only=True
+        )
     scaler = StandardScaler.from_dict(scaler_data) if scaler_data else None
     return config, scaler, training, state
 
@@ -175,13 +181,19 @@ def random_blocks(
     """
     batch, steps, columns = shape
     longest = max(1, min(longest, steps - 1))
-    pool = np.clip(np.asarray(lengths, dtype=np.int64), 1, longest) if lengths is not None and len(lengths) else None
+    pool = (
+        np.clip(np.asarray(lengths, dtype=np.int64), 1, longest)
+        if lengths is not None and len(lengths)
+        else None
+    )
     mean_length = float(pool.mean()) if pool is not None else (1 + longest) / 2
     hide = np.zeros(shape, dtype=bool)
     counts = rng.poisson(rate * steps / mean_length, size=(batch, columns))
     for bi, ci in zip(*np.nonzero(counts), strict=True):
         n = counts[bi, ci]
-        sizes = rng.choice(pool, size=n) if pool is not None else rng.integers(1, longest + 1, size=n)
+        sizes = (
+            rng.choice(pool, size=n) if pool is not None else rng.integers(1, longest + 1, size=n)
+        )
         starts = rng.integers(0, steps, size=n)
         for start, size in zip(starts, sizes, strict=True):
             hide[bi, start : start + size, ci] = True
@@ -229,7 +241,9 @@ class TorchImputer:
         self.network = self._new_network(n_features).to(self.device)
         self.optimizer = torch.optim.Adam(self.network.parameters(), lr=self.config.learning_rate)
         decay = getattr(self.config, "ema_decay", 0.0)
-        self.averaged = AveragedModel(self.network, multi_avg_fn=get_ema_multi_avg_fn(decay)) if decay else None
+        self.averaged = (
+            AveragedModel(self.network, multi_avg_fn=get_ema_multi_avg_fn(decay)) if decay else None
+        )
 
     def _inference_network(self) -> torch.nn.Module:
         """The weight average once it has seen a step, else the trained weights themselves."""
@@ -242,16 +256,24 @@ class TorchImputer:
         """(N, window) step indices of the windows starting at `starts`."""
         return torch.as_tensor(starts[:, None] + np.arange(window)[None, :], device=self.device)
 
-    def _hide_blocks(self, mask: torch.Tensor, longest: int, gap_lengths: np.ndarray | None) -> torch.Tensor:
+    def _hide_blocks(
+        self, mask: torch.Tensor, longest: int, gap_lengths: np.ndarray | None
+    ) -> torch.Tensor:
         """This batch's training blocks: observed cells hidden from the input and scored."""
-        hide = random_blocks(self._rng, tuple(mask.shape), self.config.train_mask_rate, longest, gap_lengths)
+        hide = random_blocks(
+            self._rng, tuple(mask.shape), self.config.train_mask_rate, longest, gap_lengths
+        )
         return torch.as_tensor(hide, device=mask.device) & (mask > 0)
 
     def _prepared(self, data: PreparedSeries) -> tuple[SeriesTensors, np.ndarray]:
         """The data's tensors and its interior gap lengths (all columns), built once per data object."""
         if self._cache is None or self._cache[0] != id(data):
             gaps = [n for column in data.observed.T for n in interior_gap_lengths(column)]
-            self._cache = (id(data), series_tensors(data, self.scaler, self.device), np.asarray(gaps, dtype=np.int64))
+            self._cache = (
+                id(data),
+                series_tensors(data, self.scaler, self.device),
+                np.asarray(gaps, dtype=np.int64),
+            )
         return self._cache[1], self._cache[2]
 
     def _begin_epoch(self, data: PreparedSeries) -> EpochStart:
@@ -266,16 +288,24 @@ class TorchImputer:
             setup_s = time.perf_counter() - built
         started = time.perf_counter()
         if data.n_columns != self.network.n_features:
-            raise ValueError(f"The model has {self.network.n_features} column(s), the data {data.n_columns}.")
+            raise ValueError(
+                f"The model has {self.network.n_features} column(s), the data {data.n_columns}."
+            )
         window = min(self.config.window, data.length)
         starts = training_starts(data.length, window, self._rng)
         self.network.train()
         tensors, gaps = self._prepared(data)
-        return EpochStart(tensors, window, starts, started, setup_s, gaps if self.config.match_gaps else None)
+        return EpochStart(
+            tensors, window, starts, started, setup_s, gaps if self.config.match_gaps else None
+        )
 
     def _end_epoch(self, epoch: EpochStart, mean_loss: float) -> dict[str, float]:
         self.epoch += 1
-        metrics = {"epoch": float(self.epoch), "loss": mean_loss, "seconds": time.perf_counter() - epoch.started}
+        metrics = {
+            "epoch": float(self.epoch),
+            "loss": mean_loss,
+            "seconds": time.perf_counter() - epoch.started,
+        }
         if epoch.setup_s:
             metrics["setup_seconds"] = epoch.setup_s
         return metrics
@@ -293,7 +323,9 @@ class TorchImputer:
         return float(loss.detach())
 
     @thread_limited
-    def fit_epoch(self, data: PreparedSeries, on_batch: Callable[[], None] | None = None) -> dict[str, float]:
+    def fit_epoch(
+        self, data: PreparedSeries, on_batch: Callable[[], None] | None = None
+    ) -> dict[str, float]:
         """One pass over this epoch's shuffled windows; returns the mean training loss.
 
         `on_batch` is called before every batch; it may raise to stop mid-epoch (a cancelled
@@ -343,7 +375,10 @@ class TorchImputer:
         starts = window_starts(length, window, max(window // 2, 1))
         self._inference_network().eval()
         chunk = max(self.config.batch_size, 1) * 4
-        pieces = [self._fill_windows(tensors, starts[i : i + chunk], window) for i in range(0, len(starts), chunk)]
+        pieces = [
+            self._fill_windows(tensors, starts[i : i + chunk], window)
+            for i in range(0, len(starts), chunk)
+        ]
         merged = merge_windows(np.concatenate(pieces), starts, length)
         out = np.where(mask, array, self.scaler.inverse(merged.astype(np.float64)))
         return out[:, 0] if flat else out

@@ -70,7 +70,9 @@ class TimeGANConfig:
             )
         if not 0.0 <= float(self.gamma) <= 1_000.0:
             raise TimeGANInputError(
-                f"gamma must be in [0, 1000], got {self.gamma}", code="invalid_config", field="gamma"
+                f"gamma must be in [0, 1000], got {self.gamma}",
+                code="invalid_config",
+                field="gamma",
             )
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise TimeGANInputError(

@@ -78,7 +78,9 @@ def numeric_values(
                 f"got {values.ndim} dimensions",
                 code="bad_shape",
             )
-        if not np.issubdtype(values.dtype, np.number) or np.issubdtype(values.dtype, np.complexfloating):
+        if not np.issubdtype(values.dtype, np.number) or np.issubdtype(
+            values.dtype, np.complexfloating
+        ):
             raise TimeGANInputError("the data has no numeric column", code="no_numeric_column")
         names = list(columns) if columns is not None else [f"x{i}" for i in range(values.shape[-1])]
         if len(names) != values.shape[-1]:
@@ -92,12 +94,15 @@ def numeric_values(
     return values, names
 
 
-def _frame_values(frame: pd.DataFrame, columns: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
+def _frame_values(
+    frame: pd.DataFrame, columns: Sequence[str] | None
+) -> tuple[np.ndarray, list[str]]:
     if columns is None:
         names = [
             str(name)
             for name in frame.columns
-            if pd.api.types.is_numeric_dtype(frame[name]) and not pd.api.types.is_bool_dtype(frame[name])
+            if pd.api.types.is_numeric_dtype(frame[name])
+            and not pd.api.types.is_bool_dtype(frame[name])
         ]
         if not names:
             raise TimeGANInputError(
@@ -115,7 +120,8 @@ def _frame_values(frame: pd.DataFrame, columns: Sequence[str] | None) -> tuple[n
         not_numeric = [
             name
             for name in columns
-            if not pd.api.types.is_numeric_dtype(frame[name]) or pd.api.types.is_bool_dtype(frame[name])
+            if not pd.api.types.is_numeric_dtype(frame[name])
+            or pd.api.types.is_bool_dtype(frame[name])
         ]
         if not_numeric:
             raise TimeGANInputError(
@@ -135,7 +141,9 @@ def _check_finite(values: np.ndarray, names: Sequence[str]) -> None:
     bad = ~np.isfinite(flat)
     if bad.any():
         counts = bad.sum(axis=0)
-        described = ", ".join(f"{name} ({int(n)})" for name, n in zip(names, counts, strict=True) if n)
+        described = ", ".join(
+            f"{name} ({int(n)})" for name, n in zip(names, counts, strict=True) if n
+        )
         raise TimeGANInputError(
             f"missing or infinite values in training column(s): {described}; "
             "fill the gaps first (e.g. run an imputation on this dataset) and train on the result",
@@ -222,7 +230,8 @@ def samples_to_frame(samples: np.ndarray, columns: Sequence[str]) -> pd.DataFram
     samples = np.asarray(samples)
     if samples.ndim != 3 or samples.shape[-1] != len(columns):
         raise TimeGANInputError(
-            f"expected (sequences, steps, {len(columns)}) samples, got {samples.shape}", code="bad_shape"
+            f"expected (sequences, steps, {len(columns)}) samples, got {samples.shape}",
+            code="bad_shape",
         )
     n_sequences, n_steps, _ = samples.shape
     frame = pd.DataFrame(samples.reshape(n_sequences * n_steps, -1), columns=list(columns))

@@ -42,7 +42,9 @@ def fit_ar1(windows: np.ndarray) -> dict[str, np.ndarray]:
     before = (windows[:, :-1] - mu).reshape(-1, windows.shape[2])
     after = (windows[:, 1:] - mu).reshape(-1, windows.shape[2])
     denominator = (before**2).sum(axis=0)
-    phi = np.divide((before * after).sum(axis=0), denominator, out=np.zeros_like(mu), where=denominator > 0)
+    phi = np.divide(
+        (before * after).sum(axis=0), denominator, out=np.zeros_like(mu), where=denominator > 0
+    )
     residual = after - phi * before
     return {"mu": mu, "phi": phi, "sigma": residual.std(axis=0), "first_steps": windows[:, 0, :]}
 
@@ -52,7 +54,9 @@ def ar1(windows: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     fit = fit_ar1(windows)
     steps, features = np.asarray(windows).shape[1:]
     # Each feature starts from its own randomly drawn real first step: levels vary as real ones do.
-    starts = fit["first_steps"][rng.integers(len(fit["first_steps"]), size=(n, features)), np.arange(features)]
+    starts = fit["first_steps"][
+        rng.integers(len(fit["first_steps"]), size=(n, features)), np.arange(features)
+    ]
     out = np.empty((n, steps, features))
     out[:, 0] = starts
     noise = rng.standard_normal((n, steps, features)) * fit["sigma"]

@@ -43,7 +43,9 @@ def checked_pair(real: np.ndarray, synthetic: np.ndarray) -> tuple[np.ndarray, n
     return real, synthetic
 
 
-def scaled_pair(real: np.ndarray, synthetic: np.ndarray, scale: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def scaled_pair(
+    real: np.ndarray, synthetic: np.ndarray, scale: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Both sets min-max scaled by the real one's per-feature range (or as given: `scale=False`).
 
     The reference scores data as its loaders return them: stock and energy min-max scaled,
@@ -201,7 +203,9 @@ def _next_step_pairs(windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return windows[:, :-1, :-1], windows[:, 1:, -1:]
 
 
-def _split(data: np.ndarray, rng: np.random.Generator, train_share: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
+def _split(
+    data: np.ndarray, rng: np.random.Generator, train_share: float = 0.8
+) -> tuple[np.ndarray, np.ndarray]:
     order = rng.permutation(len(data))
     cut = min(max(int(len(data) * train_share), 1), len(data) - 1)
     return data[order[:cut]], data[order[cut:]]
@@ -312,7 +316,9 @@ def evaluate(
 ) -> dict[str, Any]:
     """Everything above in one JSON-able dict; scores as mean and std over `metric_runs` seeds."""
     if metric_runs < 1:
-        raise TimeGANInputError("metric_runs must be at least 1", code="invalid_config", field="metric_runs")
+        raise TimeGANInputError(
+            "metric_runs must be at least 1", code="invalid_config", field="metric_runs"
+        )
     discriminative = [
         discriminative_score(real, synthetic, iterations=discriminative_iterations, seed=seed + run)
         for run in range(metric_runs)

@@ -129,7 +129,9 @@ class TimeGAN:
                 "call set_training_data(data) before training", code="no_training_data"
             )
         if n_steps < 1:
-            raise TimeGANInputError("n_steps must be at least 1", code="invalid_config", field="n_steps")
+            raise TimeGANInputError(
+                "n_steps must be at least 1", code="invalid_config", field="n_steps"
+            )
         losses = self._trainer.run(phase, int(n_steps))
         self.steps_done[phase] += int(n_steps)
         return losses
@@ -167,7 +169,9 @@ class TimeGAN:
             raise TimeGANInputError("the model has not been trained", code="not_trained")
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= 1_000_000:
             raise TimeGANInputError(
-                f"n must be an integer between 1 and 1000000, got {n!r}", code="invalid_config", field="n"
+                f"n must be an integer between 1 and 1000000, got {n!r}",
+                code="invalid_config",
+                field="n",
             )
         rng = (
             tf.random.Generator.from_seed(seed)
@@ -195,7 +199,9 @@ class TimeGAN:
     def to_bytes(self) -> bytes:
         """A zip of JSON and npz members (config, scaler, progress, weights, optimizer and RNG state)."""
         if self.scaler is None or self._networks is None:
-            raise TimeGANInputError("the model has no data yet; nothing to save", code="not_trained")
+            raise TimeGANInputError(
+                "the model has no data yet; nothing to save", code="not_trained"
+            )
         assert self._optimizers is not None and self._rng is not None
         weights = {
             f"{name}/{index:03d}": value
@@ -209,7 +215,9 @@ class TimeGAN:
         }
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("format.json", json.dumps({"format": ARTIFACT_FORMAT, "kind": "timegan"}))
+            archive.writestr(
+                "format.json", json.dumps({"format": ARTIFACT_FORMAT, "kind": "timegan"})
+            )
             archive.writestr("config.json", json.dumps(self.config.to_dict()))
             archive.writestr("scaler.json", json.dumps(self.scaler.to_dict()))
             archive.writestr(
@@ -244,7 +252,9 @@ class TimeGAN:
                 optimizer_state = _npz_load(archive.read("optimizer.npz"))
                 rng_state = _npz_load(archive.read("rng.npz"))["state"]
         except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as error:
-            raise TimeGANInputError(f"unreadable TimeGAN artifact: {error}", code="bad_artifact") from error
+            raise TimeGANInputError(
+                f"unreadable TimeGAN artifact: {error}", code="bad_artifact"
+            ) from error
         model = cls(config)
         model.scaler = scaler
         model.steps_done = {phase: int(progress["steps_done"].get(phase, 0)) for phase in PHASES}
@@ -253,7 +263,9 @@ class TimeGAN:
         for name, net in model._networks.as_dict().items():
             net.set_weights(_members(weights, name))
         for name, optimizer in model._optimizers.items():
-            for variable, value in zip(optimizer.variables, _members(optimizer_state, name), strict=True):
+            for variable, value in zip(
+                optimizer.variables, _members(optimizer_state, name), strict=True
+            ):
                 variable.assign(value)
         model._rng = tf.random.Generator.from_state(rng_state, alg=int(progress["rng_algorithm"]))
         return model

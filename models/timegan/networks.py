@@ -73,11 +73,25 @@ def build_networks(config: TimeGANConfig, n_features: int) -> TimeGANNetworks:
     # As in the reference: sigmoid heads everywhere but the discriminator (logits), the
     # noise has one dimension per feature, and the supervisor has one layer fewer.
     return TimeGANNetworks(
-        embedder=_stacked_net("embedder", config, n_features, hidden, config.num_layers, "sigmoid", seed + 1_000),
-        recovery=_stacked_net("recovery", config, hidden, n_features, config.num_layers, "sigmoid", seed + 2_000),
-        generator=_stacked_net("generator", config, n_features, hidden, config.num_layers, "sigmoid", seed + 3_000),
-        supervisor=_stacked_net(
-            "supervisor", config, hidden, hidden, max(config.num_layers - 1, 1), "sigmoid", seed + 4_000
+        embedder=_stacked_net(
+            "embedder", config, n_features, hidden, config.num_layers, "sigmoid", seed + 1_000
         ),
-        discriminator=_stacked_net("discriminator", config, hidden, 1, config.num_layers, None, seed + 5_000),
+        recovery=_stacked_net(
+            "recovery", config, hidden, n_features, config.num_layers, "sigmoid", seed + 2_000
+        ),
+        generator=_stacked_net(
+            "generator", config, n_features, hidden, config.num_layers, "sigmoid", seed + 3_000
+        ),
+        supervisor=_stacked_net(
+            "supervisor",
+            config,
+            hidden,
+            hidden,
+            max(config.num_layers - 1, 1),
+            "sigmoid",
+            seed + 4_000,
+        ),
+        discriminator=_stacked_net(
+            "discriminator", config, hidden, 1, config.num_layers, None, seed + 5_000
+        ),
     )

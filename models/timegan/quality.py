@@ -42,12 +42,24 @@ from models.timegan.metrics import spread
 # name -> (label, what it looks at); every measure is a distance to real data: lower is better.
 MEASURES: dict[str, tuple[str, str]] = {
     "temporal": ("Temporal structure", "autocorrelation difference over lags (values and changes)"),
-    "cross_feature": ("Cross-feature structure", "correlation-matrix difference (values and changes)"),
+    "cross_feature": (
+        "Cross-feature structure",
+        "correlation-matrix difference (values and changes)",
+    ),
     "marginal": ("Marginal distributions", "per-feature Wasserstein-1 distance, [0, 1] scale"),
-    "classifier": ("Stronger classifier", "|accuracy - 0.5| of boosted trees on values and changes"),
-    "forecast": ("Forecast, train on candidate", "MAE on real windows of a last-step ridge forecaster"),
+    "classifier": (
+        "Stronger classifier",
+        "|accuracy - 0.5| of boosted trees on values and changes",
+    ),
+    "forecast": (
+        "Forecast, train on candidate",
+        "MAE on real windows of a last-step ridge forecaster",
+    ),
     "discriminative": ("Discriminative (paper)", "|accuracy - 0.5| of the paper's post-hoc GRU"),
-    "predictive": ("Predictive (paper)", "MAE on real of the paper's next-step GRU trained on candidate"),
+    "predictive": (
+        "Predictive (paper)",
+        "MAE on real of the paper's next-step GRU trained on candidate",
+    ),
 }
 STRUCTURE_MEASURES = ("temporal", "cross_feature")
 PAPER_MEASURES = ("discriminative", "predictive")
@@ -73,18 +85,26 @@ def autocorrelation(windows: np.ndarray, max_lag: int) -> np.ndarray:
     max_lag = min(max_lag, windows.shape[1] - 1)
     centred = windows - windows.mean(axis=(0, 1), keepdims=True)
     variance = (centred**2).mean(axis=(0, 1))
-    lagged = np.stack([(centred[:, k:] * centred[:, :-k]).mean(axis=(0, 1)) for k in range(1, max_lag + 1)])
+    lagged = np.stack(
+        [(centred[:, k:] * centred[:, :-k]).mean(axis=(0, 1)) for k in range(1, max_lag + 1)]
+    )
     # A constant feature has no autocorrelation to compare: 0 rather than 0/0.
     return np.divide(lagged, variance, out=np.zeros_like(lagged), where=variance > 1e-12)
 
 
-def autocorrelation_difference(real: np.ndarray, synthetic: np.ndarray, max_lag: int | None = None) -> float:
+def autocorrelation_difference(
+    real: np.ndarray, synthetic: np.ndarray, max_lag: int | None = None
+) -> float:
     """Temporal structure: mean |ACF real - ACF synthetic|, averaged over values and changes."""
     lag = max_lag or default_max_lag(np.shape(real)[1])
-    return float(np.mean([
-        np.abs(autocorrelation(r, lag) - autocorrelation(s, lag)).mean()
-        for r, s in zip(_views(real), _views(synthetic), strict=True)
-    ]))
+    return float(
+        np.mean(
+            [
+                np.abs(autocorrelation(r, lag) - autocorrelation(s, lag)).mean()
+                for r, s in zip(_views(real), _views(synthetic), strict=True)
+            ]
+        )
+    )
 
 
 def correlation_matrix(windows: np.ndarray) -> np.ndarray:
@@ -93,7 +113,9 @@ def correlation_matrix(windows: np.ndarray) -> np.ndarray:
     centred = flat - flat.mean(axis=0)
     scale = np.sqrt((centred**2).sum(axis=0))
     outer = np.outer(scale, scale)
-    return np.divide(centred.T @ centred, outer, out=np.zeros((flat.shape[1],) * 2), where=outer > 1e-12)
+    return np.divide(
+        centred.T @ centred, outer, out=np.zeros((flat.shape[1],) * 2), where=outer > 1e-12
+    )
 
 
 def correlation_difference(real: np.ndarray, synthetic: np.ndarray) -> float | None:
@@ -102,10 +124,14 @@ def correlation_difference(real: np.ndarray, synthetic: np.ndarray) -> float | N
     if n_features < 2:
         return None
     upper = np.triu_indices(n_features, 1)
-    return float(np.mean([
-        np.abs(correlation_matrix(r)[upper] - correlation_matrix(s)[upper]).mean()
-        for r, s in zip(_views(real), _views(synthetic), strict=True)
-    ]))
+    return float(
+        np.mean(
+            [
+                np.abs(correlation_matrix(r)[upper] - correlation_matrix(s)[upper]).mean()
+                for r, s in zip(_views(real), _views(synthetic), strict=True)
+            ]
+        )
+    )
 
 
 def marginal_difference(real: np.ndarray, synthetic: np.ndarray) -> float:
@@ -113,16 +139,25 @@ def marginal_difference(real: np.ndarray, synthetic: np.ndarray) -> float:
     from scipy.stats import wasserstein_distance
 
     n_features = np.shape(real)[-1]
-    return float(np.mean([
-        wasserstein_distance(real[..., d].reshape(-1), synthetic[..., d].reshape(-1)) for d in range(n_features)
-    ]))
+    return float(
+        np.mean(
+            [
+                wasserstein_distance(real[..., d].reshape(-1), synthetic[..., d].reshape(-1))
+                for d in range(n_features)
+            ]
+        )
+    )
 
 
 def _window_features(windows: np.ndarray) -> np.ndarray:
-    return np.concatenate([windows.reshape(len(windows), -1), _changes(windows).reshape(len(windows), -1)], axis=1)
+    return np.concatenate(
+        [windows.reshape(len(windows), -1), _changes(windows).reshape(len(windows), -1)], axis=1
+    )
 
 
-def classifier_score(real: np.ndarray, synthetic: np.ndarray, *, seed: int = 0, max_iter: int = 100) -> float:
+def classifier_score(
+    real: np.ndarray, synthetic: np.ndarray, *, seed: int = 0, max_iter: int = 100
+) -> float:
     """|accuracy - 0.5| of boosted trees telling real from synthetic windows, on a held-out 20%."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import train_test_split
@@ -134,8 +169,12 @@ def classifier_score(real: np.ndarray, synthetic: np.ndarray, *, seed: int = 0, 
     synthetic = synthetic[rng.permutation(len(synthetic))[:n]]
     x = _window_features(np.concatenate([real, synthetic]))
     y = np.concatenate([np.ones(n), np.zeros(n)])
-    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, random_state=seed, stratify=y)
-    classifier = HistGradientBoostingClassifier(max_iter=max_iter, early_stopping=False, random_state=seed)
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, y, test_size=0.2, random_state=seed, stratify=y
+    )
+    classifier = HistGradientBoostingClassifier(
+        max_iter=max_iter, early_stopping=False, random_state=seed
+    )
     accuracy = float((classifier.fit(x_train, y_train).predict(x_test) == y_test).mean())
     return abs(accuracy - 0.5)
 
@@ -180,27 +219,42 @@ def measure_all(
         "temporal": spread([autocorrelation_difference(reference, candidate, max_lag)]),
         "cross_feature": None if cross is None else spread([cross]),
         "marginal": spread([marginal_difference(reference, candidate)]),
-        "classifier": spread([
-            classifier_score(reference, candidate, seed=seed + run, max_iter=settings.classifier_iterations)
-            for run in range(settings.classifier_runs)
-        ]),
+        "classifier": spread(
+            [
+                classifier_score(
+                    reference, candidate, seed=seed + run, max_iter=settings.classifier_iterations
+                )
+                for run in range(settings.classifier_runs)
+            ]
+        ),
         "forecast": spread([forecast_error(candidate, reference)]),
     }
     runs = range(settings.paper_runs)
     if settings.paper_runs:
-        scores["discriminative"] = spread([
-            metrics.discriminative_score(
-                reference, candidate, iterations=settings.paper_iterations, seed=seed + run, scale=False
-            )
-            for run in runs
-        ])
-        scores["predictive"] = spread([
-            metrics.predictive_score(
-                reference, candidate, iterations=settings.predictive_iterations or settings.paper_iterations,
-                seed=seed + run, scale=False,
-            )
-            for run in runs
-        ])
+        scores["discriminative"] = spread(
+            [
+                metrics.discriminative_score(
+                    reference,
+                    candidate,
+                    iterations=settings.paper_iterations,
+                    seed=seed + run,
+                    scale=False,
+                )
+                for run in runs
+            ]
+        )
+        scores["predictive"] = spread(
+            [
+                metrics.predictive_score(
+                    reference,
+                    candidate,
+                    iterations=settings.predictive_iterations or settings.paper_iterations,
+                    seed=seed + run,
+                    scale=False,
+                )
+                for run in runs
+            ]
+        )
     return scores
 
 
@@ -269,7 +323,9 @@ def scorecard(
     if on_candidate is not None:
         on_candidate("model")
     scaled_reference, scaled_model = metrics.scaled_pair(reference, synthetic[:n], scale)
-    scores = {"model": measure_all(scaled_reference, scaled_model, settings, seed=seed, max_lag=max_lag)}
+    scores = {
+        "model": measure_all(scaled_reference, scaled_model, settings, seed=seed, max_lag=max_lag)
+    }
     if references is None:
         references = reference_scores(
             reference, heldout, n, settings, seed=seed, scale=scale, on_candidate=on_candidate
@@ -280,13 +336,20 @@ def scorecard(
         "n_windows": {"reference": len(reference), "per_candidate": n},
         "scaled_by_real_range": scale,
         "measures": [
-            {"name": m, "label": MEASURES[m][0], "description": MEASURES[m][1], "structure": m in STRUCTURE_MEASURES}
+            {
+                "name": m,
+                "label": MEASURES[m][0],
+                "description": MEASURES[m][1],
+                "structure": m in STRUCTURE_MEASURES,
+            }
             for m in measured
         ],
         "candidates": list(scores),
         "scores": scores,
         "verdict": verdict(scores, measured),
-        "autocorrelation": autocorrelation_profiles(scaled_reference, scaled_model, max_lag, columns),
+        "autocorrelation": autocorrelation_profiles(
+            scaled_reference, scaled_model, max_lag, columns
+        ),
     }
 
 
@@ -320,7 +383,13 @@ def autocorrelation_profiles(
     return {
         "lags": list(range(real_acf.shape[0] + 1)),
         "features": [
-            {"feature": str(name), "real": [float(v) for v in r], "synthetic": [float(v) for v in s]}
-            for name, r, s in zip(names, np.vstack([ones, real_acf]).T, np.vstack([ones, synth_acf]).T, strict=True)
+            {
+                "feature": str(name),
+                "real": [float(v) for v in r],
+                "synthetic": [float(v) for v in s],
+            }
+            for name, r, s in zip(
+                names, np.vstack([ones, real_acf]).T, np.vstack([ones, synth_acf]).T, strict=True
+            )
         ],
     }

@@ -133,7 +133,9 @@ class PhaseTrainer:
         return {"supervised_rmse": total / tf.cast(n_steps, tf.float32)}
 
     # -- phase 3: joint adversarial training --------------------------------------------
-    def _latent_pair(self, net: keras.Model, a: tf.Tensor, b: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    def _latent_pair(
+        self, net: keras.Model, a: tf.Tensor, b: tf.Tensor
+    ) -> tuple[tf.Tensor, tf.Tensor]:
         """net(a), net(b); one call on the stacked batch when no batch norm couples the samples.
 
         Without batch norm every sequence is processed independently, so the stacked call is

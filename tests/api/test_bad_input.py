@@ -90,7 +90,9 @@ def test_bad_query_parameters_are_422(alice):
 
 
 def test_chart_for_an_unknown_dataset_is_404(alice):
-    assert_problem(alice.post("/api/v1/charts", json={"dataset_id": "nope", "spec": {"mark": "bar"}}), 404)
+    assert_problem(
+        alice.post("/api/v1/charts", json={"dataset_id": "nope", "spec": {"mark": "bar"}}), 404
+    )
 
 
 def test_wrong_method_is_405(alice):
@@ -98,11 +100,14 @@ def test_wrong_method_is_405(alice):
 
 
 def test_awkward_but_valid_values_are_accepted(alice):
-    records = [{"naïve ✓": "it's \"quoted\"", "n": None, "b": False}, {"naïve ✓": "x", "n": 1, "b": True}]
+    records = [
+        {"naïve ✓": 'it\'s "quoted"', "n": None, "b": False},
+        {"naïve ✓": "x", "n": 1, "b": True},
+    ]
     response = alice.upload(json.dumps(records, ensure_ascii=False).encode(), "awkward.json")
     assert response.status_code == 201
     rows = alice.get(f"/api/v1/datasets/{response.get_json()['id']}/rows").get_json()["items"]
-    assert rows[0]["naïve ✓"] == "it's \"quoted\"" and rows[0]["n"] is None
+    assert rows[0]["naïve ✓"] == 'it\'s "quoted"' and rows[0]["n"] is None
 
 
 def test_large_json_arrays_are_refused_in_favour_of_json_lines(alice, monkeypatch):

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
-SPEC = {"mark": "bar", "encoding": {"x": {"field": "city", "type": "nominal"}, "y": {"field": "price", "type": "quantitative"}}}
+SPEC = {
+    "mark": "bar",
+    "encoding": {
+        "x": {"field": "city", "type": "nominal"},
+        "y": {"field": "price", "type": "quantitative"},
+    },
+}
 
 
 def save(alice, dataset, spec=SPEC, title="Price by city"):
-    response = alice.post("/api/v1/charts", json={"dataset_id": dataset["id"], "spec": spec, "title": title})
+    response = alice.post(
+        "/api/v1/charts", json={"dataset_id": dataset["id"], "spec": spec, "title": title}
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -46,21 +54,34 @@ def test_png_and_svg_render_with_the_datasets_data(alice, csv_dataset):
 
 
 def test_invalid_specs_are_rejected(alice, csv_dataset):
-    for bad in ({"mark": "nonsense"}, {"mark": "bar", "encoding": {"x": {"field": "city", "type": "bogus"}}}):
+    for bad in (
+        {"mark": "nonsense"},
+        {"mark": "bar", "encoding": {"x": {"field": "city", "type": "bogus"}}},
+    ):
         response = alice.post("/api/v1/charts", json={"dataset_id": csv_dataset["id"], "spec": bad})
         assert response.status_code == 422
         assert response.content_type == "application/problem+json"
         assert response.get_json()["errors"]["spec"]
     unknown_field = {"mark": "bar", "encoding": {"x": {"field": "nope", "type": "nominal"}}}
-    response = alice.post("/api/v1/charts", json={"dataset_id": csv_dataset["id"], "spec": unknown_field})
+    response = alice.post(
+        "/api/v1/charts", json={"dataset_id": csv_dataset["id"], "spec": unknown_field}
+    )
     assert response.status_code == 422 and "nope" in str(response.get_json()["errors"])
     assert alice.get("/api/v1/charts").get_json()["total"] == 0
 
 
 def test_control_characters_in_data_render_instead_of_killing_the_worker(alice):
-    rows = "".join(f"row {i},{i}\n" for i in range(40))  # a few stray bytes in otherwise normal text
+    rows = "".join(
+        f"row {i},{i}\n" for i in range(40)
+    )  # a few stray bytes in otherwise normal text
     dataset = alice.upload("name,value\nA\x1aB,1\nC\x0bD,2\n" + rows, "control.csv").get_json()
-    spec = {"mark": "bar", "encoding": {"x": {"field": "name", "type": "nominal"}, "y": {"field": "value", "type": "quantitative"}}}
+    spec = {
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "name", "type": "nominal"},
+            "y": {"field": "value", "type": "quantitative"},
+        },
+    }
     chart = save(alice, dataset, spec)
     for fmt in ("png", "svg"):
         response = alice.get(f"/api/v1/charts/{chart['id']}/image.{fmt}")

@@ -13,7 +13,12 @@ import pytest
 from backend.services.datasets import csv_safe, neutralize_cell
 from tests.conftest import wait_for
 
-PAYLOADS = ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0"]
+PAYLOADS = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+]
 
 
 @pytest.mark.parametrize(
@@ -40,11 +45,22 @@ def test_cells(cell: object, written: object) -> None:
 
 
 def test_numeric_columns_and_negative_numbers_are_untouched() -> None:
-    frame = pd.DataFrame({"x": [-1.5, 2.0, -3.0], "n": [-1, 2, -3], "label": ["-1", "=1+1", "ok"], "=evil": [1, 2, 3]})
+    frame = pd.DataFrame(
+        {
+            "x": [-1.5, 2.0, -3.0],
+            "n": [-1, 2, -3],
+            "label": ["-1", "=1+1", "ok"],
+            "=evil": [1, 2, 3],
+        }
+    )
     text = csv_safe(frame).to_csv(index=False)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["x", "n", "label", "'=evil"]
-    assert rows[1:] == [["-1.5", "-1", "-1", "1"], ["2.0", "2", "'=1+1", "2"], ["-3.0", "-3", "ok", "3"]]
+    assert rows[1:] == [
+        ["-1.5", "-1", "-1", "1"],
+        ["2.0", "2", "'=1+1", "2"],
+        ["-3.0", "-3", "ok", "3"],
+    ]
     assert frame["label"].tolist() == ["-1", "=1+1", "ok"]  # the caller's frame is not changed
 
 
@@ -58,10 +74,19 @@ def test_an_imputed_download_carries_no_formula(alice):  # noqa: ANN001
         writer.writerow([i, "" if i in (3, 7) else -i * 1.5, PAYLOADS[i % 4]])
     source = buffer.getvalue()
     dataset = alice.upload(source, "notes.csv").get_json()
-    started = alice.post(f"/api/v1/datasets/{dataset['id']}/imputations", json={"method": "linear", "time_column": "t"})
+    started = alice.post(
+        f"/api/v1/datasets/{dataset['id']}/imputations",
+        json={"method": "linear", "time_column": "t"},
+    )
     assert started.status_code == 202, started.get_json()
     job_id = started.get_json()["id"]
-    job = wait_for(lambda: (j := alice.get(f"/api/v1/jobs/{job_id}").get_json())["status"] not in ("queued", "running") and j)
+    job = wait_for(
+        lambda: (
+            (j := alice.get(f"/api/v1/jobs/{job_id}").get_json())["status"]
+            not in ("queued", "running")
+            and j
+        )
+    )
     assert job["status"] == "succeeded", job["error"]
 
     body = alice.get(f"/api/v1/datasets/{job['result']['dataset_id']}/file").data.decode()
@@ -75,7 +100,11 @@ def test_an_imputed_download_carries_no_formula(alice):  # noqa: ANN001
 
 @pytest.mark.parametrize(
     ("stored", "offered"),
-    [("evil\x00\r\nname.csv", "evilname.csv"), ("a\u202egnp.csv", "agnp.csv"), ("\x00\x01", "dataset-{id}.csv")],
+    [
+        ("evil\x00\r\nname.csv", "evilname.csv"),
+        ("a\u202egnp.csv", "agnp.csv"),
+        ("\x00\x01", "dataset-{id}.csv"),
+    ],
 )
 def test_download_names_are_cleaned_even_for_old_records(alice, store, stored: str, offered: str):  # noqa: ANN001
     """Records written before uploads cleaned names may still hold control characters."""

@@ -12,7 +12,12 @@ def column_types(dataset):
 def test_csv_upload_is_typed_with_missing_counts(csv_dataset):
     assert csv_dataset["format"] == "csv"
     assert (csv_dataset["n_rows"], csv_dataset["n_columns"]) == (3, 4)
-    assert column_types(csv_dataset) == {"year": "temporal", "price": "quantitative", "city": "nominal", "when": "temporal"}
+    assert column_types(csv_dataset) == {
+        "year": "temporal",
+        "price": "quantitative",
+        "city": "nominal",
+        "when": "temporal",
+    }
     assert {c["name"]: c["missing"] for c in csv_dataset["columns"]}["price"] == 1
     assert len(csv_dataset["id"]) > 0 and csv_dataset["created_at"]
 
@@ -69,7 +74,9 @@ def test_file_returns_the_original_bytes(alice, csv_dataset):
 
 def test_delete_removes_dataset_file_and_charts(store, alice, csv_dataset):
     spec = {"mark": "point", "encoding": {"x": {"field": "price", "type": "quantitative"}}}
-    chart = alice.post("/api/v1/charts", json={"dataset_id": csv_dataset["id"], "spec": spec}).get_json()
+    chart = alice.post(
+        "/api/v1/charts", json={"dataset_id": csv_dataset["id"], "spec": spec}
+    ).get_json()
     blob_id = store.datasets.get_any(csv_dataset["id"])["blob_id"]
     assert alice.delete(f"/api/v1/datasets/{csv_dataset['id']}").status_code == 204
     assert alice.get(f"/api/v1/datasets/{csv_dataset['id']}").status_code == 404
@@ -85,7 +92,9 @@ def test_restart_keeps_users_datasets_and_charts(tmp_path, config):
     alice = Session(first.test_client(), "alice")
     dataset = alice.upload(CSV, "prices.csv").get_json()
     spec = {"mark": "bar", "encoding": {"x": {"field": "city", "type": "nominal"}}}
-    chart = alice.post("/api/v1/charts", json={"dataset_id": dataset["id"], "spec": spec}).get_json()
+    chart = alice.post(
+        "/api/v1/charts", json={"dataset_id": dataset["id"], "spec": spec}
+    ).get_json()
     shutdown(first)
 
     restarted = create_app(config)
@@ -93,8 +102,16 @@ def test_restart_keeps_users_datasets_and_charts(tmp_path, config):
         second = restarted.test_client()
         headers = {"Authorization": f"Bearer {alice.token}"}
         assert second.get("/api/v1/datasets", headers=headers).get_json()["total"] == 1
-        assert second.get(f"/api/v1/datasets/{dataset['id']}/rows", headers=headers).get_json()["total"] == 3
-        assert second.get(f"/api/v1/charts/{chart['id']}", headers=headers).get_json()["spec"]["mark"] == "bar"
+        assert (
+            second.get(f"/api/v1/datasets/{dataset['id']}/rows", headers=headers).get_json()[
+                "total"
+            ]
+            == 3
+        )
+        assert (
+            second.get(f"/api/v1/charts/{chart['id']}", headers=headers).get_json()["spec"]["mark"]
+            == "bar"
+        )
     finally:
         shutdown(restarted)
 

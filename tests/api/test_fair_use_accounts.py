@@ -24,7 +24,9 @@ GOOD = "correct horse battery"  # tests.conftest.Session's
 def limited(store, config):  # noqa: ANN001
     """An app with small limits: 3 failures per account, 5 per address, in 60 s."""
     app = create_app(
-        config.with_overrides(login_max_failures_per_account=3, login_max_failures_per_address=5, login_window_s=60),
+        config.with_overrides(
+            login_max_failures_per_account=3, login_max_failures_per_address=5, login_window_s=60
+        ),
         store=store,
     )
     yield app
@@ -32,7 +34,11 @@ def limited(store, config):  # noqa: ANN001
 
 
 def _login(client, username: str, password: str, address: str = "198.51.100.7"):  # noqa: ANN001, ANN202
-    return client.post(LOGIN, json={"username": username, "password": password}, environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        LOGIN,
+        json={"username": username, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def _register(client, username: str, password: str = GOOD):  # noqa: ANN001, ANN202
@@ -79,7 +85,9 @@ def test_the_account_limit_holds_across_addresses_and_spares_other_accounts(limi
     _register(client, "alice")
     _register(client, "bob")
     for i in range(3):
-        assert _login(client, "alice", "wrong password", address=f"203.0.113.{i}").status_code == 401
+        assert (
+            _login(client, "alice", "wrong password", address=f"203.0.113.{i}").status_code == 401
+        )
     assert _login(client, "alice", GOOD, address="203.0.113.99").status_code == 429
     assert _login(client, "bob", GOOD, address="203.0.113.0").status_code == 200
 
@@ -100,7 +108,9 @@ def test_unknown_usernames_are_throttled_like_real_ones(limited):
     _register(client, "alice")
     answers = {}
     for name, address in (("alice", "192.0.2.10"), ("nobody", "192.0.2.11")):
-        answers[name] = [_login(client, name, "wrong password", address).status_code for _ in range(4)]
+        answers[name] = [
+            _login(client, name, "wrong password", address).status_code for _ in range(4)
+        ]
     assert answers["alice"] == answers["nobody"] == [401, 401, 401, 429]
 
 
@@ -119,11 +129,17 @@ def test_a_successful_sign_in_clears_the_accounts_failures(limited):
 
 @SQLITE_ONLY
 def test_the_window_slides(store, config):  # noqa: ANN001
-    app = create_app(config.with_overrides(login_max_failures_per_account=2, login_window_s=1), store=store)
+    app = create_app(
+        config.with_overrides(login_max_failures_per_account=2, login_window_s=1), store=store
+    )
     try:
         client = app.test_client()
         _register(client, "alice")
-        assert [_login(client, "alice", "wrong password").status_code for _ in range(3)] == [401, 401, 429]
+        assert [_login(client, "alice", "wrong password").status_code for _ in range(3)] == [
+            401,
+            401,
+            429,
+        ]
         time.sleep(1.1)
         assert _login(client, "alice", GOOD).status_code == 200
     finally:
@@ -169,8 +185,20 @@ def test_ipv6_clients_are_counted_by_their_64(address: str, counted: str) -> Non
     assert throttle.client_network(address) == counted
 
 
-WEAK = ["password", "12345678", "        ", "\t" * 8, "aaaaaaaaaa", "abcabcabc", "87654321", "abcdefgh", "Password1",
-        "iloveyou", "alice1234", "short"]
+WEAK = [
+    "password",
+    "12345678",
+    "        ",
+    "\t" * 8,
+    "aaaaaaaaaa",
+    "abcabcabc",
+    "87654321",
+    "abcdefgh",
+    "Password1",
+    "iloveyou",
+    "alice1234",
+    "short",
+]
 
 
 @SQLITE_ONLY
@@ -180,14 +208,19 @@ def test_weak_passwords_are_refused(client) -> None:  # noqa: ANN001
         assert response.status_code == 422, password
         assert response.content_type == "application/problem+json"
         assert list(response.get_json()["errors"]) == ["password"], password
-    assert client.post(LOGIN, json={"username": "alice", "password": "password"}).status_code == 401  # no account
+    assert (
+        client.post(LOGIN, json={"username": "alice", "password": "password"}).status_code == 401
+    )  # no account
 
 
 @SQLITE_ONLY
 def test_reasonable_passwords_are_accepted(client) -> None:  # noqa: ANN001
     for i, password in enumerate([GOOD, "long password", "Tr0ub4dor&3x", "a long e2e password"]):
         _register(client, f"user{i}", password)
-        assert client.post(LOGIN, json={"username": f"user{i}", "password": password}).status_code == 200
+        assert (
+            client.post(LOGIN, json={"username": f"user{i}", "password": password}).status_code
+            == 200
+        )
 
 
 @SQLITE_ONLY
@@ -212,6 +245,10 @@ def test_the_common_list_is_shipped_with_the_package() -> None:
 def test_registration_reads_the_same_for_taken_and_free_names(client, alice):  # noqa: ANN001
     taken = client.post(REGISTER, json={"username": "alice", "password": "another password"})
     free = client.post(REGISTER, json={"username": "dora", "password": "another password"})
-    assert (taken.status_code, taken.content_type) == (free.status_code, free.content_type) == (201, "application/json")
+    assert (
+        (taken.status_code, taken.content_type)
+        == (free.status_code, free.content_type)
+        == (201, "application/json")
+    )
     assert set(taken.get_json()) == set(free.get_json()) == {"username"}
     assert sorted(taken.headers.keys()) == sorted(free.headers.keys())

@@ -78,7 +78,11 @@ def test_one_user_cannot_take_every_running_slot(alice, bob, login):
     dave = login("dave")
     extra = start(bob, **LONG)
     full = dave.post("/api/v1/jobs", json={"kind": "toy_training", "params": {}})
-    assert full.status_code == 429 and full.headers["Retry-After"] and "server" in full.get_json()["detail"]
+    assert (
+        full.status_code == 429
+        and full.headers["Retry-After"]
+        and "server" in full.get_json()["detail"]
+    )
 
     # When bob's job ends, the freed slot goes to the oldest job of a user below the cap: carol's
     # (alice's queued ones wait while she runs one).
@@ -106,7 +110,9 @@ def test_the_heartbeat_fails_a_job_stuck_past_its_time_limit(store, app, alice):
     wait_for(lambda: finished(alice, job["id"]))
     wait_for(lambda: not app.extensions["job_heartbeat"].holds(job["id"]))
     # A job stuck inside one long step: still running, started long ago.
-    store.jobs.update_if(job["id"], {}, {"status": "running", "started_at": "2000-01-01T00:00:00.000000+00:00"})
+    store.jobs.update_if(
+        job["id"], {}, {"status": "running", "started_at": "2000-01-01T00:00:00.000000+00:00"}
+    )
     # This call or the app's own heartbeat (it runs the same check) fails it.
     assert fail_overdue_jobs(store, (("toy_training", 60.0),), grace_s=0) in ([job["id"]], [])
     failed = wait_for(lambda: finished(alice, job["id"]))
@@ -141,16 +147,27 @@ def test_resume_cannot_go_past_the_kinds_compute_budget(alice):
 
 def sines(n: int = 160) -> str:
     t = np.arange(n)
-    return pd.DataFrame({"t": t, "a": np.sin(t / 5) * 10 + 50, "b": np.cos(t / 7) * 3}).to_csv(index=False)
+    return pd.DataFrame({"t": t, "a": np.sin(t / 5) * 10 + 50, "b": np.cos(t / 7) * 3}).to_csv(
+        index=False
+    )
 
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 def test_timegan_settings_past_the_step_budget_are_refused(alice):
     dataset = alice.upload(sines(), "sines.csv").get_json()
-    largest = {"seq_len": 512, "hidden_size": 512, "num_layers": 8, "batch_size": 4096, "iterations": 100_000}
+    largest = {
+        "seq_len": 512,
+        "hidden_size": 512,
+        "num_layers": 8,
+        "batch_size": 4096,
+        "iterations": 100_000,
+    }
     response = alice.post(f"/api/v1/datasets/{dataset['id']}/synthesizers", json=largest)
     assert response.status_code == 422
-    assert "batch_size x seq_len x hidden_size x num_layers" in response.get_json()["errors"]["batch_size"][0]
+    assert (
+        "batch_size x seq_len x hidden_size x num_layers"
+        in response.get_json()["errors"]["batch_size"][0]
+    )
     assert alice.get("/api/v1/jobs").get_json()["total"] == 0
 
 
@@ -165,7 +182,9 @@ def test_deleting_a_finished_job_removes_it_and_its_checkpoint(store, alice, bob
     assert alice.get(f"/api/v1/jobs/{job['id']}").status_code == 404
     assert alice.get(f"/api/v1/jobs/{job['id']}/events").status_code == 404
     assert not store.blobs.exists(checkpoint_blob)
-    assert alice.get(f"/api/v1/models/{done['result']['model_id']}").status_code == 200  # what it made stays
+    assert (
+        alice.get(f"/api/v1/models/{done['result']['model_id']}").status_code == 200
+    )  # what it made stays
     assert alice.delete(f"/api/v1/jobs/{job['id']}").status_code == 404
 
     running = start(alice, **LONG)
@@ -206,17 +225,26 @@ def test_samples_are_capped_in_rows_and_in_bytes(store, alice):
 
     # An untrained TimeGAN samples like a trained one (training is what takes time here).
     dataset = alice.upload(sines(), "sines.csv").get_json()
-    model = TimeGAN(TimeGANConfig(seq_len=64, hidden_dim=4, num_layers=1, batch_size=16, iterations=1))
+    model = TimeGAN(
+        TimeGANConfig(seq_len=64, hidden_dim=4, num_layers=1, batch_size=16, iterations=1)
+    )
     model.set_training_data(pd.read_csv(io.StringIO(sines())), ["a", "b"])
     owner_id = store.users.find_any({"username": "alice"})[0]["id"]
     model_id = models.register_model(
-        store, owner_id, kind="timegan", params={**model.config.to_dict(), "columns": ["a", "b"]},
-        dataset_id=dataset["id"], metrics={}, artifacts={"model": store.blobs.put_bytes(model.to_bytes()).id},
+        store,
+        owner_id,
+        kind="timegan",
+        params={**model.config.to_dict(), "columns": ["a", "b"]},
+        dataset_id=dataset["id"],
+        metrics={},
+        artifacts={"model": store.blobs.put_bytes(model.to_bytes()).id},
     )["id"]
     before = alice.get("/api/v1/datasets").get_json()["total"]
 
     too_many = alice.post(f"/api/v1/models/{model_id}/samples", json={"n": 8000})  # 512,000 rows
-    assert too_many.status_code == 422 and too_many.get_json()["errors"]["n"] == ["at most 7812 for this model"]
+    assert too_many.status_code == 422 and too_many.get_json()["errors"]["n"] == [
+        "at most 7812 for this model"
+    ]
     # 600 x 64 rows is a CSV of about 1.7 MB, over this server's 1 MB upload limit.
     too_big = alice.post(f"/api/v1/models/{model_id}/samples", json={"n": 600})
     assert too_big.status_code == 413 and "MAX_UPLOAD_MB" in too_big.get_json()["detail"]
@@ -224,5 +252,7 @@ def test_samples_are_capped_in_rows_and_in_bytes(store, alice):
 
     small = alice.post(f"/api/v1/models/{model_id}/samples", json={"n": 5, "seed": 1})
     assert small.status_code == 201
-    frame = pd.read_csv(io.BytesIO(alice.get(f"/api/v1/datasets/{small.get_json()['id']}/file").data))
+    frame = pd.read_csv(
+        io.BytesIO(alice.get(f"/api/v1/datasets/{small.get_json()['id']}/file").data)
+    )
     assert len(frame) == 5 * 64

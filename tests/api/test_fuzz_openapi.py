@@ -57,7 +57,13 @@ MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
 PROBLEM = "application/problem+json"
 
 # Filled while the suite runs; tests/api/conftest.py prints it in the terminal summary.
-STATS: dict[str, Counter] = {"cases": Counter(), "ok": Counter(), "ms": Counter(), "status": Counter(), "failures": Counter()}
+STATS: dict[str, Counter] = {
+    "cases": Counter(),
+    "ok": Counter(),
+    "ms": Counter(),
+    "status": Counter(),
+    "failures": Counter(),
+}
 
 
 class CancellingRunner:
@@ -117,7 +123,10 @@ def _with_real_ids(body: dict, ids: dict[str, str]) -> dict:
 
 
 def _fresh_token(alice: Session) -> str:
-    body = {"username": alice.username, "password": "correct horse battery"}  # tests.conftest.Session's
+    body = {
+        "username": alice.username,
+        "password": "correct horse battery",
+    }  # tests.conftest.Session's
     return alice.client.post("/api/v1/auth/login", json=body).get_json()["token"]
 
 
@@ -128,13 +137,29 @@ def _resources(alice: Session) -> dict[str, str]:
     ).get_json()
     spec = {
         "mark": "bar",
-        "encoding": {"x": {"field": "city", "type": "nominal"}, "y": {"field": "value", "type": "quantitative"}},
+        "encoding": {
+            "x": {"field": "city", "type": "nominal"},
+            "y": {"field": "value", "type": "quantitative"},
+        },
     }
-    chart = alice.post("/api/v1/charts", json={"dataset_id": dataset["id"], "title": "by city", "spec": spec}).get_json()
+    chart = alice.post(
+        "/api/v1/charts", json={"dataset_id": dataset["id"], "title": "by city", "spec": spec}
+    ).get_json()
     # One real (tiny) training job, for a real finished job and model; later jobs never run.
-    job = alice.post("/api/v1/jobs", json={"kind": "toy_training", "params": {"epochs": 2}}).get_json()
-    job = wait_for(lambda: (j := alice.get(f"/api/v1/jobs/{job['id']}").get_json())["status"] == "succeeded" and j)
-    return {"dataset_id": dataset["id"], "chart_id": chart["id"], "job_id": job["id"], "model_id": job["result"]["model_id"]}
+    job = alice.post(
+        "/api/v1/jobs", json={"kind": "toy_training", "params": {"epochs": 2}}
+    ).get_json()
+    job = wait_for(
+        lambda: (
+            (j := alice.get(f"/api/v1/jobs/{job['id']}").get_json())["status"] == "succeeded" and j
+        )
+    )
+    return {
+        "dataset_id": dataset["id"],
+        "chart_id": chart["id"],
+        "job_id": job["id"],
+        "model_id": job["result"]["model_id"],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +167,12 @@ def api_schema(fuzz_env) -> Any:  # noqa: ANN001
     config = schemathesis.config.SchemathesisConfig.from_dict(
         {
             "seed": SEED,
-            "generation": {"mode": "all", "max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
+            "generation": {
+                "mode": "all",
+                "max-examples": MAX_EXAMPLES,
+                "deterministic": True,
+                "database": "none",
+            },
             "phases": {"stateful": {"enabled": False}},
         }
     )
@@ -156,7 +186,11 @@ def api_schema(fuzz_env) -> Any:  # noqa: ANN001
             return st.just(path_parameters)
         ids = fuzz_env["spare" if context.operation.method.upper() == "DELETE" else "ids"]
         real = {name: ids.get(name, value) for name, value in path_parameters.items()}
-        return st.sampled_from([path_parameters, real]) if real != path_parameters else st.just(path_parameters)
+        return (
+            st.sampled_from([path_parameters, real])
+            if real != path_parameters
+            else st.just(path_parameters)
+        )
 
     @schema.hook
     def flatmap_body(context, body):  # noqa: ANN001, ANN202
@@ -187,17 +221,28 @@ def problem_json(ctx, response, case) -> bool | None:  # noqa: ANN001
     values = [v for k, v in response.headers.items() if k.lower() == "content-type"]
     media_type = (values[0][0] if values and values[0] else "").split(";")[0].strip()
     if media_type != PROBLEM:
-        raise Failure(operation=case.operation.label, title="Error is not problem+json",
-                      message=f"{response.status_code} came as {media_type!r}")
+        raise Failure(
+            operation=case.operation.label,
+            title="Error is not problem+json",
+            message=f"{response.status_code} came as {media_type!r}",
+        )
     body = response.json()
     missing = [k for k in ("type", "title", "status", "detail") if k not in body]
     if missing or body.get("status") != response.status_code:
-        raise Failure(operation=case.operation.label, title="Malformed problem+json",
-                      message=f"missing {missing}, status {body.get('status')} vs {response.status_code}")
+        raise Failure(
+            operation=case.operation.label,
+            title="Malformed problem+json",
+            message=f"missing {missing}, status {body.get('status')} vs {response.status_code}",
+        )
     return None
 
 
-CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+]
 
 
 @schema.parametrize()
@@ -234,10 +279,17 @@ def test_openapi_fuzz(case, fuzz_env) -> None:  # noqa: ANN001
 
 def test_every_documented_operation_was_fuzzed(fuzz_env) -> None:  # noqa: ANN001
     """Nothing skipped silently: every operation of the document ran, each with several cases."""
-    assert STATS["cases"], "runs after test_openapi_fuzz, in the same session, and checks what it did"
+    assert STATS["cases"], (
+        "runs after test_openapi_fuzz, in the same session, and checks what it did"
+    )
     document = fuzz_env["app"].test_client().get("/api/openapi.json").get_json()
     methods = {"get", "put", "post", "patch", "delete", "head", "options"}
-    documented = {f"{m.upper()} {path}" for path, ops in document["paths"].items() for m in ops if m in methods}
+    documented = {
+        f"{m.upper()} {path}"
+        for path, ops in document["paths"].items()
+        for m in ops
+        if m in methods
+    }
     assert set(STATS["cases"]) == documented
     assert min(STATS["cases"].values()) >= 5, STATS["cases"]
     assert not STATS["failures"], STATS["failures"]
@@ -250,11 +302,27 @@ _CELLS = st.one_of(
     st.text(max_size=12),
     st.integers().map(str),
     st.floats().map(str),
-    st.sampled_from(["", "NA", "null", "2020-01-01", "01/02/2020 10:00", '"', '""', "a,b", "\r\n", "\x00", "1e999"]),
+    st.sampled_from(
+        [
+            "",
+            "NA",
+            "null",
+            "2020-01-01",
+            "01/02/2020 10:00",
+            '"',
+            '""',
+            "a,b",
+            "\r\n",
+            "\x00",
+            "1e999",
+        ]
+    ),
 )
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=12,
 )
 
@@ -263,20 +331,31 @@ _JSON = st.recursive(
 def _table_files(draw: st.DrawFn) -> tuple[bytes, str]:
     kind = draw(st.sampled_from(["csv", "tsv", "json", "jsonl"]))
     if kind in ("json", "jsonl"):
-        records = draw(st.lists(st.one_of(st.dictionaries(st.text(max_size=6), _JSON, max_size=5), _JSON), max_size=6))
+        records = draw(
+            st.lists(
+                st.one_of(st.dictionaries(st.text(max_size=6), _JSON, max_size=5), _JSON),
+                max_size=6,
+            )
+        )
         text = json.dumps(records) if kind == "json" else "\n".join(json.dumps(r) for r in records)
         return text.encode(), f"fuzz.{kind}"
     delimiter = "\t" if kind == "tsv" else draw(st.sampled_from([",", ";", "|"]))
     width = draw(st.integers(1, 5))
     rows = draw(st.lists(st.lists(_CELLS, min_size=width, max_size=width), min_size=1, max_size=8))
     out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator=draw(st.sampled_from(["\n", "\r\n", "\r"]))).writerows(rows)
+    csv.writer(
+        out, delimiter=delimiter, lineterminator=draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    ).writerows(rows)
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
     return out.getvalue().encode(encoding, errors="replace"), f"fuzz.{kind}"
 
 
 @hypothesis.settings(
-    max_examples=int(os.environ.get("FUZZ_UPLOADS", "150")), derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+    max_examples=int(os.environ.get("FUZZ_UPLOADS", "150")),
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
 )
 @hypothesis.given(upload=_table_files())
 def test_uploaded_tables_are_stored_or_refused_never_500(fuzz_env, upload) -> None:  # noqa: ANN001

@@ -31,7 +31,9 @@ def raw_upload(session, filename: bytes, content: bytes = b"a,b\n1,2\n"):  # noq
         b"Content-Type: text/csv\r\n\r\n" + content + b"\r\n--" + boundary + b"--\r\n"
     )
     return session.post(
-        "/api/v1/datasets", data=body, content_type="multipart/form-data; boundary=" + boundary.decode()
+        "/api/v1/datasets",
+        data=body,
+        content_type="multipart/form-data; boundary=" + boundary.decode(),
     )
 
 
@@ -63,7 +65,17 @@ def files_under(folder: Path) -> set[Path]:
         (b"tab\there\x1b[31m.csv", "tabhere[31m.csv"),
         ("rtl\u202egpj.csv".encode(), "rtlgpj.csv"),
     ],
-    ids=["dot-dot slash", "dot-dot backslash", "lone backslashes", "absolute", "windows absolute", "NUL", "NULs", "controls", "bidi override"],
+    ids=[
+        "dot-dot slash",
+        "dot-dot backslash",
+        "lone backslashes",
+        "absolute",
+        "windows absolute",
+        "NUL",
+        "NULs",
+        "controls",
+        "bidi override",
+    ],
 )
 def test_upload_filenames_are_sanitized_and_never_paths(alice, tmp_path, filename, stored):
     before = files_under(tmp_path)
@@ -81,10 +93,14 @@ def test_upload_filenames_are_sanitized_and_never_paths(alice, tmp_path, filenam
     new = files_under(tmp_path) - before
     data_dir = tmp_path / "data"
     assert all(data_dir in p.parents for p in new), new
-    assert all(re.fullmatch(r"[0-9a-f]{64}", p.name) for p in new), new  # blobs are named by content hash
+    assert all(re.fullmatch(r"[0-9a-f]{64}", p.name) for p in new), (
+        new
+    )  # blobs are named by content hash
 
 
-@pytest.mark.parametrize("filename", [b"..", b".", b"../", b"\x00\x00", b"\\\\", b"a/..", "\u202e".encode()])
+@pytest.mark.parametrize(
+    "filename", [b"..", b".", b"../", b"\x00\x00", b"\\\\", b"a/..", "\u202e".encode()]
+)
 def test_names_that_are_only_path_parts_or_controls_are_refused(store, alice, filename):
     assert_problem(raw_upload(alice, filename), 400)
     assert store.datasets.count_any() == 0
@@ -119,8 +135,13 @@ def test_xss_in_json_field_names_and_chart_titles_round_trips_as_text(alice):
     response = alice.upload(json.dumps([{XSS: 1, "b": XSS}, {XSS: 2, "b": "x"}]), "x.json")
     assert response.status_code == 201
     dataset = response.get_json()
-    chart = alice.post("/api/v1/charts", json={"dataset_id": dataset["id"], "title": XSS, "spec": {"mark": "point"}})
-    if chart.status_code == 201:  # the spec rules are another suite's; the title must come back verbatim
+    chart = alice.post(
+        "/api/v1/charts",
+        json={"dataset_id": dataset["id"], "title": XSS, "spec": {"mark": "point"}},
+    )
+    if (
+        chart.status_code == 201
+    ):  # the spec rules are another suite's; the title must come back verbatim
         assert alice.get(f"/api/v1/charts/{chart.get_json()['id']}").get_json()["title"] == XSS
 
 

@@ -42,12 +42,16 @@ def download(session, dataset_id) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(response.data))
 
 
-def assert_observed_cells_unchanged(original: pd.DataFrame, result: pd.DataFrame, columns: list[str]) -> None:
+def assert_observed_cells_unchanged(
+    original: pd.DataFrame, result: pd.DataFrame, columns: list[str]
+) -> None:
     assert len(result) == len(original)
     assert list(result.columns[: len(original.columns)]) == list(original.columns)
     for column in original.columns:
         seen = original[column].notna()
-        assert (result.loc[seen, column].astype(str) == original.loc[seen, column].astype(str)).all(), column
+        assert (
+            result.loc[seen, column].astype(str) == original.loc[seen, column].astype(str)
+        ).all(), column
     for column in columns:
         assert result[column].notna().all()
         assert (result[f"{column}_imputed"] == original[column].isna()).all()
@@ -56,18 +60,27 @@ def assert_observed_cells_unchanged(original: pd.DataFrame, result: pd.DataFrame
 def test_linear_baseline_fills_gaps_and_keeps_observed_cells(alice):
     text, original = hourly_series()
     dataset = alice.upload(text, "weather.csv").get_json()
-    response = alice.post(f"/api/v1/datasets/{dataset['id']}/imputations", json={"method": "linear"})
+    response = alice.post(
+        f"/api/v1/datasets/{dataset['id']}/imputations", json={"method": "linear"}
+    )
     assert response.status_code == 202 and response.headers["Location"].startswith("/api/v1/jobs/")
     job = wait_for(lambda: finished(alice, response.get_json()["id"]))
     assert job["status"] == "succeeded", job["error"]
-    assert job["params"]["time_column"] == "time" and job["params"]["columns"] == ["temp", "humidity"]
+    assert job["params"]["time_column"] == "time" and job["params"]["columns"] == [
+        "temp",
+        "humidity",
+    ]
     result = download(alice, job["result"]["dataset_id"])
     assert_observed_cells_unchanged(original, result, ["temp", "humidity"])
     # Linear interpolation across the first temp gap: between the neighbours.
     lo, hi = sorted((original.loc[29, "temp"], original.loc[36, "temp"]))
     assert result.loc[30:35, "temp"].between(lo, hi).all()
     derived = alice.get(f"/api/v1/datasets/{job['result']['dataset_id']}").get_json()
-    assert derived["lineage"] == {"source_dataset_id": dataset["id"], "job_id": job["id"], "kind": "imputation"}
+    assert derived["lineage"] == {
+        "source_dataset_id": dataset["id"],
+        "job_id": job["id"],
+        "kind": "imputation",
+    }
 
 
 def test_brits_live_epochs_cancel_resume_and_download(alice):
@@ -109,7 +122,9 @@ def test_brits_live_epochs_cancel_resume_and_download(alice):
     assert [m["step"] for m in resumed["metrics"]] == list(range(1, done_before + 6))
     model = alice.get(f"/api/v1/models/{resumed['result']['model_id']}").get_json()
     assert model["kind"] == "brits" and model["metrics"]["epochs"] == done_before + 5
-    assert_observed_cells_unchanged(original, download(alice, resumed["result"]["dataset_id"]), ["temp", "humidity"])
+    assert_observed_cells_unchanged(
+        original, download(alice, resumed["result"]["dataset_id"]), ["temp", "humidity"]
+    )
 
 
 def test_auto_records_its_choice_and_evidence(alice):
@@ -129,12 +144,16 @@ def test_auto_records_its_choice_and_evidence(alice):
         for bucket, method in buckets.items():
             decision = evidence["decisions"][column][bucket]
             assert decision["winner"] == method and decision["verdict"]
-            assert {"seasonal", "brits", "naomi"} <= set(decision["candidates"]) | {decision["incumbent"]}
+            assert {"seasonal", "brits", "naomi"} <= set(decision["candidates"]) | {
+                decision["incumbent"]
+            }
             assert decision["stretches"] >= 5
     # Six-hour gaps in a daily cycle: the seasonal profile beats interpolation, and it is shown.
     assert choice["temp"]["5-12"] == "seasonal"
     assert evidence["decisions"]["temp"]["5-12"]["confidence"] > 0.95
-    assert_observed_cells_unchanged(original, download(alice, done["result"]["dataset_id"]), ["temp", "humidity"])
+    assert_observed_cells_unchanged(
+        original, download(alice, done["result"]["dataset_id"]), ["temp", "humidity"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -162,5 +181,10 @@ def test_bad_input_is_a_4xx_with_a_reason_and_starts_nothing(alice, csv, body, c
 def test_unknown_method_and_other_users_dataset(alice, bob):
     text, _ = hourly_series()
     dataset = alice.upload(text, "weather.csv").get_json()
-    assert alice.post(f"/api/v1/datasets/{dataset['id']}/imputations", json={"method": "magic"}).status_code == 422
+    assert (
+        alice.post(
+            f"/api/v1/datasets/{dataset['id']}/imputations", json={"method": "magic"}
+        ).status_code
+        == 422
+    )
     assert bob.post(f"/api/v1/datasets/{dataset['id']}/imputations", json={}).status_code == 404

@@ -6,7 +6,9 @@ from tests.api.test_charts import SPEC
 
 
 def test_neither_user_can_touch_the_others_datasets_or_charts(alice, bob, csv_dataset):
-    chart = alice.post("/api/v1/charts", json={"dataset_id": csv_dataset["id"], "spec": SPEC}).get_json()
+    chart = alice.post(
+        "/api/v1/charts", json={"dataset_id": csv_dataset["id"], "spec": SPEC}
+    ).get_json()
     d, c = csv_dataset["id"], chart["id"]
     for method, path, kwargs in [
         ("GET", f"/api/v1/datasets/{d}", {}),

@@ -32,11 +32,20 @@ def test_n_epochs_give_n_ordered_progress_events_and_a_registered_model(alice):
     assert all(e["progress"]["total"] == 6 for e in running)
     losses = [e["metrics"][0]["loss"] for e in running]
     assert losses[-1] < losses[0]
-    assert [e["seq"] for e in (d for _, d in events if "seq" in d)] == sorted(e["seq"] for _, e in events if "seq" in e)
+    assert [e["seq"] for e in (d for _, d in events if "seq" in d)] == sorted(
+        e["seq"] for _, e in events if "seq" in e
+    )
     assert events[-1][0] == "end" and events[-1][1]["status"] == "succeeded"
 
     done = job_of(alice, job["id"])
-    assert done["status"] == "succeeded" and [m["step"] for m in done["metrics"]] == [1, 2, 3, 4, 5, 6]
+    assert done["status"] == "succeeded" and [m["step"] for m in done["metrics"]] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
     model = alice.get(f"/api/v1/models/{done['result']['model_id']}").get_json()
     assert model["kind"] == "toy" and model["job_id"] == job["id"]
     assert re.fullmatch(r"toy_[0-9a-z]+_1", model["version"])
@@ -49,7 +58,9 @@ def test_cancel_mid_way_then_resume_from_the_checkpoint(alice):
     wait_for(lambda: (job_of(alice, job["id"])["progress"] or {}).get("step", 0) >= 3)
     response = alice.post(f"/api/v1/jobs/{job['id']}/cancel")
     assert response.status_code == 202
-    cancelled = wait_for(lambda: finished(alice, job["id"]), timeout_s=2.0)  # within one epoch or so
+    cancelled = wait_for(
+        lambda: finished(alice, job["id"]), timeout_s=2.0
+    )  # within one epoch or so
     assert cancelled["status"] == "cancelled"
     stopped_at = cancelled["checkpoint"]["step"]
     assert 3 <= stopped_at < 200
@@ -145,7 +156,9 @@ def test_jobs_of_a_dead_process_become_interrupted_and_resume(store, app, alice)
     # stamp the fake "running" state below and keep it alive.
     wait_for(lambda: not app.extensions["job_heartbeat"].holds(job["id"]))
     # Simulate a process that died mid-run: running, a checkpoint, and a heartbeat long ago.
-    store.jobs.update_if(job["id"], {}, {"status": "running", "heartbeat_at": "2000-01-01T00:00:00.000000+00:00"})
+    store.jobs.update_if(
+        job["id"], {}, {"status": "running", "heartbeat_at": "2000-01-01T00:00:00.000000+00:00"}
+    )
     # This reaper or the app's own heartbeat loop (it reaps too) gets there first.
     reaped = reap_stale_jobs(store, stale_after_s=1.0)
     assert reaped in ([job["id"]], [])
@@ -162,14 +175,28 @@ def test_a_client_behind_the_kept_events_is_told_to_reload(alice):
     job = start(alice, epochs=MAX_EVENTS + 20)
     # 220 epochs, each a checkpoint and a report: about 85 ms an epoch on the MongoDB-wire server.
     done = wait_for(lambda: finished(alice, job["id"]), timeout_s=90)
-    assert done["status"] == "succeeded" and len(done["metrics"]) == MAX_EVENTS + 20  # history is whole
+    assert (
+        done["status"] == "succeeded" and len(done["metrics"]) == MAX_EVENTS + 20
+    )  # history is whole
 
-    events = read_sse(alice.get(f"/api/v1/jobs/{job['id']}/events", headers={"Last-Event-ID": "3"}, buffered=False))
+    events = read_sse(
+        alice.get(
+            f"/api/v1/jobs/{job['id']}/events", headers={"Last-Event-ID": "3"}, buffered=False
+        )
+    )
     assert events[0][0] == "gap"
     oldest = events[0][1]["oldest_seq"]
     replayed = [data["seq"] for name, data in events if name == "message"]
     assert replayed[0] == oldest > 4 and len(replayed) == MAX_EVENTS and events[-1][0] == "end"
 
     # A client that is not behind gets no gap.
-    caught_up = read_sse(alice.get(f"/api/v1/jobs/{job['id']}/events", headers={"Last-Event-ID": str(oldest)}, buffered=False))
-    assert [name for name, _ in caught_up][0] == "message" and "gap" not in {name for name, _ in caught_up}
+    caught_up = read_sse(
+        alice.get(
+            f"/api/v1/jobs/{job['id']}/events",
+            headers={"Last-Event-ID": str(oldest)},
+            buffered=False,
+        )
+    )
+    assert [name for name, _ in caught_up][0] == "message" and "gap" not in {
+        name for name, _ in caught_up
+    }

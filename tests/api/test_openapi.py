@@ -10,7 +10,10 @@ def test_openapi_document_validates_and_lists_every_route(app, client):
     document = client.get("/api/openapi.json").get_json()
     validate(document)
     documented = {
-        (path, method.upper()) for path, item in document["paths"].items() for method in item if method != "parameters"
+        (path, method.upper())
+        for path, item in document["paths"].items()
+        for method in item
+        if method != "parameters"
     }
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/"):
@@ -49,5 +52,7 @@ def test_create_app_loads_neither_torch_nor_tensorflow(tmp_path):
         f"create_app(Config(data_dir={str(tmp_path)!r}));"
         "heavy = [m for m in ('torch', 'tensorflow') if m in sys.modules]; print(heavy); sys.exit(bool(heavy))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -42,7 +42,11 @@ def assert_limit(response, setting: str, maximum: int, found: int) -> dict:  # n
     body = assert_problem(response, 413)
     assert body["type"] == "/problems/table-limit"
     assert body["limit"] == {"setting": setting, "max": maximum, "found": found}
-    assert setting in body["detail"] and f"{maximum:,}" in body["detail"] and f"{found:,}" in body["detail"]
+    assert (
+        setting in body["detail"]
+        and f"{maximum:,}" in body["detail"]
+        and f"{found:,}" in body["detail"]
+    )
     return body
 
 
@@ -53,7 +57,9 @@ def timed(fn):  # noqa: ANN001, ANN201
 
 
 def wide_csv(n: int) -> bytes:
-    return (",".join(f"c{i}" for i in range(n)) + "\n" + ",".join("1" for _ in range(n)) + "\n").encode()
+    return (
+        ",".join(f"c{i}" for i in range(n)) + "\n" + ",".join("1" for _ in range(n)) + "\n"
+    ).encode()
 
 
 def test_one_megabyte_cell_uploads_in_under_a_second(alice):
@@ -104,12 +110,20 @@ def test_a_cell_beyond_the_cap_is_refused_even_across_lines(store, alice, app):
     [
         ([{f"k{i}": i for i in range(1001)}], "keys.json", "MAX_UPLOAD_COLUMNS", 1000, 1001),
         ([{f"k{i}": i} for i in range(1001)], "rows.jsonl", "MAX_UPLOAD_COLUMNS", 1000, 1001),
-        ([{"a": {f"k{i}": i for i in range(1001)}}], "nested.json", "MAX_UPLOAD_COLUMNS", 1000, 1001),
+        (
+            [{"a": {f"k{i}": i for i in range(1001)}}],
+            "nested.json",
+            "MAX_UPLOAD_COLUMNS",
+            1000,
+            1001,
+        ),
         ([{"x" * 70_000: 1}], "name.json", "MAX_UPLOAD_HEADER_BYTES", 64 * 1024, 70_000),
         ([{"a": "x" * 1_100_000}], "cell.jsonl", "MAX_UPLOAD_CELL_CHARS", 1024 * 1024, 1_100_000),
     ],
 )
-def test_json_records_are_checked_against_the_caps(store, alice, records, filename, setting, maximum, found):
+def test_json_records_are_checked_against_the_caps(
+    store, alice, records, filename, setting, maximum, found
+):
     if filename.endswith(".jsonl"):
         content = "\n".join(json.dumps(r) for r in records) + "\n"
     else:
@@ -165,7 +179,7 @@ def test_line_scan_and_header_count_on_utf16_big_endian():
 
 def test_delimiter_sniffing_stays_fast_on_quote_heavy_text():
     # csv.Sniffer took 27 s on 64 KiB of ',"'; it now only sees the first few KiB.
-    stream = io.BytesIO(b'a,b\n' + b',"' * 32_768 + b"\n")
+    stream = io.BytesIO(b"a,b\n" + b',"' * 32_768 + b"\n")
     _, seconds = timed(lambda: tables.detect_options(stream, "q.csv"))
     assert seconds < 1.0, seconds
 
@@ -193,5 +207,11 @@ def test_the_caps_come_from_the_environment():
     assert (config.max_upload_line_bytes, config.max_upload_cell_chars) == (1000, 50)
     defaults = Config.from_env({})
     limits = tables.Limits()
-    assert (defaults.max_upload_columns, defaults.max_upload_header_bytes) == (limits.max_columns, limits.max_header_bytes)
-    assert (defaults.max_upload_line_bytes, defaults.max_upload_cell_chars) == (limits.max_line_bytes, limits.max_cell_chars)
+    assert (defaults.max_upload_columns, defaults.max_upload_header_bytes) == (
+        limits.max_columns,
+        limits.max_header_bytes,
+    )
+    assert (defaults.max_upload_line_bytes, defaults.max_upload_cell_chars) == (
+        limits.max_line_bytes,
+        limits.max_cell_chars,
+    )

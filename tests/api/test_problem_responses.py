@@ -43,7 +43,14 @@ def test_the_last_allowed_page_is_an_empty_page(alice, path):
     [
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         ('{"dataset_id": ' + "1" * 1_000_000 + "}", "4,300 digits"),
-        ('{"spec": ' + '{"a": ' * (MAX_JSON_BODY_DEPTH + 1) + "1" + "}" * (MAX_JSON_BODY_DEPTH + 1) + "}", "nested more than"),
+        (
+            '{"spec": '
+            + '{"a": ' * (MAX_JSON_BODY_DEPTH + 1)
+            + "1"
+            + "}" * (MAX_JSON_BODY_DEPTH + 1)
+            + "}",
+            "nested more than",
+        ),
         ('{"spec": ' + "[" * 900 + "]" * 900 + "}", "nested more than"),
     ],
     ids=["100k levels", "million-digit number", "65 levels", "900 levels"],
@@ -74,7 +81,17 @@ def test_405_names_the_allowed_methods(alice):
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "PATCH", "DELETE"])
-@pytest.mark.parametrize("path", ["/api", "/api/", "/api/nothing", "/api/v1/nothing", "/api/v2/datasets", "/api/v1/datasets/x/y/z"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api",
+        "/api/",
+        "/api/nothing",
+        "/api/v1/nothing",
+        "/api/v2/datasets",
+        "/api/v1/datasets/x/y/z",
+    ],
+)
 def test_unknown_api_paths_are_404_for_every_method(alice, method, path):
     # The SPA's catch-all GET route used to match them: 405 for every method but GET.
     response = alice.request(method, path)
@@ -96,7 +113,9 @@ def _raw_request(port: int, request_line: bytes) -> tuple[int, dict[str, str], b
             data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
     lines = head.decode("latin1").split("\r\n")
-    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    headers = {
+        k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])
+    }
     return int(lines[0].split()[1]), headers, body
 
 
@@ -112,7 +131,9 @@ def test_the_dev_server_answers_its_own_414_as_problem_json(app):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        long_uri = b"/api/v1/datasets?q=" + b"%22x" * 20_000  # over http.server's 64 KiB request line
+        long_uri = (
+            b"/api/v1/datasets?q=" + b"%22x" * 20_000
+        )  # over http.server's 64 KiB request line
         _assert_problem_bytes(*_raw_request(server.port, b"GET " + long_uri + b" HTTP/1.1"), 414)
         # "Bad request syntax ('GET /\"%s ...')": quotes and % from the client stay valid JSON.
         _assert_problem_bytes(*_raw_request(server.port, b'GET /"%s HTTP/1.1 HTTP/1.1'), 400)
@@ -124,7 +145,9 @@ def test_the_dev_server_answers_its_own_414_as_problem_json(app):
 def test_gunicorn_error_writer_writes_problem_json():
     left, right = socket.socketpair()
     with left, right:
-        gunicorn_write_error(left, 414, "URI Too Long", 'Request Line is too large (9000 > 4094) "%s"')
+        gunicorn_write_error(
+            left, 414, "URI Too Long", 'Request Line is too large (9000 > 4094) "%s"'
+        )
         left.shutdown(socket.SHUT_WR)
         data = b""
         while chunk := right.recv(65536):
@@ -139,7 +162,13 @@ def test_gunicorn_answers_its_own_414_as_problem_json(tmp_path):
     from tests.jobs.processes import REPO, base_env, free_port, stop, wait_until_up
 
     port = free_port()
-    env = base_env(tmp_path, PORT=str(port), HOST="127.0.0.1", WEB_CONCURRENCY="1", GUNICORN_ACCESS_LOG="/dev/null")
+    env = base_env(
+        tmp_path,
+        PORT=str(port),
+        HOST="127.0.0.1",
+        WEB_CONCURRENCY="1",
+        GUNICORN_ACCESS_LOG="/dev/null",
+    )
     gunicorn = os.path.join(os.path.dirname(os.sys.executable), "gunicorn")
     server = subprocess.Popen(
         [gunicorn, "-c", "gunicorn.conf.py", "backend.app:create_app()"],
@@ -150,7 +179,9 @@ def test_gunicorn_answers_its_own_414_as_problem_json(tmp_path):
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", server)
-        _assert_problem_bytes(*_raw_request(port, b"GET /api/v1/datasets?q=" + b"x" * 9000 + b" HTTP/1.1"), 414)
+        _assert_problem_bytes(
+            *_raw_request(port, b"GET /api/v1/datasets?q=" + b"x" * 9000 + b" HTTP/1.1"), 414
+        )
     finally:
         stop(server)
 
@@ -158,7 +189,9 @@ def test_gunicorn_answers_its_own_414_as_problem_json(tmp_path):
 @pytest.mark.parametrize("after", ["²", "١٢", "-1", "1e3", "x"])
 def test_event_stream_ignores_a_non_ascii_digit_cursor(alice, after):
     # "²".isdigit() is True and int("²") raised: a 500 from Last-Event-ID / ?after=.
-    job = alice.post("/api/v1/jobs", json={"kind": "toy_training", "params": {"epochs": 1}}).get_json()
+    job = alice.post(
+        "/api/v1/jobs", json={"kind": "toy_training", "params": {"epochs": 1}}
+    ).get_json()
     from tests.conftest import wait_for
 
     wait_for(lambda: alice.get(f"/api/v1/jobs/{job['id']}").get_json()["status"] == "succeeded")
@@ -173,6 +206,8 @@ def test_error_responses_are_documented_as_problem_json(client):
     # content-type check); clients generated from the document now expect what comes.
     document = client.get("/api/openapi.json").get_json()
     for name in ("DEFAULT_ERROR", "UNPROCESSABLE_ENTITY"):
-        assert list(document["components"]["responses"][name]["content"]) == ["application/problem+json"]
+        assert list(document["components"]["responses"][name]["content"]) == [
+            "application/problem+json"
+        ]
     page = document["paths"]["/api/v1/datasets"]["get"]["parameters"]
     assert next(p for p in page if p["name"] == "page")["schema"]["maximum"] == MAX_PAGE

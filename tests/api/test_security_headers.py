@@ -37,7 +37,9 @@ def test_api_answers_are_not_cached_framed_or_run(alice, client):  # noqa: ANN00
         "list": alice.get("/api/v1/datasets"),
         "problem 401": client.get("/api/v1/datasets"),
         "problem 404": alice.get("/api/v1/datasets/nope"),
-        "problem 422": client.post("/api/v1/auth/register", json={"username": "x", "password": "short"}),
+        "problem 422": client.post(
+            "/api/v1/auth/register", json={"username": "x", "password": "short"}
+        ),
         "health": client.get("/health"),
         "openapi": client.get("/api/openapi.json"),
     }
@@ -62,7 +64,9 @@ def test_a_downloaded_file_is_not_cached_or_run(alice):  # noqa: ANN001
 def spa_app(store, config, tmp_path):  # noqa: ANN001
     dist = tmp_path / "dist"
     (dist / "assets").mkdir(parents=True)
-    (dist / "index.html").write_text('<!doctype html><script type="module" src="/assets/app.js"></script>')
+    (dist / "index.html").write_text(
+        '<!doctype html><script type="module" src="/assets/app.js"></script>'
+    )
     (dist / "assets" / "app.js").write_text("console.log('hi')")
     app = create_app(config.with_overrides(frontend_dist=dist), store=store)
     yield app
@@ -103,7 +107,9 @@ def test_no_cross_origin_caller_by_default(client):  # noqa: ANN001
 
 
 def test_configured_origins_are_allowed(store, config):  # noqa: ANN001
-    origins = Config.from_env({"CORS_ORIGINS": "https://app.example, http://localhost:5173"}).cors_origins
+    origins = Config.from_env(
+        {"CORS_ORIGINS": "https://app.example, http://localhost:5173"}
+    ).cors_origins
     assert origins == ("https://app.example", "http://localhost:5173")
     app = create_app(config.with_overrides(cors_origins=origins), store=store)
     try:
@@ -122,5 +128,7 @@ def test_gunicorn_listens_on_loopback_unless_told(host: str | None, bind: str) -
     if host:
         env["HOST"] = host
     code = "import runpy; print(runpy.run_path('gunicorn.conf.py')['bind'])"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == bind

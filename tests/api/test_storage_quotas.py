@@ -49,7 +49,11 @@ def test_the_dataset_count_is_capped_per_user(quota_client, store):  # noqa: ANN
     blobs = _blob_ids(store)
 
     body = _assert_quota_problem(alice.upload("x,y\n1,2\n", "c.csv"), 429, "MAX_DATASETS_PER_USER")
-    assert body["type"] == "/problems/dataset-quota" and body["quota"]["max"] == 2 and body["quota"]["used"] == 2
+    assert (
+        body["type"] == "/problems/dataset-quota"
+        and body["quota"]["max"] == 2
+        and body["quota"]["used"] == 2
+    )
     assert alice.get("/api/v1/datasets").get_json()["total"] == 2 and _blob_ids(store) == blobs
     # Another user has a quota of their own; deleting frees a place.
     assert bob.upload(SMALL, "b.csv").status_code == 201
@@ -64,7 +68,9 @@ def test_stored_bytes_are_capped_per_user(quota_client, store):  # noqa: ANN001
     assert alice.upload(big, "one.csv").status_code == 201
     blobs = _blob_ids(store)
 
-    body = _assert_quota_problem(alice.upload(big + "1,1\n", "two.csv"), 413, "MAX_STORAGE_MB_PER_USER")
+    body = _assert_quota_problem(
+        alice.upload(big + "1,1\n", "two.csv"), 413, "MAX_STORAGE_MB_PER_USER"
+    )
     assert body["type"] == "/problems/storage-quota" and body["quota"]["max"] == 2**20
     assert alice.get("/api/v1/datasets").get_json()["total"] == 1 and _blob_ids(store) == blobs
     assert alice.upload("a,b\n1,2\n", "small.csv").status_code == 201  # what still fits is fine
@@ -75,8 +81,13 @@ def test_derived_datasets_count_too(quota_client):  # noqa: ANN001
     source = alice.upload(SMALL, "series.csv").get_json()
     started = alice.post(f"/api/v1/datasets/{source['id']}/imputations", json={"method": "linear"})
     assert started.status_code == 202
-    job = wait_for(lambda: (j := alice.get(f"/api/v1/jobs/{started.get_json()['id']}").get_json())["status"]
-                   not in ("queued", "running") and j)
+    job = wait_for(
+        lambda: (
+            (j := alice.get(f"/api/v1/jobs/{started.get_json()['id']}").get_json())["status"]
+            not in ("queued", "running")
+            and j
+        )
+    )
     assert job["status"] == "succeeded", job["error"]
     assert alice.get("/api/v1/datasets").get_json()["total"] == 2  # the upload and its imputed copy
 
@@ -95,7 +106,9 @@ def test_a_result_that_would_pass_the_quota_is_not_stored(quota_client, store): 
     user_id = alice.get("/api/v1/auth/me").get_json()["id"]
     blobs = _blob_ids(store)
     with pytest.raises(DatasetQuotaError) as raised:
-        datasets.create_dataset_from_frame(store, user_id, pd.DataFrame({"a": [1, 2]}), "derived.csv")
+        datasets.create_dataset_from_frame(
+            store, user_id, pd.DataFrame({"a": [1, 2]}), "derived.csv"
+        )
     assert raised.value.to_problem()["quota"]["used"] == 1
     assert alice.get("/api/v1/datasets").get_json()["total"] == 1 and _blob_ids(store) == blobs
 

@@ -17,7 +17,9 @@ TINY = {"seq_len": 6, "hidden_size": 4, "num_layers": 1, "batch_size": 16, "iter
 
 def sines(n: int = 160) -> str:
     t = np.arange(n)
-    return pd.DataFrame({"t": t, "a": np.sin(t / 5) * 10 + 50, "b": np.cos(t / 7) * 3}).to_csv(index=False)
+    return pd.DataFrame({"t": t, "a": np.sin(t / 5) * 10 + 50, "b": np.cos(t / 7) * 3}).to_csv(
+        index=False
+    )
 
 
 def finished(session, job_id):
@@ -27,7 +29,9 @@ def finished(session, job_id):
 
 def test_train_sample_and_evaluate(alice, bob):
     dataset = alice.upload(sines(), "sines.csv").get_json()
-    response = alice.post(f"/api/v1/datasets/{dataset['id']}/synthesizers", json={**TINY, "columns": ["a", "b"]})
+    response = alice.post(
+        f"/api/v1/datasets/{dataset['id']}/synthesizers", json={**TINY, "columns": ["a", "b"]}
+    )
     assert response.status_code == 202, response.get_json()
     job = wait_for(lambda: finished(alice, response.get_json()["id"]), timeout_s=180)
     assert job["status"] == "succeeded", job["error"]
@@ -39,16 +43,29 @@ def test_train_sample_and_evaluate(alice, bob):
     first = alice.post(f"/api/v1/models/{model['id']}/samples", json={"n": 5, "seed": 7})
     assert first.status_code == 201, first.get_json()
     sample = first.get_json()
-    assert sample["n_rows"] == 5 * TINY["seq_len"] and [c["name"] for c in sample["columns"]] == ["sequence_id", "step", "a", "b"]
+    assert sample["n_rows"] == 5 * TINY["seq_len"] and [c["name"] for c in sample["columns"]] == [
+        "sequence_id",
+        "step",
+        "a",
+        "b",
+    ]
     again = alice.post(f"/api/v1/models/{model['id']}/samples", json={"n": 5, "seed": 7}).get_json()
-    frames = [pd.read_csv(io.BytesIO(alice.get(f"/api/v1/datasets/{d['id']}/file").data)) for d in (sample, again)]
+    frames = [
+        pd.read_csv(io.BytesIO(alice.get(f"/api/v1/datasets/{d['id']}/file").data))
+        for d in (sample, again)
+    ]
     pd.testing.assert_frame_equal(frames[0], frames[1])
     # Original units: the min-max scaler is inverted, so values sit in the data's range.
     assert frames[0]["a"].between(39, 61).all() and frames[0]["b"].between(-3.5, 3.5).all()
 
     # Someone else's model is not found; bad settings are a 422 and start nothing.
     assert bob.post(f"/api/v1/models/{model['id']}/evaluations", json={}).status_code == 404
-    for bad in ({"classifier_runs": 0}, {"classifier_runs": 11}, {"max_windows": 5}, {"surprise": 1}):
+    for bad in (
+        {"classifier_runs": 0},
+        {"classifier_runs": 11},
+        {"max_windows": 5},
+        {"surprise": 1},
+    ):
         answer = alice.post(f"/api/v1/models/{model['id']}/evaluations", json=bad)
         assert answer.status_code == 422 and answer.content_type == "application/problem+json", bad
     assert alice.get("/api/v1/jobs").get_json()["total"] == 1  # the training job only
@@ -56,7 +73,13 @@ def test_train_sample_and_evaluate(alice, bob):
 
     started = alice.post(
         f"/api/v1/models/{model['id']}/evaluations",
-        json={"metric_runs": 1, "iterations": 10, "max_windows": 40, "tsne": True, "classifier_runs": 2},
+        json={
+            "metric_runs": 1,
+            "iterations": 10,
+            "max_windows": 40,
+            "tsne": True,
+            "classifier_runs": 2,
+        },
     )
     assert started.status_code == 202
     evaluation = wait_for(lambda: finished(alice, started.get_json()["id"]), timeout_s=180)
@@ -69,14 +92,31 @@ def test_train_sample_and_evaluate(alice, bob):
     assert [d["feature"] for d in result["distributions"]] == ["a", "b"]
     # The scorecard: every measure for the model, the held-out real floor and each trivial fake.
     card = result["scorecard"]
-    assert card["candidates"] == ["model", "heldout_real", "time_shuffled", "feature_bootstrap", "ar1"]
+    assert card["candidates"] == [
+        "model",
+        "heldout_real",
+        "time_shuffled",
+        "feature_bootstrap",
+        "ar1",
+    ]
     measures = [m["name"] for m in card["measures"]]
-    assert set(measures) == {"temporal", "cross_feature", "marginal", "classifier", "forecast",
-                             "discriminative", "predictive"}
+    assert set(measures) == {
+        "temporal",
+        "cross_feature",
+        "marginal",
+        "classifier",
+        "forecast",
+        "discriminative",
+        "predictive",
+    }
     for candidate in card["candidates"]:
         assert all(card["scores"][candidate][m]["mean"] >= 0 for m in measures)
     assert len(card["scores"]["model"]["classifier"]["runs"]) == 2
-    assert set(card["verdict"]["temporal"]["beats"]) == {"time_shuffled", "feature_bootstrap", "ar1"}
+    assert set(card["verdict"]["temporal"]["beats"]) == {
+        "time_shuffled",
+        "feature_bootstrap",
+        "ar1",
+    }
     assert [f["feature"] for f in card["autocorrelation"]["features"]] == ["a", "b"]
     # ... and kept on the model's registry record, where later versions can be compared with it.
     stored = alice.get(f"/api/v1/models/{model['id']}").get_json()["evaluations"]
@@ -91,7 +131,9 @@ def test_train_sample_and_evaluate(alice, bob):
     assert resumed["progress"]["step"] == 3 * TINY["iterations"] + 10
     assert resumed["metrics"][-1]["phase"] == "joint"
     again = alice.get(f"/api/v1/models/{resumed['result']['model_id']}").get_json()
-    assert again["version"].endswith("_2") and again["metrics"]["steps"] == 3 * TINY["iterations"] + 10
+    assert (
+        again["version"].endswith("_2") and again["metrics"]["steps"] == 3 * TINY["iterations"] + 10
+    )
     assert again["evaluations"] == []  # a new version starts without evaluations
 
 
@@ -113,6 +155,14 @@ def test_bad_input_is_a_4xx_with_a_reason(alice, csv, body, needle):
 
 def test_absurd_sizes_and_wrong_models_are_rejected(alice):
     dataset = alice.upload(sines(), "sines.csv").get_json()
-    for absurd in ({"hidden_size": 10**6}, {"seq_len": 1}, {"iterations": 0}, {"module": "transformer"}):
-        assert alice.post(f"/api/v1/datasets/{dataset['id']}/synthesizers", json=absurd).status_code == 422
+    for absurd in (
+        {"hidden_size": 10**6},
+        {"seq_len": 1},
+        {"iterations": 0},
+        {"module": "transformer"},
+    ):
+        assert (
+            alice.post(f"/api/v1/datasets/{dataset['id']}/synthesizers", json=absurd).status_code
+            == 422
+        )
     assert alice.post("/api/v1/models/nope/samples", json={"n": 3}).status_code == 404

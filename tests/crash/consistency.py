@@ -32,5 +32,7 @@ def violations(store: Store) -> list[str]:
         if refs[blob.id] == 0:
             found.append(f"blob {blob.id}: no document refers to it")
         elif blob.refs is not None and blob.refs != refs[blob.id]:
-            found.append(f"blob {blob.id}: counted {blob.refs} references, documents hold {refs[blob.id]}")
+            found.append(
+                f"blob {blob.id}: counted {blob.refs} references, documents hold {refs[blob.id]}"
+            )
     return found

@@ -28,8 +28,13 @@ from tests.crash.consistency import violations
 from tests.jobs.processes import REPO, base_env, free_port, wait_until_up
 
 SEED = 16
-CHART_SPEC = {"mark": "point", "encoding": {"x": {"field": "n", "type": "quantitative"},
-                                            "y": {"field": "value", "type": "quantitative"}}}
+CHART_SPEC = {
+    "mark": "point",
+    "encoding": {
+        "x": {"field": "n", "type": "quantitative"},
+        "y": {"field": "value", "type": "quantitative"},
+    },
+}
 
 
 class Api:
@@ -43,8 +48,9 @@ class Api:
 
     def start(self) -> None:
         with open(self.log_path, "ab") as log:  # the traceback of any 500 ends up here
-            self.process = subprocess.Popen([sys.executable, "-m", "backend"], cwd=REPO, env=self.env,
-                                            stdout=log, stderr=log)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "backend"], cwd=REPO, env=self.env, stdout=log, stderr=log
+            )
         # /health, not /ready: the first /ready imports the recommender's modules (~3 s), and
         # the store is opened (and swept) before the server listens at all.
         wait_until_up(f"http://127.0.0.1:{self.port}/health", self.process)
@@ -59,8 +65,14 @@ class Client:
     def __init__(self, port: int, token: str | None = None) -> None:
         self.port, self.token = port, token
 
-    def call(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
-             timeout: float = 20) -> tuple[int, bytes]:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict | None = None,
+        timeout: float = 20,
+    ) -> tuple[int, bytes]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             headers = dict(headers or {})
@@ -79,10 +91,20 @@ class Client:
 
     def upload(self, data: bytes) -> tuple[int, object]:
         boundary = uuid.uuid4().hex
-        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="t.csv"\r\n'
-                f"Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
-        status, raw = self.call("POST", "/api/v1/datasets", body,
-                                {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="t.csv"\r\n'
+                f"Content-Type: text/csv\r\n\r\n"
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        status, raw = self.call(
+            "POST",
+            "/api/v1/datasets",
+            body,
+            {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
         return status, json.loads(raw or b"null")
 
     def sign_up(self) -> Client:
@@ -95,7 +117,9 @@ class Client:
     def all_pages(self, path: str) -> list[dict]:
         items, page = [], 1
         while True:
-            status, body = self.json("GET", f"{path}{'&' if '?' in path else '?'}page={page}&page_size=100")
+            status, body = self.json(
+                "GET", f"{path}{'&' if '?' in path else '?'}page={page}&page_size=100"
+            )
             assert status == 200, body
             items += body["items"]
             if len(items) >= body["total"]:
@@ -121,7 +145,9 @@ class Workload:
         self.client, self.rng, self.payloads = client, rng, payloads
         self.uploaded: dict[str, str] = {}  # acknowledged (201) dataset id -> sha256 of the bytes
         self.deleted: set[str] = set()  # acknowledged (204)
-        self.unacknowledged_deletes: set[str] = set()  # cut off (error or 503): either state is right
+        self.unacknowledged_deletes: set[str] = (
+            set()
+        )  # cut off (error or 503): either state is right
         self.errors: list[str] = []  # answers that are never right (a 500, a 400 for a good file)
         self._claimed: set[str] = set()
         self._lock = threading.Lock()
@@ -133,13 +159,17 @@ class Workload:
             assert status == 201, body
             self.uploaded[body["id"]] = body["sha256"]
             for _ in range(charts_each):
-                status, chart = self.client.json("POST", "/api/v1/charts", {"dataset_id": body["id"], "spec": CHART_SPEC})
+                status, chart = self.client.json(
+                    "POST", "/api/v1/charts", {"dataset_id": body["id"], "spec": CHART_SPEC}
+                )
                 assert status == 201, chart
 
     def _claim(self, rng: random.Random) -> str | None:
         """A live dataset no other deleter is deleting (so a 404 is always wrong)."""
         with self._lock:
-            candidates = [d for d in self.uploaded if d not in self.deleted and d not in self._claimed]
+            candidates = [
+                d for d in self.uploaded if d not in self.deleted and d not in self._claimed
+            ]
             if not candidates:
                 return None
             dataset_id = rng.choice(candidates)
@@ -181,8 +211,10 @@ class Workload:
 
     def run_until(self, crash: callable, log_path: Path) -> None:  # noqa: ANN001 - the crash to inject
         stop = threading.Event()
-        threads = [threading.Thread(target=target, args=(stop, random.Random(self.rng.random())))
-                   for target in (self._uploads, self._uploads, self._deletes, self._deletes)]
+        threads = [
+            threading.Thread(target=target, args=(stop, random.Random(self.rng.random())))
+            for target in (self._uploads, self._uploads, self._deletes, self._deletes)
+        ]
         for thread in threads:
             thread.start()
         try:
@@ -193,7 +225,9 @@ class Workload:
                 thread.join(60)
         if self.errors:
             log = log_path.read_text(errors="replace")
-            raise AssertionError(f"{self.errors}\nlast traceback of the API:\n{log[log.rfind('Traceback'):][-3000:]}")
+            raise AssertionError(
+                f"{self.errors}\nlast traceback of the API:\n{log[log.rfind('Traceback') :][-3000:]}"
+            )
 
     def check_as_a_user_sees_it(self, client: Client) -> None:
         """Acknowledged uploads are there with their bytes, acknowledged deletes are gone, every
@@ -210,9 +244,13 @@ class Workload:
             status, raw = client.call("GET", f"/api/v1/datasets/{dataset_id}/file")
             assert status == 200 and hashlib.sha256(raw).hexdigest() == listed[dataset_id]["sha256"]
             with self._lock:
-                self.uploaded.setdefault(dataset_id, listed[dataset_id]["sha256"])  # unacknowledged but stored
+                self.uploaded.setdefault(
+                    dataset_id, listed[dataset_id]["sha256"]
+                )  # unacknowledged but stored
         for chart in client.all_pages("/api/v1/charts"):
-            assert chart["dataset_id"] in listed, f"chart {chart['id']} of a deleted dataset is listed"
+            assert chart["dataset_id"] in listed, (
+                f"chart {chart['id']} of a deleted dataset is listed"
+            )
         # A delete cut off either happened (gone) or did not (listed): both are whole states.
         self.deleted |= self.unacknowledged_deletes - set(listed)
         self.unacknowledged_deletes.clear()
@@ -220,8 +258,14 @@ class Workload:
 
 
 def run_fsck(env: dict[str, str]) -> dict:
-    result = subprocess.run([sys.executable, "scripts/fsck.py", "--grace-s", "0", "--json"], cwd=REPO,
-                            env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "scripts/fsck.py", "--grace-s", "0", "--json"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(result.stdout)
 

@@ -56,14 +56,24 @@ class Http:
             return error.code, json.loads(error.read() or b"null")
 
     def sign_up(self, username: str = "alice") -> Http:
-        self.call("POST", "/api/v1/auth/register", {"username": username, "password": "long password"})
-        _, body = self.call("POST", "/api/v1/auth/login", {"username": username, "password": "long password"})
+        self.call(
+            "POST", "/api/v1/auth/register", {"username": username, "password": "long password"}
+        )
+        _, body = self.call(
+            "POST", "/api/v1/auth/login", {"username": username, "password": "long password"}
+        )
         return Http(self.base_url, body["token"])
 
 
 def start_server(data_dir: Path, port: int) -> subprocess.Popen:
     env = base_env(data_dir, PORT=str(port), HOST="127.0.0.1")
-    process = subprocess.Popen([sys.executable, "-m", "backend"], cwd=REPO, env=env, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backend"],
+        cwd=REPO,
+        env=env,
+        stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
     wait_until_up(f"http://127.0.0.1:{port}/health", process)
     return process
 
@@ -84,10 +94,24 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = 60) ->
 def start_redis(tmp: Path) -> tuple[subprocess.Popen, int]:
     binary = shutil.which("redis-server")
     if binary is None:
-        raise RuntimeError("redis-server is not installed; `make test` installs it (scripts/install_system_deps.sh)")
+        raise RuntimeError(
+            "redis-server is not installed; `make test` installs it (scripts/install_system_deps.sh)"
+        )
     port = free_port()
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp)],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -107,7 +131,17 @@ def start_redis(tmp: Path) -> tuple[subprocess.Popen, int]:
 def start_celery_worker(data_dir: Path, broker_url: str) -> subprocess.Popen:
     env = base_env(data_dir, CELERY_BROKER_URL=broker_url, JOB_RUNNER="celery")
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "backend.jobs.celery_app", "worker", "--pool=solo", "--concurrency=1", "--loglevel=WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "backend.jobs.celery_app",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=WARNING",
+        ],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,

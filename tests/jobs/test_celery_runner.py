@@ -54,5 +54,7 @@ def test_celery_worker_runs_the_job_like_the_pool(tmp_path):
     assert through_celery["job"]["status"] == in_pool["job"]["status"] == "succeeded"
     assert through_celery["job"]["result"]["w"] == in_pool["job"]["result"]["w"]
     assert through_celery["job"]["result"]["b"] == in_pool["job"]["result"]["b"]
-    assert [m["loss"] for m in through_celery["job"]["metrics"]] == [m["loss"] for m in in_pool["job"]["metrics"]]
+    assert [m["loss"] for m in through_celery["job"]["metrics"]] == [
+        m["loss"] for m in in_pool["job"]["metrics"]
+    ]
     assert through_celery["model"]["metrics"] == in_pool["model"]["metrics"]

@@ -16,15 +16,30 @@ from tests.jobs.processes import REPO, Http, base_env, free_port, stop, wait_unt
 
 def test_sse_streams_every_epoch_through_gunicorn(tmp_path):
     port = free_port()
-    env = base_env(tmp_path, PORT=str(port), HOST="127.0.0.1", WEB_CONCURRENCY="2", GUNICORN_THREADS="4",
-                   GUNICORN_ACCESS_LOG="/dev/null")
+    env = base_env(
+        tmp_path,
+        PORT=str(port),
+        HOST="127.0.0.1",
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS="4",
+        GUNICORN_ACCESS_LOG="/dev/null",
+    )
     gunicorn = os.path.join(os.path.dirname(os.sys.executable), "gunicorn")
-    server = subprocess.Popen([gunicorn, "-c", "gunicorn.conf.py", "backend.app:create_app()"], cwd=REPO, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [gunicorn, "-c", "gunicorn.conf.py", "backend.app:create_app()"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", server)
         api = Http(f"http://127.0.0.1:{port}").sign_up()
-        status, job = api.call("POST", "/api/v1/jobs", {"kind": "toy_training", "params": {"epochs": 8, "epoch_s": 0.05}})
+        status, job = api.call(
+            "POST",
+            "/api/v1/jobs",
+            {"kind": "toy_training", "params": {"epochs": 8, "epoch_s": 0.05}},
+        )
         assert status == 202
         request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/jobs/{job['id']}/events")
         request.add_header("Authorization", f"Bearer {api.token}")
@@ -54,7 +69,9 @@ def test_sse_streams_every_epoch_through_gunicorn(tmp_path):
 def open_stream(port: int, token: str, job_id: str) -> tuple[socket.socket, bytes]:
     """A raw event-stream connection and what came first (head and the first events)."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-    sock.sendall(f"GET /api/v1/jobs/{job_id}/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\n\r\n".encode())
+    sock.sendall(
+        f"GET /api/v1/jobs/{job_id}/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\n\r\n".encode()
+    )
     return sock, sock.recv(65536)
 
 
@@ -72,16 +89,32 @@ def read_until(sock: socket.socket, needle: bytes, timeout_s: float = 15) -> byt
 def test_open_streams_hold_no_request_thread_and_are_capped_per_user(tmp_path):
     # One worker with two threads: before the stream hub, two open streams took both threads.
     port = free_port()
-    env = base_env(tmp_path, PORT=str(port), HOST="127.0.0.1", WEB_CONCURRENCY="1", GUNICORN_THREADS="2",
-                   GUNICORN_ACCESS_LOG="/dev/null", MAX_STREAMS_PER_USER="6")
+    env = base_env(
+        tmp_path,
+        PORT=str(port),
+        HOST="127.0.0.1",
+        WEB_CONCURRENCY="1",
+        GUNICORN_THREADS="2",
+        GUNICORN_ACCESS_LOG="/dev/null",
+        MAX_STREAMS_PER_USER="6",
+    )
     gunicorn = os.path.join(os.path.dirname(os.sys.executable), "gunicorn")
-    server = subprocess.Popen([gunicorn, "-c", "gunicorn.conf.py", "backend.app:create_app()"], cwd=REPO, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [gunicorn, "-c", "gunicorn.conf.py", "backend.app:create_app()"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     streams = []
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", server)
         api = Http(f"http://127.0.0.1:{port}").sign_up()
-        status, job = api.call("POST", "/api/v1/jobs", {"kind": "toy_training", "params": {"epochs": 400, "epoch_s": 0.05}})
+        status, job = api.call(
+            "POST",
+            "/api/v1/jobs",
+            {"kind": "toy_training", "params": {"epochs": 400, "epoch_s": 0.05}},
+        )
         assert status == 202
         for _ in range(6):
             sock, first = open_stream(port, api.token, job["id"])
@@ -106,7 +139,8 @@ def test_open_streams_hold_no_request_thread_and_are_capped_per_user(tmp_path):
             lambda: (lambda pair: pair if pair[1].startswith(b"HTTP/1.1 200") else pair[0].close())(
                 open_stream(port, api.token, job["id"])
             ),
-            timeout_s=5, interval_s=0.2,
+            timeout_s=5,
+            interval_s=0.2,
         )
         streams.append(replacement[0])
 

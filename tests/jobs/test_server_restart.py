@@ -13,9 +13,18 @@ def test_a_job_killed_with_its_server_is_interrupted_and_resume_finishes_it(tmp_
     server = start_server(tmp_path, port)
     try:
         api = Http(f"http://127.0.0.1:{port}").sign_up()
-        status, job = api.call("POST", "/api/v1/jobs", {"kind": "toy_training", "params": {"epochs": 400, "epoch_s": 0.05}})
+        status, job = api.call(
+            "POST",
+            "/api/v1/jobs",
+            {"kind": "toy_training", "params": {"epochs": 400, "epoch_s": 0.05}},
+        )
         assert status == 202
-        wait_for(lambda: (api.call("GET", f"/api/v1/jobs/{job['id']}")[1]["progress"] or {}).get("step", 0) >= 3)
+        wait_for(
+            lambda: (
+                (api.call("GET", f"/api/v1/jobs/{job['id']}")[1]["progress"] or {}).get("step", 0)
+                >= 3
+            )
+        )
         server.send_signal(signal.SIGKILL)
         server.wait(10)
     finally:
@@ -24,7 +33,9 @@ def test_a_job_killed_with_its_server_is_interrupted_and_resume_finishes_it(tmp_
     server = start_server(tmp_path, port)
     try:
         interrupted = wait_for(
-            lambda: (lambda j: j if j["status"] == "interrupted" else None)(api.call("GET", f"/api/v1/jobs/{job['id']}")[1]),
+            lambda: (lambda j: j if j["status"] == "interrupted" else None)(
+                api.call("GET", f"/api/v1/jobs/{job['id']}")[1]
+            ),
             timeout_s=15,
         )
         done_before = interrupted["checkpoint"]["step"]

@@ -18,15 +18,22 @@ from tests.jobs.processes import REPO, Http, base_env, free_port, stop, wait_unt
 def start_api(tmp_path, mongo_uri: str) -> tuple[subprocess.Popen, str]:  # noqa: ANN001
     port = free_port()
     env = base_env(tmp_path / "data", PORT=str(port), HOST="127.0.0.1", MONGO_URI=mongo_uri)
-    process = subprocess.Popen([sys.executable, "-m", "backend"], cwd=REPO, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backend"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     wait_until_up(base + "/health", process)
     return process, base
 
 
 def get(url: str, token: str | None = None) -> tuple[int, dict, dict]:
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
+    request = urllib.request.Request(
+        url, headers={"Authorization": f"Bearer {token}"} if token else {}
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, dict(response.headers), json.loads(response.read())
@@ -65,7 +72,9 @@ def test_a_killed_database_is_503_with_retry_after_and_the_api_recovers(tmp_path
             db.start()  # the same files, the same port
             deadline = time.monotonic() + 30
             while get(base + "/ready")[0] != 200:
-                assert time.monotonic() < deadline, "the API did not recover after the database came back"
+                assert time.monotonic() < deadline, (
+                    "the API did not recover after the database came back"
+                )
                 time.sleep(0.2)
             time.sleep(0.5)
         finally:

@@ -30,6 +30,8 @@ def test_two_thousand_authenticated_requests_leave_no_descriptors_behind(tmp_pat
             path = "/api/v1/datasets?page=1&page_size=5" if n % 2 else "/api/v1/auth/me"
             assert api.call("GET", path)[0] == 200
         after = open_descriptors(server.pid)
-        assert after - before <= 4, f"{after - before} descriptors more after 2,000 requests ({before} -> {after})"
+        assert after - before <= 4, (
+            f"{after - before} descriptors more after 2,000 requests ({before} -> {after})"
+        )
     finally:
         stop(server)

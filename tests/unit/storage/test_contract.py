@@ -9,7 +9,9 @@ import pytest
 from backend.storage import BlobNotFound, DuplicateKey
 
 
-def doc(doc_id: str, owner: str = "u1", created: str = "2026-01-01T00:00:00.000000+00:00", **fields):
+def doc(
+    doc_id: str, owner: str = "u1", created: str = "2026-01-01T00:00:00.000000+00:00", **fields
+):
     return {"id": doc_id, "owner_id": owner, "created_at": created, **fields}
 
 
@@ -23,7 +25,9 @@ def test_get_is_scoped_to_the_owner(store):
 
 def test_find_is_newest_first_paginated_and_counts_all(store):
     for i in range(5):
-        store.datasets.insert(doc(f"d{i}", created=f"2026-01-0{i + 1}T00:00:00.000000+00:00", filename=f"f{i}.csv"))
+        store.datasets.insert(
+            doc(f"d{i}", created=f"2026-01-0{i + 1}T00:00:00.000000+00:00", filename=f"f{i}.csv")
+        )
     store.datasets.insert(doc("other", owner="u2"))
     items, total = store.datasets.find("u1", offset=1, limit=2)
     assert total == 5
@@ -34,7 +38,10 @@ def test_find_filters_by_equality_membership_and_substring(store):
     store.jobs.insert(doc("j1", status="queued", kind="a"))
     store.jobs.insert(doc("j2", status="running", kind="b"))
     store.jobs.insert(doc("j3", status="failed", kind="a"))
-    assert {d["id"] for d in store.jobs.find("u1", {"status": ["queued", "running"]})[0]} == {"j1", "j2"}
+    assert {d["id"] for d in store.jobs.find("u1", {"status": ["queued", "running"]})[0]} == {
+        "j1",
+        "j2",
+    }
     assert {d["id"] for d in store.jobs.find("u1", {"kind": "a"})[0]} == {"j1", "j3"}
     store.datasets.insert(doc("d1", filename="Sales 2020.CSV"))
     store.datasets.insert(doc("d2", filename="weather.csv"))
@@ -54,7 +61,12 @@ def test_update_merges_fields_and_respects_owner(store):
 def test_update_if_is_compare_and_set(store):
     store.jobs.insert(doc("j1", status="queued"))
     assert store.jobs.update_if("j1", {"status": "running"}, {"status": "succeeded"}) is None
-    assert store.jobs.update_if("j1", {"status": ["queued", "running"]}, {"status": "running"})["status"] == "running"
+    assert (
+        store.jobs.update_if("j1", {"status": ["queued", "running"]}, {"status": "running"})[
+            "status"
+        ]
+        == "running"
+    )
     assert store.jobs.get("j1", "u1")["status"] == "running"
 
 
@@ -72,7 +84,12 @@ def test_unique_username(store):
 
 
 def test_values_round_trip_as_json(store):
-    nested = {"columns": [{"name": "a", "type": "quantitative", "missing": 0}], "lineage": None, "flag": True, "x": 1.5}
+    nested = {
+        "columns": [{"name": "a", "type": "quantitative", "missing": 0}],
+        "lineage": None,
+        "flag": True,
+        "x": 1.5,
+    }
     store.datasets.insert(doc("d1", **nested))
     got = store.datasets.get("d1", "u1")
     assert {k: got[k] for k in nested} == nested

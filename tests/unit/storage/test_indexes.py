@@ -22,8 +22,10 @@ def test_mongo_indexes(mongo_client):
     try:
         MongoStore(mongo_client[name])
         for collection, wanted in EXPECTED.items():
-            found = {tuple("id" if k == "_id" else k for k in index["key"]): index.get("unique", False)
-                     for index in mongo_client[name][collection].list_indexes()}
+            found = {
+                tuple("id" if k == "_id" else k for k in index["key"]): index.get("unique", False)
+                for index in mongo_client[name][collection].list_indexes()
+            }
             assert set(wanted) <= set(found), collection
         assert found_unique(mongo_client[name]["users"]) == {("username",)}
     finally:
@@ -49,7 +51,9 @@ def test_embedded_store_uses_its_indexes(tmp_path):
     }
     # The history hides datasets being deleted; counting it must not parse every document.
     live = "SELECT count(*) FROM datasets WHERE owner_id = 'u' AND json_extract(doc, '$.deleting') IS NULL"
-    assert "datasets_owner_created_live" in " ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + live))
+    assert "datasets_owner_created_live" in " ".join(
+        row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + live)
+    )
     for label, sql in plans.items():
         plan = " ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
         assert "USING" in plan and "INDEX" in plan, f"{label}: {plan}"

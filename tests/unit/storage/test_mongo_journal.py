@@ -34,10 +34,14 @@ def test_an_upload_is_journaled_and_job_progress_is_not(mongo_server):
     try:
         store = MongoStore(client[name])
         datasets.create_dataset(store, "u1", io.BytesIO(b"a,b\n1,2\n"), "t.csv")
-        store.jobs.insert({"id": "j1", "owner_id": "u1", "created_at": "2026-01-01T00:00:00.000000+00:00"})
+        store.jobs.insert(
+            {"id": "j1", "owner_id": "u1", "created_at": "2026-01-01T00:00:00.000000+00:00"}
+        )
         store.jobs.update_if("j1", {}, {"progress": {"step": 1}})
         for target in ("blobs.chunks", "blobs.files", "datasets"):
-            assert listener.seen[target] and all(c.get("j") is True for c in listener.seen[target]), target
+            assert listener.seen[target] and all(
+                c.get("j") is True for c in listener.seen[target]
+            ), target
         assert all(not c.get("j") for c in listener.seen["jobs"])
     finally:
         client.drop_database(name)

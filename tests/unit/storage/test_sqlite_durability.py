@@ -14,7 +14,11 @@ def _insert_many(data_dir: str, worker: int, count: int) -> None:
     store = SqliteStore(data_dir)
     for i in range(count):
         store.datasets.insert(
-            {"id": f"w{worker}-{i}", "owner_id": "u1", "created_at": f"2026-01-01T00:00:{i:02d}.000000+00:00"}
+            {
+                "id": f"w{worker}-{i}",
+                "owner_id": "u1",
+                "created_at": f"2026-01-01T00:00:{i:02d}.000000+00:00",
+            }
         )
         store.blobs.put_bytes(f"worker {worker} item {i}".encode())
     store.close()
@@ -34,7 +38,14 @@ def test_several_processes_write_without_losing_anything(tmp_path):
 
 def test_data_survives_a_restart(tmp_path):
     store = SqliteStore(tmp_path)
-    store.charts.insert({"id": "c1", "owner_id": "u1", "created_at": "2026-01-01T00:00:00.000000+00:00", "title": "t"})
+    store.charts.insert(
+        {
+            "id": "c1",
+            "owner_id": "u1",
+            "created_at": "2026-01-01T00:00:00.000000+00:00",
+            "title": "t",
+        }
+    )
     blob = store.blobs.put_bytes(b"kept")
     store.close()
     reopened = SqliteStore(tmp_path)

@@ -17,8 +17,14 @@ def upload(store, owner: str = "u1", data: bytes = CSV) -> dict:
 
 
 def chart(store, dataset: dict, n: int) -> None:
-    store.charts.insert({"id": f"c{n}-{dataset['id']}", "owner_id": dataset["owner_id"],
-                         "created_at": "2026-01-01T00:00:00.000000+00:00", "dataset_id": dataset["id"]})
+    store.charts.insert(
+        {
+            "id": f"c{n}-{dataset['id']}",
+            "owner_id": dataset["owner_id"],
+            "created_at": "2026-01-01T00:00:00.000000+00:00",
+            "dataset_id": dataset["id"],
+        }
+    )
 
 
 def test_a_clean_store_sweeps_to_nothing(store):
@@ -47,7 +53,9 @@ def test_a_delete_cut_after_its_mark_is_finished(store):
     for n in range(3):
         chart(store, dataset, n)
     chart(store, other, 9)
-    store.datasets.update(dataset["id"], "u1", {"deleting": "2026-01-01T00:00:00+00:00"})  # then kill -9
+    store.datasets.update(
+        dataset["id"], "u1", {"deleting": "2026-01-01T00:00:00+00:00"}
+    )  # then kill -9
     with pytest.raises(Exception, match="No dataset"):
         datasets_service.get_dataset(store, "u1", dataset["id"])
     assert datasets_service.list_datasets(store, "u1")["total"] == 1
@@ -92,18 +100,35 @@ def test_charts_of_a_dataset_that_is_gone_are_removed(store):
 def test_checkpoint_and_model_blobs_are_references(store):
     checkpoint = store.blobs.put_bytes(b"checkpoint")
     weights = store.blobs.put_bytes(b"weights")
-    store.jobs.insert({"id": "j1", "owner_id": "u1", "created_at": "2026-01-01T00:00:00.000000+00:00",
-                       "checkpoint": {"blob_id": checkpoint.id, "step": 3}})
-    store.models.insert({"id": "m1", "owner_id": "u1", "created_at": "2026-01-01T00:00:00.000000+00:00",
-                         "artifacts": {"weights": weights.id}})
+    store.jobs.insert(
+        {
+            "id": "j1",
+            "owner_id": "u1",
+            "created_at": "2026-01-01T00:00:00.000000+00:00",
+            "checkpoint": {"blob_id": checkpoint.id, "step": 3},
+        }
+    )
+    store.models.insert(
+        {
+            "id": "m1",
+            "owner_id": "u1",
+            "created_at": "2026-01-01T00:00:00.000000+00:00",
+            "artifacts": {"weights": weights.id},
+        }
+    )
     assert not sweep(store, grace_s=0).changed()
-    assert store.blobs.read(checkpoint.id) == b"checkpoint" and store.blobs.read(weights.id) == b"weights"
+    assert (
+        store.blobs.read(checkpoint.id) == b"checkpoint"
+        and store.blobs.read(weights.id) == b"weights"
+    )
 
 
 def test_a_document_whose_blob_is_gone_is_reported(store):
     dataset = upload(store)
     store.blobs.delete(dataset["blob_id"])
-    assert sweep(store, grace_s=0).missing_blobs == [f"datasets/{dataset['id']}: {dataset['blob_id']}"]
+    assert sweep(store, grace_s=0).missing_blobs == [
+        f"datasets/{dataset['id']}: {dataset['blob_id']}"
+    ]
 
 
 def test_embedded_store_counts_are_repaired_and_stray_files_removed(tmp_path):
@@ -134,7 +159,9 @@ def test_gridfs_chunks_without_their_file_entry_are_removed(mongo_client):
         kept = upload(store, data=b"y\n" * (300 * 1024))
         # What a write cut off half-way leaves: GridFS sends the chunks first, the entry last.
         cut_off = ObjectId()
-        db["blobs.chunks"].insert_many([{"files_id": cut_off, "n": n, "data": b"x" * 1024} for n in range(2)])
+        db["blobs.chunks"].insert_many(
+            [{"files_id": cut_off, "n": n, "data": b"x" * 1024} for n in range(2)]
+        )
         report = sweep(store, grace_s=0)
         assert report.orphan_blobs == [str(cut_off)]
         assert store.blobs.read(kept["blob_id"]) == b"y\n" * (300 * 1024)
@@ -148,8 +175,14 @@ def test_checkpoint_writes_leave_one_blob_and_a_stopped_job_keeps_its_last(store
     from backend.jobs.context import JobContext
 
     kinds.load_extra(("tests.job_kinds",))
-    job = {"id": "j1", "owner_id": "u1", "created_at": "2026-01-01T00:00:00.000000+00:00",
-           "kind": "toy_training", "params": {}, "status": "running"}
+    job = {
+        "id": "j1",
+        "owner_id": "u1",
+        "created_at": "2026-01-01T00:00:00.000000+00:00",
+        "kind": "toy_training",
+        "params": {},
+        "status": "running",
+    }
     store.jobs.insert(job)
     ctx = JobContext(store, job)
     ctx.save_checkpoint(b"epoch 1", 1)

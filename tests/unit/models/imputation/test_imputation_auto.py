@@ -58,7 +58,11 @@ def test_interpolation_stays_on_a_random_walk_where_nothing_beats_it():
     result = auto_impute(series, models={}, seed=0)
     assert {m for buckets in result.choice.values() for m in buckets.values()} == {"time"}
     decision = result.evidence["decisions"]["x0"]["1"]
-    assert decision["stretches"] >= 5 and set(decision["candidates"]) == {"seasonal", "locf", "mean"}
+    assert decision["stretches"] >= 5 and set(decision["candidates"]) == {
+        "seasonal",
+        "locf",
+        "mean",
+    }
     assert decision["winner"] == "time" and decision["confidence"] is None
 
 
@@ -74,11 +78,18 @@ def test_nile_short_noisy_series_auto_is_never_worse_than_linear(seed):
     train = full.with_observed(~hidden)
     result = auto_impute(train, models={}, seed=seed)
     auto_mae = score(result.imputed, full.values, hidden)["mae"]
-    linear_mae = score(BASELINES["linear"](train.values, train.observed), full.values, hidden)["mae"]
+    linear_mae = score(BASELINES["linear"](train.values, train.observed), full.values, hidden)[
+        "mae"
+    ]
     assert auto_mae <= linear_mae
     assert set(result.choice["volume"].values()) == {"time"}
-    for decision in result.evidence["decisions"]["volume"].values():  # says why it kept interpolation
-        assert decision["verdict"].startswith(("thin evidence", "no candidate")) or "kept time" in decision["verdict"]
+    for decision in result.evidence["decisions"][
+        "volume"
+    ].values():  # says why it kept interpolation
+        assert (
+            decision["verdict"].startswith(("thin evidence", "no candidate"))
+            or "kept time" in decision["verdict"]
+        )
 
 
 def test_holm_adjusts_for_the_number_of_candidates():
@@ -95,7 +106,9 @@ def test_a_pick_that_fails_on_the_fresh_folds_is_not_used():
     gaps = _Gaps.of(masks)
     gaps.errors["time"] = np.full(len(gaps.slices), 3.0)
     gaps.errors["lucky"] = np.where(gaps.fold == 0, 1.0, 3.5) + 0.01 * np.arange(len(gaps.slices))
-    decision = _Decision("time", ["lucky"], stretches=6, winner="time", picked="lucky", p_values={"lucky": 0.001})
+    decision = _Decision(
+        "time", ["lucky"], stretches=6, winner="time", picked="lucky", p_values={"lucky": 0.001}
+    )
     _confirm(gaps, decision, gaps.fold == 1, level=0.05)
     assert decision.winner == "time" and "not on fresh folds" in decision.verdict
 
@@ -118,9 +131,16 @@ def test_a_thin_long_bucket_takes_the_seasonal_profile_only_if_it_wins_on_its_ga
     gaps.errors["time"] = gaps.cells * (3.0 + noise)
     gaps.errors["seasonal"] = gaps.cells * (seasonal_per_cell - noise)
     thin = _Decision("time", ["seasonal"], stretches=1, winner="time")
-    decisions = {"pooled": {"2-4": _Decision("time", ["seasonal"], stretches=27, winner="time"), "5-12": thin}}
+    decisions = {
+        "pooled": {
+            "2-4": _Decision("time", ["seasonal"], stretches=27, winner="time"),
+            "5-12": thin,
+        }
+    }
     series = SimpleNamespace(columns=["x"], n_columns=1)
-    out = _thin_pooled_seasonal(series, gaps, decisions, ["time", "seasonal"], np.arange(3), np.arange(3, 5), 0.05)
+    out = _thin_pooled_seasonal(
+        series, gaps, decisions, ["time", "seasonal"], np.arange(3), np.arange(3, 5), 0.05
+    )
     assert set(out["x"]) == {"5-12"}  # only the thin bucket borrows
     assert out["x"]["5-12"].winner == winner
 
@@ -128,7 +148,13 @@ def test_a_thin_long_bucket_takes_the_seasonal_profile_only_if_it_wins_on_its_ga
 def test_an_epoch_budget_makes_auto_repeatable():
     truth, series = _random_walk_with_gaps(300, 2, 5)
     runs = [
-        auto_impute(series, models={"oracle": lambda: _FixedModel(truth)}, epoch_budget=3, seed=0, time_budget_s=0.0)
+        auto_impute(
+            series,
+            models={"oracle": lambda: _FixedModel(truth)},
+            epoch_budget=3,
+            seed=0,
+            time_budget_s=0.0,
+        )
         for _ in range(2)
     ]
     assert runs[0].choice == runs[1].choice
@@ -144,7 +170,9 @@ def test_auto_trains_models_within_the_budget_and_records_them():
     truth = _daily_series(days=10)[:, None]
     hidden = hide_gaps(np.ones_like(truth, bool), 5, seed=0, rate=0.1)
     series = PreparedSeries.from_arrays(np.where(hidden, np.nan, truth))
-    factory = {"brits": lambda: BRITS(BRITSConfig(window=48, hidden_size=8, batch_size=8, device="cpu"))}
+    factory = {
+        "brits": lambda: BRITS(BRITSConfig(window=48, hidden_size=8, batch_size=8, device="cpu"))
+    }
     result = auto_impute(series, models=factory, time_budget_s=3.0, max_epochs=5)
     run = result.evidence["models"]["brits"]
     assert run["status"] == "trained" and all(1 <= f["epochs"] <= 5 for f in run["folds"])
@@ -153,7 +181,9 @@ def test_auto_trains_models_within_the_budget_and_records_them():
     assert np.isfinite(result.imputed).all()
 
 
-@pytest.mark.parametrize(("length", "bucket"), [(1, "1"), (3, "2-4"), (5, "5-12"), (24, "13-36"), (50, "37+")])
+@pytest.mark.parametrize(
+    ("length", "bucket"), [(1, "1"), (3, "2-4"), (5, "5-12"), (24, "13-36"), (50, "37+")]
+)
 def test_gap_buckets(length, bucket):
     assert bucket_of(length) == bucket
 
@@ -161,7 +191,9 @@ def test_gap_buckets(length, bucket):
 def test_registry_is_lazy_and_rejects_unknown_methods():
     code = "import sys, models.imputation as m; print('torch' in sys.modules, m.METHODS)"
     root = Path(__file__).resolve().parents[4]
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    ).stdout
     assert out.startswith("False")
     assert {"brits", "naomi", "auto", "linear", "seasonal"} <= set(METHODS)
     assert get_imputer("brits").__name__ == "BRITS"
@@ -182,7 +214,11 @@ class _FixedModel:
 
     def impute(self, values, observed, positions=None):
         base = BASELINES["linear"](values, observed) if self.truth is None else self.truth
-        noise = np.random.default_rng(self.seed).normal(0, self.error, base.shape) if self.error else 0.0
+        noise = (
+            np.random.default_rng(self.seed).normal(0, self.error, base.shape)
+            if self.error
+            else 0.0
+        )
         return np.where(observed, values, base + noise)
 
     def to_bytes(self) -> bytes:

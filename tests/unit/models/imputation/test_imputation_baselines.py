@@ -42,7 +42,9 @@ def test_time_weighted_uses_real_distances():
     values = np.array([0.0, NAN, 10.0])
     observed = ~np.isnan(values)
     # The missing step sits 1 unit after the first and 9 before the last observation.
-    np.testing.assert_allclose(time_weighted(values, observed, np.array([0.0, 1.0, 10.0])), [0, 1, 10])
+    np.testing.assert_allclose(
+        time_weighted(values, observed, np.array([0.0, 1.0, 10.0])), [0, 1, 10]
+    )
     np.testing.assert_allclose(linear(values, observed, np.array([0.0, 1.0, 10.0])), [0, 5, 10])
 
 

@@ -21,7 +21,13 @@ from models.imputation.errors import ImputationInputError
 def test_parses_sorts_and_averages_duplicate_times():
     df = pd.DataFrame(
         {
-            "when": ["2024-01-01 02:00", "2024-01-01 00:00", "2024-01-01 01:00", "2024-01-01 01:00", "2024-01-01 03:00"],
+            "when": [
+                "2024-01-01 02:00",
+                "2024-01-01 00:00",
+                "2024-01-01 01:00",
+                "2024-01-01 01:00",
+                "2024-01-01 03:00",
+            ],
             "temp": [3.0, 1.0, 2.0, 4.0, np.nan],
             "label": ["a", "b", "c", "d", "e"],
         }
@@ -36,14 +42,21 @@ def test_parses_sorts_and_averages_duplicate_times():
 
 
 def test_irregular_steps_keep_real_distances():
-    df = pd.DataFrame({"t": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-05", "2024-01-06"]), "v": [1, None, 3, 4]})
+    df = pd.DataFrame(
+        {
+            "t": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-05", "2024-01-06"]),
+            "v": [1, None, 3, 4],
+        }
+    )
     series = prepare_series(df, "t")
     np.testing.assert_array_equal(series.positions, [0, 1, 4, 5])
     assert series.irregular
 
 
 def test_to_frame_flags_filled_cells_and_keeps_time():
-    df = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=4, freq="D"), "v": [1.0, None, 3.0, 4.0]})
+    df = pd.DataFrame(
+        {"t": pd.date_range("2024-01-01", periods=4, freq="D"), "v": [1.0, None, 3.0, 4.0]}
+    )
     series = prepare_series(df, "t")
     frame = series.to_frame(np.array([[1.0], [2.0], [3.0], [4.0]]))
     assert list(frame.columns) == ["t", "v", "v_imputed"]
@@ -53,10 +66,25 @@ def test_to_frame_flags_filled_cells_and_keeps_time():
 @pytest.mark.parametrize(
     ("frame", "time_column", "columns", "code"),
     [
-        (pd.DataFrame({"t": ["2024-01-01"] * 3, "name": ["a", "b", "c"]}), "t", None, "no_numeric_column"),
-        (pd.DataFrame({"t": ["2024-01-01", "yesterday-ish", "x"], "v": [1, None, 2]}), "t", None, "time_column_unparseable"),
+        (
+            pd.DataFrame({"t": ["2024-01-01"] * 3, "name": ["a", "b", "c"]}),
+            "t",
+            None,
+            "no_numeric_column",
+        ),
+        (
+            pd.DataFrame({"t": ["2024-01-01", "yesterday-ish", "x"], "v": [1, None, 2]}),
+            "t",
+            None,
+            "time_column_unparseable",
+        ),
         (pd.DataFrame({"v": [1.0, 2.0, 3.0]}), None, None, "nothing_missing"),
-        (pd.DataFrame({"v": [1.0, None, 3.0], "w": [None, None, None]}), None, ["v", "w"], "everything_missing"),
+        (
+            pd.DataFrame({"v": [1.0, None, 3.0], "w": [None, None, None]}),
+            None,
+            ["v", "w"],
+            "everything_missing",
+        ),
         (pd.DataFrame({"v": [1.0, None, None]}), None, None, "too_few_observed"),
         (pd.DataFrame({"v": [1.0, None]}), None, ["nope"], "unknown_column"),
         (pd.DataFrame({"v": [1.0, None]}), "when", None, "unknown_column"),
@@ -103,7 +131,12 @@ def test_zone_aware_and_mixed_offset_times_share_one_axis():
 
     frame = pd.DataFrame(
         {
-            "t": ["2021-01-01T05:00:00Z", "2021-01-01T07:00:00+01:00", "2021-01-01T07:00:00Z", "2021-01-01T08:00:00Z"],
+            "t": [
+                "2021-01-01T05:00:00Z",
+                "2021-01-01T07:00:00+01:00",
+                "2021-01-01T07:00:00Z",
+                "2021-01-01T08:00:00Z",
+            ],
             "v": [1.0, None, 3.0, 4.0],
         }
     )

@@ -62,7 +62,10 @@ def test_the_training_loop_keeps_the_best_epoch_and_leaves_the_model_on_its_last
     imputer = ModelImputer("counting", _Counting())
     checks = []
     best, info = train_epochs(
-        imputer, series, Budget(epochs=5), lambda m: m.validate(series, truth, hidden)["mae"],
+        imputer,
+        series,
+        Budget(epochs=5),
+        lambda m: m.validate(series, truth, hidden)["mae"],
         on_check=lambda m, record: checks.append(record["epoch"]),
     )
     assert checks == [1, 2, 3, 4, 5] and imputer.epoch == 5  # resumable from the last weights
@@ -73,7 +76,9 @@ def test_a_learned_model_round_trips_through_the_interface():
     _, _, series = _series()
     from models.imputation import get_config
 
-    imputer = make_imputer("brits", get_config("brits")(window=24, hidden_size=4, batch_size=8, device="cpu"))
+    imputer = make_imputer(
+        "brits", get_config("brits")(window=24, hidden_size=4, batch_size=8, device="cpu")
+    )
     info = imputer.fit(series, Budget(epochs=1))
     assert info["status"] == "trained" and imputer.epoch == 1
     again = imputer_from_bytes(imputer.to_bytes())

@@ -14,8 +14,21 @@ from models.imputation.evaluate import hide_gaps, score
 pytestmark = pytest.mark.slow
 
 TINY = {
-    "brits": {"window": 48, "hidden_size": 16, "batch_size": 8, "learning_rate": 1e-2, "device": "cpu"},
-    "naomi": {"window": 48, "hidden_size": 16, "decoder_size": 16, "batch_size": 8, "learning_rate": 1e-2, "device": "cpu"},
+    "brits": {
+        "window": 48,
+        "hidden_size": 16,
+        "batch_size": 8,
+        "learning_rate": 1e-2,
+        "device": "cpu",
+    },
+    "naomi": {
+        "window": 48,
+        "hidden_size": 16,
+        "decoder_size": 16,
+        "batch_size": 8,
+        "learning_rate": 1e-2,
+        "device": "cpu",
+    },
 }
 
 

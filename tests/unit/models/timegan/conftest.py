@@ -25,9 +25,7 @@ def series_frame() -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def tiny_config() -> TimeGANConfig:
-    return TimeGANConfig(
-        seq_len=6, hidden_dim=4, num_layers=1, batch_size=16, iterations=3, seed=3
-    )
+    return TimeGANConfig(seq_len=6, hidden_dim=4, num_layers=1, batch_size=16, iterations=3, seed=3)
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,13 @@ def test_absurd_settings_are_rejected_with_the_field_named(field, value):
 
 def test_defaults_are_the_reference_configuration():
     config = TimeGANConfig()
-    assert (config.seq_len, config.module, config.hidden_dim, config.num_layers, config.batch_size) == (
+    assert (
+        config.seq_len,
+        config.module,
+        config.hidden_dim,
+        config.num_layers,
+        config.batch_size,
+    ) == (
         24,
         "gru",
         24,

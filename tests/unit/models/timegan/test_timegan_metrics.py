@@ -50,7 +50,9 @@ def test_scores_can_use_the_data_in_its_own_units_as_the_reference_does_for_sine
     scaled = metrics.scaled_pair(real, synthetic)
     assert np.allclose(as_given[0], real) and np.allclose(as_given[1], synthetic)
     assert np.isclose(scaled[0].min(), 0.0) and np.isclose(scaled[0].max(), 1.0)
-    assert np.allclose(np.abs(np.diff(scaled[0], axis=1)), 2 * np.abs(np.diff(real, axis=1)), atol=0.05)
+    assert np.allclose(
+        np.abs(np.diff(scaled[0], axis=1)), 2 * np.abs(np.diff(real, axis=1)), atol=0.05
+    )
     score = metrics.predictive_score(real, synthetic, iterations=20, seed=0, scale=False)
     assert 0.0 <= score <= 0.5
 

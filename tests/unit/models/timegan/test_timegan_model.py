@@ -35,11 +35,21 @@ def test_training_reports_every_phase_in_order(training_run):
     model, reports, first_phase = training_run
     assert first_phase == "embedding"
     assert [(r.phase, r.phase_step) for r in reports] == [
-        ("embedding", 2), ("embedding", 3), ("supervised", 2), ("supervised", 3), ("joint", 2), ("joint", 3),
+        ("embedding", 2),
+        ("embedding", 3),
+        ("supervised", 2),
+        ("supervised", 3),
+        ("joint", 2),
+        ("joint", 3),
     ]
     assert [r.step for r in reports] == [2, 3, 5, 6, 8, 9]
     assert reports[-1].total == 9
-    assert set(reports[-1].losses) >= {"discriminator", "moment", "supervised_rmse", "reconstruction_rmse"}
+    assert set(reports[-1].losses) >= {
+        "discriminator",
+        "moment",
+        "supervised_rmse",
+        "reconstruction_rmse",
+    }
     assert all(np.isfinite(v) for r in reports for v in r.losses.values())
     assert model.is_trained and model.next_phase() is None
 
@@ -62,7 +72,10 @@ def test_saved_model_generates_identically_in_another_process(trained_model, tmp
     )
     result = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "model.zip"), str(tmp_path / "out.npy")],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert np.array_equal(np.load(tmp_path / "out.npy"), trained_model.generate(5, seed=9))

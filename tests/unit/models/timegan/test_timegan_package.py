@@ -12,5 +12,7 @@ def test_importing_the_family_loads_no_tensorflow():
         "import sys, models.timegan as t; t.TimeGANConfig(); "
         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'tf imported'"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr

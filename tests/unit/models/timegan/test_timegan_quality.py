@@ -40,7 +40,10 @@ def windows():
 
 @pytest.mark.parametrize("measure", ["temporal", "cross_feature"])
 def test_structure_measures_rank_real_before_time_shuffled_before_noise(windows, measure):
-    score = {"temporal": quality.autocorrelation_difference, "cross_feature": quality.correlation_difference}[measure]
+    score = {
+        "temporal": quality.autocorrelation_difference,
+        "cross_feature": quality.correlation_difference,
+    }[measure]
     reference = quality.metrics.scaled_pair(windows["reference"], windows["reference"])[0]
     values = {
         name: score(reference, quality.metrics.scaled_pair(windows["reference"], windows[name])[1])
@@ -48,12 +51,21 @@ def test_structure_measures_rank_real_before_time_shuffled_before_noise(windows,
     }
     assert values["heldout_real"] < values["time_shuffled"] < values["noise"], values
     # Clear gaps, not a photo finish: each step down at least doubles the distance.
-    assert 2 * values["heldout_real"] < values["time_shuffled"] and 1.2 * values["time_shuffled"] < values["noise"]
+    assert (
+        2 * values["heldout_real"] < values["time_shuffled"]
+        and 1.2 * values["time_shuffled"] < values["noise"]
+    )
 
 
 def test_stronger_classifier_separates_time_shuffled_windows_from_real(windows):
-    floor = [quality.classifier_score(windows["reference"], windows["heldout_real"], seed=s) for s in range(2)]
-    shuffled = [quality.classifier_score(windows["reference"], windows["time_shuffled"], seed=s) for s in range(2)]
+    floor = [
+        quality.classifier_score(windows["reference"], windows["heldout_real"], seed=s)
+        for s in range(2)
+    ]
+    shuffled = [
+        quality.classifier_score(windows["reference"], windows["time_shuffled"], seed=s)
+        for s in range(2)
+    ]
     assert max(floor) < 0.12, floor
     assert min(shuffled) > 0.35, shuffled
 
@@ -66,10 +78,14 @@ def test_forecast_trained_on_shuffled_windows_does_worse_on_real_than_trained_on
 
 def test_marginal_difference_sees_shifted_values_not_reordered_ones(windows):
     reference, heldout = windows["reference"], windows["heldout_real"]
-    reordered = quality.marginal_difference(heldout, fakes.time_shuffled(heldout, np.random.default_rng(0)))
+    reordered = quality.marginal_difference(
+        heldout, fakes.time_shuffled(heldout, np.random.default_rng(0))
+    )
     assert reordered == pytest.approx(0.0, abs=1e-12)  # same values, other order
     # shifted by about one standard deviation: far beyond the two real halves' difference
-    assert quality.marginal_difference(reference, heldout + 5.0) > 5 * quality.marginal_difference(reference, heldout)
+    assert quality.marginal_difference(reference, heldout + 5.0) > 5 * quality.marginal_difference(
+        reference, heldout
+    )
 
 
 def test_fakes_keep_what_they_claim_to_keep():
@@ -106,14 +122,23 @@ def test_scorecard_flags_a_model_that_loses_to_the_fakes_and_not_one_that_wins(w
     json.dumps(noise_card)
     assert noise_card["candidates"] == ["model", "heldout_real", *fakes.FAKE_NAMES]
     assert all(v["flagged"] for v in noise_card["verdict"].values())
-    assert {m["name"] for m in noise_card["measures"]} == {"temporal", "cross_feature", "marginal", "classifier", "forecast"}
+    assert {m["name"] for m in noise_card["measures"]} == {
+        "temporal",
+        "cross_feature",
+        "marginal",
+        "classifier",
+        "forecast",
+    }
 
     # More real windows of the same process, drawn separately, as a model that learned it all.
     good = cut_windows(_noisy_sines(800, seed=5), 12)[::2][: len(heldout)]
     card = quality.scorecard(reference, heldout, good, FAST, seed=0)
     assert not card["verdict"]["cross_feature"]["flagged"]
     assert not card["verdict"]["classifier"]["flagged"]
-    assert card["verdict"]["temporal"]["beats"]["time_shuffled"] and card["verdict"]["temporal"]["beats"]["ar1"]
+    assert (
+        card["verdict"]["temporal"]["beats"]["time_shuffled"]
+        and card["verdict"]["temporal"]["beats"]["ar1"]
+    )
     profile = card["autocorrelation"]
     assert profile["lags"][0] == 0 and len(profile["features"]) == 3
     assert profile["features"][0]["real"][0] == pytest.approx(1.0)
@@ -122,10 +147,14 @@ def test_scorecard_flags_a_model_that_loses_to_the_fakes_and_not_one_that_wins(w
 def test_one_feature_has_no_cross_feature_measure(windows):
     reference = windows["reference"][..., :1]
     card = quality.scorecard(
-        reference, windows["heldout_real"][..., :1], windows["noise"][..., :1],
+        reference,
+        windows["heldout_real"][..., :1],
+        windows["noise"][..., :1],
         quality.MeasureSettings(classifier_runs=1, classifier_iterations=10),
     )
-    assert "cross_feature" not in card["verdict"] and card["scores"]["model"]["cross_feature"] is None
+    assert (
+        "cross_feature" not in card["verdict"] and card["scores"]["model"]["cross_feature"] is None
+    )
 
 
 def test_too_few_real_windows_or_mismatched_shapes_are_refused(windows):
@@ -140,8 +169,15 @@ def test_a_measure_without_reference_points_is_shown_but_not_judged():
     scores = {
         "model": {"temporal": {"mean": 0.01, "std": 0.0, "runs": [0.01]}, "discriminative": model},
         "heldout_real": {"temporal": {"mean": 0.005, "std": 0.0, "runs": [0.005]}},
-        **{fake: {"temporal": {"mean": 0.02, "std": 0.0, "runs": [0.02]}} for fake in fakes.FAKE_NAMES},
+        **{
+            fake: {"temporal": {"mean": 0.02, "std": 0.0, "runs": [0.02]}}
+            for fake in fakes.FAKE_NAMES
+        },
     }
     result = quality.verdict(scores, ["temporal", "discriminative"])
-    assert result["temporal"] == {"beats": dict.fromkeys(fakes.FAKE_NAMES, True), "flagged": False, "floor": 0.005}
+    assert result["temporal"] == {
+        "beats": dict.fromkeys(fakes.FAKE_NAMES, True),
+        "flagged": False,
+        "floor": 0.005,
+    }
     assert result["discriminative"] == {"beats": {}, "flagged": False, "floor": None}
