@@ -16,7 +16,8 @@ from backend.schemas.imputation import ImputationCreateSchema
 from backend.schemas.jobs import JobSchema
 from backend.schemas.recommendations import RecommendationArgsSchema, RecommendationListSchema
 from backend.schemas.synthesis import SynthesizerCreateSchema
-from backend.services import datasets, imputation, quotas, recommendations, synthesis, tables
+from backend.services import datasets, imputation, quotas, recommendations, synthesis
+from backend.tabular import tables
 
 blp = Blueprint(
     "datasets", __name__, url_prefix="/api/v1/datasets", description="Uploaded and derived datasets"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.services import datasets, tables, vegalite
+from backend.charts import vegalite
+from backend.services import datasets
 from backend.services.common import new_document, now_iso, offset_of, page, require
 from backend.storage import Store
+from backend.tabular import tables
 from models.data2vis.validate import unescape_field
 
 

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from backend.errors import InvalidInputError
-from backend.services import datasets, tables
+from backend.services import datasets
 from backend.storage import Store
+from backend.tabular import tables
 
 LIVE_POINTS = 2000
 VALIDATION_RATE = 0.05

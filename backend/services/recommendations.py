@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.charts import sandbox
+from backend.charts import sandbox, vegalite
 from backend.errors import NotFoundError, RendererUnavailableError
-from backend.services import datasets, vegalite
+from backend.services import datasets
 from backend.services.common import now_iso
 from backend.storage import Store
 

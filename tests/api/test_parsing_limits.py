@@ -15,7 +15,7 @@ import time
 import pytest
 
 from backend.config import Config
-from backend.services import tables
+from backend.tabular import tables
 from tests.api.test_bad_input import assert_problem
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.services import vegalite
+from backend.charts import vegalite
 
 # The model is the same whatever the store; one store keeps the suite fast.
 pytestmark = pytest.mark.parametrize("store", ["sqlite"], indirect=True)

@@ -18,8 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from backend.charts import policy, sandbox
-from backend.services import vegalite
+from backend.charts import policy, sandbox, vegalite
 from models.data2vis.validate import escape_field
 
 XY = {"x": {"field": "city", "type": "nominal"}, "y": {"field": "price", "type": "quantitative"}}
