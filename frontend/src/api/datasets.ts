@@ -3,6 +3,9 @@ import type { Dataset, Page, Rows } from "./types";
 
 const BASE = "/api/v1/datasets";
 
+/** The path of one dataset; its sub-resources (rows, file, imputations, synthesizers) hang below it. */
+export const datasetPath = (id: string): string => `${BASE}/${encodeURIComponent(id)}`;
+
 export interface DatasetListQuery {
   page?: number;
   page_size?: number;
@@ -24,18 +27,18 @@ export function uploadDataset(
 }
 
 export function getDataset(id: string, signal?: AbortSignal): Promise<Dataset> {
-  return request<Dataset>(`${BASE}/${encodeURIComponent(id)}`, { signal });
+  return request<Dataset>(datasetPath(id), { signal });
 }
 
 export function deleteDataset(id: string): Promise<void> {
-  return request<void>(`${BASE}/${encodeURIComponent(id)}`, { method: "DELETE" });
+  return request<void>(datasetPath(id), { method: "DELETE" });
 }
 
 export function getDatasetRows(id: string, offset = 0, limit = 100, signal?: AbortSignal): Promise<Rows> {
-  return request<Rows>(`${BASE}/${encodeURIComponent(id)}/rows`, { query: { offset, limit }, signal });
+  return request<Rows>(`${datasetPath(id)}/rows`, { query: { offset, limit }, signal });
 }
 
 /** The original bytes, as uploaded (or as the job wrote them). */
 export function downloadDatasetFile(id: string): Promise<Blob> {
-  return requestBlob(`${BASE}/${encodeURIComponent(id)}/file`);
+  return requestBlob(`${datasetPath(id)}/file`);
 }
