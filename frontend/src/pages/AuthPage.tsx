@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate } from "react-router-dom";
 import { useAuth } from "../features/auth/AuthContext";
 import { ErrorMessage } from "../features/ui/Status";
+import { useAction } from "../lib/useAction";
 
 /** Sign in, or create an account (then sign in). */
 export default function AuthPage({ mode }: { mode: "login" | "register" }) {
@@ -10,23 +11,16 @@ export default function AuthPage({ mode }: { mode: "login" | "register" }) {
   const location = useLocation();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const isLogin = mode === "login";
   const from = (location.state as { from?: string } | null)?.from ?? "/datasets";
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await (isLogin ? login : register)(username.trim(), password);
       navigate(from, { replace: true });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

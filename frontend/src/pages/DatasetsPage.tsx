@@ -6,6 +6,7 @@ import { UploadDropzone } from "../features/datasets/UploadDropzone";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
 import { Pager } from "../features/ui/Pager";
 import { formatBytes, formatDate } from "../lib/format";
+import { useAction } from "../lib/useAction";
 import { useAsync } from "../lib/useAsync";
 
 const PAGE_SIZE = 20;
@@ -16,7 +17,7 @@ export default function DatasetsPage() {
   const [query, setQuery] = useState("");
   const [search, setSearch] = useState("");
   const [page, setPage] = useState(1);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const removal = useAction();
 
   // Search as you type, once typing pauses.
   useEffect(() => {
@@ -29,15 +30,12 @@ export default function DatasetsPage() {
 
   const history = useAsync((signal) => listDatasets({ q: search, page, page_size: PAGE_SIZE }, signal), [search, page]);
 
-  const remove = async (dataset: Dataset) => {
+  const remove = (dataset: Dataset) => {
     if (!window.confirm(`Delete ${dataset.filename}? Its saved charts go too.`)) return;
-    setActionError(null);
-    try {
+    void removal.run(async () => {
       await deleteDataset(dataset.id);
       history.reload();
-    } catch (err) {
-      setActionError(err);
-    }
+    });
   };
 
   const pages = history.data ? Math.max(1, Math.ceil(history.data.total / PAGE_SIZE)) : 1;
@@ -54,7 +52,7 @@ export default function DatasetsPage() {
             <input type="search" placeholder="Search by name" value={query} onChange={(e) => setQuery(e.target.value)} />
           </label>
         </div>
-        <ErrorMessage error={actionError} />
+        <ErrorMessage error={removal.error} />
         {history.loading && !history.data ? (
           <Loading label="Loading your datasets…" />
         ) : history.error ? (

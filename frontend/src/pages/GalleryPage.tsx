@@ -8,6 +8,7 @@ import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
 import { Pager } from "../features/ui/Pager";
 import { safeFilename, saveBlob } from "../lib/download";
 import { formatDate } from "../lib/format";
+import { useAction } from "../lib/useAction";
 import { useAsync } from "../lib/useAsync";
 
 const PAGE_SIZE = 24;
@@ -50,42 +51,35 @@ function GalleryCard({ chart, onChanged, onDeleted }: { chart: Chart; onChanged:
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(chart.title);
   const [enlarged, setEnlarged] = useState(false);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  // Rename and delete share one error line; exports have their own busy flag (which format is rendering).
+  const change = useAction();
+  const exporting = useAction();
+  const [format, setFormat] = useState<"png" | "svg" | "json">("png");
+  const rendering = (f: "png" | "svg") => exporting.busy && format === f;
 
-  const rename = async (event: FormEvent) => {
+  const rename = (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
-    try {
+    void change.run(async () => {
       onChanged(await updateChart(chart.id, { title: title.trim() }));
       setEditing(false);
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
-  const remove = async () => {
+  const remove = () => {
     if (!window.confirm(`Delete “${chart.title}”?`)) return;
-    try {
+    void change.run(async () => {
       await deleteChart(chart.id);
       onDeleted();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
-  const exportAs = async (format: "png" | "svg" | "json") => {
-    setError(null);
-    setBusy(format);
-    try {
-      if (format === "json") {
+  const exportAs = (chosen: "png" | "svg" | "json") => {
+    setFormat(chosen);
+    void exporting.run(async () => {
+      if (chosen === "json") {
         saveBlob(new Blob([JSON.stringify(chart.spec, null, 2)], { type: "application/json" }), safeFilename(chart.title, "vl.json"));
       } else {
-        saveBlob(await getChartImage(chart.id, format), safeFilename(chart.title, format));
+        saveBlob(await getChartImage(chart.id, chosen), safeFilename(chart.title, chosen));
       }
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(null);
-    }
+    });
   };
 
   return (
@@ -122,17 +116,18 @@ function GalleryCard({ chart, onChanged, onDeleted }: { chart: Chart; onChanged:
         </button>
       </div>
       <div className="button-row" role="group" aria-label={`Export ${chart.title}`}>
-        <button type="button" onClick={() => exportAs("png")} disabled={busy !== null}>
-          {busy === "png" ? "Rendering…" : "PNG"}
+        <button type="button" onClick={() => exportAs("png")} disabled={exporting.busy}>
+          {rendering("png") ? "Rendering…" : "PNG"}
         </button>
-        <button type="button" onClick={() => exportAs("svg")} disabled={busy !== null}>
-          {busy === "svg" ? "Rendering…" : "SVG"}
+        <button type="button" onClick={() => exportAs("svg")} disabled={exporting.busy}>
+          {rendering("svg") ? "Rendering…" : "SVG"}
         </button>
         <button type="button" onClick={() => exportAs("json")}>
           JSON spec
         </button>
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={change.error} />
+      <ErrorMessage error={exporting.error} />
       {enlarged && (
         <Modal title={chart.title} onClose={() => setEnlarged(false)}>
           <VegaChart spec={chart.spec as Record<string, unknown>} ariaLabel={`Enlarged chart: ${chart.title}`} />

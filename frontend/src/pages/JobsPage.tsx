@@ -5,6 +5,7 @@ import { FINISHED_STATUSES, isFinished, type Job, type JobStatus } from "../api/
 import { JobStatusBadge } from "../features/jobs/JobStatusBadge";
 import { Empty, ErrorMessage, Loading, ProgressBar } from "../features/ui/Status";
 import { formatDate, formatDuration } from "../lib/format";
+import { useAction } from "../lib/useAction";
 import { useAsync } from "../lib/useAsync";
 
 const STATUSES: JobStatus[] = ["queued", "running", ...FINISHED_STATUSES];
@@ -24,7 +25,7 @@ export function jobLink(job: Job): string | null {
 export default function JobsPage() {
   const [kind, setKind] = useState("");
   const [status, setStatus] = useState<JobStatus | "">("");
-  const [actionError, setActionError] = useState<unknown>(null);
+  const action = useAction();
   const jobs = useAsync((signal) => listJobs({ kind: kind || undefined, status: status || undefined, page_size: 50 }, signal), [kind, status]);
   const active = jobs.data?.items.some((j) => !isFinished(j.status)) ?? false;
 
@@ -34,15 +35,11 @@ export default function JobsPage() {
     return () => clearInterval(timer);
   }, [active, jobs.reload]);
 
-  const act = async (action: () => Promise<unknown>) => {
-    setActionError(null);
-    try {
-      await action();
+  const act = (change: () => Promise<unknown>) =>
+    action.run(async () => {
+      await change();
       jobs.reload();
-    } catch (err) {
-      setActionError(err);
-    }
-  };
+    });
   const kinds = Array.from(new Set(jobs.data?.items.map((j) => j.kind) ?? []));
 
   return (
@@ -68,7 +65,7 @@ export default function JobsPage() {
           </select>
         </label>
       </div>
-      <ErrorMessage error={actionError} />
+      <ErrorMessage error={action.error} />
       {jobs.loading && !jobs.data ? (
         <Loading label="Loading jobs…" />
       ) : jobs.error ? (

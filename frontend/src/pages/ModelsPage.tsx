@@ -4,6 +4,7 @@ import { deleteModel, listModels } from "../api/models";
 import type { Model } from "../api/types";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
 import { formatDate, formatNumber } from "../lib/format";
+import { useAction } from "../lib/useAction";
 import { useAsync } from "../lib/useAsync";
 
 /** The studio page of the job that trained `model`. */
@@ -17,18 +18,15 @@ function studioLink(model: Model): string | null {
 /** The registry of trained models: version, training data, metrics; delete. */
 export default function ModelsPage() {
   const [kind, setKind] = useState("");
-  const [error, setError] = useState<unknown>(null);
+  const removal = useAction();
   const models = useAsync((signal) => listModels({ kind: kind || undefined, page_size: 50 }, signal), [kind]);
 
-  const remove = async (model: Model) => {
+  const remove = (model: Model) => {
     if (!window.confirm(`Delete model ${model.version}?`)) return;
-    setError(null);
-    try {
+    void removal.run(async () => {
       await deleteModel(model.id);
       models.reload();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
 
   return (
@@ -40,7 +38,7 @@ export default function ModelsPage() {
           <input value={kind} onChange={(e) => setKind(e.target.value)} placeholder="any" />
         </label>
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={removal.error} />
       {models.loading && !models.data ? (
         <Loading label="Loading models…" />
       ) : models.error ? (

@@ -7,6 +7,7 @@ import type { RecommendationList } from "../api/types";
 import { ChartBuilder } from "../features/charts/ChartBuilder";
 import { RecommendationGroups } from "../features/recommendations/RecommendationGroups";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
+import { useAction } from "../lib/useAction";
 import { useAsync } from "../lib/useAsync";
 
 /** Ranked chart recommendations for a dataset, grouped by what they show, and a hand-made chart builder. */
@@ -23,22 +24,13 @@ export default function RecommendationsPage() {
   );
   const [k, setK] = useState(10);
   const [beamWidth, setBeamWidth] = useState(15);
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy: running, error, run } = useAction();
   const [fresh, setFresh] = useState<RecommendationList | null>(null);
   const list = fresh ?? last.data ?? null;
 
-  const recommend = async (event?: FormEvent) => {
+  const recommend = (event?: FormEvent) => {
     event?.preventDefault();
-    setRunning(true);
-    setError(null);
-    try {
-      setFresh(await recommendCharts(datasetId, { k, beam_width: beamWidth }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setRunning(false);
-    }
+    void run(async () => setFresh(await recommendCharts(datasetId, { k, beam_width: beamWidth })));
   };
 
   return (

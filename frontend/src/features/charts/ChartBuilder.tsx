@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
 import { createChart } from "../../api/charts";
 import type { Chart, Column, Recommendation } from "../../api/types";
+import { useAction } from "../../lib/useAction";
 import { useAsync } from "../../lib/useAsync";
 import { datasetRows, type EmbedResult, type VegaLiteSpec } from "../../lib/vega";
 import { ErrorMessage, Loading } from "../ui/Status";
@@ -53,7 +54,7 @@ export function ChartBuilder({
   const [own, setOwn] = useState<ChartChoice | null>(null);
   const [view, setView] = useState<EmbedResult | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const saving = useAction();
   const choice = own ?? start?.choice ?? null;
   const spec = useMemo(() => {
     if (!own && start?.spec) return start.spec;
@@ -67,17 +68,14 @@ export function ChartBuilder({
     setOwn({ ...choice, ...update });
   };
 
-  const save = async () => {
+  const save = () => {
     if (!spec) return;
-    setError(null);
     setStatus(null);
-    try {
+    void saving.run(async () => {
       const chart = await createChart({ dataset_id: datasetId, spec, title });
       setStatus(`Saved “${chart.title}” to your gallery.`);
       onSaved?.(chart);
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
 
   const field = (key: "x" | "y" | "color", label: string, optional: boolean) => (
@@ -141,7 +139,7 @@ export function ChartBuilder({
           {status}
         </p>
       )}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={saving.error} />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useRef, useState, type DragEvent } from "react";
 import { uploadDataset } from "../../api/datasets";
 import type { Dataset } from "../../api/types";
 import { formatBytes } from "../../lib/format";
+import { useAction } from "../../lib/useAction";
 import { ErrorMessage, ProgressBar } from "../ui/Status";
 
 const ACCEPT = ".csv,.tsv,.json,.jsonl,.ndjson,.txt,text/csv,application/json";
@@ -12,22 +13,15 @@ export function UploadDropzone({ onUploaded }: { onUploaded: (dataset: Dataset) 
   const [dragging, setDragging] = useState(false);
   const [progress, setProgress] = useState<{ loaded: number; total: number } | null>(null);
   const [fileName, setFileName] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const busy = progress !== null;
+  const { busy, error, run } = useAction();
 
   const upload = async (file: File) => {
-    setError(null);
     setFileName(file.name);
     setProgress({ loaded: 0, total: file.size });
-    try {
-      const dataset = await uploadDataset(file, setProgress);
-      onUploaded(dataset);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setProgress(null);
-      if (input.current) input.current.value = "";
-    }
+    await run(async () => onUploaded(await uploadDataset(file, setProgress)));
+    // run never rejects: the upload is over, whether it worked or not.
+    setProgress(null);
+    if (input.current) input.current.value = "";
   };
 
   const onDrop = (event: DragEvent) => {
