@@ -14,6 +14,9 @@ const SynthesisPage = lazy(() => import("./pages/SynthesisPage"));
 const JobsPage = lazy(() => import("./pages/JobsPage"));
 const ModelsPage = lazy(() => import("./pages/ModelsPage"));
 const RedrawLabPage = lazy(() => import("./pages/RedrawLabPage"));
+const ReportsPage = lazy(() => import("./pages/ReportsPage"));
+const ReportPage = lazy(() => import("./pages/ReportPage"));
+const SharedReportPage = lazy(() => import("./pages/SharedReportPage"));
 
 export default function App() {
   return (
@@ -24,6 +27,14 @@ export default function App() {
         <Route path="/lab/redraw" element={<Shell />}>
           <Route index element={<RedrawLabPage />} />
         </Route>
+        <Route
+          path="/shared/reports/:token"
+          element={
+            <Suspense fallback={<Loading />}>
+              <SharedReportPage />
+            </Suspense>
+          }
+        />
         <Route element={<RequireAuth />}>
           <Route element={<Shell />}>
             <Route index element={<Navigate to="/datasets" replace />} />
@@ -33,6 +44,8 @@ export default function App() {
             <Route path="datasets/:datasetId/impute" element={<ImputationPage />} />
             <Route path="datasets/:datasetId/synthesize" element={<SynthesisPage />} />
             <Route path="charts" element={<GalleryPage />} />
+            <Route path="reports" element={<ReportsPage />} />
+            <Route path="reports/:reportId" element={<ReportPage />} />
             <Route path="jobs" element={<JobsPage />} />
             <Route path="models" element={<ModelsPage />} />
             <Route path="*" element={<NotFound />} />
@@ -58,6 +71,7 @@ function Shell() {
   const links = [
     ["/datasets", "Datasets"],
     ["/charts", "Saved charts"],
+    ["/reports", "Reports"],
     ["/jobs", "Jobs"],
     ["/models", "Models"],
   ] as const;

@@ -2,7 +2,9 @@ import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { deleteDataset, downloadDatasetFile, getDataset, getDatasetRows } from "../api/datasets";
 import { ColumnList } from "../features/datasets/ColumnList";
+import { ProfileSection } from "../features/datasets/Profile";
 import { RowsTable } from "../features/datasets/RowsTable";
+import { NewReportButton } from "../features/reports/NewReportButton";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
 import { saveBlob } from "../lib/download";
 import { formatBytes, formatDate } from "../lib/format";
@@ -66,6 +68,7 @@ export default function DatasetPage() {
           <Link className="button" to={`/datasets/${d.id}/synthesize`}>
             Synthesize
           </Link>
+          <NewReportButton datasetId={d.id} datasetName={d.filename} />
           <button type="button" onClick={download}>
             Download
           </button>
@@ -106,6 +109,7 @@ export default function DatasetPage() {
           </nav>
         </section>
       </div>
+      <ProfileSection datasetId={d.id} />
     </>
   );
 }

@@ -3,6 +3,7 @@ import { createChart } from "../../api/charts";
 import type { Chart, Recommendation } from "../../api/types";
 import type { EmbedResult } from "../../lib/vega";
 import { ExportButtons } from "../charts/ExportButtons";
+import { AddToReportButton } from "../reports/AddToReportButton";
 import { VegaChart } from "../charts/VegaChart";
 import { Modal } from "../ui/Modal";
 import { ErrorMessage } from "../ui/Status";
@@ -64,6 +65,7 @@ export function RecommendationCard({ item, rank, datasetId }: { item: Recommenda
           <button type="button" onClick={() => setEnlarged(true)} aria-describedby={titleId}>
             Enlarge
           </button>
+          <AddToReportButton datasetId={datasetId} spec={item.spec} title={title} saved={saved} onSaved={setSaved} />
         </div>
         <ExportButtons title={title} spec={item.spec} view={view} />
       </div>

@@ -1,0 +1,117 @@
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate } from "react-router-dom";
+import { deleteReport, type Report, type ReportBlock } from "../../api/reports";
+import { formatDate } from "../../lib/format";
+import { ErrorMessage } from "../ui/Status";
+import { AddBlockPanel, jobLabel, modelLabel, type BlockSources } from "./AddBlockPanel";
+import { BlockList } from "./BlockList";
+import { ExportReportButtons } from "./ExportReportButtons";
+import { ReportFrame } from "./ReportFrame";
+import { ShareControls } from "./ShareControls";
+import { useReportEditor } from "./useReportEditor";
+
+/** The report editor: title, blocks (reorder, edit text, delete), add blocks, export, share, and the live preview. */
+export function ReportEditorView({ initial, sources, datasetName }: { initial: Report; sources: BlockSources; datasetName?: string }) {
+  const editor = useReportEditor(initial);
+  const { report } = editor;
+  const navigate = useNavigate();
+  const [title, setTitle] = useState(report.title);
+  const [deleteError, setDeleteError] = useState<unknown>(null);
+
+  const rename = async (event: FormEvent) => {
+    event.preventDefault();
+    if (title.trim() && title.trim() !== report.title) await editor.rename(title.trim());
+  };
+  const remove = async () => {
+    if (!window.confirm(`Delete the report “${report.title}”?`)) return;
+    try {
+      await deleteReport(report.id);
+      navigate("/reports");
+    } catch (err) {
+      setDeleteError(err);
+    }
+  };
+  const describe = (block: ReportBlock): string => describeBlock(block, sources);
+
+  return (
+    <>
+      <div className="page-header">
+        <h1>{report.title}</h1>
+        <p className="muted">
+          Report on <Link to={`/datasets/${report.dataset_id}`}>{datasetName ?? "its dataset"}</Link> · {report.blocks.length} block
+          {report.blocks.length === 1 ? "" : "s"} · saved {formatDate(report.updated_at)}
+        </p>
+        <form className="form-row report-title-form" onSubmit={rename} aria-label="Report title">
+          <label>
+            Title
+            <input value={title} maxLength={200} required onChange={(e) => setTitle(e.target.value)} />
+          </label>
+          <button type="submit" disabled={!title.trim() || title.trim() === report.title || editor.busy !== null}>
+            {editor.busy === "rename" ? "Saving…" : "Rename"}
+          </button>
+        </form>
+        <ExportReportButtons report={report} />
+      </div>
+      <ErrorMessage error={editor.error} />
+      <div className="report-layout">
+        <div className="report-editor-column">
+          <section className="card" aria-labelledby="blocks-heading">
+            <h2 id="blocks-heading">Blocks</h2>
+            <BlockList editor={editor} describe={describe} />
+          </section>
+          <section className="card" aria-labelledby="add-heading">
+            <h2 id="add-heading">Add a block</h2>
+            <AddBlockPanel editor={editor} sources={sources} />
+          </section>
+          <section className="card" aria-labelledby="share-heading">
+            <h2 id="share-heading">Share</h2>
+            <ShareControls editor={editor} />
+          </section>
+          <section className="card" aria-labelledby="danger-heading">
+            <h2 id="danger-heading">Delete</h2>
+            <button type="button" className="danger" onClick={remove}>
+              Delete report
+            </button>
+            <ErrorMessage error={deleteError} />
+          </section>
+        </div>
+        <section className="card report-preview" aria-labelledby="preview-heading">
+          <h2 id="preview-heading">Preview</h2>
+          <p className="muted">The export as it will be downloaded or shared.</p>
+          <ReportFrame source={{ reportId: report.id, version: previewVersion(report) }} title={`Preview of ${report.title}`} />
+        </section>
+      </div>
+    </>
+  );
+}
+
+/** Changes whenever what the export shows may have changed (its blocks, their text, the title). */
+function previewVersion(report: Report): string {
+  return `${report.updated_at}|${report.title}|${report.blocks.map((b) => `${b.id}:${b.markdown?.length ?? ""}`).join(",")}`;
+}
+
+/** "Chart: mpg by origin", "Text: ## Findings…", "Dataset profile", "imputation job of …". */
+export function describeBlock(block: ReportBlock, sources: BlockSources): string {
+  switch (block.type) {
+    case "chart": {
+      const chart = sources.charts.find((c) => c.id === block.chart_id);
+      return `Chart: ${chart ? chart.title : "a saved chart"}`;
+    }
+    case "text": {
+      const text = (block.markdown ?? "").replace(/\s+/g, " ").trim();
+      return `Text: ${text.length > 60 ? `${text.slice(0, 60)}…` : text || "(empty)"}`;
+    }
+    case "profile":
+      return "Dataset profile";
+    case "job": {
+      const job = sources.jobs.find((j) => j.id === block.job_id);
+      return `Summary: ${job ? jobLabel(job) : "a job"}`;
+    }
+    case "model": {
+      const model = sources.models.find((m) => m.id === block.model_id);
+      return `Summary: ${model ? modelLabel(model) : "a model"}`;
+    }
+    default:
+      return "Block";
+  }
+}
