@@ -21,5 +21,5 @@ start() {  # name, command...
 
 start web .venv/bin/gunicorn -c gunicorn.conf.py "backend.app:create_app()"
 if [ "${JOB_RUNNER:-pool}" = "celery" ]; then
-  start worker .venv/bin/celery -A backend.jobs.celery_app worker --pool=solo --concurrency=1 --loglevel=INFO
+  start worker .venv/bin/celery -A backend.worker worker --pool=solo --concurrency=1 --loglevel=INFO
 fi

@@ -13,6 +13,7 @@ import numpy as np
 from marshmallow import Schema, fields, validate
 
 from backend.jobs import kinds
+from backend.services import models
 
 MAX_EPOCHS = 10_000
 
@@ -58,7 +59,8 @@ def run_toy_training(ctx, params):  # noqa: ANN001, ANN201
                 ctx.check_stop()
             time.sleep(params["epoch_s"] / params["batches"])
     weights = ctx.store.blobs.put_bytes(json.dumps({"w": state["w"], "b": state["b"]}).encode())
-    model_id = ctx.register_model(
+    model_id = models.register_job_model(
+        ctx,
         kind="toy",
         params=params,
         dataset_id=None,

@@ -1,4 +1,4 @@
-"""What job code sees: report progress, check for cancel, keep checkpoints, register models.
+"""What job code sees: report progress, check for cancel, keep checkpoints.
 
 The context never changes a job's status: progress writes only land while the job is
 still `running` (compare-and-set), so a late write cannot undo a cancel or an interrupt.
@@ -10,9 +10,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from backend.clock import now_iso
 from backend.jobs import kinds, states
 from backend.jobs.events import with_event
-from backend.services.common import now_iso
 from backend.storage import Store
 
 # Metric history kept per job; longer runs keep every other point of the older half.
@@ -59,6 +59,8 @@ class JobTimeLimit(Exception):
 
 
 class JobContext:
+    """The job system's side of `JobContextProtocol` (backend/jobs/protocols.py)."""
+
     def __init__(self, store: Store, job: dict[str, Any], budget: Budget | None = None) -> None:
         budget = budget or Budget()
         self.store = store
@@ -179,12 +181,6 @@ class JobContext:
     def target_steps(self, default: int) -> int:
         """How many epochs/steps this run should reach in total (resume raises it)."""
         return int(self.params.get("epochs", default))
-
-    def register_model(self, **fields: Any) -> str:
-        from backend.services import models
-
-        model = models.register_model(self.store, self.owner_id, job_id=self.job_id, **fields)
-        return model["id"]
 
 
 def _floats(metrics: dict[str, Any]) -> dict[str, float | None]:

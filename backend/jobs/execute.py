@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from backend.clock import now_iso
 from backend.errors import AppError
 from backend.jobs import kinds, states
 from backend.jobs.context import Budget, JobCancelled, JobContext, JobLost, JobTimeLimit
 from backend.jobs.events import with_event
 from backend.jobs.heartbeat import Heartbeat
 from backend.jobs.scheduler import Slots, claim_next
-from backend.services.common import now_iso
 from backend.storage import Store
 
 log = logging.getLogger(__name__)

@@ -6,10 +6,10 @@ import logging
 import threading
 from datetime import timedelta
 
+from backend.clock import iso, now_iso, utc_now
 from backend.jobs import kinds, states
 from backend.jobs.context import JobTimeLimit
 from backend.jobs.events import with_event
-from backend.services.common import iso, now_iso, utc_now
 from backend.storage import Store
 
 log = logging.getLogger(__name__)

@@ -7,13 +7,11 @@ API loads no torch or tensorflow. Extra modules (JOB_EXTRA_KINDS) may register m
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from backend.errors import InvalidInputError
-
-JobFunction = Callable[[Any, dict[str, Any]], dict[str, Any]]
+from backend.jobs.protocols import JobFunction
 
 
 @dataclass(frozen=True)

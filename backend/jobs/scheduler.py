@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from backend.clock import now_iso
 from backend.jobs import states
-from backend.services.common import now_iso
 from backend.storage import Store
 
 log = logging.getLogger(__name__)

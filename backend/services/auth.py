@@ -22,9 +22,10 @@ from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from backend.clock import iso, now_iso, utc_now
 from backend.errors import AuthenticationError, InvalidInputError
 from backend.services import throttle
-from backend.services.common import iso, new_document, now_iso, utc_now
+from backend.services.common import new_document
 from backend.storage import DuplicateKey, Store
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")

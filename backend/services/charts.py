@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from backend.charts import vegalite
+from backend.clock import now_iso
 from backend.services import datasets
-from backend.services.common import new_document, now_iso, offset_of, page, require
+from backend.services.common import new_document, offset_of, page, require
 from backend.storage import Store
 from backend.tabular import tables
 from models.data2vis.validate import unescape_field

@@ -1,29 +1,16 @@
-"""Small helpers every service shares: ids, timestamps, pages, the 404 rule."""
+"""Small helpers every service shares: ids, new documents, pages, the 404 rule."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
+from backend.clock import now_iso
 from backend.errors import NotFoundError
 
 
 def new_id() -> str:
     return uuid.uuid4().hex
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    # Fixed width (microseconds, +00:00) so ISO strings sort like the instants they name.
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def now_iso() -> str:
-    return iso(utc_now())
 
 
 def new_document(owner_id: str, **fields: Any) -> dict[str, Any]:

@@ -12,9 +12,10 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
+from backend.clock import now_iso
 from backend.errors import InvalidFileError, NotFoundError, PayloadTooLargeError
 from backend.services import quotas
-from backend.services.common import new_document, now_iso, offset_of, page, require
+from backend.services.common import new_document, offset_of, page, require
 from backend.storage import BlobNotFound, Store
 from backend.storage.base import is_unavailable
 from backend.storage.sweep import finish_dataset_delete

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from backend.errors import InvalidInputError
-from backend.services import datasets
+from backend.jobs.protocols import JobContextProtocol
+from backend.services import datasets, models
 from backend.storage import Store
 from backend.tabular import tables
 
@@ -134,7 +135,7 @@ def imputed_table(frame: pd.DataFrame, series: Any, imputed: np.ndarray) -> pd.D
     return out
 
 
-def run_imputation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def run_imputation(ctx: JobContextProtocol, params: dict[str, Any]) -> dict[str, Any]:
     """The `imputation` job."""
     dataset, frame, series = _prepared(ctx.store, ctx.owner_id, params)
     from models.imputation import MODELS, make_imputer
@@ -167,7 +168,9 @@ def run_imputation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _train(ctx: Any, params: dict[str, Any], series: Any) -> tuple[np.ndarray, str, dict[str, Any]]:
+def _train(
+    ctx: JobContextProtocol, params: dict[str, Any], series: Any
+) -> tuple[np.ndarray, str, dict[str, Any]]:
     """BRITS or NAOMI, one epoch at a time, resumable from the last checkpoint."""
     from models.imputation import get_imputer
     from models.imputation.imputer import Budget, ModelImputer, train_epochs
@@ -217,7 +220,8 @@ def _train(ctx: Any, params: dict[str, Any], series: Any) -> tuple[np.ndarray, s
     # The job's model is its last weights (what a resume continues from).
     imputed = imputer.fill(series)
     weights = ctx.store.blobs.put_bytes(imputer.to_bytes())
-    model_id = ctx.register_model(
+    model_id = models.register_job_model(
+        ctx,
         kind=method,
         params={
             **imputer.model.params(),
@@ -235,7 +239,7 @@ def _train(ctx: Any, params: dict[str, Any], series: Any) -> tuple[np.ndarray, s
 
 
 def _auto(
-    ctx: Any, params: dict[str, Any], series: Any, dataset: dict[str, Any]
+    ctx: JobContextProtocol, params: dict[str, Any], series: Any, dataset: dict[str, Any]
 ) -> tuple[np.ndarray, str, dict[str, Any]]:
     """Validate baselines and (within the time budget) BRITS/NAOMI; fill each gap with the best."""
     from models.imputation.auto import auto_impute
@@ -274,7 +278,8 @@ def _auto(
         for name, model in outcome.models.items()
     }
     evidence = tables.json_safe(outcome.evidence)
-    model_id = ctx.register_model(
+    model_id = models.register_job_model(
+        ctx,
         kind="imputation_auto",
         params={
             "choice": outcome.choice,

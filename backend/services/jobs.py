@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend.clock import now_iso
 from backend.errors import InvalidInputError, JobStateError, TooManyJobsError
 from backend.jobs import kinds, states
 from backend.jobs.events import with_event
 from backend.jobs.runner import JobRunner
-from backend.services.common import new_document, now_iso, offset_of, page, require
+from backend.services.common import new_document, offset_of, page, require
 from backend.storage import Store
 
 # Heavy fields left out of job lists (a list is for overviews; GET /jobs/{id} has everything).

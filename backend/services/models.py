@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from backend.jobs.protocols import JobContextProtocol
 from backend.services.common import new_document, offset_of, page, require
 from backend.storage import Store
 
@@ -55,6 +56,11 @@ def register_model(
     )
     model["version"] = f"{kind}_{code_version()}_{number}"
     return store.models.insert(model)
+
+
+def register_job_model(ctx: JobContextProtocol, **fields: Any) -> str:
+    """Register the model a job trained, linked to the job; its id."""
+    return register_model(ctx.store, ctx.owner_id, job_id=ctx.job_id, **fields)["id"]
 
 
 def list_models(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from backend.charts import sandbox, vegalite
+from backend.clock import now_iso
 from backend.errors import NotFoundError, RendererUnavailableError
 from backend.services import datasets
-from backend.services.common import now_iso
 from backend.storage import Store
 
 # Beam search is many tiny matrix products: extra intra-op threads only wait on each other,

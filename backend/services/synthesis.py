@@ -8,9 +8,10 @@ from typing import Any
 
 import numpy as np
 
+from backend.clock import now_iso
 from backend.errors import InvalidInputError
+from backend.jobs.protocols import JobContextProtocol
 from backend.services import datasets, models
-from backend.services.common import now_iso
 from backend.storage import Store
 
 MODEL_KIND = "timegan"
@@ -81,7 +82,7 @@ def prepare_request(
     return {**body, "dataset_id": dataset_id, "columns": columns}
 
 
-def run_training(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def run_training(ctx: JobContextProtocol, params: dict[str, Any]) -> dict[str, Any]:
     """The `timegan_training` job: the three phases in chunks, a checkpoint after each chunk."""
     from models.timegan import TimeGAN
 
@@ -107,7 +108,8 @@ def run_training(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         ctx.save_checkpoint(model.to_bytes(), done)
         ctx.report(phase=phase, step=done, total=target, metrics=losses)
     weights = ctx.store.blobs.put_bytes(model.to_bytes())
-    model_id = ctx.register_model(
+    model_id = models.register_job_model(
+        ctx,
         kind=MODEL_KIND,
         params={**model.config.to_dict(), "columns": model.columns},
         dataset_id=dataset["id"],
@@ -194,7 +196,7 @@ def start_evaluation_params(
     return {**body, "model_id": model_id, "dataset_id": model_doc["dataset_id"]}
 
 
-def run_evaluation(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def run_evaluation(ctx: JobContextProtocol, params: dict[str, Any]) -> dict[str, Any]:
     """The `timegan_evaluation` job: the scorecard (every measure for the model, the held-out real
     floor and the trivial fakes), PCA/t-SNE points, per-feature distributions; the scorecard's
     summary is also kept on the model's registry record."""

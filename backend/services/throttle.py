@@ -24,8 +24,9 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from backend.clock import iso, utc_now
 from backend.errors import LoginThrottledError
-from backend.services.common import iso, new_id, utc_now
+from backend.services.common import new_id
 from backend.storage import Store
 
 DAY_S = 86_400

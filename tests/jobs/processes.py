@@ -136,7 +136,7 @@ def start_celery_worker(data_dir: Path, broker_url: str) -> subprocess.Popen:
             "-m",
             "celery",
             "-A",
-            "backend.jobs.celery_app",
+            "backend.worker",
             "worker",
             "--pool=solo",
             "--concurrency=1",
