@@ -5,6 +5,7 @@ import { createReport, listReports } from "../api/reports";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
 import { Pager } from "../features/ui/Pager";
 import { formatDate } from "../lib/format";
+import { useAction } from "../lib/useAction";
 import { useAsync } from "../lib/useAsync";
 
 const PAGE_SIZE = 20;
@@ -60,21 +61,15 @@ function NewReportForm({ datasets }: { datasets: { id: string; filename: string 
   const navigate = useNavigate();
   const [datasetId, setDatasetId] = useState("");
   const [title, setTitle] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const chosen = datasetId || datasets[0]?.id || "";
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    return run(async () => {
       const report = await createReport({ dataset_id: chosen, title: title.trim() });
       navigate(`/reports/${report.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   };
   if (datasets.length === 0) return null;
   return (

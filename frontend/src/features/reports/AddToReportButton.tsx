@@ -3,6 +3,7 @@ import { Link, useSearchParams } from "react-router-dom";
 import { createChart } from "../../api/charts";
 import { addBlock, createReport, listReports, type Report } from "../../api/reports";
 import type { Chart } from "../../api/types";
+import { useAction } from "../../lib/useAction";
 import { useAsync } from "../../lib/useAsync";
 import { Modal } from "../ui/Modal";
 import { Empty, ErrorMessage, Loading } from "../ui/Status";
@@ -25,14 +26,11 @@ export function AddToReportButton({ datasetId, spec, title, saved, onSaved }: Pr
   const [params] = useSearchParams();
   const target = params.get("report");
   const [choosing, setChoosing] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [added, setAdded] = useState<Report | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
-  const addTo = async (reportId: string) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const addTo = (reportId: string) =>
+    run(async () => {
       let chart = saved;
       if (!chart) {
         chart = await createChart({ dataset_id: datasetId, spec, title });
@@ -40,12 +38,7 @@ export function AddToReportButton({ datasetId, spec, title, saved, onSaved }: Pr
       }
       setAdded(await addBlock(reportId, { type: "chart", chart_id: chart.id }));
       setChoosing(false);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <>
@@ -71,15 +64,10 @@ export function AddToReportButton({ datasetId, spec, title, saved, onSaved }: Pr
 function ReportChooser({ datasetId, busy, onChoose }: { datasetId: string; busy: boolean; onChoose: (reportId: string) => void }) {
   const reports = useAsync((signal) => listReports({ dataset_id: datasetId, page_size: 100 }, signal), [datasetId]);
   const [title, setTitle] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const createAndChoose = async (event: FormEvent) => {
+  const creation = useAction();
+  const createAndChoose = (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
-    try {
-      onChoose((await createReport({ dataset_id: datasetId, title: title.trim() })).id);
-    } catch (err) {
-      setError(err);
-    }
+    return creation.run(async () => onChoose((await createReport({ dataset_id: datasetId, title: title.trim() })).id));
   };
   return (
     <>
@@ -109,11 +97,11 @@ function ReportChooser({ datasetId, busy, onChoose }: { datasetId: string; busy:
           New report title
           <input value={title} maxLength={200} required onChange={(e) => setTitle(e.target.value)} />
         </label>
-        <button type="submit" className="primary" disabled={busy || !title.trim()}>
+        <button type="submit" className="primary" disabled={busy || creation.busy || !title.trim()}>
           Create and add
         </button>
       </form>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={creation.error} />
     </>
   );
 }

@@ -13,9 +13,10 @@ export type DescribeBlock = (block: ReportBlock) => string;
 export function BlockList({ editor, describe }: { editor: ReportEditor; describe: DescribeBlock }) {
   const { blocks } = editor.report;
   // After a move the block's button is re-rendered at its new place; put focus back on it (or on its twin at an end).
-  const focusAfterMove = useRef<{ id: string; direction: "up" | "down" } | null>(null);
+  const focusAfterMove = useRef<{ id: string; direction: "up" | "down"; before: ReportBlock[] } | null>(null);
   useEffect(() => {
-    if (!focusAfterMove.current || editor.busy) return;
+    // Wait for the server's new order (a render may come between "no longer busy" and the new blocks).
+    if (!focusAfterMove.current || editor.busy || blocks === focusAfterMove.current.before) return;
     const { id, direction } = focusAfterMove.current;
     focusAfterMove.current = null;
     const wanted = document.getElementById(`block-${id}-${direction}`) as HTMLButtonElement | null;
@@ -25,7 +26,7 @@ export function BlockList({ editor, describe }: { editor: ReportEditor; describe
 
   if (blocks.length === 0) return <Empty>This report is empty. Add a chart, some text or the dataset profile below.</Empty>;
   const move = async (block: ReportBlock, delta: number) => {
-    focusAfterMove.current = { id: block.id, direction: delta < 0 ? "up" : "down" };
+    focusAfterMove.current = { id: block.id, direction: delta < 0 ? "up" : "down", before: blocks };
     if (!(await editor.move(block.id, delta))) focusAfterMove.current = null;
   };
   return (

@@ -1,22 +1,17 @@
 import { useState } from "react";
 import { exportReport, type Report } from "../../api/reports";
 import { safeFilename, saveBlob } from "../../lib/download";
+import { useAction } from "../../lib/useAction";
 import { ErrorMessage } from "../ui/Status";
 
 /** Download the server's HTML (self-contained) or PDF export; fetched with the token, saved from a blob. */
 export function ExportReportButtons({ report }: { report: Report }) {
-  const [busy, setBusy] = useState<"html" | "pdf" | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const download = async (format: "html" | "pdf") => {
-    setBusy(format);
-    setError(null);
-    try {
-      saveBlob(await exportReport(report.id, format), safeFilename(report.title, format));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(null);
-    }
+  const action = useAction();
+  const [format, setFormat] = useState<"html" | "pdf">("html");
+  const busy = action.busy ? format : null;
+  const download = (chosen: "html" | "pdf") => {
+    setFormat(chosen);
+    return action.run(async () => saveBlob(await exportReport(report.id, chosen), safeFilename(report.title, chosen)));
   };
   return (
     <>
@@ -28,7 +23,7 @@ export function ExportReportButtons({ report }: { report: Report }) {
           {busy === "pdf" ? "Exporting…" : "Export PDF"}
         </button>
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
     </>
   );
 }

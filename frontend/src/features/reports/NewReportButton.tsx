@@ -1,24 +1,17 @@
-import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { createReport } from "../../api/reports";
+import { useAction } from "../../lib/useAction";
 import { ErrorMessage } from "../ui/Status";
 
 /** Starts a report on a dataset (titled after it, renamed in the editor) and opens the editor. */
 export function NewReportButton({ datasetId, datasetName }: { datasetId: string; datasetName: string }) {
   const navigate = useNavigate();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const start = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, run } = useAction();
+  const start = () =>
+    run(async () => {
       const report = await createReport({ dataset_id: datasetId, title: `Report on ${datasetName}`.slice(0, 200) });
       navigate(`/reports/${report.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+    });
   return (
     <>
       <button type="button" onClick={start} disabled={busy}>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { deleteReport, type Report, type ReportBlock } from "../../api/reports";
 import { formatDate } from "../../lib/format";
+import { useAction } from "../../lib/useAction";
 import { ErrorMessage } from "../ui/Status";
 import { AddBlockPanel, jobLabel, modelLabel, type BlockSources } from "./AddBlockPanel";
 import { BlockList } from "./BlockList";
@@ -16,20 +17,18 @@ export function ReportEditorView({ initial, sources, datasetName }: { initial: R
   const { report } = editor;
   const navigate = useNavigate();
   const [title, setTitle] = useState(report.title);
-  const [deleteError, setDeleteError] = useState<unknown>(null);
+  const deletion = useAction();
 
   const rename = async (event: FormEvent) => {
     event.preventDefault();
     if (title.trim() && title.trim() !== report.title) await editor.rename(title.trim());
   };
-  const remove = async () => {
+  const remove = () => {
     if (!window.confirm(`Delete the report “${report.title}”?`)) return;
-    try {
+    return deletion.run(async () => {
       await deleteReport(report.id);
       navigate("/reports");
-    } catch (err) {
-      setDeleteError(err);
-    }
+    });
   };
   const describe = (block: ReportBlock): string => describeBlock(block, sources);
 
@@ -69,10 +68,10 @@ export function ReportEditorView({ initial, sources, datasetName }: { initial: R
           </section>
           <section className="card" aria-labelledby="danger-heading">
             <h2 id="danger-heading">Delete</h2>
-            <button type="button" className="danger" onClick={remove}>
-              Delete report
+            <button type="button" className="danger" onClick={remove} disabled={deletion.busy}>
+              {deletion.busy ? "Deleting…" : "Delete report"}
             </button>
-            <ErrorMessage error={deleteError} />
+            <ErrorMessage error={deletion.error} />
           </section>
         </div>
         <section className="card report-preview" aria-labelledby="preview-heading">

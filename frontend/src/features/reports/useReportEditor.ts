@@ -1,4 +1,4 @@
-import { useCallback, useState } from "react";
+import { useState } from "react";
 import {
   addBlock,
   deleteBlock,
@@ -10,6 +10,7 @@ import {
   type BlockCreate,
   type Report,
 } from "../../api/reports";
+import { useAction } from "../../lib/useAction";
 
 /** The order after moving the block at `index` by `delta` (-1 up, +1 down); the same order when it cannot move. */
 export function movedOrder(ids: readonly string[], index: number, delta: number): string[] {
@@ -25,7 +26,6 @@ export interface ReportEditor {
   /** The action in flight ("add", "move", "delete:<block id>", ...), so its button says so; null when idle. */
   busy: string | null;
   error: unknown;
-  clearError: () => void;
   rename: (title: string) => Promise<boolean>;
   add: (block: BlockCreate) => Promise<boolean>;
   saveText: (blockId: string, markdown: string) => Promise<boolean>;
@@ -42,34 +42,22 @@ export interface ReportEditor {
  */
 export function useReportEditor(initial: Report): ReportEditor {
   const [report, setReport] = useState(initial);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const [label, setLabel] = useState<string | null>(null);
+  const action = useAction();
 
-  const run = useCallback(
-    async (label: string, change: () => Promise<Report | null>): Promise<boolean> => {
-      if (busy !== null) return false;
-      setBusy(label);
-      setError(null);
-      try {
-        const next = await change();
-        if (next) setReport(next);
-        return true;
-      } catch (err) {
-        setError(err);
-        return false;
-      } finally {
-        setBusy(null);
-      }
-    },
-    [busy],
-  );
+  const run = async (name: string, change: () => Promise<Report>): Promise<boolean> => {
+    if (action.busy) return false;
+    setLabel(name);
+    const next = await action.run(change);
+    if (next) setReport(next);
+    return next !== undefined;
+  };
 
   const id = report.id;
   return {
     report,
-    busy,
-    error,
-    clearError: () => setError(null),
+    busy: action.busy ? label : null,
+    error: action.error,
     rename: (title) => run("rename", () => renameReport(id, title)),
     add: (block) => run(`add:${block.type}`, () => addBlock(id, block)),
     saveText: (blockId, markdown) => run(`text:${blockId}`, () => updateTextBlock(id, blockId, markdown)),
