@@ -10,7 +10,7 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
 
-from backend.api import auth, charts, datasets, health, jobs, models
+from backend.api import auth, charts, datasets, health, jobs, models, reports
 from backend.api.context import authenticate_request
 from backend.api.guards import check_json_body
 from backend.api.problems import ProblemApi, app_error_response, unexpected_error_response
@@ -65,7 +65,16 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
         expose_headers=["Location"],
     )
     api = ProblemApi(app)
-    for blueprint in (auth.blp, datasets.blp, charts.blp, jobs.blp, models.blp, health.blp):
+    for blueprint in (
+        auth.blp,
+        datasets.blp,
+        charts.blp,
+        jobs.blp,
+        models.blp,
+        reports.blp,
+        reports.shared_blp,
+        health.blp,
+    ):
         api.register_blueprint(blueprint)
     # Load balancers probe the root paths.
     app.add_url_rule("/health", view_func=app.view_functions["health.Health"])

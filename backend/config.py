@@ -57,6 +57,7 @@ class Config:
     # Per-user quotas over uploaded and derived datasets (imputed, synthetic).
     max_datasets_per_user: int = 1000
     max_storage_mb_per_user: int = 2048
+    max_reports_per_user: int = 200
     log_level: str = "INFO"
     # Jobs
     job_runner: str = "pool"  # "pool" (in-process threads) or "celery"
@@ -127,6 +128,7 @@ class Config:
             max_storage_mb_per_user=int(
                 env.get("MAX_STORAGE_MB_PER_USER", d.max_storage_mb_per_user)
             ),
+            max_reports_per_user=int(env.get("MAX_REPORTS_PER_USER", d.max_reports_per_user)),
             log_level=env.get("LOG_LEVEL", d.log_level).upper(),
             job_runner=env.get("JOB_RUNNER", d.job_runner).lower(),
             job_pool_size=int(env.get("JOB_POOL_SIZE", d.job_pool_size)),

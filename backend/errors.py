@@ -153,6 +153,14 @@ class DatasetQuotaError(QuotaExceededError):
     title = "Too many datasets"
 
 
+class ReportQuotaError(QuotaExceededError):
+    """The user holds MAX_REPORTS_PER_USER reports already; deleting one frees a place."""
+
+    status = 429
+    type = "/problems/report-quota"
+    title = "Too many reports"
+
+
 class ServiceUnavailableError(AppError):
     status = 503
     type = "/problems/unavailable"

@@ -22,6 +22,8 @@ PUBLIC_PATHS = frozenset(
         "/ready",
     }
 )
+# Read-only views of reports their owners shared: the unguessable token in the path is the key.
+PUBLIC_PREFIXES = ("/api/v1/shared/",)
 
 
 def store() -> Store:
@@ -44,6 +46,7 @@ def authenticate_request() -> None:
         request.method == "OPTIONS"
         or not request.path.startswith("/api/v1/")
         or request.path in PUBLIC_PATHS
+        or request.path.startswith(PUBLIC_PREFIXES)
     ):
         return
     g.user = auth.authenticate(store(), bearer_token())

@@ -2,9 +2,9 @@ from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import config, current_user_id, store
-from backend.api.jobs import start as start_job
-from backend.schemas.common import fast_page_response, page_schema
+from backend.api.context import config, current_user_id, job_limits, job_runner, store
+from backend.api.responses import accepted, projected_page
+from backend.schemas.common import page_schema
 from backend.schemas.datasets import (
     DatasetListArgs,
     DatasetSchema,
@@ -15,8 +15,9 @@ from backend.schemas.datasets import (
 from backend.schemas.imputation import ImputationCreateSchema
 from backend.schemas.jobs import JobSchema
 from backend.schemas.recommendations import RecommendationArgsSchema, RecommendationListSchema
+from backend.schemas.reports import ProfileSchema
 from backend.schemas.synthesis import SynthesizerCreateSchema
-from backend.services import datasets, imputation, quotas, recommendations, synthesis
+from backend.services import datasets, imputation, profiles, recommendations, synthesis
 from backend.tabular import tables
 
 blp = Blueprint(
@@ -37,7 +38,7 @@ class Datasets(MethodView):
             page_size=args["page_size"],
             q=args.get("q"),
         )
-        return fast_page_response(DatasetSchema, body)
+        return projected_page(DatasetSchema, body)
 
     @blp.arguments(DatasetUploadSchema, location="files")
     @blp.response(201, DatasetSchema)
@@ -70,6 +71,14 @@ class Dataset(MethodView):
     def delete(self, dataset_id):
         """Delete the dataset, its file and its saved charts."""
         datasets.delete_dataset(store(), current_user_id(), dataset_id)
+
+
+@blp.route("/<dataset_id>/profile")
+class DatasetProfile(MethodView):
+    @blp.response(200, ProfileSchema)
+    def get(self, dataset_id):
+        """Per-column statistics and distributions, computed on first request and stored."""
+        return profiles.get_profile(store(), current_user_id(), dataset_id)
 
 
 @blp.route("/<dataset_id>/file")
@@ -119,11 +128,10 @@ class DatasetImputations(MethodView):
     @blp.response(202, JobSchema)
     def post(self, body, dataset_id):
         """Start filling missing values (baseline, BRITS, NAOMI or auto); live progress on the job."""
-        params = imputation.prepare_request(store(), current_user_id(), dataset_id, body)
-        quotas.check_new_dataset(
-            store(), current_user_id()
-        )  # its result is a dataset: refuse now, not at the end
-        return start_job("imputation", params, dataset_id)
+        job = imputation.start_imputation(
+            store(), job_runner(), current_user_id(), dataset_id, body, limits=job_limits()
+        )
+        return accepted(job)
 
 
 @blp.route("/<dataset_id>/synthesizers")
@@ -132,5 +140,7 @@ class DatasetSynthesizers(MethodView):
     @blp.response(202, JobSchema)
     def post(self, body, dataset_id):
         """Start training TimeGAN on the dataset's numeric columns; the job registers the model."""
-        params = synthesis.prepare_request(store(), current_user_id(), dataset_id, body)
-        return start_job("timegan_training", params, dataset_id)
+        job = synthesis.start_training(
+            store(), job_runner(), current_user_id(), dataset_id, body, limits=job_limits()
+        )
+        return accepted(job)

@@ -79,8 +79,14 @@ class Collection(Protocol):
         contains: tuple[str, str] | None = None,
         offset: int = 0,
         limit: int | None = None,
+        fields: Sequence[str] | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
-        """The owner's documents matching `where`, newest first, and the total count."""
+        """The owner's documents matching `where`, newest first, and the total count.
+
+        `fields`: return only `id` and these fields (None where a document lacks one), read
+        out by the database: a list endpoint then never decodes what it does not show (a
+        dataset's stored recommendations are most of its document).
+        """
         ...
 
     def find_any(
@@ -88,6 +94,14 @@ class Collection(Protocol):
     ) -> list[dict[str, Any]]: ...
 
     def count_any(self, where: Where | None = None) -> int: ...
+
+    def count_and_sum(
+        self, owner_id: str, field: str, where: Where | None = None
+    ) -> tuple[int, int]:
+        """How many of the owner's documents match `where`, and the sum of their integer
+        `field` (missing or null counts 0), computed by the database: a usage total (quotas)
+        without reading every document into the process."""
+        ...
 
     def update(
         self, doc_id: str, owner_id: str, changes: Mapping[str, Any]
@@ -141,6 +155,8 @@ class Store(Protocol):
     jobs: Collection
     models: Collection
     login_failures: Collection
+    reports: Collection
+    profiles: Collection
     blobs: BlobStore
 
     def ping(self) -> None:
@@ -159,6 +175,9 @@ COLLECTIONS: Sequence[str] = (
     "jobs",
     "models",
     "login_failures",
+    # Data summary reports, and dataset profiles (id = the dataset's id; derived, recomputable).
+    "reports",
+    "profiles",
 )
 # Unique secondary keys per collection (besides id).
 UNIQUE_KEYS: Mapping[str, str] = {"users": "username"}
@@ -168,6 +187,8 @@ INDEXES: Mapping[str, Sequence[tuple[str, ...]]] = {
     "jobs": (("status",), ("owner_id", "status")),
     "charts": (("owner_id", "dataset_id"),),
     "models": (("owner_id", "kind"),),
+    # A report's public link is looked up by its token, without an owner.
+    "reports": (("owner_id", "dataset_id"), ("share_token",)),
 }
 # A document with this field set is on its way out (a delete in progress, see sweep.py): the
 # owner's lists filter on `field: None`, and each back end indexes that list so the filter

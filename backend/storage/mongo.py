@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, BinaryIO
 
 import gridfs
@@ -59,7 +59,7 @@ CLIENT_OPTIONS: dict[str, Any] = {
     "retryWrites": False,
 }
 JOURNALED = WriteConcern(w=1, j=True)
-JOURNALED_COLLECTIONS = frozenset({"users", "datasets", "charts", "models"})
+JOURNALED_COLLECTIONS = frozenset({"users", "datasets", "charts", "models", "reports"})
 
 
 def _query(where: Where | None) -> dict[str, Any]:
@@ -130,16 +130,22 @@ class MongoCollection:
         contains: tuple[str, str] | None = None,
         offset: int = 0,
         limit: int | None = None,
+        fields: Sequence[str] | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         query = _query({"owner_id": owner_id, **(where or {})})
         if contains:
             field, needle = contains
             query[field] = {"$regex": re.escape(needle), "$options": "i"}
         total = self._c.count_documents(query)
-        cursor = self._c.find(query).sort(_NEWEST_FIRST).skip(offset)
+        names = None if fields is None else ["id", *(f for f in fields if f != "id")]
+        projection = None if names is None else {f: 1 for f in names if f != "id"}
+        cursor = self._c.find(query, projection).sort(_NEWEST_FIRST).skip(offset)
         if limit is not None:
             cursor = cursor.limit(limit)
-        return [_out(d) for d in cursor], total
+        docs = [_out(d) for d in cursor]
+        if names is not None:  # as on SQLite: every field named, None where a document lacks it
+            docs = [{name: d.get(name) for name in names} for d in docs]
+        return docs, total
 
     def find_any(
         self, where: Where | None = None, *, limit: int | None = None
@@ -151,6 +157,20 @@ class MongoCollection:
 
     def count_any(self, where: Where | None = None) -> int:
         return self._c.count_documents(_query(where))
+
+    def count_and_sum(
+        self, owner_id: str, field: str, where: Where | None = None
+    ) -> tuple[int, int]:
+        groups = list(
+            self._c.aggregate(
+                [
+                    {"$match": _query({"owner_id": owner_id, **(where or {})})},
+                    # $sum skips missing, null and non-numeric values.
+                    {"$group": {"_id": None, "count": {"$sum": 1}, "total": {"$sum": f"${field}"}}},
+                ]
+            )
+        )
+        return (groups[0]["count"], int(groups[0]["total"])) if groups else (0, 0)
 
     def update(
         self, doc_id: str, owner_id: str, changes: Mapping[str, Any]

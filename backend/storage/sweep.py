@@ -10,15 +10,15 @@ it, plus, at worst, leftovers that only this sweep can see:
   the insert may then have been applied with its answer lost, so the blob stays for the sweep
   (releasing it could leave a dataset without its file; tests/crash saw exactly that).
 - delete a dataset: mark it `deleting` (the commit point: hidden from every read from then
-  on), delete its charts, its document, then its blob. A crash in between leaves a marked
+  on), delete its charts, reports and profile, its document, then its blob. A crash in between leaves a marked
   dataset; the next DELETE of it or this sweep takes it to the end.
 - job checkpoint: the new blob, then the job's pointer to it (the commit point), then the
   previous blob goes. A crash leaves at most one unreferenced blob.
 - models: the document first, then its artifact blobs (the same leftovers).
 
 Blob references live in exactly these fields (keep `referencing_documents` in step with them):
-`datasets.blob_id`, `models.artifacts.<name>`, `jobs.checkpoint.blob_id`; charts depend on
-`charts.dataset_id`.
+`datasets.blob_id`, `models.artifacts.<name>`, `jobs.checkpoint.blob_id`; charts, reports and
+profiles depend on their `dataset_id` (a profile's id is its dataset's id).
 
 A blob younger than `grace_s` is left alone: an upload in flight has written its blob but not
 yet its document. The API sweeps at startup with `STARTUP_GRACE_S`; `scripts/fsck.py` runs it
@@ -48,6 +48,9 @@ class SweepReport:
     dangling_charts: list[str] = field(
         default_factory=list
     )  # charts of a dataset that is gone, removed
+    dangling_reports: list[str] = field(
+        default_factory=list
+    )  # reports and profiles of a dataset that is gone, removed
     orphan_blobs: list[str] = field(default_factory=list)  # blobs nothing refers to, removed
     recounted_blobs: list[str] = field(
         default_factory=list
@@ -61,6 +64,7 @@ class SweepReport:
         return bool(
             self.finished_deletes
             or self.dangling_charts
+            or self.dangling_reports
             or self.orphan_blobs
             or self.recounted_blobs
         )
@@ -71,6 +75,7 @@ class SweepReport:
     def summary(self) -> str:
         return (
             f"finished deletes {len(self.finished_deletes)}, dangling charts removed {len(self.dangling_charts)}, "
+            f"dangling reports/profiles removed {len(self.dangling_reports)}, "
             f"orphan blobs removed {len(self.orphan_blobs)}, blob counts repaired {len(self.recounted_blobs)}, "
             f"missing blobs {len(self.missing_blobs)}, young unreferenced blobs left {self.young_blobs_left}"
         )
@@ -85,6 +90,10 @@ def finish_dataset_delete(store: Store, dataset: dict[str, Any]) -> bool:
     charts, _ = store.charts.find(owner_id, {"dataset_id": dataset_id})
     for chart in charts:
         store.charts.delete(chart["id"], owner_id)
+    reports, _ = store.reports.find(owner_id, {"dataset_id": dataset_id})
+    for report in reports:
+        store.reports.delete(report["id"], owner_id)
+    store.profiles.delete(dataset_id, owner_id)
     # Only the caller that removed the document releases the blob: the embedded store counts
     # references, and releasing twice would take one from another dataset with the same bytes.
     if store.datasets.delete(dataset_id, owner_id) is None:
@@ -111,6 +120,8 @@ def sweep(store: Store, *, grace_s: float = STARTUP_GRACE_S, dry_run: bool = Fal
     # Charts are listed before datasets: a chart made after this list cannot be taken for
     # dangling because its dataset is newer than the dataset list.
     charts = store.charts.find_any()
+    dependents = [("reports", r) for r in store.reports.find_any()]
+    dependents += [("profiles", p) for p in store.profiles.find_any()]
     datasets = store.datasets.find_any()
     for dataset in datasets:
         if dataset.get("deleting") and (dry_run or finish_dataset_delete(store, dataset)):
@@ -121,6 +132,11 @@ def sweep(store: Store, *, grace_s: float = STARTUP_GRACE_S, dry_run: bool = Fal
             if not dry_run:
                 store.charts.delete(chart["id"], chart["owner_id"])
             report.dangling_charts.append(chart["id"])
+    for collection, doc in dependents:
+        if doc.get("dataset_id") not in live:
+            if not dry_run:
+                getattr(store, collection).delete(doc["id"], doc["owner_id"])
+            report.dangling_reports.append(f"{collection}/{doc['id']}")
 
     # The inventory before the references: a blob written after the inventory is not judged.
     inventory = list(store.blobs.inventory())

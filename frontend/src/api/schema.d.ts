@@ -617,6 +617,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/{dataset_id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        /** Per-column statistics and distributions, computed on first request and stored. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    dataset_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Profile"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets/{dataset_id}/recommendations": {
         parameters: {
             query?: never;
@@ -1315,10 +1356,597 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's reports, newest first (optionally for one dataset). */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    dataset_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Start an empty report about one of the caller's datasets (429 past MAX_REPORTS_PER_USER). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReportCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        /** One report with its blocks in order. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a report (its share link stops working). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a report. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReportUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a block (a chart of the report's dataset, Markdown text, the profile, a job or model summary); 422 when what it names is not the caller's or not usable. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BlockCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/blocks/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Reorder the blocks; block_ids must list every block once (else 422). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BlockOrder"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/blocks/{block_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+                block_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a block. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: string;
+                    block_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Replace a text block's Markdown. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: string;
+                    block_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BlockUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/export.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        /** The report as one self-contained HTML file (charts as inline SVG images, no scripts, no network). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/export.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        /** The report as PDF, one block per page (a block taller than a page continues on the next). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The report's read-only link (made now with an unguessable token, or the existing one). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Share"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Revoke the link: its token answers 404 from now on. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/reports/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** A shared report, read-only, every block resolved (chart specs with their data inlined). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SharedReport"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/reports/{token}/export.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** A shared report as one self-contained HTML file. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Autocorrelation: {
+            features: components["schemas"]["AutocorrelationFeature"][];
+            lags: number[];
+        };
+        AutocorrelationFeature: {
+            feature: string;
+            real: number[];
+            synthetic: number[];
+        };
+        Block: {
+            chart_id?: string;
+            /** @description Made by the server. */
+            id: string;
+            job_id?: string;
+            markdown?: string;
+            model_id?: string;
+            /** @enum {string} */
+            type: "chart" | "text" | "profile" | "job" | "model";
+        };
+        BlockCreate: {
+            /** @description type chart: a saved chart of the report's dataset. */
+            chart_id?: string;
+            /** @description type job: one of the caller's succeeded jobs. */
+            job_id?: string;
+            /** @description type text: Markdown, sanitized on output. */
+            markdown?: string;
+            /** @description type model: one of the caller's models. */
+            model_id?: string;
+            /** @description Insert before this index (0 = first); appended when absent. */
+            position?: number;
+            /** @enum {string} */
+            type: "chart" | "text" | "profile" | "job" | "model";
+        };
+        BlockOrder: {
+            /** @description Every block id of the report, each once, in the new order. */
+            block_ids: string[];
+        };
+        BlockUpdate: {
+            markdown: string;
+        };
+        CategoryStats: {
+            /** @description Values outside `top`. */
+            other_count: number;
+            top: components["schemas"]["TopValue"][];
+        };
         Chart: {
             readonly created_at?: string;
             dataset_id?: string;
@@ -1359,6 +1987,22 @@ export interface components {
             name: string;
             /** @enum {string} */
             type: "quantitative" | "temporal" | "nominal" | "ordinal";
+        };
+        ColumnProfile: {
+            /** @description category and boolean columns. */
+            category?: components["schemas"]["CategoryStats"];
+            /** @description Non-missing values, all rows. */
+            count: number;
+            /** @description In the profiled rows. */
+            distinct: number;
+            /** @enum {string} */
+            kind: "number" | "category" | "time" | "text" | "boolean";
+            /** @description Missing values, all rows. */
+            missing: number;
+            name: string;
+            number?: components["schemas"]["NumberStats"];
+            text?: components["schemas"]["TextStats"];
+            time?: components["schemas"]["TimeStats"];
         };
         Credentials: {
             password: string;
@@ -1416,11 +2060,30 @@ export interface components {
             /** @default true */
             tsne: boolean;
         };
+        FeatureDistribution: {
+            bin_edges: number[];
+            feature: string;
+            ks_statistic: number;
+            quantile_levels: number[];
+            real: components["schemas"]["FeatureSummary"];
+            synthetic: components["schemas"]["FeatureSummary"];
+        };
+        FeatureSummary: {
+            histogram: number[];
+            mean: number;
+            quantiles: number[];
+            std: number;
+        };
         Health: {
             checks?: {
                 [key: string]: string;
             };
             status: string;
+        };
+        HistogramBin: {
+            count: number;
+            end: number;
+            start: number;
         };
         ImputationCreate: {
             /** @default null */
@@ -1461,6 +2124,77 @@ export interface components {
             /** @default null */
             window_size: number | null;
         };
+        ImputationJobParams: {
+            /** @default null */
+            batch_size: number | null;
+            /**
+             * @description Default: every numeric column.
+             * @default null
+             */
+            columns: string[] | null;
+            dataset_id: string;
+            /**
+             * @description auto: epochs per model and fold instead of the time budget (repeatable choices).
+             * @default null
+             */
+            epoch_budget: number | null;
+            /** @default 30 */
+            epochs: number;
+            /** @default null */
+            hidden_size: number | null;
+            /** @default null */
+            learning_rate: number | null;
+            /**
+             * @default auto
+             * @enum {string}
+             */
+            method: "auto" | "mean" | "locf" | "linear" | "time" | "seasonal" | "brits" | "naomi";
+            /** @default 0 */
+            seed: number;
+            /**
+             * @description auto: training budget.
+             * @default 60
+             */
+            time_budget_s: number;
+            /**
+             * @description Default: the first temporal column, else row order.
+             * @default null
+             */
+            time_column: string | null;
+            /** @default null */
+            window_size: number | null;
+        };
+        ImputationLive: {
+            columns: {
+                [key: string]: components["schemas"]["LiveColumn"];
+            };
+            /** @description Steps of the whole series (the payload keeps a few thousand). */
+            downsampled_from?: number;
+            /** @description Times (ISO strings or numbers), or row numbers. */
+            index: (string | number)[];
+            time_column: string | null;
+        };
+        ImputationResult: {
+            /** @description auto: column -> gap-length bucket -> method. */
+            choice?: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+            /** @description The imputed dataset (the source is unchanged). */
+            dataset_id: string;
+            /** @description auto: what was compared on which held-out gaps (decisions, validation, budget). */
+            evidence?: {
+                [key: string]: unknown;
+            };
+            filled_cells: number;
+            method: string;
+            /** @description brits, naomi, auto: the registered model. */
+            model_id?: string;
+            notes: string[];
+            /** @description brits, naomi. */
+            validation?: components["schemas"]["ValidationScore"];
+        };
         Job: {
             cancel_requested?: boolean;
             checkpoint?: (Record<string, never> | null) | components["schemas"]["Checkpoint"];
@@ -1470,22 +2204,17 @@ export interface components {
             finished_at?: string;
             readonly id?: string;
             kind?: string;
-            /** @description A small payload for live views (e.g. the current imputed series). */
-            live?: {
-                [key: string]: unknown;
-            } | null;
+            /** @description A small payload for live views: the current imputed series of an imputation job (ImputationLive); null until the first report, and for TimeGAN jobs. */
+            live?: (components["schemas"]["ImputationLive"] | components["schemas"]["OtherJobPayload"]) | null;
             /** @description One point per epoch/step: {step, <metric>: value}. */
             metrics?: {
                 [key: string]: unknown;
             }[];
-            params?: {
-                [key: string]: unknown;
-            };
+            /** @description The job's parameters, one shape per `kind`: ImputationJobParams (imputation), TimeGANTrainingParams (timegan_training), TimeGANEvaluationParams (timegan_evaluation). */
+            params?: components["schemas"]["ImputationJobParams"] | components["schemas"]["TimeGANTrainingParams"] | components["schemas"]["TimeGANEvaluationParams"] | components["schemas"]["OtherJobPayload"];
             progress?: components["schemas"]["Progress"];
-            /** @description Links to what the job made: dataset_id and/or model_id, and a summary. */
-            result?: {
-                [key: string]: unknown;
-            };
+            /** @description What the job made (dataset_id and/or model_id) and a summary, once it succeeded (an empty object before), one shape per `kind`: ImputationResult, TimeGANTrainingResult, TimeGANEvaluationResult. */
+            result?: components["schemas"]["ImputationResult"] | components["schemas"]["TimeGANTrainingResult"] | components["schemas"]["TimeGANEvaluationResult"] | components["schemas"]["OtherJobPayload"];
             runner?: string;
             /** @description 1 + the number of resumes. */
             runs?: number;
@@ -1520,6 +2249,11 @@ export interface components {
             kind?: string | null;
             source_dataset_id?: string | null;
         };
+        LiveColumn: {
+            /** @description True where the value is filled. */
+            imputed: boolean[];
+            values: (number | null)[];
+        };
         Model: {
             /** @description name -> blob id */
             artifacts?: {
@@ -1549,6 +2283,19 @@ export interface components {
             page_size: number;
             total: number;
         };
+        NumberStats: {
+            histogram: components["schemas"]["HistogramBin"][];
+            max?: number | null;
+            mean?: number | null;
+            min?: number | null;
+            q25?: number | null;
+            q50?: number | null;
+            q75?: number | null;
+            std?: number | null;
+        };
+        OtherJobPayload: {
+            [key: string]: unknown;
+        };
         PaginationMetadata: {
             /** @description First available page number. */
             first_page?: number;
@@ -1574,6 +2321,16 @@ export interface components {
             /** @example /problems/not-found */
             type?: string;
         };
+        Profile: {
+            columns: components["schemas"]["ColumnProfile"][];
+            created_at?: string;
+            dataset_id: string;
+            /** @description Rows the statistics beyond counts were computed on. */
+            profiled_rows: number;
+            rows: number;
+            /** @description True when profiled_rows is a random sample. */
+            sampled: boolean;
+        };
         Progress: {
             elapsed_s?: number;
             eta_s?: number | null;
@@ -1582,6 +2339,12 @@ export interface components {
             step?: number;
             /** @description Epochs or steps this run aims for. */
             total?: number;
+        };
+        Projection: {
+            /** @description PCA only. */
+            explained_variance_ratio?: number[];
+            real: number[][];
+            synthetic: number[][];
         };
         Recommendation: {
             /**
@@ -1624,6 +2387,53 @@ export interface components {
             /** @description The username, lower-cased; sign in with it. */
             username: string;
         };
+        Report: {
+            blocks: components["schemas"]["Block"][];
+            readonly created_at?: string;
+            dataset_id: string;
+            readonly id?: string;
+            share: (Record<string, never> | null) | components["schemas"]["Share"];
+            title: string;
+            readonly updated_at?: string;
+        };
+        ReportCreate: {
+            dataset_id: string;
+            title: string;
+        };
+        ReportPage: {
+            items: components["schemas"]["Report"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ReportUpdate: {
+            title: string;
+        };
+        ResolvedBlock: {
+            /** @description chart: null if deleted. */
+            chart?: components["schemas"]["ResolvedChart"] | (Record<string, never> | null);
+            chart_id?: string;
+            /** @description text: the Markdown rendered and sanitized. */
+            html?: string;
+            /** @description Made by the server. */
+            id: string;
+            job_id?: string;
+            markdown?: string;
+            model_id?: string;
+            profile?: components["schemas"]["Profile"];
+            /** @description job/model: null if deleted. */
+            summary?: components["schemas"]["Summary"] | (Record<string, never> | null);
+            /** @enum {string} */
+            type: "chart" | "text" | "profile" | "job" | "model";
+        };
+        ResolvedChart: {
+            id: string;
+            /** @description The Vega-Lite spec with the dataset's rows inlined (data.values). */
+            spec: {
+                [key: string]: unknown;
+            };
+            title: string;
+        };
         Rows: {
             /** @description Rows as records; missing values are null. */
             items: {
@@ -1641,6 +2451,69 @@ export interface components {
              * @default null
              */
             seed: number | null;
+        };
+        Scorecard: {
+            autocorrelation: components["schemas"]["Autocorrelation"];
+            /** @description model, heldout_real, then the fakes. */
+            candidates: string[];
+            measures: components["schemas"]["ScorecardMeasure"][];
+            n_windows: components["schemas"]["WindowCounts"];
+            scaled_by_real_range: boolean;
+            /** @description candidate -> measure -> score (null: not measured). */
+            scores: {
+                [key: string]: {
+                    [key: string]: (Record<string, never> | null) | components["schemas"]["Spread"];
+                };
+            };
+            verdict: {
+                [key: string]: components["schemas"]["Verdict"];
+            };
+        };
+        ScorecardMeasure: {
+            description: string;
+            label: string;
+            name: string;
+            structure: boolean;
+        };
+        ScorecardRow: {
+            flagged?: boolean | null;
+            heldout_real?: number | null;
+            measure: string;
+            model?: number | null;
+        };
+        Share: {
+            token: string;
+            /** @description The SPA's page for the read-only report. */
+            url: string;
+        };
+        SharedDataset: {
+            filename: string;
+            id: string;
+            n_columns?: number;
+            n_rows?: number;
+        };
+        SharedReport: {
+            blocks: components["schemas"]["ResolvedBlock"][];
+            created_at?: string;
+            dataset: components["schemas"]["SharedDataset"];
+            id: string;
+            title: string;
+            updated_at?: string;
+        };
+        Spread: {
+            mean: number;
+            runs: number[];
+            std: number;
+        };
+        Summary: {
+            facts: components["schemas"]["SummaryFact"][];
+            metrics: components["schemas"]["SummaryFact"][];
+            scorecard?: components["schemas"]["ScorecardRow"][] | null;
+            title: string;
+        };
+        SummaryFact: {
+            label: string;
+            value: string;
         };
         SynthesizerCreate: {
             /** @default false */
@@ -1673,15 +2546,131 @@ export interface components {
             /** @default 24 */
             seq_len: number;
         };
+        TextStats: {
+            max_length?: number;
+            mean_length?: number;
+            min_length?: number;
+        };
+        TimeGANEvaluationParams: {
+            /**
+             * @description Runs (splits and seeds) of the stronger real-vs-synthetic classifier.
+             * @default 3
+             */
+            classifier_runs: number;
+            /** @description The model's training dataset (the real data). */
+            dataset_id: string;
+            /**
+             * @description Training steps of each post-hoc GRU.
+             * @default 1000
+             */
+            iterations: number;
+            /**
+             * @description Real windows used; half are the reference, half the held-out floor the fakes are made from.
+             * @default 1000
+             */
+            max_windows: number;
+            /**
+             * @description Runs of each of the paper's two post-hoc GRU scores.
+             * @default 3
+             */
+            metric_runs: number;
+            model_id: string;
+            /** @default 0 */
+            seed: number;
+            /** @default true */
+            tsne: boolean;
+        };
+        TimeGANEvaluationResult: {
+            discriminative_score: (Record<string, never> | null) | components["schemas"]["Spread"];
+            distributions: components["schemas"]["FeatureDistribution"][];
+            model_id: string;
+            n_windows: number;
+            pca: components["schemas"]["Projection"];
+            predictive_score: (Record<string, never> | null) | components["schemas"]["Spread"];
+            scorecard: components["schemas"]["Scorecard"];
+            /** @description When asked for (tsne). */
+            tsne?: components["schemas"]["Projection"];
+        };
+        TimeGANTrainingParams: {
+            /** @default false */
+            batch_norm: boolean;
+            /** @default 128 */
+            batch_size: number;
+            /**
+             * @description Default: every numeric column.
+             * @default null
+             */
+            columns: string[] | null;
+            dataset_id: string;
+            /** @default 24 */
+            hidden_size: number;
+            /**
+             * @description Training steps of each of the three phases.
+             * @default 1000
+             */
+            iterations: number;
+            /** @default 0.001 */
+            learning_rate: number;
+            /**
+             * @default gru
+             * @enum {string}
+             */
+            module: "gru" | "lstm";
+            /** @default 3 */
+            num_layers: number;
+            /** @default 0 */
+            seed: number;
+            /** @default 24 */
+            seq_len: number;
+        };
+        TimeGANTrainingResult: {
+            model_id: string;
+        };
+        TimeStats: {
+            /** @description A pandas offset alias (D, h, MS...) or null. */
+            frequency?: string | null;
+            /** @description Steps over 1.5x the usual (median) step. */
+            gaps: number;
+            /** @description The longest step in words, e.g. '3 days'. */
+            largest_gap?: string | null;
+            largest_gap_s?: number | null;
+            largest_gap_start?: string | null;
+            max: string;
+            min: string;
+        };
         Token: {
             expires_at: string;
             token: string;
             user?: components["schemas"]["User"];
         };
+        TopValue: {
+            count: number;
+            value: string;
+        };
         User: {
             readonly created_at?: string;
             readonly id?: string;
             username?: string;
+        };
+        ValidationScore: {
+            mae?: number | null;
+            mre?: number | null;
+            /** @description Cells scored. */
+            n?: number;
+            rmse?: number | null;
+        };
+        Verdict: {
+            /** @description fake -> whether the model scores strictly lower. */
+            beats: {
+                [key: string]: boolean;
+            };
+            flagged: boolean;
+            /** @description The held-out real score. */
+            floor: number | null;
+        };
+        WindowCounts: {
+            per_candidate: number;
+            reference: number;
         };
     };
     responses: {

@@ -1,0 +1,167 @@
+"""Reports resolved for reading: the shared read-only JSON, and the HTML and PDF exports.
+
+Each block is resolved against the report owner's records: a chart to its stored spec (checked
+against the allow-list again) with the dataset's rows inlined, or to an SVG drawn in the render
+sandbox; text to sanitized HTML; the profile to the stored (or now computed) profile; a job or
+model to a short summary. Something a block refers to that was deleted since shows as deleted
+(`chart`/`summary` null) instead of failing the whole report.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from backend.charts import vegalite
+from backend.errors import InvalidInputError
+from backend.reports import html, markdown, pdf, summaries
+from backend.services import charts, datasets, profiles, reports
+from backend.storage import Store
+
+
+def shared_report(store: Store, token: str) -> dict[str, Any]:
+    """The report a share link opens, every block resolved, charts as specs with data inlined."""
+    return resolve(store, reports.get_shared_report(store, token), charts_as="spec")
+
+
+def export_html(
+    store: Store, owner_id: str, report_id: str, *, render_threads: int = 2
+) -> tuple[str, str]:
+    """(page, file name) of the owner's report as one self-contained HTML file."""
+    report = reports.get_report_document(store, owner_id, report_id)
+    return _page(store, report, render_threads), export_filename(report, "html")
+
+
+def export_pdf(
+    store: Store, owner_id: str, report_id: str, *, render_threads: int = 2
+) -> tuple[bytes, str]:
+    """(PDF, file name): the HTML export printed, one block per page (backend/reports/html.py)."""
+    report = reports.get_report_document(store, owner_id, report_id)
+    return pdf.html_to_pdf(_page(store, report, render_threads)), export_filename(report, "pdf")
+
+
+def shared_export_html(store: Store, token: str, *, render_threads: int = 2) -> tuple[str, str]:
+    report = reports.get_shared_report(store, token)
+    return _page(store, report, render_threads), export_filename(report, "html")
+
+
+def _page(store: Store, report: dict[str, Any], render_threads: int) -> str:
+    return html.render_html(resolve(store, report, charts_as="svg", render_threads=render_threads))
+
+
+def export_filename(report: dict[str, Any], extension: str) -> str:
+    """A plain ASCII file name from the title ("Q3 sales: €" -> "Q3-sales.pdf")."""
+    letters = "".join(
+        ch for ch in unicodedata.normalize("NFKD", report["title"]) if not unicodedata.combining(ch)
+    )  # "é" -> "e"; other non-ASCII characters become separators below
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", letters).strip("-._")[:80]
+    return f"{stem or 'report'}.{extension}"
+
+
+def resolve(
+    store: Store, report: dict[str, Any], *, charts_as: str, render_threads: int = 2
+) -> dict[str, Any]:
+    """The report with every block's content; `charts_as` is "spec" (JSON) or "svg" (export)."""
+    owner_id = report["owner_id"]
+    dataset = datasets.get_dataset(store, owner_id, report["dataset_id"])
+    resolver = _Resolver(store, owner_id, dataset)
+    blocks = [resolver.block(b, charts_as) for b in report["blocks"]]
+    if charts_as == "svg":
+        resolver.draw_charts(blocks, render_threads)
+    return {
+        "id": report["id"],
+        "title": report["title"],
+        "dataset": {
+            "id": dataset["id"],
+            "filename": dataset["filename"],
+            "n_rows": dataset.get("n_rows"),
+            "n_columns": dataset.get("n_columns"),
+        },
+        "blocks": blocks,
+        "created_at": report["created_at"],
+        "updated_at": report.get("updated_at", report["created_at"]),
+    }
+
+
+class _Resolver:
+    """Loads what the blocks of one report refer to, each thing once."""
+
+    def __init__(self, store: Store, owner_id: str, dataset: dict[str, Any]) -> None:
+        self.store, self.owner_id, self.dataset = store, owner_id, dataset
+        self._records: list[dict[str, Any]] | None = None
+        self._profile: dict[str, Any] | None = None
+        self._names: dict[str, str | None] = {dataset["id"]: dataset["filename"]}
+
+    def block(self, block: dict[str, Any], charts_as: str) -> dict[str, Any]:
+        out = dict(block)
+        kind = block["type"]
+        if kind == "text":
+            out["html"] = markdown.render_markdown(block["markdown"])
+        elif kind == "chart":
+            out.update(self._chart(block["chart_id"], with_data=charts_as == "spec"))
+        elif kind == "profile":
+            out["profile"] = self._dataset_profile()
+        elif kind == "job":
+            job = self.store.jobs.get(block["job_id"], self.owner_id)
+            out["summary"] = job and summaries.job_summary(job, self._name(job.get("dataset_id")))
+        elif kind == "model":
+            model = self.store.models.get(block["model_id"], self.owner_id)
+            out["summary"] = model and summaries.model_summary(
+                model, self._name(model.get("dataset_id"))
+            )
+        return out
+
+    def draw_charts(self, blocks: list[dict[str, Any]], threads: int) -> None:
+        """Draw every chart block's SVG, `threads` at once (the render pool's size)."""
+        todo = [b for b in blocks if b["type"] == "chart" and b.get("chart")]
+        if todo:
+            self._chart_records()  # converted once, before the threads share it
+        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+            drawn = list(pool.map(self._svg, todo))
+        for block, (svg, error) in zip(todo, drawn, strict=True):
+            block["svg"], block["error"] = svg, error
+            block["chart"] = {k: v for k, v in block["chart"].items() if k != "stored"}
+
+    def _chart(self, chart_id: str, *, with_data: bool) -> dict[str, Any]:
+        chart = self.store.charts.get(chart_id, self.owner_id)
+        if chart is None:
+            return {"chart": None}
+        shown: dict[str, Any] = {"id": chart["id"], "title": chart["title"]}
+        if not with_data:
+            return {"chart": {**shown, "stored": chart}}
+        try:
+            spec = charts.inlined_spec(chart, self.dataset, self._chart_records())
+        except InvalidInputError as error:  # a stored spec the allow-list refuses now
+            return {"chart": None, "error": error.detail}
+        return {"chart": {**shown, "spec": spec}}
+
+    def _svg(self, block: dict[str, Any]) -> tuple[str | None, str | None]:
+        """(SVG, None), or (None, why) for a chart that cannot be drawn; a busy pool raises."""
+        try:
+            spec = charts.inlined_spec(
+                block["chart"]["stored"], self.dataset, self._chart_records()
+            )
+            return vegalite.render(spec, "svg").decode("utf-8"), None
+        except InvalidInputError as error:  # refused by the allow-list, or unrenderable
+            return None, error.detail
+
+    def _chart_records(self) -> list[dict[str, Any]]:
+        # Charts of one report share one dataset: its rows are converted once.
+        if self._records is None:
+            self._records = charts.chart_records(self.store, self.dataset)
+        return self._records
+
+    def _dataset_profile(self) -> dict[str, Any]:
+        if self._profile is None:
+            self._profile = profiles.get_profile(self.store, self.owner_id, self.dataset["id"])
+        return self._profile
+
+    def _name(self, dataset_id: str | None) -> str | None:
+        if not dataset_id:
+            return None
+        if dataset_id not in self._names:
+            found = self.store.datasets.get(dataset_id, self.owner_id)
+            self._names[dataset_id] = found["filename"] if found else None
+        return self._names[dataset_id]
