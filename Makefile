@@ -31,6 +31,7 @@ frontend: frontend/node_modules/.installed
 
 # Unit tests, and a check that the typed client matches the API's OpenAPI document.
 frontend-test: install frontend/node_modules/.installed
+	cd frontend && npm run lint
 	cd frontend && npm run test
 	cd frontend && npm run openapi:check
 

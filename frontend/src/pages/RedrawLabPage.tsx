@@ -31,9 +31,13 @@ export default function RedrawLabPage() {
   const [samples, setSamples] = useState<number[]>([]);
   const live = useMemo(() => syntheticLive(POINTS, epoch), [epoch]);
 
+  const onStats = (next: RedrawStats) => {
+    setStats(next);
+    setSamples((s) => [...s, next.last]);
+  };
+
   useEffect(() => {
     if (!stats) return;
-    setSamples((s) => [...s, stats.last]);
     // One first draw, then ROUNDS redraws.
     if (stats.count > ROUNDS) return;
     const timer = setTimeout(() => setEpoch((e) => e + 1), 30);
@@ -51,7 +55,7 @@ export default function RedrawLabPage() {
       <p>
         {POINTS.toLocaleString()} points, {ROUNDS} redraws with new imputed values.
       </p>
-      <ImputedSeriesChart live={live} column="value" onStats={setStats} />
+      <ImputedSeriesChart live={live} column="value" onStats={onStats} />
       <output data-testid="redraw-result" data-done={done} data-median={median.toFixed(2)} data-max={(sorted.at(-1) ?? 0).toFixed(2)} data-count={redraws.length}>
         {done ? `median ${median.toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms over ${redraws.length} redraws` : "measuring…"}
       </output>

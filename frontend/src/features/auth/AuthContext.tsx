@@ -58,7 +58,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       } catch (error) {
         // Registration does not say whether a name was taken (that would list accounts); a new
         // account signs in with the password just chosen, so a 401 here means it was taken.
-        if (error instanceof ApiError && error.status === 401) throw new Error(USERNAME_TAKEN);
+        if (error instanceof ApiError && error.status === 401) throw new Error(USERNAME_TAKEN, { cause: error });
         throw error;
       }
     },

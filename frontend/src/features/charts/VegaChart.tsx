@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useRef, useState } from "react";
 import { hideChartTooltip } from "../../lib/tooltip";
 import { renderVegaLite, type EmbedResult, type VegaLiteSpec } from "../../lib/vega";
 import { ErrorMessage, Loading } from "../ui/Status";
@@ -17,8 +17,8 @@ export function VegaChart({ spec, ariaLabel, renderer = "svg", fitWidth = true, 
   const element = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<"loading" | "ready" | "error">("loading");
   const [error, setError] = useState<unknown>(null);
-  const onViewRef = useRef(onView);
-  onViewRef.current = onView;
+  // The parent's onView of the latest render, without redrawing the chart when only that callback changed.
+  const reportView = useEffectEvent((result: EmbedResult | null) => onView?.(result));
 
   useEffect(() => {
     const target = element.current;
@@ -34,7 +34,7 @@ export function VegaChart({ spec, ariaLabel, renderer = "svg", fitWidth = true, 
         }
         result = embedded;
         setState("ready");
-        onViewRef.current?.(embedded);
+        reportView(embedded);
       })
       .catch((err) => {
         if (cancelled) return;
@@ -45,7 +45,7 @@ export function VegaChart({ spec, ariaLabel, renderer = "svg", fitWidth = true, 
       cancelled = true;
       if (result) hideChartTooltip();
       result?.finalize();
-      onViewRef.current?.(null);
+      reportView(null);
     };
   }, [spec, renderer, fitWidth]);
 

@@ -24,10 +24,7 @@ export function useJob(jobId: string | null | undefined): LiveJob {
   const seeded = useRef<Job | null>(null);
 
   useEffect(() => {
-    if (!jobId) {
-      setJob(null);
-      return;
-    }
+    if (!jobId) return;
     const controller = new AbortController();
     const { signal } = controller;
     const run = async () => {
@@ -87,5 +84,6 @@ export function useJob(jobId: string | null | undefined): LiveJob {
     setGeneration((g) => g + 1);
   }, []);
 
-  return { job, error, liveUpdates, follow, setJob };
+  // The job of another id (the previous one, until this one has loaded) is not this hook's job.
+  return { job: job && job.id === jobId ? job : null, error, liveUpdates, follow, setJob };
 }

@@ -20,6 +20,9 @@ export function ImputedSeriesChart({ live, column, onStats }: { live: Imputation
   const stats = useRef<RedrawStats>({ last: 0, max: 0, count: 0 });
   const [shown, setShown] = useState<RedrawStats | null>(null);
 
+  // Deliberately impure: applyLive rewrites the previous payload's arrays in place (a 10,000-point redraw then
+  // allocates nothing), and the redraw is timed from this memo, which is where a new payload arrives.
+  /* eslint-disable react-hooks/refs, react-hooks/purity -- in-place series cache and redraw timer, see above */
   const { data, version, series } = useMemo(() => {
     startedAt.current = performance.now();
     const { series: next } = applyLive(seriesRef.current, live, column);
@@ -27,6 +30,7 @@ export function ImputedSeriesChart({ live, column, onStats }: { live: Imputation
     const aligned: uPlot.AlignedData = [next.x, next.observed, next.filled];
     return { data: aligned, version: startedAt.current, series: next };
   }, [live, column]);
+  /* eslint-enable react-hooks/refs, react-hooks/purity */
 
   const onRedraw = () => {
     // From the payload's arrival to the drawn canvas (array rewrite + setData + draw).

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useEffectEvent, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
@@ -36,11 +36,10 @@ const WHOLE_INCREMENTS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 200
 export function LineChart({ data, lines, version = 0, isTime = false, height = 260, shade, ariaLabel, xLabel, onRedraw }: LineChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const shadeRef = useRef(shade);
   const pendingSince = useRef<number | null>(null);
-  const onRedrawRef = useRef(onRedraw);
-  shadeRef.current = shade;
-  onRedrawRef.current = onRedraw;
+  // uPlot's draw hooks, made once with the chart, read the latest props through these.
+  const currentShade = useEffectEvent(() => shade);
+  const reportRedraw = useEffectEvent((ms: number) => onRedraw?.(ms));
   const linesKey = JSON.stringify(lines) + String(isTime);
 
   useEffect(() => {
@@ -73,7 +72,7 @@ export function LineChart({ data, lines, version = 0, isTime = false, height = 2
       hooks: {
         drawClear: [
           (u) => {
-            const ranges = shadeRef.current;
+            const ranges = currentShade();
             if (!ranges?.length) return;
             const xs = u.data[0];
             const { ctx } = u;
@@ -93,7 +92,7 @@ export function LineChart({ data, lines, version = 0, isTime = false, height = 2
             if (pendingSince.current !== null) {
               const ms = performance.now() - pendingSince.current;
               pendingSince.current = null;
-              onRedrawRef.current?.(ms);
+              reportRedraw(ms);
             }
           },
         ],

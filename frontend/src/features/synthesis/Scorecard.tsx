@@ -95,7 +95,7 @@ export function autocorrelationValues(card: ScorecardData, feature: string): { l
 
 /** Autocorrelation of real vs synthetic values over lags, one feature at a time. */
 export function AutocorrelationChart({ card }: { card: ScorecardData }) {
-  const features = card.autocorrelation.features.map((f) => f.feature);
+  const features = useMemo(() => card.autocorrelation.features.map((f) => f.feature), [card]);
   const [chosen, setChosen] = useState<string | null>(null);
   const feature = chosen && features.includes(chosen) ? chosen : features[0];
   const spec = useMemo(
