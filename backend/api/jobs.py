@@ -1,8 +1,9 @@
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.api.context import config, current_user_id, job_limits, job_runner, store
+from backend.api.responses import accepted
 from backend.jobs import kinds
 from backend.jobs.event_feed import HANDOFF_KEY, RETRY_MS, JobEventFeed, StreamLeases
 from backend.schemas.common import page_schema
@@ -27,25 +28,6 @@ def stream_leases() -> StreamLeases:
     return leases
 
 
-def accepted(job):
-    """202 with the job and where to follow it."""
-    return job, {"Location": url_for("jobs.Job", job_id=job["id"])}
-
-
-def start(kind, params, dataset_id=None):
-    """Start a job for the caller (limits apply) and answer 202 + Location."""
-    job = jobs.start_job(
-        store(),
-        job_runner(),
-        current_user_id(),
-        kind,
-        params,
-        limits=job_limits(),
-        dataset_id=dataset_id,
-    )
-    return accepted(job)
-
-
 @blp.route("")
 class Jobs(MethodView):
     @blp.arguments(JobListArgs, location="query")
@@ -67,7 +49,16 @@ class Jobs(MethodView):
         """Start a job of a kind that takes its parameters here."""
         kind = kinds.get(body["kind"])
         params = kind.load_params(body["params"])
-        return start(kind.name, params, params.get("dataset_id"))
+        job = jobs.start_job(
+            store(),
+            job_runner(),
+            current_user_id(),
+            kind.name,
+            params,
+            limits=job_limits(),
+            dataset_id=params.get("dataset_id"),
+        )
+        return accepted(job)
 
 
 @blp.route("/<job_id>")

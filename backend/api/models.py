@@ -1,8 +1,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import config, current_user_id, store
-from backend.api.jobs import start as start_job
+from backend.api.context import config, current_user_id, job_limits, job_runner, store
+from backend.api.responses import accepted
 from backend.schemas.common import page_schema
 from backend.schemas.datasets import DatasetSchema
 from backend.schemas.jobs import JobSchema
@@ -68,5 +68,7 @@ class ModelEvaluations(MethodView):
     @blp.response(202, JobSchema)
     def post(self, body, model_id):
         """Start scoring a TimeGAN model: discriminative/predictive scores, PCA and t-SNE, distributions."""
-        params = synthesis.start_evaluation_params(store(), current_user_id(), model_id, body)
-        return start_job("timegan_evaluation", params, params["dataset_id"])
+        job = synthesis.start_evaluation(
+            store(), job_runner(), current_user_id(), model_id, body, limits=job_limits()
+        )
+        return accepted(job)

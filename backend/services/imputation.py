@@ -16,7 +16,8 @@ import pandas as pd
 
 from backend.errors import InvalidInputError
 from backend.jobs.protocols import JobContextProtocol
-from backend.services import datasets, models
+from backend.jobs.runner import JobRunner
+from backend.services import datasets, jobs, models, quotas
 from backend.storage import Store
 from backend.tabular import tables
 
@@ -39,7 +40,25 @@ def default_time_column(dataset: dict[str, Any]) -> str | None:
     return next((c["name"] for c in dataset["columns"] if c["type"] == "temporal"), None)
 
 
-def prepare_request(
+def start_imputation(
+    store: Store,
+    runner: JobRunner,
+    owner_id: str,
+    dataset_id: str,
+    body: dict[str, Any],
+    *,
+    limits: tuple[int, int],
+) -> dict[str, Any]:
+    """Queue an `imputation` job on the dataset once the request and the caller's quota allow it."""
+    params = imputation_params(store, owner_id, dataset_id, body)
+    # The result is a new dataset: refuse now, not after the job has run.
+    quotas.check_new_dataset(store, owner_id)
+    return jobs.start_job(
+        store, runner, owner_id, "imputation", params, limits=limits, dataset_id=dataset_id
+    )
+
+
+def imputation_params(
     store: Store, owner_id: str, dataset_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
     """Check the request against the data now (4xx with a reason), return the job's parameters."""

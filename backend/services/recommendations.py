@@ -10,19 +10,10 @@ from backend.errors import NotFoundError, RendererUnavailableError
 from backend.services import datasets
 from backend.storage import Store
 
-# Beam search is many tiny matrix products: extra intra-op threads only wait on each other,
-# and with another busy process on the machine 2 threads made a request 8x slower (6.3 s vs
-# 0.74 s for cars). Requests already run in parallel threads, so one each is the right size.
-TORCH_THREADS = 1
-
 
 def _recommender() -> Any:
-    import torch
-
     from models.data2vis.recommend import get_recommender
 
-    if torch.get_num_threads() != TORCH_THREADS:
-        torch.set_num_threads(TORCH_THREADS)
     return get_recommender()
 
 

@@ -11,7 +11,8 @@ import numpy as np
 from backend.clock import now_iso
 from backend.errors import InvalidInputError
 from backend.jobs.protocols import JobContextProtocol
-from backend.services import datasets, models
+from backend.jobs.runner import JobRunner
+from backend.services import datasets, jobs, models
 from backend.storage import Store
 
 MODEL_KIND = "timegan"
@@ -56,7 +57,23 @@ def _config(params: dict[str, Any]) -> Any:
     )
 
 
-def prepare_request(
+def start_training(
+    store: Store,
+    runner: JobRunner,
+    owner_id: str,
+    dataset_id: str,
+    body: dict[str, Any],
+    *,
+    limits: tuple[int, int],
+) -> dict[str, Any]:
+    """Queue a `timegan_training` job on the dataset once its settings fit the data."""
+    params = training_params(store, owner_id, dataset_id, body)
+    return jobs.start_job(
+        store, runner, owner_id, "timegan_training", params, limits=limits, dataset_id=dataset_id
+    )
+
+
+def training_params(
     store: Store, owner_id: str, dataset_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
     """Check settings and data now (422 with a reason), return the training job's parameters."""
@@ -182,9 +199,32 @@ def sample_dataset(
     )
 
 
-def start_evaluation_params(
+def start_evaluation(
+    store: Store,
+    runner: JobRunner,
+    owner_id: str,
+    model_id: str,
+    body: dict[str, Any],
+    *,
+    limits: tuple[int, int],
+) -> dict[str, Any]:
+    """Queue a `timegan_evaluation` job for the model against its training dataset."""
+    params = evaluation_params(store, owner_id, model_id, body)
+    return jobs.start_job(
+        store,
+        runner,
+        owner_id,
+        "timegan_evaluation",
+        params,
+        limits=limits,
+        dataset_id=params["dataset_id"],
+    )
+
+
+def evaluation_params(
     store: Store, owner_id: str, model_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
+    """Check the model can be scored (its training dataset still exists), return the job's parameters."""
     model_doc = _timegan(store, owner_id, model_id)
     if (
         not model_doc.get("dataset_id")

@@ -38,6 +38,7 @@ from models.data2vis.validate import (
     unescape_field,
 )
 from models.data2vis.vocab import detokenize
+from models.runtime import tune_for_serving
 
 if TYPE_CHECKING:
     from models.data2vis.model import Data2VisModel
@@ -511,12 +512,15 @@ def load_recommender(path: Path = WEIGHTS_PATH, device: str = "cpu") -> Recommen
 
 
 def get_recommender() -> Recommender:
-    """The process-wide recommender, loaded once on first use (thread-safe)."""
+    """The process-wide recommender that serves requests, loaded once on first use (thread-safe).
+
+    Its first load also sizes torch's thread pool for serving (models/runtime.py).
+    """
     global _recommender
     if _recommender is None:
         with _lock:
             if _recommender is None:
-                # torch's thread count is left alone: it is process-wide and training jobs share it.
+                tune_for_serving()
                 _recommender = load_recommender()
     return _recommender
 
