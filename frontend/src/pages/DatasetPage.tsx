@@ -8,6 +8,7 @@ import { NewReportButton } from "../features/reports/NewReportButton";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
 import { saveBlob } from "../lib/download";
 import { formatBytes, formatDate } from "../lib/format";
+import { useAction } from "../lib/useAction";
 import { useAsync } from "../lib/useAsync";
 
 const PREVIEW_ROWS = 50;
@@ -17,7 +18,7 @@ export default function DatasetPage() {
   const { datasetId = "" } = useParams();
   const navigate = useNavigate();
   const [offset, setOffset] = useState(0);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const action = useAction();
   const dataset = useAsync((signal) => getDataset(datasetId, signal), [datasetId]);
   const rows = useAsync((signal) => getDatasetRows(datasetId, offset, PREVIEW_ROWS, signal), [datasetId, offset]);
 
@@ -25,22 +26,13 @@ export default function DatasetPage() {
   if (dataset.error || !dataset.data) return <ErrorMessage error={dataset.error ?? "Not found"} onRetry={dataset.reload} />;
   const d = dataset.data;
 
-  const download = async () => {
-    setActionError(null);
-    try {
-      saveBlob(await downloadDatasetFile(d.id), d.filename);
-    } catch (err) {
-      setActionError(err);
-    }
-  };
-  const remove = async () => {
+  const download = () => action.run(async () => saveBlob(await downloadDatasetFile(d.id), d.filename));
+  const remove = () => {
     if (!window.confirm(`Delete ${d.filename}?`)) return;
-    try {
+    void action.run(async () => {
       await deleteDataset(d.id);
       navigate("/datasets");
-    } catch (err) {
-      setActionError(err);
-    }
+    });
   };
 
   const total = rows.data?.total ?? d.n_rows;
@@ -76,7 +68,7 @@ export default function DatasetPage() {
             Delete
           </button>
         </div>
-        <ErrorMessage error={actionError} />
+        <ErrorMessage error={action.error} />
       </div>
       <div className="grid-2">
         <section className="card" aria-labelledby="columns-heading">

@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import { createChart } from "../../api/charts";
 import type { Chart, Recommendation } from "../../api/types";
+import { useAction } from "../../lib/useAction";
 import type { EmbedResult } from "../../lib/vega";
 import { ExportButtons } from "../charts/ExportButtons";
 import { AddToReportButton } from "../reports/AddToReportButton";
@@ -16,22 +17,11 @@ export function RecommendationCard({ item, rank, datasetId }: { item: Recommenda
   const [view, setView] = useState<EmbedResult | null>(null);
   const [enlarged, setEnlarged] = useState(false);
   const [saved, setSaved] = useState<Chart | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy: saving, error, run } = useAction();
   const title = item.explanation?.trim() || `Chart ${rank}`;
   const intent = intentLabel(item.intent);
 
-  const save = async () => {
-    setSaving(true);
-    setError(null);
-    try {
-      setSaved(await createChart({ dataset_id: datasetId, spec: item.spec, title }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const save = () => run(async () => setSaved(await createChart({ dataset_id: datasetId, spec: item.spec, title })));
 
   return (
     <article
