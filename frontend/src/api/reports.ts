@@ -35,6 +35,11 @@ export interface TimeProfile {
   gaps: number;
   largest_gap: string | null;
 }
+export interface TextProfile {
+  min_length: number;
+  max_length: number;
+  mean_length: number;
+}
 export interface ColumnProfile {
   name: string;
   kind: ProfileKind;
@@ -44,6 +49,7 @@ export interface ColumnProfile {
   number?: NumberProfile | null;
   category?: CategoryProfile | null;
   time?: TimeProfile | null;
+  text?: TextProfile | null;
 }
 export interface DatasetProfile {
   dataset_id: string;
@@ -146,8 +152,18 @@ export function unshareReport(id: string): Promise<void> {
 // ---- Public, no login: /api/v1/shared/reports/{token} ----
 const sharedPath = (token: string) => `/api/v1/shared/reports/${encodeURIComponent(token)}`;
 
-export function getSharedReport(token: string, signal?: AbortSignal): Promise<Report> {
-  return request<Report>(sharedPath(token), { signal });
+/** The shared report as JSON: title, dataset name and every block resolved (chart specs with rows, text as HTML). */
+export interface SharedReport {
+  id: string;
+  title: string;
+  dataset: { id: string; filename: string; n_rows?: number; n_columns?: number };
+  blocks: (ReportBlock & Record<string, unknown>)[];
+  created_at?: string;
+  updated_at?: string;
+}
+
+export function getSharedReport(token: string, signal?: AbortSignal): Promise<SharedReport> {
+  return request<SharedReport>(sharedPath(token), { signal });
 }
 
 export function getSharedReportHtml(token: string, signal?: AbortSignal): Promise<Blob> {

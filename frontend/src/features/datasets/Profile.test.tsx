@@ -1,7 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { DatasetProfile } from "../../api/reports";
-import { ProfilePanel, ProfileSection } from "./Profile";
+import { formatInstant, frequencyInWords, ProfilePanel, ProfileSection } from "./Profile";
 
 const IMG = "<img src=x onerror=window.__xss=1>";
 
@@ -34,6 +34,7 @@ const profile: DatasetProfile = {
     },
     { name: IMG, kind: "category", count: 100, missing: 0, distinct: 5, category: { top: [{ value: IMG, count: 60 }, { value: "Japan", count: 30 }], other_count: 10 } },
     { name: "when", kind: "time", count: 100, missing: 0, distinct: 100, time: { min: "2020-01-01T00:00:00", max: "2020-04-09T00:00:00", frequency: "D", gaps: 2, largest_gap: "3 days" } },
+    { name: "note", kind: "text", count: 100, missing: 0, distinct: 100, text: { min_length: 3, max_length: 40, mean_length: 12.25 } },
   ],
 };
 
@@ -61,8 +62,22 @@ describe("ProfilePanel", () => {
     expect(document.querySelector("img")).toBeNull();
 
     const when = screen.getByRole("listitem", { name: "when" });
-    expect(within(when).getByText("step").nextSibling?.textContent).toBe("D");
+    expect(within(when).getByText("step").nextSibling?.textContent).toBe("daily (D)");
+    expect(within(when).getByText("from").nextSibling?.textContent).toBe(new Date(2020, 0, 1).toLocaleDateString());
+    expect(within(screen.getByRole("listitem", { name: "note" })).getByText("length").nextSibling?.textContent).toBe("3–40 (mean 12.3)");
     expect(within(when).getByText("gaps").nextSibling?.textContent).toBe("2 (largest 3 days)");
+  });
+
+  it("names pandas steps in words and shows midnights as dates", () => {
+    expect(frequencyInWords("YS-JAN")).toBe("yearly (YS-JAN)");
+    expect(frequencyInWords("QS-OCT")).toBe("quarterly (QS-OCT)");
+    expect(frequencyInWords("MS")).toBe("monthly (MS)");
+    expect(frequencyInWords("W-SUN")).toBe("weekly (W-SUN)");
+    expect(frequencyInWords("h")).toBe("hourly (h)");
+    expect(frequencyInWords("15min")).toBe("15min");
+    expect(frequencyInWords(null)).toBe("irregular");
+    expect(formatInstant("1982-01-01T00:00:00")).toBe(new Date(1982, 0, 1).toLocaleDateString());
+    expect(formatInstant("1982-01-01T06:30:00")).toBe(new Date("1982-01-01T06:30:00").toLocaleString());
   });
 
   it("says when every row was profiled", () => {

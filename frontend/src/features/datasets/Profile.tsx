@@ -68,6 +68,9 @@ function ColumnProfileCard({ column }: { column: ColumnProfile }) {
           </>
         )}
         {column.time && <TimeStats time={column.time} />}
+        {column.text && (
+          <Stat label="length" value={`${formatNumber(column.text.min_length)}–${formatNumber(column.text.max_length)} (mean ${formatNumber(column.text.mean_length, 3)})`} />
+        )}
       </dl>
       {column.number && column.number.histogram.length > 0 && <Histogram bins={column.number.histogram} name={column.name} />}
       {column.category && column.category.top.length > 0 && <TopValues category={column.category} name={column.name} />}
@@ -87,12 +90,41 @@ function Stat({ label, value }: { label: string; value: string }) {
 function TimeStats({ time }: { time: TimeProfile }) {
   return (
     <>
-      <Stat label="from" value={formatDate(time.min)} />
-      <Stat label="to" value={formatDate(time.max)} />
-      <Stat label="step" value={time.frequency ?? "irregular"} />
+      <Stat label="from" value={formatInstant(time.min)} />
+      <Stat label="to" value={formatInstant(time.max)} />
+      <Stat label="step" value={frequencyInWords(time.frequency)} />
       <Stat label="gaps" value={`${time.gaps.toLocaleString()}${time.gaps > 0 && time.largest_gap ? ` (largest ${time.largest_gap})` : ""}`} />
     </>
   );
+}
+
+/** A time as a date alone when it is a midnight (most daily, monthly and yearly columns), else date and time. */
+export function formatInstant(iso: string | null | undefined): string {
+  if (iso && /^\d{4}-\d{2}-\d{2}(T00:00(:00(\.0+)?)?)?$/.test(iso)) {
+    const [year, month, day] = iso.slice(0, 10).split("-").map(Number);
+    return new Date(year, month - 1, day).toLocaleDateString();
+  }
+  return formatDate(iso);
+}
+
+// pandas offset aliases (what the server infers) by their first letters; the alias itself is kept in brackets.
+const FREQUENCY_WORDS: [RegExp, string][] = [
+  [/^(Y|A|BY|BA)(S|E)?(-|$)/, "yearly"],
+  [/^B?Q(S|E)?(-|$)/, "quarterly"],
+  [/^(B|C|S)?M(S|E)?$/, "monthly"],
+  [/^W(-|$)/, "weekly"],
+  [/^B$/, "business days"],
+  [/^D$/, "daily"],
+  [/^(h|H)$/, "hourly"],
+  [/^(min|T)$/, "every minute"],
+  [/^(s|S)$/, "every second"],
+];
+
+export function frequencyInWords(alias: string | null | undefined): string {
+  if (!alias) return "irregular";
+  const bare = alias.replace(/^1(?=[A-Za-z])/, "");
+  const words = FREQUENCY_WORDS.find(([pattern]) => pattern.test(bare))?.[1];
+  return words ? `${words} (${alias})` : alias;
 }
 
 const HIST_W = 240;
