@@ -35,10 +35,11 @@ def profile_frame(
     frame: pd.DataFrame,
     vega_types: dict[str, str],
     *,
-    sample_rows: int = SAMPLE_ROWS,
+    sample_rows: int | None = None,
     seed: int = 0,
 ) -> dict[str, Any]:
     """`{rows, profiled_rows, sampled, columns}` for `frame`; `vega_types` are the upload's types."""
+    sample_rows = SAMPLE_ROWS if sample_rows is None else sample_rows
     rows = len(frame)
     sampled = rows > sample_rows
     sample = frame.sample(n=sample_rows, random_state=seed).sort_index() if sampled else frame

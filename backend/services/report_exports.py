@@ -20,6 +20,10 @@ from backend.reports import html, markdown, pdf, summaries
 from backend.services import charts, datasets, profiles, reports
 from backend.storage import Store
 
+# PDF charts are PNGs drawn at twice their size: sharp in print, and several times cheaper
+# for WeasyPrint than drawing their SVG, which it does in pure Python.
+PNG_SCALE = 2
+
 
 def shared_report(store: Store, token: str) -> dict[str, Any]:
     """The report a share link opens, every block resolved, charts as specs with data inlined."""
@@ -31,7 +35,7 @@ def export_html(
 ) -> tuple[str, str]:
     """(page, file name) of the owner's report as one self-contained HTML file."""
     report = reports.get_report_document(store, owner_id, report_id)
-    return _page(store, report, render_threads), export_filename(report, "html")
+    return _page(store, report, "svg", render_threads), export_filename(report, "html")
 
 
 def export_pdf(
@@ -39,16 +43,18 @@ def export_pdf(
 ) -> tuple[bytes, str]:
     """(PDF, file name): the HTML export printed, one block per page (backend/reports/html.py)."""
     report = reports.get_report_document(store, owner_id, report_id)
-    return pdf.html_to_pdf(_page(store, report, render_threads)), export_filename(report, "pdf")
+    page = _page(store, report, "png", render_threads)
+    return pdf.html_to_pdf(page), export_filename(report, "pdf")
 
 
 def shared_export_html(store: Store, token: str, *, render_threads: int = 2) -> tuple[str, str]:
     report = reports.get_shared_report(store, token)
-    return _page(store, report, render_threads), export_filename(report, "html")
+    return _page(store, report, "svg", render_threads), export_filename(report, "html")
 
 
-def _page(store: Store, report: dict[str, Any], render_threads: int) -> str:
-    return html.render_html(resolve(store, report, charts_as="svg", render_threads=render_threads))
+def _page(store: Store, report: dict[str, Any], image_format: str, render_threads: int) -> str:
+    resolved = resolve(store, report, charts_as=image_format, render_threads=render_threads)
+    return html.render_html(resolved)
 
 
 def export_filename(report: dict[str, Any], extension: str) -> str:
@@ -63,13 +69,14 @@ def export_filename(report: dict[str, Any], extension: str) -> str:
 def resolve(
     store: Store, report: dict[str, Any], *, charts_as: str, render_threads: int = 2
 ) -> dict[str, Any]:
-    """The report with every block's content; `charts_as` is "spec" (JSON) or "svg" (export)."""
+    """The report with every block's content; `charts_as` is "spec" (the JSON view: specs with
+    their data inlined) or an image format, "svg" or "png" (exports: each chart drawn)."""
     owner_id = report["owner_id"]
     dataset = datasets.get_dataset(store, owner_id, report["dataset_id"])
     resolver = _Resolver(store, owner_id, dataset)
     blocks = [resolver.block(b, charts_as) for b in report["blocks"]]
-    if charts_as == "svg":
-        resolver.draw_charts(blocks, render_threads)
+    if charts_as != "spec":
+        resolver.draw_charts(blocks, charts_as, render_threads)
     return {
         "id": report["id"],
         "title": report["title"],
@@ -113,15 +120,15 @@ class _Resolver:
             )
         return out
 
-    def draw_charts(self, blocks: list[dict[str, Any]], threads: int) -> None:
-        """Draw every chart block's SVG, `threads` at once (the render pool's size)."""
+    def draw_charts(self, blocks: list[dict[str, Any]], image_format: str, threads: int) -> None:
+        """Draw every chart block as an image, `threads` at once (the render pool's size)."""
         todo = [b for b in blocks if b["type"] == "chart" and b.get("chart")]
         if todo:
             self._chart_records()  # converted once, before the threads share it
         with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-            drawn = list(pool.map(self._svg, todo))
-        for block, (svg, error) in zip(todo, drawn, strict=True):
-            block["svg"], block["error"] = svg, error
+            drawn = list(pool.map(lambda block: self._image(block, image_format), todo))
+        for block, (image, error) in zip(todo, drawn, strict=True):
+            block["image"], block["error"] = image, error
             block["chart"] = {k: v for k, v in block["chart"].items() if k != "stored"}
 
     def _chart(self, chart_id: str, *, with_data: bool) -> dict[str, Any]:
@@ -137,15 +144,22 @@ class _Resolver:
             return {"chart": None, "error": error.detail}
         return {"chart": {**shown, "spec": spec}}
 
-    def _svg(self, block: dict[str, Any]) -> tuple[str | None, str | None]:
-        """(SVG, None), or (None, why) for a chart that cannot be drawn; a busy pool raises."""
+    def _image(
+        self, block: dict[str, Any], image_format: str
+    ) -> tuple[dict[str, Any] | None, str | None]:
+        """(image, None), or (None, why) for a chart that cannot be drawn; a busy pool raises."""
         try:
             spec = charts.inlined_spec(
                 block["chart"]["stored"], self.dataset, self._chart_records()
             )
-            return vegalite.render(spec, "svg").decode("utf-8"), None
+            data = vegalite.render(spec, image_format, scale=PNG_SCALE)
         except InvalidInputError as error:  # refused by the allow-list, or unrenderable
             return None, error.detail
+        if image_format == "svg":
+            return {"media_type": "image/svg+xml", "data": data}, None
+        # The PNG header's width field (bytes 16-20), at the size the chart was drawn.
+        width_px = int.from_bytes(data[16:20], "big") // PNG_SCALE
+        return {"media_type": "image/png", "data": data, "width_px": width_px}, None
 
     def _chart_records(self) -> list[dict[str, Any]]:
         # Charts of one report share one dataset: its rows are converted once.
