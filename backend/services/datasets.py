@@ -180,8 +180,24 @@ def list_datasets(
         contains=("filename", q) if q else None,
         offset=offset_of(page_number, page_size),
         limit=page_size,
+        fields=LISTED_FIELDS,
     )
     return page(items, total, page_number, page_size)
+
+
+# What a list shows of each dataset (the API's DatasetSchema): read by the store, so a list
+# never decodes the rest (stored recommendations are most of a dataset's document).
+LISTED_FIELDS = (
+    "filename",
+    "format",
+    "size_bytes",
+    "sha256",
+    "n_rows",
+    "n_columns",
+    "columns",
+    "lineage",
+    "created_at",
+)
 
 
 def get_dataset(store: Store, owner_id: str, dataset_id: str) -> dict[str, Any]:

@@ -51,9 +51,9 @@ def current() -> Quotas:
 
 
 def usage(store: Store, owner_id: str) -> tuple[int, int]:
-    """(datasets, bytes) the user holds."""
-    items, total = store.datasets.find(owner_id)
-    return total, sum(int(d.get("size_bytes") or 0) for d in items)
+    """(datasets, bytes) the user holds, datasets being deleted included (their bytes are
+    still stored until the delete finishes). Summed by the store, never read in here."""
+    return store.datasets.count_and_sum(owner_id, "size_bytes")
 
 
 def check_new_dataset(store: Store, owner_id: str, incoming_bytes: int = 0) -> None:

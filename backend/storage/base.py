@@ -90,8 +90,14 @@ class Collection(Protocol):
         ...
 
     def find_any(
-        self, where: Where | None = None, *, limit: int | None = None
-    ) -> list[dict[str, Any]]: ...
+        self,
+        where: Where | None = None,
+        *,
+        limit: int | None = None,
+        fields: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Documents of every owner matching `where`, newest first; `fields` as in `find`."""
+        ...
 
     def count_any(self, where: Where | None = None) -> int: ...
 

@@ -137,23 +137,30 @@ class MongoCollection:
             field, needle = contains
             query[field] = {"$regex": re.escape(needle), "$options": "i"}
         total = self._c.count_documents(query)
-        names = None if fields is None else ["id", *(f for f in fields if f != "id")]
-        projection = None if names is None else {f: 1 for f in names if f != "id"}
+        return self._read(query, offset, limit, fields), total
+
+    def find_any(
+        self,
+        where: Where | None = None,
+        *,
+        limit: int | None = None,
+        fields: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        return self._read(_query(where), 0, limit, fields)
+
+    def _read(
+        self, query: dict[str, Any], offset: int, limit: int | None, fields: Sequence[str] | None
+    ) -> list[dict[str, Any]]:
+        projection = None if fields is None else {f: 1 for f in fields if f != "id"}
         cursor = self._c.find(query, projection).sort(_NEWEST_FIRST).skip(offset)
         if limit is not None:
             cursor = cursor.limit(limit)
         docs = [_out(d) for d in cursor]
-        if names is not None:  # as on SQLite: every field named, None where a document lacks it
-            docs = [{name: d.get(name) for name in names} for d in docs]
-        return docs, total
-
-    def find_any(
-        self, where: Where | None = None, *, limit: int | None = None
-    ) -> list[dict[str, Any]]:
-        cursor = self._c.find(_query(where)).sort(_NEWEST_FIRST)
-        if limit is not None:
-            cursor = cursor.limit(limit)
-        return [_out(d) for d in cursor]
+        if fields is None:
+            return docs
+        # As on SQLite: `id` and every field named, None where a document lacks it.
+        names = ["id", *(f for f in fields if f != "id")]
+        return [{name: d.get(name) for name in names} for d in docs]
 
     def count_any(self, where: Where | None = None) -> int:
         return self._c.count_documents(_query(where))

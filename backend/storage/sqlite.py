@@ -23,7 +23,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -155,6 +155,24 @@ def _where_sql(where: Where | None) -> tuple[str, list[Any]]:
     return " AND ".join(clauses) or "1", params
 
 
+def _projection(fields: Sequence[str] | None) -> str:
+    """The documents' JSON, or a JSON object of `id` and `fields` built by SQLite (`->` keeps
+    objects, arrays and booleans as JSON; a missing field comes out null)."""
+    if fields is None:
+        return "doc"
+    pairs = []
+    for name in ["id", *(f for f in fields if f != "id")]:
+        _column(name)  # the same check on the name as everywhere else
+        pairs.append(
+            f"'{name}', {name if name in _FIXED_COLUMNS else f'doc -> {_json_path(name)}'}"
+        )
+    return f"json_object({', '.join(pairs)})"
+
+
+def _json_path(field: str) -> str:
+    return f"'$.{field}'"
+
+
 def _sql_value(value: Any) -> Any:
     # json_extract returns JSON true/false as 1/0.
     return int(value) if isinstance(value, bool) else value
@@ -224,6 +242,7 @@ class SqliteCollection:
         contains: tuple[str, str] | None = None,
         offset: int = 0,
         limit: int | None = None,
+        fields: Sequence[str] | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         sql_where, params = _where_sql({"owner_id": owner_id, **(where or {})})
         if contains:
@@ -235,19 +254,24 @@ class SqliteCollection:
                 f"SELECT count(*) FROM {self.name} WHERE {sql_where}", params
             ).fetchone()[0]
             rows = conn.execute(
-                f"SELECT doc FROM {self.name} WHERE {sql_where} "
+                f"SELECT {_projection(fields)} FROM {self.name} WHERE {sql_where} "
                 "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                 [*params, -1 if limit is None else limit, offset],
             ).fetchall()
         return [json.loads(r[0]) for r in rows], total
 
     def find_any(
-        self, where: Where | None = None, *, limit: int | None = None
+        self,
+        where: Where | None = None,
+        *,
+        limit: int | None = None,
+        fields: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
         sql_where, params = _where_sql(where)
         with self._db.read() as conn:
             rows = conn.execute(
-                f"SELECT doc FROM {self.name} WHERE {sql_where} ORDER BY created_at DESC, id DESC LIMIT ?",
+                f"SELECT {_projection(fields)} FROM {self.name} WHERE {sql_where} "
+                "ORDER BY created_at DESC, id DESC LIMIT ?",
                 [*params, -1 if limit is None else limit],
             ).fetchall()
         return [json.loads(r[0]) for r in rows]
@@ -258,6 +282,17 @@ class SqliteCollection:
             return conn.execute(
                 f"SELECT count(*) FROM {self.name} WHERE {sql_where}", params
             ).fetchone()[0]
+
+    def count_and_sum(
+        self, owner_id: str, field: str, where: Where | None = None
+    ) -> tuple[int, int]:
+        sql_where, params = _where_sql({"owner_id": owner_id, **(where or {})})
+        with self._db.read() as conn:
+            count, total = conn.execute(
+                f"SELECT count(*), coalesce(sum({_column(field)}), 0) FROM {self.name} WHERE {sql_where}",
+                params,
+            ).fetchone()
+        return count, int(total)
 
     def _update(
         self, sql_where: str, params: list[Any], changes: Mapping[str, Any]

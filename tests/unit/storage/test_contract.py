@@ -123,3 +123,71 @@ def test_unknown_blob_ids_are_not_found(store):
         with pytest.raises(BlobNotFound):
             store.blobs.open(bad)
         store.blobs.delete(bad)  # ignored
+
+
+def test_count_and_sum_totals_one_owners_matching_documents(store):
+    store.datasets.insert(doc("d1", size_bytes=10))
+    store.datasets.insert(doc("d2", size_bytes=32, deleting="2026-01-02T00:00:00+00:00"))
+    store.datasets.insert(doc("d3", size_bytes=None))
+    store.datasets.insert(doc("d4"))  # no size: counted, adds nothing
+    store.datasets.insert(doc("other", owner="u2", size_bytes=1000))
+    assert store.datasets.count_and_sum("u1", "size_bytes") == (4, 42)
+    assert store.datasets.count_and_sum("u1", "size_bytes", {"deleting": None}) == (3, 10)
+    assert store.datasets.count_and_sum("u2", "size_bytes") == (1, 1000)
+    assert store.datasets.count_and_sum("nobody", "size_bytes") == (0, 0)
+    # Sums past 32 bits stay exact (a user's bytes add up to gigabytes).
+    store.datasets.insert(doc("big", owner="u3", size_bytes=3 * 2**31))
+    store.datasets.insert(doc("big2", owner="u3", size_bytes=2**31))
+    assert store.datasets.count_and_sum("u3", "size_bytes") == (2, 2**33)
+
+
+def test_find_returns_only_the_fields_asked_for(store):
+    store.datasets.insert(
+        doc(
+            "d1",
+            filename="a.csv",
+            lineage=None,
+            flag=True,
+            columns=[{"name": "x", "missing": 0}],
+            recommendations=[{"spec": {"mark": "bar"}}] * 3,
+        )
+    )
+    store.datasets.insert(doc("d2", created="2026-01-02T00:00:00.000000+00:00", filename="b.csv"))
+    store.datasets.insert(doc("theirs", owner="u2", filename="c.csv"))
+    fields = ("filename", "flag", "columns", "lineage", "created_at")
+    items, total = store.datasets.find("u1", fields=fields)
+    assert total == 2
+    assert items == [
+        {
+            "id": "d2",
+            "filename": "b.csv",
+            "flag": None,
+            "columns": None,
+            "lineage": None,
+            "created_at": "2026-01-02T00:00:00.000000+00:00",
+        },
+        {
+            "id": "d1",
+            "filename": "a.csv",
+            "flag": True,
+            "columns": [{"name": "x", "missing": 0}],
+            "lineage": None,
+            "created_at": "2026-01-01T00:00:00.000000+00:00",
+        },
+    ]
+    # Filters, paging and search work as without a projection.
+    assert store.datasets.find("u1", contains=("filename", "A."), fields=("filename",))[0] == [
+        {"id": "d1", "filename": "a.csv"}
+    ]
+
+
+def test_find_any_projects_across_owners(store):
+    store.jobs.insert(doc("j1", owner="u1", checkpoint={"blob_id": "b1"}, params={"big": [0] * 50}))
+    store.jobs.insert(doc("j2", owner="u2", created="2026-01-02T00:00:00.000000+00:00"))
+    assert store.jobs.find_any(fields=("owner_id", "checkpoint")) == [
+        {"id": "j2", "owner_id": "u2", "checkpoint": None},
+        {"id": "j1", "owner_id": "u1", "checkpoint": {"blob_id": "b1"}},
+    ]
+    assert store.jobs.find_any({"owner_id": "u1"}, fields=("checkpoint",), limit=1) == [
+        {"id": "j1", "checkpoint": {"blob_id": "b1"}}
+    ]
