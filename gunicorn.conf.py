@@ -31,3 +31,14 @@ keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+
+def on_starting(server) -> None:  # noqa: ANN001 - gunicorn's Arbiter
+    """Once per boot, in the master before it forks the workers: the store sweep (finishes
+    deletes a crash cut short, removes orphaned blobs; backend/storage/sweep.py). Workers do
+    not sweep, so N workers are not N sweeps reading the whole store at every start."""
+    from backend.config import Config
+    from backend.storage.sweep import sweep_at_boot
+
+    report = sweep_at_boot(Config.from_env())
+    server.log.info("store sweep at boot: %s", report.summary() if report else "not run")

@@ -3,10 +3,12 @@
 from backend.app import create_app
 from backend.config import Config
 from backend.servers import ProblemRequestHandler
+from backend.storage.sweep import sweep_at_boot
 
 
 def main() -> None:
     config = Config.from_env()
+    sweep_at_boot(config)  # once, before serving (under gunicorn: its master, gunicorn.conf.py)
     app = create_app(config)
     # threaded: Server-Sent Events hold a connection each.
     # ProblemRequestHandler: the server's own refusals (414 for a request line over 64 KiB) are problem+json.

@@ -19,7 +19,6 @@ from backend.config import Config
 from backend.errors import AppError
 from backend.services import quotas
 from backend.storage import Store, open_store
-from backend.storage.sweep import sweep_at_startup
 
 API_DOCS_ASSETS = "/api/docs/assets/"
 
@@ -55,9 +54,10 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     if config.trusted_proxy_hops:
         # The client address (login limits count it) from X-Forwarded-For set by our own proxies.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxy_hops)  # type: ignore[method-assign]
-    app.extensions["store"] = store or _open_store(app, config)
+    # The store is swept once per boot by what boots the service, not here in every worker
+    # (backend/storage/sweep.py).
+    app.extensions["store"] = store or open_store(config)
     quotas.configure_from(config)
-    sweep_at_startup(app.extensions["store"])
 
     CORS(
         app,
@@ -110,17 +110,6 @@ def _start_jobs(app: Flask, config: Config) -> None:
     reap_stale_jobs(store, heartbeat.stale_after_s)
     app.extensions["job_heartbeat"] = heartbeat.start()
     app.extensions["job_runner"] = make_runner(config, store, heartbeat)
-
-
-def _open_store(app: Flask, config: Config) -> Store:
-    if config.mongo_uri:
-        from flask_pymongo import PyMongo
-
-        from backend.storage.mongo import CLIENT_OPTIONS, MongoStore
-
-        mongo = PyMongo(app, uri=config.mongo_uri, **CLIENT_OPTIONS)
-        return MongoStore(mongo.db, mongo.cx)
-    return open_store(config)
 
 
 def _serve_api_docs_assets(app: Flask) -> None:

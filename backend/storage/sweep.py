@@ -21,19 +21,28 @@ Blob references live in exactly these fields (keep `referencing_documents` in st
 profiles depend on their `dataset_id` (a profile's id is its dataset's id).
 
 A blob younger than `grace_s` is left alone: an upload in flight has written its blob but not
-yet its document. The API sweeps at startup with `STARTUP_GRACE_S`; `scripts/fsck.py` runs it
-by hand (`--grace-s 0` when no API process is running).
+yet its document. The service sweeps once per boot with `STARTUP_GRACE_S`, in the process that
+boots it, before it serves (gunicorn's master: `on_starting` in gunicorn.conf.py; `python -m
+backend`), never in each worker; `scripts/fsck.py` runs it by hand (`--grace-s 0` when no API
+process is running). It reads ids, owners and blob references, never whole documents.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from backend.storage.base import Store
+
+if TYPE_CHECKING:
+    from backend.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -102,13 +111,20 @@ def finish_dataset_delete(store: Store, dataset: dict[str, Any]) -> bool:
     return True
 
 
+# What the sweep reads of the documents it lists (a projection: charts' specs, reports'
+# blocks, jobs' parameters and datasets' recommendations stay in the database).
+DATASET_FIELDS = ("owner_id", "blob_id", "deleting")
+DEPENDENT_FIELDS = ("owner_id", "dataset_id")  # charts, reports, profiles
+
+
 def referencing_documents(store: Store) -> list[tuple[str, str, str]]:
     """(collection, document id, blob id) for every reference to a blob."""
-    found = [("datasets", d["id"], d["blob_id"]) for d in store.datasets.find_any()]
-    for model in store.models.find_any():
-        found += [("models", model["id"], b) for b in (model.get("artifacts") or {}).values()]
-    for job in store.jobs.find_any():
-        if job.get("checkpoint"):
+    datasets = store.datasets.find_any(fields=("blob_id",))
+    found = [("datasets", d["id"], d["blob_id"]) for d in datasets]
+    for model in store.models.find_any(fields=("artifacts",)):
+        found += [("models", model["id"], b) for b in (model["artifacts"] or {}).values()]
+    for job in store.jobs.find_any(fields=("checkpoint",)):
+        if job["checkpoint"]:
             found.append(("jobs", job["id"], job["checkpoint"]["blob_id"]))
     return found
 
@@ -119,10 +135,10 @@ def sweep(store: Store, *, grace_s: float = STARTUP_GRACE_S, dry_run: bool = Fal
     cutoff = time.time() - grace_s
     # Charts are listed before datasets: a chart made after this list cannot be taken for
     # dangling because its dataset is newer than the dataset list.
-    charts = store.charts.find_any()
-    dependents = [("reports", r) for r in store.reports.find_any()]
-    dependents += [("profiles", p) for p in store.profiles.find_any()]
-    datasets = store.datasets.find_any()
+    charts = store.charts.find_any(fields=DEPENDENT_FIELDS)
+    dependents = [("reports", r) for r in store.reports.find_any(fields=DEPENDENT_FIELDS)]
+    dependents += [("profiles", p) for p in store.profiles.find_any(fields=DEPENDENT_FIELDS)]
+    datasets = store.datasets.find_any(fields=DATASET_FIELDS)
     for dataset in datasets:
         if dataset.get("deleting") and (dry_run or finish_dataset_delete(store, dataset)):
             report.finished_deletes.append(dataset["id"])
@@ -161,10 +177,40 @@ def sweep(store: Store, *, grace_s: float = STARTUP_GRACE_S, dry_run: bool = Fal
     return report
 
 
-def sweep_at_startup(store: Store) -> SweepReport | None:
-    """The sweep with `STARTUP_GRACE_S`, as each API process starts; never stops the start."""
-    try:
-        return sweep(store)
-    except Exception:  # a store that fails here fails requests too, where it answers 503
-        log.exception("store sweep at startup failed")
-        return None
+def sweep_at_boot(config: Config) -> SweepReport | None:
+    """The sweep with `STARTUP_GRACE_S` on the store `config` selects, opened for it and closed
+    again (gunicorn's master forks its workers after this). Called once by whatever boots the
+    service; two boots on one machine at once take turns through a lock file in DATA_DIR: the
+    second skips, as the first does the work. Never stops the start: None when skipped or failed.
+    """
+    from backend.storage import open_store
+
+    with _sweep_lock(Path(config.data_dir)) as held:
+        if not held:
+            log.info("store sweep at boot skipped: another process is sweeping")
+            return None
+        try:
+            store = open_store(config)
+        except Exception:  # a store that fails here fails requests too, where they answer 503
+            log.exception("store sweep at boot: the store could not be opened")
+            return None
+        try:
+            return sweep(store)
+        except Exception:
+            log.exception("store sweep at boot failed")
+            return None
+        finally:
+            store.close()
+
+
+@contextlib.contextmanager
+def _sweep_lock(data_dir: Path) -> Iterator[bool]:
+    """True while this process holds `DATA_DIR/sweep.lock`; False at once if another does."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "sweep.lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True  # released when the file closes

@@ -194,3 +194,57 @@ def test_checkpoint_writes_leave_one_blob_and_a_stopped_job_keeps_its_last(store
     report = sweep(store, grace_s=0)
     assert not report.changed(), report  # no orphan blob, no reference count to repair
     assert len(list(store.blobs.inventory())) == 1
+
+
+def _marked_for_delete(store) -> dict:  # noqa: ANN001
+    dataset = upload(store)
+    store.datasets.update(dataset["id"], "u1", {"deleting": "2026-01-01T00:00:00+00:00"})
+    return dataset
+
+
+def test_the_boot_sweep_opens_the_configured_store_finishes_and_closes(tmp_path):
+    from backend.config import Config
+    from backend.storage.sqlite import SqliteStore
+    from backend.storage.sweep import sweep_at_boot
+
+    config = Config(data_dir=tmp_path / "data", testing=True)
+    store = SqliteStore(config.data_dir)
+    dataset = _marked_for_delete(store)
+    report = sweep_at_boot(config)
+    assert report is not None and report.finished_deletes == [dataset["id"]]
+    assert store.datasets.get_any(dataset["id"]) is None
+    store.close()
+
+
+def test_a_second_boot_sweep_skips_while_one_runs(tmp_path):
+    import fcntl
+
+    from backend.config import Config
+    from backend.storage.sqlite import SqliteStore
+    from backend.storage.sweep import sweep_at_boot
+
+    config = Config(data_dir=tmp_path / "data", testing=True)
+    store = SqliteStore(config.data_dir)
+    dataset = _marked_for_delete(store)
+    with open(config.data_dir / "sweep.lock", "a") as held:  # a sweep in another process
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert sweep_at_boot(config) is None
+        assert store.datasets.get_any(dataset["id"])["deleting"]  # untouched
+    assert sweep_at_boot(config).finished_deletes == [dataset["id"]]  # the lock is free again
+    store.close()
+
+
+def test_the_sweep_reads_no_whole_document(store, monkeypatch):  # noqa: ANN001
+    """Every list the sweep makes names its fields: charts' specs, jobs' parameters, reports'
+    blocks and datasets' recommendations are never read by it."""
+    dataset = upload(store)
+    chart(store, dataset, 1)
+    for collection in ("datasets", "charts", "jobs", "models", "reports", "profiles"):
+        real = getattr(store, collection).find_any
+
+        def projected_only(*args, real=real, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            assert kwargs.get("fields"), "a sweep read without a projection"
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(getattr(store, collection), "find_any", projected_only)
+    assert not sweep(store, grace_s=0).changed()
