@@ -98,14 +98,22 @@ class InvalidInputError(AppError):
     title = "Invalid input"
 
 
-class TooManyJobsError(AppError):
+class RetryLaterError(AppError):
+    """A refusal the same request may get past later: the answer carries `Retry-After:
+    retry_after_s` (backend/api/problems.py). Subclasses set the status and the default wait."""
+
+    default_retry_after_s = 5
+
+    def __init__(self, detail: str | None = None, *, retry_after_s: int | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after_s = self.default_retry_after_s if retry_after_s is None else retry_after_s
+
+
+class TooManyJobsError(RetryLaterError):
     status = 429
     type = "/problems/too-many-jobs"
     title = "Too many jobs"
-
-    def __init__(self, detail: str | None = None, *, retry_after_s: int = 30) -> None:
-        super().__init__(detail)
-        self.retry_after_s = retry_after_s  # sent as Retry-After
+    default_retry_after_s = 30
 
 
 class TooManyStreamsError(TooManyJobsError):
@@ -113,17 +121,14 @@ class TooManyStreamsError(TooManyJobsError):
     title = "Too many open event streams"
 
 
-class LoginThrottledError(AppError):
+class LoginThrottledError(RetryLaterError):
     """Too many failed sign-ins for an account or from an address; answered without checking
-    the password (hashing it is the cost a flood would impose). Retry after `retry_after_s`."""
+    the password (hashing it is the cost a flood would impose). Retry after `retry_after_s`
+    (the throttle computes it: when the oldest counted failure leaves the window)."""
 
     status = 429
     type = "/problems/too-many-login-attempts"
     title = "Too many failed sign-ins"
-
-    def __init__(self, detail: str, *, retry_after_s: int) -> None:
-        super().__init__(detail)
-        self.retry_after_s = retry_after_s
 
 
 class QuotaExceededError(AppError):
@@ -172,24 +177,20 @@ class UnrenderableChartError(InvalidInputError):
     title = "The chart cannot be rendered"
 
 
-class RendererUnavailableError(ServiceUnavailableError):
+class RendererUnavailableError(RetryLaterError, ServiceUnavailableError):
     """Every chart renderer is busy or cannot start; the client may retry after Retry-After."""
 
     type = "/problems/renderer-unavailable"
     title = "The chart renderer is unavailable"
 
-    def __init__(self, detail: str | None = None, *, retry_after_s: int = 5) -> None:
-        super().__init__(detail)
-        self.retry_after_s = retry_after_s
 
-
-class StoreUnavailableError(ServiceUnavailableError):
+class StoreUnavailableError(RetryLaterError, ServiceUnavailableError):
     """The database cannot be reached (stopped, restarting, unreachable): nothing was changed
     that the client can see, and the same request may succeed after Retry-After."""
 
     type = "/problems/store-unavailable"
     title = "The database is unavailable"
 
-    def __init__(self, detail: str | None = None, *, retry_after_s: int = 5) -> None:
-        super().__init__(detail or "The database cannot be reached right now; try again shortly.")
-        self.retry_after_s = retry_after_s
+    def __init__(self, detail: str | None = None, *, retry_after_s: int | None = None) -> None:
+        detail = detail or "The database cannot be reached right now; try again shortly."
+        super().__init__(detail, retry_after_s=retry_after_s)

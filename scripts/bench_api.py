@@ -40,7 +40,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.jobs.processes import free_port, wait_until_up  # noqa: E402
+from scripts.processes import free_port, stop  # noqa: E402
+from tests.jobs.processes import wait_until_up  # noqa: E402
 
 
 def make_csv(path: Path, size_mb: float) -> int:
@@ -176,12 +177,7 @@ def run_threads(target, n: int) -> float:  # noqa: ANN001 - a function of no arg
 
 
 def stop_server(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(40)
-    except subprocess.TimeoutExpired:  # stock gthread waits for streams that hold its threads
-        server.kill()
-        server.wait(10)
+    stop(server, timeout_s=40)  # stock gthread waits for streams that hold its threads
 
 
 def worker_pids(master: int) -> list[int]:
@@ -196,6 +192,15 @@ def status_kb(pid: int, key: str) -> int:
         if line.startswith(key + ":"):
             return int(line.split()[1])
     return 0
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the processes have used (/proc/PID/stat; all their threads)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def sign_up(port: int, name: str | None = None) -> str:
@@ -234,8 +239,7 @@ def bench_upload(data_dir: Path, size_mb: float, env_extra: dict[str, str] | Non
             "peak_growth_over_file_size": round((peak_kb - rss_before_kb) * 1024 / size, 2),
         }
     finally:
-        server.terminate()
-        server.wait(30)
+        stop_server(server)
 
 
 def bench_list(
@@ -286,9 +290,15 @@ def bench_list(
             with lock:
                 latencies.extend(mine)
 
+        # CPU per request, besides latency: on a machine shared with other work the latency
+        # moves with their load, the server's CPU per request much less (compare runs by it).
+        workers = worker_pids(server.pid)
+        server_cpu, client_cpu = cpu_seconds(workers), time.process_time()
         wall = run_threads(run, clients)
+        server_cpu, client_cpu = cpu_seconds(workers) - server_cpu, time.process_time() - client_cpu
         latencies.sort()
         ms = [x * 1000 for x in latencies]
+        served = len(ms) + clients  # with each client's warm-up request
         return {
             "datasets": n_datasets,
             "seed_uploads_per_s": round(n_datasets / seed_s, 1),
@@ -301,10 +311,12 @@ def bench_list(
             "p50_ms": round(statistics.median(ms), 1),
             "p99_ms": round(ms[int(0.99 * (len(ms) - 1))], 1),
             "max_ms": round(ms[-1], 1),
+            "server_cpu_ms_per_request": round(server_cpu * 1000 / served, 2),
+            "client_cpu_ms_per_request": round(client_cpu * 1000 / served, 2),
+            "load_average_1m": round(os.getloadavg()[0], 2),
         }
     finally:
-        server.terminate()
-        server.wait(30)
+        stop_server(server)
 
 
 def percentiles(seconds: list[float]) -> dict[str, float]:
@@ -757,6 +769,9 @@ def main() -> None:
             "p50_ms",
             "p99_ms",
             "max_ms",
+            "server_cpu_ms_per_request",
+            "client_cpu_ms_per_request",
+            "load_average_1m",
         ),
         ("target: p99 < 100 ms", lambda r: r["p99_ms"] < 100),
     )

@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from scripts.local_mongo import free_port  # noqa: E402
+from scripts.processes import free_port, stop  # noqa: E402
 
 
 def boot_once(workers: int, timeout_s: float = 120) -> tuple[bool, str]:
@@ -77,13 +77,7 @@ def boot_once(workers: int, timeout_s: float = 120) -> tuple[bool, str]:
                 f"{booted}/{workers} workers booted, exit {server.poll()}: {problem.strip()[:200]}",
             )
         finally:
-            if server.poll() is None:
-                server.terminate()
-                try:
-                    server.wait(30)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait(10)
+            stop(server, timeout_s=30)
 
 
 def _ready(port: int) -> bool:

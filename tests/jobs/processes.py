@@ -14,13 +14,11 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from scripts.processes import free_port, stop
+
+__all__ = ["REPO", "Http", "base_env", "free_port", "start_server", "stop", "wait_until_up"]
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def base_env(data_dir: Path, **extra: str) -> dict[str, str]:
@@ -147,13 +145,3 @@ def start_celery_worker(data_dir: Path, broker_url: str) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
