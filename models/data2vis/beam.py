@@ -82,7 +82,9 @@ def beam_search(
         rows = torch.div(top_index, vocab_size, rounding_mode="floor")
         cols = top_index % vocab_size
 
-        keep_rows, keep_cols, keep_scores = [], [], []
+        keep_rows: list[int] = []
+        keep_cols: list[int] = []
+        keep_scores: list[float] = []
         for rank, (score, row, col) in enumerate(
             zip(top_scores.tolist(), rows.tolist(), cols.tolist(), strict=True)
         ):
@@ -109,8 +111,10 @@ def beam_search(
         hidden = hidden[:, row_index]
         scores = torch.tensor(keep_scores, device=device)
         depths = depths[row_index]
-        if open_id is not None:
-            depths = depths + (col_index == open_id).long() - (col_index == close_id).long()
+        if open_id is not None and close_id is not None:
+            depths = (
+                depths + torch.eq(col_index, open_id).long() - torch.eq(col_index, close_id).long()
+            )
 
     finished.sort(key=lambda h: h.log_prob, reverse=True)
     return finished[:beam_width]

@@ -136,7 +136,7 @@ def json_records(table: pd.DataFrame, max_rows: int | None = None) -> list[dict]
     )
     records: list[dict] = []
     for row in frame.itertuples(index=False, name=None):
-        record = {}
+        record: dict[str, object] = {}
         for name, value in zip(frame.columns, row, strict=True):
             if _is_missing(value):
                 record[name] = None

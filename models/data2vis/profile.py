@@ -8,10 +8,11 @@ table whose rows are (time, firm) pairs is a panel with one series per firm.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -100,7 +101,8 @@ class TimeAxis:
     transform: tuple[dict, ...]  # calculate steps turning integers into dates (empty for dates)
     time_unit: str | None  # None: plot every timestamp as it is
     title: str
-    values: pd.Series = field(repr=False, compare=False)  # as datetimes, for statistics
+    # dataclasses.field: the class's own `field` attribute shadows the bare name here.
+    values: pd.Series = dataclasses.field(repr=False, compare=False)  # as datetimes, for statistics
 
     def encoding(self, **extra: object) -> dict:
         definition: dict = {"field": self.field, "type": "temporal", "title": self.title}
@@ -114,7 +116,7 @@ class Column:
     name: str
     role: Role
     info: ColumnInfo
-    values: pd.Series = field(repr=False, compare=False)  # the sample's values, typed
+    values: pd.Series = dataclasses.field(repr=False, compare=False)  # the sample's values, typed
     extensive: bool = False  # sums of it mean something
     geographic: bool = False
 
@@ -154,7 +156,9 @@ class TableProfile:
     series: Column | None = None  # rows are (time, series) pairs: a panel
     series_color: Column | None = None  # a column with few values to color series by
     redundant: dict[str, str] = field(default_factory=dict)  # column -> the column it restates
-    memo: dict[tuple, object] = field(default_factory=dict, repr=False)  # statistics computed once
+    memo: dict[tuple, Any] = dataclasses.field(
+        default_factory=dict, repr=False
+    )  # statistics computed once
     time_regular: bool = False  # time values step evenly (daily, monthly, quarterly, ...)
 
     @property

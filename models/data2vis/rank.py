@@ -70,7 +70,11 @@ _MARK_FIT: dict[str, dict[frozenset, float]] = {
 
 def _rows_per_group(definition: dict | None, columns: dict[str, ColumnInfo]) -> float | None:
     """Average rows per distinct value of a discrete positional field (None if not one)."""
-    if _role(definition) != "cat" or not isinstance(definition.get("field"), str):
+    if (
+        definition is None
+        or _role(definition) != "cat"
+        or not isinstance(definition.get("field"), str)
+    ):
         return None
     column = columns.get(unescape_field(definition["field"]))
     if column is None or column.cardinality == 0:

@@ -100,7 +100,11 @@ def _unit_problems(spec: dict, typed: pd.DataFrame, derived: frozenset[str]) -> 
     ):
         definition = encoding.get(channel)
         values = _column(definition, typed, derived)
-        if values is None or definition.get("type") not in ("nominal", "ordinal"):
+        if (
+            values is None
+            or definition is None
+            or definition.get("type") not in ("nominal", "ordinal")
+        ):
             continue
         if definition.get("timeUnit"):
             continue
@@ -111,7 +115,7 @@ def _unit_problems(spec: dict, typed: pd.DataFrame, derived: frozenset[str]) -> 
     for channel in ("x", "y"):
         definition = encoding.get(channel)
         values = _column(definition, typed, derived)
-        if values is None:
+        if values is None or definition is None:
             continue
         name = unescape_field(definition["field"])
         vl_type = definition.get("type")

@@ -227,7 +227,7 @@ def column_priority(column: ColumnInfo) -> float:
 def select_views(columns: list[ColumnInfo]) -> tuple[list[RecordView], list[str]]:
     """Column subsets to show the model: all columns when few, else interleaved subsets of the best."""
     usable = [c for c in columns if c.usable]
-    notes = []
+    notes: list[str] = []
     if len(usable) <= MAX_RECORD_FIELDS:
         return ([make_view(usable)] if usable else []), notes
     ranked = sorted(usable, key=column_priority, reverse=True)
@@ -428,11 +428,13 @@ class Recommender:
                 errors = [_check(c.spec, values, check) for c in batch]
             else:  # the sandbox renders in several processes at once
                 errors = list(_render_pool().map(lambda c: _check(c.spec, values, check), batch))
-            for candidate, error in zip(batch, errors, strict=True):
-                if error is not None:
+            for candidate, problem in zip(batch, errors, strict=True):
+                if problem is not None:
                     failed_render += 1
                     log.debug(
-                        "dropped a %s chart that does not render: %s", candidate.source, error
+                        "dropped a %s chart that does not render: %s",
+                        candidate.source,
+                        problem,
                     )
                 elif len(items) < k:
                     items.append(

@@ -8,6 +8,7 @@ import json
 import re
 import threading
 from functools import lru_cache
+from typing import Any, cast
 
 from models.data2vis.fields import ALLOWED_VL_TYPES, ColumnInfo
 from models.data2vis.xml_text import xml_safe
@@ -156,7 +157,7 @@ def render_error(spec: dict, values: list[dict]) -> str | None:
             import vl_convert
 
             scenegraph = vl_convert.vegalite_to_scenegraph(
-                xml_safe(with_data(spec, values)), allowed_base_urls=[]
+                cast(dict[str, Any], xml_safe(with_data(spec, values))), allowed_base_urls=[]
             )
     except (
         Exception

@@ -27,7 +27,7 @@ BASELINE_METHODS = ("mean", "locf", "linear", "time", "seasonal")
 METHODS: tuple[str, ...] = ("auto", *BASELINE_METHODS, *MODELS)
 
 
-def get_imputer(name: str) -> type:
+def get_imputer(name: str) -> type[Any]:
     """The model class for a learned method ('brits', 'naomi'), imported on first use."""
     if name not in MODELS:
         raise UnknownMethodError(f"Unknown model {name!r}; choose one of {sorted(MODELS)}.")

@@ -74,7 +74,10 @@ class AutoResult:
 def _default_model_factories() -> dict[str, Callable[[], Any]]:
     from models.imputation import MODELS, get_imputer
 
-    return {name: (lambda n=name: get_imputer(n)()) for name in MODELS}
+    def factory(name: str) -> Callable[[], Any]:
+        return lambda: get_imputer(name)()
+
+    return {name: factory(name) for name in MODELS}
 
 
 @dataclass

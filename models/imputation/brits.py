@@ -107,6 +107,7 @@ class FusedBRITS(nn.Module):
         self.gate_m_w = _uniform(d, c, 4 * h, fan_in=h)
         self.gate_h_w = _uniform(d, h, 4 * h, fan_in=h)
         self.gate_b = _uniform(d, 1, 4 * h, fan_in=h)
+        self.off_diagonal: torch.Tensor
         self.register_buffer("off_diagonal", 1.0 - torch.eye(c).unsqueeze(0), persistent=False)
 
     def forward(
@@ -219,6 +220,7 @@ class BRITS(TorchImputer):
             x_in = x * m
         else:
             x_in = x
+        assert self.network is not None
         out, xs, ms, imputed, consistency = self._run(self.network, x_in, m, pos)
         truth = torch.stack([x_in, x_in.flip(1)])
         loss = (

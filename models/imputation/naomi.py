@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import torch
@@ -149,10 +150,12 @@ class NAOMI(TorchImputer):
         if not bool(hidden.any()):
             return None
         known = (mask > 0) & ~hidden
-        _, loss_sum, count = self.network.complete(values, known, hidden.float())
+        network = cast(NAOMINetwork, self.network)
+        _, loss_sum, count = network.complete(values, known, hidden.float())
         return loss_sum / max(count, 1)
 
     def _fill_windows(self, tensors: SeriesTensors, starts: np.ndarray, window: int) -> np.ndarray:
         # NAOMI works on the step grid: the positions in `tensors` are not read.
         values, mask = self._windows(tensors, starts, window)
-        return self._inference_network().complete(values, mask > 0)[0].cpu().numpy()
+        network = cast(NAOMINetwork, self._inference_network())
+        return network.complete(values, mask > 0)[0].cpu().numpy()

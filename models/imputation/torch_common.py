@@ -131,7 +131,7 @@ def unpack_artifact(blob: bytes, kind: str) -> tuple[dict, StandardScaler | None
 
 
 def rng_state(rng: np.random.Generator) -> dict:
-    return rng.bit_generator.state
+    return dict(rng.bit_generator.state)
 
 
 def restore_rng(state: dict) -> np.random.Generator:
@@ -168,7 +168,7 @@ def thread_limited(method: Callable[..., T]) -> Callable[..., T]:
 
 def random_blocks(
     rng: np.random.Generator,
-    shape: tuple[int, int, int],
+    shape: tuple[int, ...],  # (windows, steps, columns)
     rate: float,
     longest: int,
     lengths: np.ndarray | None = None,
@@ -267,6 +267,7 @@ class TorchImputer:
 
     def _prepared(self, data: PreparedSeries) -> tuple[SeriesTensors, np.ndarray]:
         """The data's tensors and its interior gap lengths (all columns), built once per data object."""
+        assert self.scaler is not None  # fitted with the network on the first epoch
         if self._cache is None or self._cache[0] != id(data):
             gaps = [n for column in data.observed.T for n in interior_gap_lengths(column)]
             self._cache = (
@@ -286,6 +287,7 @@ class TorchImputer:
             self.scaler = StandardScaler.fit(data.values, data.observed)
             self._build(data.n_columns)
             setup_s = time.perf_counter() - built
+        assert self.network is not None
         started = time.perf_counter()
         if data.n_columns != self.network.n_features:
             raise ValueError(
@@ -368,6 +370,7 @@ class TorchImputer:
         """
         if self.network is None:
             raise RuntimeError("Train the model (fit_epoch) before imputing.")
+        assert self.scaler is not None
         array, mask, pos, flat = normalize_input(values, observed, positions)
         tensors = series_tensors((array, mask, pos), self.scaler, self.device)
         length = len(array)
@@ -400,6 +403,7 @@ class TorchImputer:
         """Weights, optimizer state, epoch counter and sampling state: training resumes exactly."""
         state = {}
         if self.network is not None:
+            assert self.optimizer is not None
             state = {"network": self.network.state_dict(), "optimizer": self.optimizer.state_dict()}
             if self.averaged is not None:
                 state["averaged"] = self.averaged.state_dict()
@@ -421,6 +425,7 @@ class TorchImputer:
         model._rng = restore_rng(training["rng"])
         if training["n_features"] is not None:
             model._build(int(training["n_features"]))
+            assert model.network is not None and model.optimizer is not None
             model.network.load_state_dict(state["network"])
             model.optimizer.load_state_dict(state["optimizer"])
             if model.averaged is not None and "averaged" in state:

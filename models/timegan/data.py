@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -15,7 +15,7 @@ from models.timegan.errors import TimeGANInputError
 # (the reference MinMaxScaler uses the same 1e-7).
 _SPAN_EPSILON = 1e-7
 
-SeriesLike = pd.DataFrame | np.ndarray
+SeriesLike: TypeAlias = pd.DataFrame | np.ndarray
 
 
 @dataclass(frozen=True)
