@@ -51,8 +51,7 @@ class Api:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "backend"], cwd=REPO, env=self.env, stdout=log, stderr=log
             )
-        # /health, not /ready: the first /ready imports the recommender's modules (~3 s), and
-        # the store is opened (and swept) before the server listens at all.
+        # /health: the store is opened (and swept, once per boot) before the server listens.
         wait_until_up(f"http://127.0.0.1:{self.port}/health", self.process)
 
     def kill(self) -> None:
