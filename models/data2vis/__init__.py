@@ -12,11 +12,12 @@ Importing this package loads neither torch nor the weights; `get_recommender()` 
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 __all__ = ["MODEL_VERSION", "Recommendation", "Recommender", "get_recommender"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # Lazy: the recommend module pulls pandas/jsonschema; torch loads only in get_recommender().
     if name in __all__:
         return getattr(importlib.import_module("models.data2vis.recommend"), name)

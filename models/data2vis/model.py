@@ -11,8 +11,9 @@ import io
 import json
 import random
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -147,7 +148,9 @@ class Data2VisModel:
         )
 
     def fit_epoch(
-        self, pairs: Sequence[tuple[list[str], list[str]]], on_batch=None
+        self,
+        pairs: Sequence[tuple[list[str], list[str]]],
+        on_batch: Callable[[int, int, float], Any] | None = None,
     ) -> dict[str, float]:
         """One pass over the pairs in a seeded random order; returns the mean training loss."""
         self.core.train()

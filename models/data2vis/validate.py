@@ -44,7 +44,7 @@ def parse_spec(text: str) -> dict | None:
 
 
 @lru_cache(maxsize=1)
-def _schema_validator():
+def _schema_validator() -> Any:
     import jsonschema
 
     resource = (
@@ -61,7 +61,7 @@ def schema_errors(spec: dict) -> list[str]:
     return [_deepest_message(e) for e in errors[:5]]
 
 
-def _deepest_message(error) -> str:
+def _deepest_message(error: Any) -> str:
     """anyOf errors are vague at the root ('not valid under any of the given schemas'); report the deepest cause."""
     while error.context:
         error = max(error.context, key=lambda e: len(list(e.absolute_path)))

@@ -27,7 +27,7 @@ selection and on the confirmation folds (the pool has the stretches a thin bucke
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -336,7 +336,7 @@ def auto_impute(
     elif factories:
         model_fold_ids = list(selection[: max(1, min(model_folds, len(selection)))])
         deadline = started + SELECTION_SHARE * time_budget_s if epoch_budget is None else None
-        for name, epochs, info in _train_selection(
+        for name, fold_epochs, info in _train_selection(
             factories,
             fold_series,
             model_fold_ids,
@@ -349,7 +349,7 @@ def auto_impute(
             on_progress,
         ):
             runs[name] = info
-            best_epochs[name] = epochs
+            best_epochs[name] = fold_epochs
 
     candidates = [*baselines, *[m for m in best_epochs if best_epochs[m]]]
     decisions = _decide_all(series, gaps, candidates, selection, level, switch_margin)
@@ -429,7 +429,7 @@ def _train_selection(
     max_epochs: int,
     deadline: float | None,
     on_progress: Callable[[dict], Any] | None,
-):  # noqa: ANN202 - yields (name, best epochs per fold, run info)
+) -> Iterator[tuple[str, list[int], dict[str, Any]]]:
     """Train every model on each selection fold it is scored on; yield its best epochs and runs."""
     sessions = {
         name: [ModelImputer(name, factories[name]()) for _ in fold_ids] for name in factories
