@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from backend.errors import AppError, StoreUnavailableError
 from backend.schemas.common import ProblemSchema
+from backend.schemas.unions import any_of_properties
 from backend.storage.base import is_unavailable
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -65,6 +66,11 @@ class ProblemApi(Api):
     """flask-smorest's Api with webargs and werkzeug errors reshaped as problem+json."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _init_spec(self, **kwargs: Any) -> None:
+        super()._init_spec(**kwargs)
+        # A job's params, live and result are one schema per kind: document them as anyOf.
+        self.ma_plugin.converter.add_attribute_function(any_of_properties)
 
     def _register_responses(self) -> None:
         """flask-smorest's shared error responses, documented with the media type they are sent

@@ -1,4 +1,4 @@
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 
 from backend.jobs.kinds import IMPUTATION_MAX_EPOCHS
 from backend.schemas.common import StrictSchema
@@ -47,3 +47,66 @@ class ImputationCreateSchema(StrictSchema):
         },
     )
     seed = fields.Integer(load_default=0)
+
+
+# ---- What an `imputation` job holds (GET /jobs/{id}): documented, sent as stored ----
+
+
+class ImputationJobParamsSchema(ImputationCreateSchema):
+    """The `imputation` job's params: the request with its defaults, the columns resolved."""
+
+    dataset_id = fields.String(required=True)
+
+
+class LiveColumnSchema(Schema):
+    values = fields.List(fields.Float(allow_none=True), required=True)
+    imputed = fields.List(
+        fields.Boolean(), required=True, metadata={"description": "True where the value is filled."}
+    )
+
+
+class ImputationLiveSchema(Schema):
+    """The current imputed series (each epoch for BRITS/NAOMI, once at the end otherwise)."""
+
+    time_column = fields.String(required=True, allow_none=True)
+    index = fields.List(
+        fields.Raw(metadata={"oneOf": [{"type": "string"}, {"type": "number"}]}),
+        required=True,
+        metadata={"description": "Times (ISO strings or numbers), or row numbers."},
+    )
+    columns = fields.Dict(
+        keys=fields.String(), values=fields.Nested(LiveColumnSchema), required=True
+    )
+    downsampled_from = fields.Integer(
+        metadata={"description": "Steps of the whole series (the payload keeps a few thousand)."}
+    )
+
+
+class ValidationScoreSchema(Schema):
+    """Held-out validation over observed cells hidden in gaps like the real ones."""
+
+    mae = fields.Float(allow_none=True)
+    rmse = fields.Float(allow_none=True)
+    mre = fields.Float(allow_none=True)
+    n = fields.Integer(metadata={"description": "Cells scored."})
+
+
+class ImputationResultSchema(Schema):
+    dataset_id = fields.String(
+        required=True, metadata={"description": "The imputed dataset (the source is unchanged)."}
+    )
+    model_id = fields.String(metadata={"description": "brits, naomi, auto: the registered model."})
+    method = fields.String(required=True)
+    filled_cells = fields.Integer(required=True)
+    notes = fields.List(fields.String(), required=True)
+    validation = fields.Nested(ValidationScoreSchema, metadata={"description": "brits, naomi."})
+    choice = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.String()),
+        metadata={"description": "auto: column -> gap-length bucket -> method."},
+    )
+    evidence = fields.Dict(
+        metadata={
+            "description": "auto: what was compared on which held-out gaps (decisions, validation, budget)."
+        }
+    )

@@ -1,7 +1,43 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, fields, validate
 
 from backend.jobs.states import STATUSES
 from backend.schemas.common import PageArgs, StrictSchema
+from backend.schemas.imputation import (
+    ImputationJobParamsSchema,
+    ImputationLiveSchema,
+    ImputationResultSchema,
+)
+from backend.schemas.synthesis import (
+    TimeGANEvaluationParamsSchema,
+    TimeGANEvaluationResultSchema,
+    TimeGANTrainingParamsSchema,
+    TimeGANTrainingResultSchema,
+)
+from backend.schemas.unions import AnyOfSchemas
+
+
+class OtherJobPayloadSchema(Schema):
+    """Params, live payload or result of a kind added by JOB_EXTRA_KINDS; also a result not
+    made yet (an empty object)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+# A built-in kind's params, live payload and result (None: the kind sends no live payload).
+# The stored values are sent as they are; these document them (and a test loads real jobs'
+# values into them, so the two cannot drift apart).
+KIND_PAYLOADS: dict[str, tuple[type[Schema], type[Schema] | None, type[Schema]]] = {
+    "imputation": (ImputationJobParamsSchema, ImputationLiveSchema, ImputationResultSchema),
+    "timegan_training": (TimeGANTrainingParamsSchema, None, TimeGANTrainingResultSchema),
+    "timegan_evaluation": (TimeGANEvaluationParamsSchema, None, TimeGANEvaluationResultSchema),
+}
+
+
+def _documented(position: int) -> list[type[Schema]]:
+    """The kinds' schemas at `position` (0 params, 1 live, 2 result), then the catch-all."""
+    schemas = [payloads[position] for payloads in KIND_PAYLOADS.values()]
+    return [*(s for s in schemas if s is not None), OtherJobPayloadSchema]
 
 
 class ProgressSchema(Schema):
@@ -23,35 +59,39 @@ class CheckpointSchema(Schema):
     saved_at = fields.String()
 
 
-class JobResultSchema(Schema):
-    class Meta:
-        unknown = "include"
-
-    dataset_id = fields.String()
-    model_id = fields.String()
-
-
 class JobSchema(Schema):
     id = fields.String(dump_only=True)
     kind = fields.String()
     status = fields.String(metadata={"enum": list(STATUSES)})
-    params = fields.Dict()
+    params = AnyOfSchemas(
+        *_documented(0),
+        metadata={
+            "description": "The job's parameters, one shape per `kind`: ImputationJobParams "
+            "(imputation), TimeGANTrainingParams (timegan_training), TimeGANEvaluationParams "
+            "(timegan_evaluation)."
+        },
+    )
     dataset_id = fields.String(allow_none=True)
     progress = fields.Nested(ProgressSchema)
     metrics = fields.List(
         fields.Dict(),
         metadata={"description": "One point per epoch/step: {step, <metric>: value}."},
     )
-    live = fields.Dict(
+    live = AnyOfSchemas(
+        *_documented(1),
         allow_none=True,
         metadata={
-            "description": "A small payload for live views (e.g. the current imputed series)."
+            "description": "A small payload for live views: the current imputed series of an "
+            "imputation job (ImputationLive); null until the first report, and for TimeGAN jobs."
         },
     )
-    result = fields.Dict(
+    result = AnyOfSchemas(
+        *_documented(2),
         metadata={
-            "description": "Links to what the job made: dataset_id and/or model_id, and a summary."
-        }
+            "description": "What the job made (dataset_id and/or model_id) and a summary, once it "
+            "succeeded (an empty object before), one shape per `kind`: ImputationResult, "
+            "TimeGANTrainingResult, TimeGANEvaluationResult."
+        },
     )
     error = fields.Nested(JobErrorSchema, allow_none=True)
     checkpoint = fields.Nested(CheckpointSchema, allow_none=True)

@@ -1,4 +1,4 @@
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.jobs.kinds import TIMEGAN_MAX_ITERATIONS
 from backend.schemas.common import StrictSchema
@@ -81,3 +81,125 @@ class EvaluationCreateSchema(StrictSchema):
     )
     tsne = fields.Boolean(load_default=True)
     seed = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+# ---- What `timegan_training` and `timegan_evaluation` jobs hold (GET /jobs/{id}) ----
+
+
+class TimeGANTrainingParamsSchema(SynthesizerCreateSchema):
+    """The `timegan_training` job's params: the request with its defaults, the columns resolved."""
+
+    dataset_id = fields.String(required=True)
+
+
+class TimeGANTrainingResultSchema(Schema):
+    model_id = fields.String(required=True)
+
+
+class TimeGANEvaluationParamsSchema(EvaluationCreateSchema):
+    """The `timegan_evaluation` job's params: the request with its defaults."""
+
+    model_id = fields.String(required=True)
+    dataset_id = fields.String(
+        required=True, metadata={"description": "The model's training dataset (the real data)."}
+    )
+
+
+class SpreadSchema(Schema):
+    """A score over repeated runs."""
+
+    mean = fields.Float(required=True)
+    std = fields.Float(required=True)
+    runs = fields.List(fields.Float(), required=True)
+
+
+class ScorecardMeasureSchema(Schema):
+    name = fields.String(required=True)
+    label = fields.String(required=True)
+    description = fields.String(required=True)
+    structure = fields.Boolean(required=True)
+
+
+class WindowCountsSchema(Schema):
+    reference = fields.Integer(required=True)
+    per_candidate = fields.Integer(required=True)
+
+
+class VerdictSchema(Schema):
+    beats = fields.Dict(
+        keys=fields.String(),
+        values=fields.Boolean(),
+        required=True,
+        metadata={"description": "fake -> whether the model scores strictly lower."},
+    )
+    flagged = fields.Boolean(required=True)
+    floor = fields.Float(
+        required=True, allow_none=True, metadata={"description": "The held-out real score."}
+    )
+
+
+class AutocorrelationFeatureSchema(Schema):
+    feature = fields.String(required=True)
+    real = fields.List(fields.Float(), required=True)
+    synthetic = fields.List(fields.Float(), required=True)
+
+
+class AutocorrelationSchema(Schema):
+    lags = fields.List(fields.Integer(), required=True)
+    features = fields.List(fields.Nested(AutocorrelationFeatureSchema), required=True)
+
+
+class ScorecardSchema(Schema):
+    """Every measure (lower is better) for the model, the held-out real floor and each trivial fake."""
+
+    n_windows = fields.Nested(WindowCountsSchema, required=True)
+    scaled_by_real_range = fields.Boolean(required=True)
+    measures = fields.List(fields.Nested(ScorecardMeasureSchema), required=True)
+    candidates = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "model, heldout_real, then the fakes."},
+    )
+    scores = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(
+            keys=fields.String(), values=fields.Nested(SpreadSchema, allow_none=True)
+        ),
+        required=True,
+        metadata={"description": "candidate -> measure -> score (null: not measured)."},
+    )
+    verdict = fields.Dict(keys=fields.String(), values=fields.Nested(VerdictSchema), required=True)
+    autocorrelation = fields.Nested(AutocorrelationSchema, required=True)
+
+
+class ProjectionSchema(Schema):
+    real = fields.List(fields.List(fields.Float()), required=True)
+    synthetic = fields.List(fields.List(fields.Float()), required=True)
+    explained_variance_ratio = fields.List(fields.Float(), metadata={"description": "PCA only."})
+
+
+class FeatureSummarySchema(Schema):
+    mean = fields.Float(required=True)
+    std = fields.Float(required=True)
+    quantiles = fields.List(fields.Float(), required=True)
+    histogram = fields.List(fields.Float(), required=True)
+
+
+class FeatureDistributionSchema(Schema):
+    feature = fields.String(required=True)
+    real = fields.Nested(FeatureSummarySchema, required=True)
+    synthetic = fields.Nested(FeatureSummarySchema, required=True)
+    bin_edges = fields.List(fields.Float(), required=True)
+    quantile_levels = fields.List(fields.Float(), required=True)
+    ks_statistic = fields.Float(required=True)
+
+
+class TimeGANEvaluationResultSchema(Schema):
+    model_id = fields.String(required=True)
+    n_windows = fields.Integer(required=True)
+    discriminative_score = fields.Nested(SpreadSchema, required=True, allow_none=True)
+    predictive_score = fields.Nested(SpreadSchema, required=True, allow_none=True)
+    scorecard = fields.Nested(ScorecardSchema, required=True)
+    pca = fields.Nested(ProjectionSchema, required=True)
+    tsne = fields.Nested(ProjectionSchema, metadata={"description": "When asked for (tsne)."})
+    distributions = fields.List(fields.Nested(FeatureDistributionSchema), required=True)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.api.job_payloads import assert_payloads_documented
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
@@ -66,6 +67,7 @@ def test_linear_baseline_fills_gaps_and_keeps_observed_cells(alice):
     assert response.status_code == 202 and response.headers["Location"].startswith("/api/v1/jobs/")
     job = wait_for(lambda: finished(alice, response.get_json()["id"]))
     assert job["status"] == "succeeded", job["error"]
+    assert_payloads_documented(job)
     assert job["params"]["time_column"] == "time" and job["params"]["columns"] == [
         "temp",
         "humidity",
@@ -118,6 +120,7 @@ def test_brits_live_epochs_cancel_resume_and_download(alice):
     assert alice.post(f"/api/v1/jobs/{job['id']}/resume", json={"epochs": 5}).status_code == 202
     resumed = wait_for(lambda: finished(alice, job["id"]), timeout_s=60)
     assert resumed["status"] == "succeeded", resumed["error"]
+    assert_payloads_documented(resumed)  # BRITS: its live payload and validation score too
     assert resumed["checkpoint"]["step"] == done_before + 5
     assert [m["step"] for m in resumed["metrics"]] == list(range(1, done_before + 6))
     model = alice.get(f"/api/v1/models/{resumed['result']['model_id']}").get_json()
@@ -136,6 +139,7 @@ def test_auto_records_its_choice_and_evidence(alice):
     ).get_json()
     done = wait_for(lambda: finished(alice, job["id"]), timeout_s=120)
     assert done["status"] == "succeeded", done["error"]
+    assert_payloads_documented(done)
     choice, evidence = done["result"]["choice"], done["result"]["evidence"]
     assert set(choice) == {"temp", "humidity"}
     assert evidence["budget"] == {"time_budget_s": None, "epoch_budget": 1}

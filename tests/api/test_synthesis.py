@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.api.job_payloads import assert_payloads_documented
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
@@ -35,6 +36,7 @@ def test_train_sample_and_evaluate(alice, bob):
     assert response.status_code == 202, response.get_json()
     job = wait_for(lambda: finished(alice, response.get_json()["id"]), timeout_s=180)
     assert job["status"] == "succeeded", job["error"]
+    assert_payloads_documented(job)
     assert {m["phase"] for m in job["metrics"]} == {"embedding", "supervised", "joint"}
     assert job["progress"]["step"] == job["progress"]["total"] == 3 * TINY["iterations"]
     model = alice.get(f"/api/v1/models/{job['result']['model_id']}").get_json()
@@ -84,6 +86,7 @@ def test_train_sample_and_evaluate(alice, bob):
     assert started.status_code == 202
     evaluation = wait_for(lambda: finished(alice, started.get_json()["id"]), timeout_s=180)
     assert evaluation["status"] == "succeeded", evaluation["error"]
+    assert_payloads_documented(evaluation)
     result = evaluation["result"]
     assert 0 <= result["discriminative_score"]["mean"] <= 0.5
     assert result["predictive_score"]["mean"] >= 0
