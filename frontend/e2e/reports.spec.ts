@@ -84,7 +84,7 @@ test("profile, a report from two saved charts with text, HTML and PDF export, a 
 
   // The first, from the gallery picker; then text (with a script tag that must stay inert) and the profile.
   await expect(blockLabels(page)).toHaveText([`1. Chart: ${secondTitle}`]);
-  await page.getByLabel("Chart", { exact: true }).selectOption({ label: firstTitle });
+  await page.getByRole("combobox", { name: /^Chart/ }).selectOption({ label: firstTitle });
   await page.getByRole("button", { name: "Add chart" }).click();
   await page.getByLabel("Markdown", { exact: true }).fill("## Findings\n\nHorsepower differs by **origin**.\n\n<script>window.__xss = 1</script>");
   await page.getByRole("button", { name: "Add text" }).click();

@@ -42,7 +42,7 @@ export function AddToReportButton({ datasetId, spec, title, saved, onSaved }: Pr
 
   return (
     <>
-      <button type="button" onClick={() => (target ? addTo(target) : setChoosing(true))} disabled={busy} aria-label={`Add “${title}” to a report`}>
+      <button type="button" onClick={() => (target ? addTo(target) : setChoosing(true))} disabled={busy}>
         {busy ? "Adding…" : "Add to report"}
       </button>
       {added && (
