@@ -26,11 +26,30 @@ export type JobStatus = NonNullable<Schemas["Job"]["status"]>;
 export type Progress = Schemas["Progress"];
 export type JobError = Schemas["JobError"];
 export type MetricPoint = { step?: number; phase?: string } & Record<string, unknown>;
-export type Job = Omit<Sent<Schemas["Job"], "id" | "kind" | "status" | "created_at">, "metrics" | "live" | "result"> & {
-  metrics?: MetricPoint[];
-  live?: Record<string, unknown> | null;
-  result?: JobResult;
+export type Job = Omit<Sent<Schemas["Job"], "id" | "kind" | "status" | "created_at">, "metrics"> & { metrics?: MetricPoint[] };
+
+/** Each built-in kind's params, live payload and result, as the OpenAPI document describes them. */
+interface JobKinds {
+  imputation: { params: Schemas["ImputationJobParams"]; live: Schemas["ImputationLive"]; result: Schemas["ImputationResult"] };
+  timegan_training: { params: Schemas["TimeGANTrainingParams"]; live: never; result: Schemas["TimeGANTrainingResult"] };
+  timegan_evaluation: { params: Schemas["TimeGANEvaluationParams"]; live: never; result: Schemas["TimeGANEvaluationResult"] };
+}
+export type JobKind = keyof JobKinds;
+/** A job of one built-in kind: its payloads in that kind's shapes (the result is an empty object until it succeeds). */
+export type JobOf<K extends JobKind> = Omit<Job, "kind" | "params" | "live" | "result"> & {
+  kind: K;
+  params?: JobKinds[K]["params"];
+  live?: JobKinds[K]["live"] | null;
+  result?: Partial<JobKinds[K]["result"]>;
 };
+/** Narrows a job by its kind: the server sends each kind's payloads in that kind's documented shapes. */
+export const isJobOf = <K extends JobKind>(job: Job | null | undefined, kind: K): job is JobOf<K> => job?.kind === kind;
+
+/** The dataset a job made (imputation, or a kind added by JOB_EXTRA_KINDS that reports one). */
+export function resultDatasetId(job: Job): string | undefined {
+  const made = job.result && "dataset_id" in job.result ? job.result.dataset_id : undefined;
+  return typeof made === "string" ? made : undefined;
+}
 export type Model = Sent<Schemas["Model"], "id" | "kind" | "version" | "created_at">;
 export type Recommendation = Schemas["Recommendation"];
 export type RecommendationList = Schemas["RecommendationList"];
@@ -47,13 +66,6 @@ export const FINISHED_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "
 export const isFinished = (status: JobStatus | string | undefined): boolean =>
   FINISHED_STATUSES.includes(status as JobStatus);
 
-/** Job result links (dataset_id, model_id) plus kind-specific summaries. */
-export interface JobResult {
-  dataset_id?: string;
-  model_id?: string;
-  [key: string]: unknown;
-}
-
 // ---- Imputation: POST /api/v1/datasets/{id}/imputations ----
 export const IMPUTATION_METHODS = ["auto", "brits", "naomi", "linear", "time", "seasonal", "locf", "mean"] as const;
 export type ImputationMethod = NonNullable<Schemas["ImputationCreate"]["method"]>;
@@ -62,54 +74,21 @@ export const TRAINED_METHODS: readonly ImputationMethod[] = ["brits", "naomi"];
 export type ImputationRequest = Partial<Schemas["ImputationCreate"]>;
 
 /** The job's `live` payload (each epoch for BRITS/NAOMI, once at the end otherwise): the current imputed series. */
-export interface ImputationLive {
-  time_column: string | null;
-  index: (string | number)[];
-  columns: Record<string, { values: (number | null)[]; imputed: boolean[] }>;
-  downsampled_from?: number;
-}
+export type ImputationLive = Schemas["ImputationLive"];
 
 // ---- Synthesis: POST /api/v1/datasets/{id}/synthesizers, /models/{id}/samples, /models/{id}/evaluations ----
 export type SynthesizerRequest = Partial<Schemas["SynthesizerCreate"]>;
 export type SampleRequest = Partial<Schemas["SampleCreate"]>;
 export type EvaluationRequest = Partial<Schemas["EvaluationCreate"]>;
 
-export type Points2D = [number, number][];
-export interface Spread {
-  mean: number;
-  std: number;
-  runs: number[];
-}
-/** One measure of the synthesis scorecard (models/timegan/quality.py); every one is lower-is-better. */
-export interface ScorecardMeasure {
-  name: string;
-  label: string;
-  description: string;
-  structure: boolean;
-}
+export type Spread = Schemas["Spread"];
+/** A score the server may not have measured: null, or an empty object (how a missing nested score is dumped). */
+export type MaybeSpread = Schemas["TimeGANEvaluationResult"]["discriminative_score"];
+export const isSpread = (score: MaybeSpread | undefined): score is Spread => Boolean(score && "mean" in score);
 /** Every measure for the model, the held-out real floor and each trivial fake, and the verdict per measure. */
-export interface Scorecard {
-  n_windows: { reference: number; per_candidate: number };
-  scaled_by_real_range: boolean;
-  measures: ScorecardMeasure[];
-  /** "model", "heldout_real", then the fakes ("time_shuffled", "feature_bootstrap", "ar1"). */
-  candidates: string[];
-  scores: Record<string, Record<string, Spread | null>>;
-  verdict: Record<string, { beats: Record<string, boolean>; flagged: boolean; floor: number | null }>;
-  autocorrelation: { lags: number[]; features: { feature: string; real: number[]; synthetic: number[] }[] };
-}
+export type Scorecard = Schemas["Scorecard"];
 /** The `timegan_evaluation` job's result. */
-export interface EvaluationResult {
-  scorecard?: Scorecard;
-  model_id?: string;
-  n_windows?: number;
-  discriminative_score?: Spread;
-  predictive_score?: Spread;
-  pca?: { real: Points2D; synthetic: Points2D; explained_variance_ratio?: number[] };
-  tsne?: { real: Points2D; synthetic: Points2D };
-  distributions?: Record<string, unknown>;
-  [key: string]: unknown;
-}
+export type EvaluationResult = Schemas["TimeGANEvaluationResult"];
 
 // ---- Server-Sent Events of GET /api/v1/jobs/{id}/events ----
 export interface JobUpdateEvent {
@@ -118,12 +97,12 @@ export interface JobUpdateEvent {
   status: JobStatus;
   progress?: Progress;
   metrics?: MetricPoint[];
-  live?: Record<string, unknown>;
+  live?: Job["live"];
 }
 
 export interface JobEndEvent {
   job_id: string;
   status: JobStatus;
-  result?: JobResult | null;
+  result?: Job["result"] | null;
   error?: JobError | null;
 }

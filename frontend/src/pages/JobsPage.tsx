@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { Link } from "react-router-dom";
 import { cancelJob, deleteJob, listJobs, resumeJob } from "../api/jobs";
-import { FINISHED_STATUSES, isFinished, type Job, type JobStatus } from "../api/types";
+import { FINISHED_STATUSES, isFinished, resultDatasetId, type Job, type JobStatus } from "../api/types";
 import { JobStatusBadge } from "../features/jobs/JobStatusBadge";
 import { Empty, ErrorMessage, Loading, ProgressBar } from "../features/ui/Status";
 import { formatDate, formatDuration } from "../lib/format";
@@ -13,7 +13,8 @@ const REFRESH_MS = 3000;
 
 /** Where a job's live view is. */
 export function jobLink(job: Job): string | null {
-  const datasetId = job.dataset_id ?? (job.params?.dataset_id as string | undefined);
+  const fromParams = job.params?.dataset_id;
+  const datasetId = job.dataset_id ?? (typeof fromParams === "string" ? fromParams : undefined);
   if (!datasetId) return null;
   if (job.kind.startsWith("imput")) return `/datasets/${datasetId}/impute?job=${job.id}`;
   if (job.kind.includes("evaluation")) return `/datasets/${datasetId}/synthesize?eval=${job.id}`;
@@ -95,8 +96,8 @@ export default function JobsPage() {
                       Open
                     </Link>
                   )}
-                  {job.result?.dataset_id && (
-                    <Link className="button" to={`/datasets/${job.result.dataset_id}`}>
+                  {resultDatasetId(job) && (
+                    <Link className="button" to={`/datasets/${resultDatasetId(job)}`}>
                       Result dataset
                     </Link>
                   )}

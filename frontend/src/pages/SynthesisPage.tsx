@@ -1,6 +1,6 @@
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { getDataset } from "../api/datasets";
-import { isFinished } from "../api/types";
+import { isFinished, isJobOf } from "../api/types";
 import { useJob } from "../features/jobs/useJob";
 import { EvaluationPanel } from "../features/synthesis/EvaluationView";
 import { OverlayPanel } from "../features/synthesis/OverlayPanel";
@@ -35,8 +35,9 @@ export default function SynthesisPage() {
   if (dataset.loading && !dataset.data) return <Loading label="Loading dataset…" />;
   if (dataset.error || !dataset.data) return <ErrorMessage error={dataset.error ?? "Not found"} onRetry={dataset.reload} />;
   const job = training.job;
-  const modelId = job?.status === "succeeded" ? (job.result?.model_id as string | undefined) : undefined;
-  const seqLen = Number((job?.params as Record<string, unknown> | undefined)?.seq_len ?? 24);
+  const trained = isJobOf(job, "timegan_training") && job.status === "succeeded" ? job : null;
+  const modelId = trained?.result?.model_id;
+  const seqLen = trained?.params?.seq_len ?? 24;
 
   return (
     <>

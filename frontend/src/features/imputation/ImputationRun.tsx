@@ -1,7 +1,7 @@
 import { useMemo, useState } from "react";
 import { Link } from "react-router-dom";
 import { cancelJob, resumeJob } from "../../api/jobs";
-import { isFinished, type ImputationLive } from "../../api/types";
+import { isFinished, isJobOf } from "../../api/types";
 import { formatNumber } from "../../lib/format";
 import { useAction } from "../../lib/useAction";
 import { saveDataset } from "../datasets/saveDataset";
@@ -20,14 +20,17 @@ export function ImputationRun({ jobState }: { jobState: LiveJob }) {
   const [moreEpochs, setMoreEpochs] = useState(10);
   const action = useAction();
   const [shownColumn, setShownColumn] = useState<string | null>(null);
-  const livePayload = job?.live as ImputationLive | null | undefined;
+  // Only an imputation job has a series and a fill summary (the URL may name a job of another kind).
+  const imputation = isJobOf(job, "imputation") ? job : null;
+  const livePayload = imputation?.live;
   const liveColumns = useMemo(() => Object.keys(livePayload?.columns ?? {}), [livePayload]);
   const column = shownColumn && liveColumns.includes(shownColumn) ? shownColumn : liveColumns[0];
 
   if (!job) return error ? <ErrorMessage error={error} /> : <Loading label="Loading job…" />;
   const finished = isFinished(job.status);
-  const resultDataset = job.result?.dataset_id;
-  const evidence = job.result?.evidence;
+  const result = imputation?.result;
+  const resultDataset = result?.dataset_id;
+  const evidence = result?.evidence;
 
   return (
     <>
@@ -102,15 +105,14 @@ export function ImputationRun({ jobState }: { jobState: LiveJob }) {
       <section className="card" aria-labelledby="loss-heading">
         <h2 id="loss-heading">Loss</h2>
         <MetricsChart metrics={job.metrics ?? []} names={LOSS_NAMES} />
-        {job.result?.validation ? (
+        {result?.validation ? (
           <p className="muted">
-            Held-out validation: MAE {formatNumber((job.result.validation as Record<string, number>).mae)} · RMSE{" "}
-            {formatNumber((job.result.validation as Record<string, number>).rmse)}
+            Held-out validation: MAE {formatNumber(result.validation.mae)} · RMSE {formatNumber(result.validation.rmse)}
           </p>
         ) : null}
-        {typeof job.result?.filled_cells === "number" && <p className="muted">{job.result.filled_cells.toLocaleString()} cells filled.</p>}
+        {typeof result?.filled_cells === "number" && <p className="muted">{result.filled_cells.toLocaleString()} cells filled.</p>}
       </section>
-      {evidence && typeof evidence === "object" ? <AutoEvidence evidence={evidence as Record<string, unknown>} /> : null}
+      {evidence ? <AutoEvidence evidence={evidence} /> : null}
     </>
   );
 }

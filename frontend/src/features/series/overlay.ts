@@ -30,8 +30,8 @@ export function overlaySeries(
   return { x, real, synthetic: [...bySequence.values()] };
 }
 
-/** Points of the evaluation's 2-D embedding as Vega-Lite values. */
-export function embeddingValues(embedding: { real?: [number, number][]; synthetic?: [number, number][] } | undefined) {
+/** Points of the evaluation's 2-D embedding (PCA, t-SNE: one [x, y] per window) as Vega-Lite values. */
+export function embeddingValues(embedding: { real?: number[][]; synthetic?: number[][] } | undefined) {
   if (!embedding) return [];
   return [
     ...(embedding.real ?? []).map(([x, y]) => ({ x, y, source: "real" })),

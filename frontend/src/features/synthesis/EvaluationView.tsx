@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import type { EvaluationResult, Spread } from "../../api/types";
+import { isJobOf, isSpread, type EvaluationResult, type MaybeSpread } from "../../api/types";
 import { formatNumber } from "../../lib/format";
 import { VegaChart } from "../charts/VegaChart";
 import { embeddingValues } from "../series/overlay";
@@ -8,8 +8,8 @@ import type { LiveJob } from "../jobs/useJob";
 import { Empty, ErrorMessage, Loading } from "../ui/Status";
 import { AutocorrelationChart, ScorecardTable } from "./Scorecard";
 
-function formatSpread(spread: Spread | undefined): string {
-  if (!spread) return "–";
+function formatSpread(spread: MaybeSpread | undefined): string {
+  if (!isSpread(spread)) return "–";
   return spread.runs?.length > 1 ? `${formatNumber(spread.mean, 3)} ± ${formatNumber(spread.std, 2)}` : formatNumber(spread.mean, 3);
 }
 
@@ -30,7 +30,7 @@ function scatterSpec(title: string, values: ReturnType<typeof embeddingValues>) 
 }
 
 /** The evaluation job's result: scorecard, the paper's two scores, PCA / t-SNE plots, autocorrelation. */
-export function EvaluationView({ result }: { result: EvaluationResult }) {
+export function EvaluationView({ result }: { result: Partial<EvaluationResult> }) {
   const pca = useMemo(() => scatterSpec("PCA", embeddingValues(result.pca)), [result]);
   const tsne = useMemo(() => scatterSpec("t-SNE", embeddingValues(result.tsne)), [result]);
   return (
@@ -80,10 +80,10 @@ export function EvaluationPanel({ evaluation }: { evaluation: LiveJob }) {
         ) : (
           <Loading label="Loading evaluation…" />
         )
-      ) : job.status !== "succeeded" ? (
+      ) : job.status !== "succeeded" || !isJobOf(job, "timegan_evaluation") ? (
         <JobProgress job={job} />
       ) : (
-        <EvaluationView result={job.result as EvaluationResult} />
+        <EvaluationView result={job.result ?? {}} />
       )}
     </section>
   );

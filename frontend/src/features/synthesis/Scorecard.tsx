@@ -1,5 +1,5 @@
 import { useMemo, useState } from "react";
-import type { Scorecard as ScorecardData, Spread } from "../../api/types";
+import { isSpread, type MaybeSpread, type Scorecard as ScorecardData } from "../../api/types";
 import { formatNumber } from "../../lib/format";
 import { VegaChart } from "../charts/VegaChart";
 
@@ -14,8 +14,8 @@ export const CANDIDATE_LABELS: Record<string, string> = {
 
 const label = (candidate: string) => CANDIDATE_LABELS[candidate] ?? candidate;
 
-function cell(score: Spread | null | undefined): string {
-  if (!score) return "–";
+function cell(score: MaybeSpread | undefined): string {
+  if (!isSpread(score)) return "–";
   const value = formatNumber(score.mean, 3);
   return score.runs?.length > 1 ? `${value} ± ${formatNumber(score.std, 2)}` : value;
 }
