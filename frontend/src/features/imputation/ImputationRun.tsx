@@ -6,6 +6,7 @@ import { formatNumber } from "../../lib/format";
 import { useAction } from "../../lib/useAction";
 import { saveDataset } from "../datasets/saveDataset";
 import { AutoEvidence } from "../jobs/Evidence";
+import { JobLoading } from "../jobs/JobLoading";
 import { JobProgress } from "../jobs/JobProgress";
 import { MetricsChart } from "../jobs/MetricsChart";
 import type { LiveJob } from "../jobs/useJob";
@@ -26,7 +27,7 @@ export function ImputationRun({ jobState }: { jobState: LiveJob }) {
   const liveColumns = useMemo(() => Object.keys(livePayload?.columns ?? {}), [livePayload]);
   const column = shownColumn && liveColumns.includes(shownColumn) ? shownColumn : liveColumns[0];
 
-  if (!job) return error ? <ErrorMessage error={error} /> : <Loading label="Loading job…" />;
+  if (!job) return <JobLoading error={error} />;
   const finished = isFinished(job.status);
   const result = imputation?.result;
   const resultDataset = result?.dataset_id;

@@ -3,9 +3,10 @@ import { isJobOf, isSpread, type EvaluationResult, type MaybeSpread } from "../.
 import { formatNumber } from "../../lib/format";
 import { VegaChart } from "../charts/VegaChart";
 import { embeddingValues } from "../series/overlay";
+import { JobLoading } from "../jobs/JobLoading";
 import { JobProgress } from "../jobs/JobProgress";
 import type { LiveJob } from "../jobs/useJob";
-import { Empty, ErrorMessage, Loading } from "../ui/Status";
+import { Empty } from "../ui/Status";
 import { AutocorrelationChart, ScorecardTable } from "./Scorecard";
 
 function formatSpread(spread: MaybeSpread | undefined): string {
@@ -75,11 +76,7 @@ export function EvaluationPanel({ evaluation }: { evaluation: LiveJob }) {
     <section className="card" aria-labelledby="eval-heading">
       <h2 id="eval-heading">Evaluation</h2>
       {!job ? (
-        error ? (
-          <ErrorMessage error={error} />
-        ) : (
-          <Loading label="Loading evaluation…" />
-        )
+        <JobLoading error={error} label="Loading evaluation…" />
       ) : job.status !== "succeeded" || !isJobOf(job, "timegan_evaluation") ? (
         <JobProgress job={job} />
       ) : (

@@ -1,10 +1,11 @@
 import { cancelJob } from "../../api/jobs";
 import { isFinished } from "../../api/types";
 import { useAction } from "../../lib/useAction";
+import { JobLoading } from "../jobs/JobLoading";
 import { JobProgress } from "../jobs/JobProgress";
 import { MetricsChart } from "../jobs/MetricsChart";
 import type { LiveJob } from "../jobs/useJob";
-import { ErrorMessage, Loading } from "../ui/Status";
+import { ErrorMessage } from "../ui/Status";
 import { PhaseSteps } from "./PhaseSteps";
 
 /** The TimeGAN training job as it runs: phases, progress, Stop, and the losses. */
@@ -15,11 +16,7 @@ export function TrainingPanel({ training }: { training: LiveJob }) {
     <section className="card" aria-labelledby="training-heading">
       <h2 id="training-heading">Training</h2>
       {!job ? (
-        error ? (
-          <ErrorMessage error={error} />
-        ) : (
-          <Loading label="Loading job…" />
-        )
+        <JobLoading error={error} />
       ) : (
         <>
           <PhaseSteps phase={job.progress?.phase} finished={job.status === "succeeded"} />
