@@ -1,94 +1,37 @@
-/**
- * Dataset profiles and data summary reports (issue 18): CRUD, blocks, export, share links.
- * Shapes are written from the contract in issue 18 (see the interfaces below) until the backend's schemas land
- * in schema.d.ts.
- */
+/** Dataset profiles and data summary reports (issue 18): CRUD, blocks, export, share links, the shared view. */
 import { request, requestBlob } from "./client";
+import type { components } from "./schema";
 import type { Page } from "./types";
 
-// ---- GET /api/v1/datasets/{id}/profile (contract) ----
-export type ProfileKind = "number" | "category" | "time" | "text" | "boolean";
-export interface HistogramBin {
-  start: number;
-  end: number;
-  count: number;
-}
-export interface NumberProfile {
-  min: number | null;
-  max: number | null;
-  mean: number | null;
-  std: number | null;
-  q25: number | null;
-  q50: number | null;
-  q75: number | null;
-  histogram: HistogramBin[];
-}
-export interface CategoryProfile {
-  top: { value: string; count: number }[];
-  other_count: number;
-}
-export interface TimeProfile {
-  min: string | null;
-  max: string | null;
-  /** A pandas-style step ("D", "h", "MS") or a duration in words; null when irregular. */
-  frequency: string | null;
-  gaps: number;
-  largest_gap: string | null;
-}
-export interface TextProfile {
-  min_length: number;
-  max_length: number;
-  mean_length: number;
-}
-export interface ColumnProfile {
-  name: string;
-  kind: ProfileKind;
-  count: number;
-  missing: number;
-  distinct: number;
-  number?: NumberProfile | null;
-  category?: CategoryProfile | null;
-  time?: TimeProfile | null;
-  text?: TextProfile | null;
-}
-export interface DatasetProfile {
-  dataset_id: string;
-  rows: number;
-  profiled_rows: number;
-  sampled: boolean;
-  columns: ColumnProfile[];
-}
+type Schemas = components["schemas"];
+
+// ---- GET /api/v1/datasets/{id}/profile ----
+export type DatasetProfile = Schemas["Profile"];
+export type ColumnProfile = Schemas["ColumnProfile"];
+export type ProfileKind = ColumnProfile["kind"];
+export type HistogramBin = Schemas["HistogramBin"];
+export type NumberProfile = Schemas["NumberStats"];
+export type CategoryProfile = Schemas["CategoryStats"];
+export type TimeProfile = Schemas["TimeStats"];
+export type TextProfile = Schemas["TextStats"];
 
 export function getDatasetProfile(datasetId: string, signal?: AbortSignal): Promise<DatasetProfile> {
   return request<DatasetProfile>(`/api/v1/datasets/${encodeURIComponent(datasetId)}/profile`, { signal });
 }
 
-// ---- /api/v1/reports (contract) ----
-export const BLOCK_TYPES = ["chart", "text", "profile", "job", "model"] as const;
-export type BlockType = (typeof BLOCK_TYPES)[number];
-export interface ReportBlock {
-  id: string;
-  type: BlockType;
-  chart_id?: string | null;
-  markdown?: string | null;
-  job_id?: string | null;
-  model_id?: string | null;
-}
-export interface ShareLink {
-  token: string;
-  url: string;
-}
-export interface Report {
-  id: string;
-  dataset_id: string;
-  title: string;
-  blocks: ReportBlock[];
+// ---- /api/v1/reports ----
+export type ReportBlock = Schemas["Block"];
+export type BlockType = ReportBlock["type"];
+export type ShareLink = Schemas["Share"];
+/** Output schemas mark server-made fields optional; the server always sends them. */
+export type Report = Omit<Schemas["Report"], "id" | "created_at" | "updated_at" | "share"> & {
+  readonly id: string;
+  readonly created_at: string;
+  readonly updated_at: string;
   share: ShareLink | null;
-  created_at: string;
-  updated_at: string;
-}
-/** What a new block refers to: one of chart_id, markdown, job_id, model_id by its type. */
-export type BlockCreate = Omit<ReportBlock, "id"> & { position?: number };
+};
+/** What a new block refers to: one of chart_id, markdown, job_id, model_id by its type; appended without a position. */
+export type BlockCreate = Schemas["BlockCreate"];
 
 const BASE = "/api/v1/reports";
 const reportPath = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
@@ -104,7 +47,7 @@ export function listReports(query: ReportListQuery = {}, signal?: AbortSignal): 
   return request<Page<Report>>(BASE, { query: { ...query }, signal });
 }
 
-export function createReport(body: { dataset_id: string; title: string }): Promise<Report> {
+export function createReport(body: Schemas["ReportCreate"]): Promise<Report> {
   return request<Report>(BASE, { method: "POST", body });
 }
 
@@ -153,14 +96,7 @@ export function unshareReport(id: string): Promise<void> {
 const sharedPath = (token: string) => `/api/v1/shared/reports/${encodeURIComponent(token)}`;
 
 /** The shared report as JSON: title, dataset name and every block resolved (chart specs with rows, text as HTML). */
-export interface SharedReport {
-  id: string;
-  title: string;
-  dataset: { id: string; filename: string; n_rows?: number; n_columns?: number };
-  blocks: (ReportBlock & Record<string, unknown>)[];
-  created_at?: string;
-  updated_at?: string;
-}
+export type SharedReport = Schemas["SharedReport"];
 
 export function getSharedReport(token: string, signal?: AbortSignal): Promise<SharedReport> {
   return request<SharedReport>(sharedPath(token), { signal });
