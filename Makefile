@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # Reinstall whenever pyproject.toml changes.
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: install system-deps frontend frontend-test e2e run run-mongo test lint fmt bench-api clean
+.PHONY: install system-deps frontend frontend-test e2e run run-mongo test test-fast lint fmt bench-api clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,15 +48,20 @@ run-mongo: install
 	if [ -f frontend/package.json ]; then $(MAKE) frontend; fi
 	$(PY) scripts/local_mongo.py
 
-test: install system-deps
-	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
+test: lint system-deps
 	$(PY) -m pytest
 	if [ -f frontend/package.json ]; then $(MAKE) frontend-test e2e; fi
 
+# The inner loop: the same checks, and every test but the `slow` (real training) and `celery`
+# (redis-server) ones; no apt packages, no SPA, no browser.
+test-fast: lint
+	$(PY) -m pytest -m "not slow and not celery"
+
+# Lint, format and types (mypy settings: [tool.mypy] in pyproject.toml).
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy backend models
 
 fmt: install
 	$(PY) -m ruff format .
@@ -65,4 +70,4 @@ bench-api: install
 	$(PY) scripts/bench_api.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

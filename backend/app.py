@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, send_from_directory
+from flask import Flask, Response, send_from_directory
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
@@ -119,7 +119,7 @@ def _serve_api_docs_assets(app: Flask) -> None:
     folder = swagger_ui_bundle.swagger_ui_path
 
     @app.get(API_DOCS_ASSETS + "<path:filename>")
-    def api_docs_assets(filename: str):  # noqa: ANN202
+    def api_docs_assets(filename: str) -> Response:
         return send_from_directory(folder, filename)
 
 
@@ -140,7 +140,7 @@ def _serve_frontend(app: Flask, dist: Path) -> None:
 
     @app.get("/")
     @app.get("/<spa_path:path>")
-    def frontend(path: str = ""):  # noqa: ANN202
+    def frontend(path: str = "") -> Response | dict[str, str]:
         if not (dist / "index.html").exists():
             return {"service": "insight", "api_docs": "/api/docs", "openapi": "/api/openapi.json"}
         if path and (dist / path).is_file():

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 
 def _bool(value: str) -> bool:
@@ -94,7 +95,7 @@ class Config:
     def max_storage_bytes_per_user(self) -> int:
         return self.max_storage_mb_per_user * 1024 * 1024
 
-    def with_overrides(self, **changes: object) -> Config:
+    def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **changes)
 
     @classmethod

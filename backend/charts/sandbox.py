@@ -435,16 +435,16 @@ def _run(vl_convert: Any, op: str, payload: dict[str, Any]) -> Any:
         if not (isinstance(scenegraph, dict) and scenegraph.get("scenegraph")):
             raise ValueError("renderer returned no scenegraph")
         return None
-    spec = xml_safe(payload["spec"])
+    safe_spec = xml_safe(payload["spec"])
     if op == "svg":
         return vl_convert.vegalite_to_svg(
-            spec, vl_version=VL_VERSION, allowed_base_urls=[]
+            safe_spec, vl_version=VL_VERSION, allowed_base_urls=[]
         ).encode()
     # No canvas-size check first: drawing the SVG to learn the size cost 40% more time on a
     # 100k-point scatter. A canvas too big for the memory cap fails its allocation at once,
     # which ends this worker only.
     return vl_convert.vegalite_to_png(
-        spec, vl_version=VL_VERSION, scale=payload["scale"], allowed_base_urls=[]
+        safe_spec, vl_version=VL_VERSION, scale=payload["scale"], allowed_base_urls=[]
     )
 
 

@@ -147,6 +147,8 @@ class StreamHub:
 class EventStreamWorker(ThreadWorker):
     """gunicorn's gthread worker whose event-stream responses leave the thread pool after their head."""
 
+    wsgi: Callable[..., Any]  # the app, set by gunicorn's load_wsgi (wrapped below)
+
     def init_process(self) -> None:
         self.stream_hub = StreamHub().start()
         self._pending = threading.local()  # the stream the current thread's request offered
@@ -157,7 +159,8 @@ class EventStreamWorker(ThreadWorker):
         super().load_wsgi()
         app = self.wsgi
 
-        def with_handoff(environ: dict[str, Any], start_response: Callable) -> Any:
+        # start_response is gunicorn's bound Response.start_response (its __self__ is read below).
+        def with_handoff(environ: dict[str, Any], start_response: Any) -> Any:
             if not getattr(self._pending, "http1", False):  # HTTP/2 streams keep their thread
                 return app(environ, start_response)
             environ[HANDOFF_KEY] = self._offer

@@ -1,3 +1,5 @@
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.jobs.kinds import TIMEGAN_MAX_ITERATIONS
@@ -34,7 +36,7 @@ class SynthesizerCreateSchema(StrictSchema):
     seed = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
     @validates_schema
-    def _within_step_budget(self, data, **kwargs):  # noqa: ANN001, ANN202
+    def _within_step_budget(self, data: dict[str, Any], **kwargs: Any) -> None:
         work = data["batch_size"] * data["seq_len"] * data["hidden_size"] * data["num_layers"]
         if work > TIMEGAN_MAX_STEP_WORK:
             message = (

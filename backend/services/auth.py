@@ -121,7 +121,7 @@ def login(
     """A token for the right password; 401 otherwise, 429 (unchecked) past the `limits`."""
     keys = throttle.login_keys(username, address, limits) if limits else []
     attempt: list[str] = []
-    if keys:
+    if limits and keys:
         throttle.check(store, keys, limits.window_s)
         attempt = throttle.record_attempt(store, keys)
     matches = store.users.find_any({"username": (username or "").lower()}, limit=1)

@@ -78,7 +78,9 @@ def imputation_params(
     return {**body, "dataset_id": dataset_id, "time_column": time_column, "columns": series.columns}
 
 
-def _prepared(store: Store, owner_id: str, params: dict[str, Any]):  # noqa: ANN202 - (dataset, frame, series)
+def _prepared(
+    store: Store, owner_id: str, params: dict[str, Any]
+) -> tuple[dict[str, Any], pd.DataFrame, Any]:  # the series: models.imputation.data.PreparedSeries
     from models.imputation.data import prepare_series
 
     dataset = datasets.get_dataset(store, owner_id, params["dataset_id"])

@@ -23,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from backend.clock import iso, utc_now
 from backend.errors import LoginThrottledError
@@ -93,9 +94,9 @@ def check(store: Store, keys: list[Key], window_s: int) -> None:
 def record_attempt(store: Store, keys: list[Key]) -> list[str]:
     """Count an attempt against every key (before its password is checked); the document ids."""
     moment = utc_now()
-    ids = []
+    ids: list[str] = []
     for key in keys:
-        doc = {
+        doc: dict[str, Any] = {
             "id": new_id(),
             "owner_id": key.id,
             "created_at": iso(moment),

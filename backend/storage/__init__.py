@@ -4,7 +4,14 @@
 store (SQLite in WAL mode + a content-addressed blob folder) under `DATA_DIR`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from backend.storage.base import BlobInfo, BlobNotFound, BlobStore, Collection, DuplicateKey, Store
+
+if TYPE_CHECKING:  # backend.config is only a type here: importing it would make a cycle
+    from backend.config import Config
 
 __all__ = [
     "BlobInfo",
@@ -17,7 +24,7 @@ __all__ = [
 ]
 
 
-def open_store(config) -> Store:  # noqa: ANN001 - Config, imported lazily to avoid a cycle
+def open_store(config: Config) -> Store:
     """The store the config asks for."""
     if config.mongo_uri:
         from backend.storage.mongo import MongoStore

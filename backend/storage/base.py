@@ -154,16 +154,28 @@ class BlobStore(Protocol):
 
 
 class Store(Protocol):
-    users: Collection
-    tokens: Collection
-    datasets: Collection
-    charts: Collection
-    jobs: Collection
-    models: Collection
-    login_failures: Collection
-    reports: Collection
-    profiles: Collection
-    blobs: BlobStore
+    # Read-only members: a back end holds its own collection types (MongoCollection, ...),
+    # which a settable protocol attribute would have to match exactly.
+    @property
+    def users(self) -> Collection: ...
+    @property
+    def tokens(self) -> Collection: ...
+    @property
+    def datasets(self) -> Collection: ...
+    @property
+    def charts(self) -> Collection: ...
+    @property
+    def jobs(self) -> Collection: ...
+    @property
+    def models(self) -> Collection: ...
+    @property
+    def login_failures(self) -> Collection: ...
+    @property
+    def reports(self) -> Collection: ...
+    @property
+    def profiles(self) -> Collection: ...
+    @property
+    def blobs(self) -> BlobStore: ...
 
     def ping(self) -> None:
         """Raise if the store cannot be reached."""

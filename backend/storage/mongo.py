@@ -25,7 +25,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, overload
 
 import gridfs
 import pymongo
@@ -72,6 +72,10 @@ def _query(where: Where | None) -> dict[str, Any]:
     return query
 
 
+@overload
+def _out(doc: Mapping[str, Any]) -> dict[str, Any]: ...
+@overload
+def _out(doc: Mapping[str, Any] | None) -> dict[str, Any] | None: ...
 def _out(doc: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if doc is None:
         return None
@@ -283,6 +287,17 @@ class GridFSBlobStore:
 
 class MongoStore:
     """The store on database `db`; `client`, when given, is closed with the store."""
+
+    # One attribute per name in COLLECTIONS, set in __init__; declared for the Store protocol.
+    users: MongoCollection
+    tokens: MongoCollection
+    datasets: MongoCollection
+    charts: MongoCollection
+    jobs: MongoCollection
+    models: MongoCollection
+    login_failures: MongoCollection
+    reports: MongoCollection
+    profiles: MongoCollection
 
     def __init__(self, db: Any, client: Any = None) -> None:
         self._db = db

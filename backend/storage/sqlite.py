@@ -482,6 +482,17 @@ class FolderBlobStore:
 class SqliteStore:
     """The embedded default store under `data_dir`."""
 
+    # One attribute per name in COLLECTIONS, set in __init__; declared for the Store protocol.
+    users: SqliteCollection
+    tokens: SqliteCollection
+    datasets: SqliteCollection
+    charts: SqliteCollection
+    jobs: SqliteCollection
+    models: SqliteCollection
+    login_failures: SqliteCollection
+    reports: SqliteCollection
+    profiles: SqliteCollection
+
     def __init__(self, data_dir: Path | str) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)

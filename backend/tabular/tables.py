@@ -207,6 +207,7 @@ def _scan_lines(stream: BinaryIO, options: ParseOptions, limits: Limits) -> str 
     JSON Lines has no header: its field names are checked as records are parsed.
     """
     stream.seek(0)
+    dtype: np.dtype[Any]
     width, dtype, codec = 1, np.dtype(np.uint8), options.encoding
     if options.encoding == "utf-16":  # chosen only with a BOM, which gives the byte order
         little = stream.read(2) == codecs.BOM_UTF16_LE

@@ -139,11 +139,11 @@ def train_epochs(
     imputer: ModelImputer,
     train: PreparedSeries,
     budget: Budget,
-    validation: Callable[[Imputer], float] | None = None,
+    validation: Callable[[ModelImputer], float] | None = None,
     *,
     check_every: int = 1,
     keep_best: bool = True,
-    on_check: Callable[[Imputer, dict[str, Any]], Any] | None = None,
+    on_check: Callable[[ModelImputer, dict[str, Any]], Any] | None = None,
     on_batch: Callable[[], Any] | None = None,
 ) -> tuple[ModelImputer | None, dict[str, Any]]:
     """Train epoch by epoch within `budget`, scoring every `check_every` epochs and at the end.
