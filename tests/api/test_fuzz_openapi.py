@@ -154,11 +154,21 @@ def _resources(alice: Session) -> dict[str, str]:
             (j := alice.get(f"/api/v1/jobs/{job['id']}").get_json())["status"] == "succeeded" and j
         )
     )
+    report = alice.post(
+        "/api/v1/reports", json={"dataset_id": dataset["id"], "title": "prices"}
+    ).get_json()
+    report = alice.post(
+        f"/api/v1/reports/{report['id']}/blocks", json={"type": "chart", "chart_id": chart["id"]}
+    ).get_json()
+    share = alice.post(f"/api/v1/reports/{report['id']}/share").get_json()
     return {
         "dataset_id": dataset["id"],
         "chart_id": chart["id"],
         "job_id": job["id"],
         "model_id": job["result"]["model_id"],
+        "report_id": report["id"],
+        "block_id": report["blocks"][0]["id"],
+        "token": share["token"],
     }
 
 
