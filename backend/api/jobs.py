@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from backend.api.context import config, current_user_id, job_limits, job_runner, store
 from backend.api.responses import accepted
 from backend.jobs import kinds
-from backend.jobs.event_feed import HANDOFF_KEY, RETRY_MS, JobEventFeed, StreamLeases
+from backend.jobs.event_feed import HANDOFF_KEY, StreamLeases, ThreadStream
 from backend.schemas.common import page_schema
 from backend.schemas.jobs import JobCreateSchema, JobListArgs, JobResumeSchema, JobSchema
 from backend.services import jobs
@@ -105,19 +105,15 @@ class JobEvents(MethodView):
         `event: gap` (reload the job with GET /jobs/{id}), then the events it keeps. A user may
         hold MAX_STREAMS_PER_USER streams open per server process; one more answers 429.
         """
-        owner_id, s = current_user_id(), store()
-        job = jobs.get_job(s, owner_id, job_id)  # 404 before the stream starts
-        after = request.headers.get("Last-Event-ID") or request.args.get("after") or "0"
-        # isdigit() alone lets "²" through to int(), a 500; anything but ASCII digits replays all.
-        last_seq = int(after) if after.isascii() and after.isdigit() else 0
-        feed = JobEventFeed(s, owner_id, job_id, last_seq)
-        first = f"retry: {RETRY_MS}\n\n" + feed.render(job)
+        owner_id = current_user_id()
+        last_event_id = request.headers.get("Last-Event-ID") or request.args.get("after")
+        feed, first = jobs.open_event_feed(store(), owner_id, job_id, last_event_id)
         if feed.done or request.method == "HEAD":
             return _event_response(first)
         release = stream_leases().acquire(owner_id)
         handoff = request.environ.get(HANDOFF_KEY)
         if handoff is None:  # a server without the hub: this thread streams
-            return _event_response(_ThreadStream(first, feed, release))
+            return _event_response(ThreadStream(first, feed, release))
         handoff(feed, release)  # the hub streams the rest once the head and `first` are sent
         return _event_response(iter([first]))  # an iterator: no Content-Length, the body goes on
 
@@ -128,20 +124,3 @@ def _event_response(body):
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
-
-
-class _ThreadStream:
-    """The stream on the request's own thread; gives its place back however it ends."""
-
-    def __init__(self, first, feed, release):
-        self.first, self.feed, self.release = first, feed, release
-
-    def __iter__(self):
-        try:
-            yield self.first
-            yield from self.feed.blocking()
-        finally:
-            self.release()
-
-    def close(self):  # the server closes the body when the client goes, even before it started
-        self.release()

@@ -41,6 +41,10 @@ class JobEventFeed:
     def load(self) -> dict[str, Any] | None:
         return self.store.jobs.get(self.job_id, self.owner_id)
 
+    def head(self, job: dict[str, Any]) -> str:
+        """The stream's first text: the reconnect delay, then what `render(job)` sends."""
+        return f"retry: {RETRY_MS}\n\n" + self.render(job)
+
     def render(self, job: dict[str, Any] | None) -> str:
         """What to send now given the job as stored (None: deleted); sets `done` after the end."""
         if self.done:
@@ -89,6 +93,32 @@ class JobEventFeed:
             if self.done:
                 return
             sleep(POLL_S)
+
+
+def last_seq_of(last_event_id: str | None) -> int:
+    """The event number a reconnecting client last saw (Last-Event-ID); 0 replays everything."""
+    text = last_event_id or "0"
+    # isdigit() alone lets "²" through to int(), a 500; anything but ASCII digits replays all.
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
+class ThreadStream:
+    """A whole stream on the request's own thread (a server without the stream hub); gives its
+    place back however it ends."""
+
+    def __init__(self, first: str, feed: JobEventFeed, release: Callable[[], None]) -> None:
+        self.first, self.feed, self.release = first, feed, release
+
+    def __iter__(self) -> Iterator[str]:
+        try:
+            yield self.first
+            yield from self.feed.blocking()
+        finally:
+            self.release()
+
+    def close(self) -> None:
+        """The server closes the body when the client goes, even before it started."""
+        self.release()
 
 
 class StreamLeases:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from backend.clock import now_iso
 from backend.errors import AppError
 from backend.jobs import kinds, states
 from backend.jobs.context import Budget, JobCancelled, JobContext, JobLost, JobTimeLimit
-from backend.jobs.events import with_event
 from backend.jobs.heartbeat import Heartbeat
 from backend.jobs.scheduler import Slots, claim_next
+from backend.jobs.transitions import transition
 from backend.storage import Store
 
 log = logging.getLogger(__name__)
@@ -86,19 +85,5 @@ def error_of(exc: Exception) -> dict[str, str]:
 
 
 def _finish(store: Store, job_id: str, status: str, changes: dict[str, Any]) -> None:
-    current = store.jobs.get_any(job_id)
-    if current is None:
-        return
-    finished = store.jobs.update_if(
-        job_id,
-        {"status": states.RUNNING},
-        {
-            **changes,
-            "status": status,
-            "finished_at": now_iso(),
-            "cancel_requested": False,
-            **with_event(current, status),
-        },
-    )
-    if finished is None:
+    if transition(store, job_id, [states.RUNNING], status, **changes) is None:
         log.warning("job %s changed status while finishing; leaving it as it is", job_id)

@@ -9,7 +9,7 @@ from datetime import timedelta
 from backend.clock import iso, now_iso, utc_now
 from backend.jobs import kinds, states
 from backend.jobs.context import JobTimeLimit
-from backend.jobs.events import with_event
+from backend.jobs.transitions import transition
 from backend.storage import Store
 
 log = logging.getLogger(__name__)
@@ -88,18 +88,16 @@ def reap_stale_jobs(store: Store, stale_after_s: float, keep: set[str] | None = 
     for job in candidates:
         if job["id"] in (keep or set()) or (job.get("heartbeat_at") or job["created_at"]) > cutoff:
             continue
-        changed = store.jobs.update_if(
+        changed = transition(
+            store,
             job["id"],
-            {"status": job["status"], "heartbeat_at": job.get("heartbeat_at")},
-            {
-                "status": states.INTERRUPTED,
-                "finished_at": now_iso(),
-                **with_event(job, states.INTERRUPTED),
-                "error": {
-                    "type": "/problems/job-interrupted",
-                    "title": "The job was interrupted",
-                    "detail": "The process running it stopped. Resume it to continue from the last checkpoint.",
-                },
+            [job["status"]],
+            states.INTERRUPTED,
+            expect={"heartbeat_at": job.get("heartbeat_at")},
+            error={
+                "type": "/problems/job-interrupted",
+                "title": "The job was interrupted",
+                "detail": "The process running it stopped. Resume it to continue from the last checkpoint.",
             },
         )
         if changed:
@@ -126,16 +124,13 @@ def fail_overdue_jobs(
         limit_s = kinds.time_limit_s(kind, time_limits)
         if job["started_at"] > iso(utc_now() - timedelta(seconds=limit_s + grace_s)):
             continue
-        changed = store.jobs.update_if(
+        changed = transition(
+            store,
             job["id"],
-            {"status": states.RUNNING, "started_at": job["started_at"]},
-            {
-                "status": states.FAILED,
-                "finished_at": now_iso(),
-                "cancel_requested": False,
-                "error": JobTimeLimit(limit_s).error(),
-                **with_event(job, states.FAILED),
-            },
+            [states.RUNNING],
+            states.FAILED,
+            expect={"started_at": job["started_at"]},
+            error=JobTimeLimit(limit_s).error(),
         )
         if changed:
             log.warning("job %s ran past its %g s time limit; failed", job["id"], limit_s)

@@ -18,6 +18,7 @@ from typing import Any
 
 from backend.clock import now_iso
 from backend.jobs import states
+from backend.jobs.transitions import transition
 from backend.storage import Store
 
 log = logging.getLogger(__name__)
@@ -49,15 +50,14 @@ def claim_next(store: Store, runner_name: str, slots: Slots) -> dict[str, Any] |
     for job in queued:
         claim = uuid.uuid4().hex
         started = now_iso()
-        claimed = store.jobs.update_if(
+        claimed = transition(
+            store,
             job["id"],
-            {"status": states.QUEUED},
-            {
-                "status": states.RUNNING,
-                "started_at": started,
-                "heartbeat_at": started,
-                "claim": claim,
-            },
+            [states.QUEUED],
+            states.RUNNING,
+            started_at=started,
+            heartbeat_at=started,
+            claim=claim,
         )
         if claimed is None:
             continue  # another runner took it first
@@ -65,9 +65,7 @@ def claim_next(store: Store, runner_name: str, slots: Slots) -> dict[str, Any] |
             return claimed
         # Another process claimed at the same moment and together we went past a cap: the
         # later claim gives its job back to the queue.
-        store.jobs.update_if(
-            job["id"], {"status": states.RUNNING, "claim": claim}, {"status": states.QUEUED}
-        )
+        transition(store, job["id"], [states.RUNNING], states.QUEUED, expect={"claim": claim})
         return None
     return None
 

@@ -7,8 +7,10 @@ from typing import Any
 from backend.clock import now_iso
 from backend.errors import InvalidInputError, JobStateError, TooManyJobsError
 from backend.jobs import kinds, states
+from backend.jobs.event_feed import JobEventFeed, last_seq_of
 from backend.jobs.events import with_event
 from backend.jobs.runner import JobRunner
+from backend.jobs.transitions import transition
 from backend.services.common import new_document, offset_of, page, require
 from backend.storage import Store
 
@@ -100,29 +102,27 @@ def get_job(store: Store, owner_id: str, job_id: str) -> dict[str, Any]:
     return require(store.jobs.get(job_id, owner_id), "job", job_id)
 
 
+def open_event_feed(
+    store: Store, owner_id: str, job_id: str, last_event_id: str | None
+) -> tuple[JobEventFeed, str]:
+    """The caller's job's events after `last_event_id` (404 before any stream starts if the job
+    is not theirs), and the text to send first."""
+    job = get_job(store, owner_id, job_id)
+    feed = JobEventFeed(store, owner_id, job_id, last_seq_of(last_event_id))
+    return feed, feed.head(job)
+
+
 def cancel_job(store: Store, owner_id: str, job_id: str) -> dict[str, Any]:
     """A queued job stops at once; a running one within about a second (its next step or batch)."""
+    get_job(store, owner_id, job_id)  # 404 for a job that is missing or someone else's
+    cancelled = transition(store, job_id, [states.QUEUED], states.CANCELLED)
+    if cancelled:
+        return cancelled
+    # A running job is asked, not moved: its own code stops at its next check and ends it.
+    requested = store.jobs.update_if(job_id, {"status": states.RUNNING}, {"cancel_requested": True})
+    if requested:
+        return requested
     job = get_job(store, owner_id, job_id)
-    if job["status"] == states.QUEUED:
-        cancelled = store.jobs.update_if(
-            job_id,
-            {"status": states.QUEUED},
-            {
-                "status": states.CANCELLED,
-                "finished_at": now_iso(),
-                **with_event(job, states.CANCELLED),
-            },
-        )
-        if cancelled:
-            return cancelled
-        job = get_job(store, owner_id, job_id)
-    if job["status"] == states.RUNNING:
-        requested = store.jobs.update_if(
-            job_id, {"status": states.RUNNING}, {"cancel_requested": True}
-        )
-        if requested:
-            return requested
-        job = get_job(store, owner_id, job_id)
     raise JobStateError(
         f"The job is {job['status']}; only queued or running jobs can be cancelled."
     )
@@ -157,21 +157,19 @@ def resume_job(
                 errors={"epochs": [f"at most {max(max_steps - done, 0)}"]},
             )
         params["epochs"] = done + epochs
-    resumed = store.jobs.update_if(
+    resumed = transition(
+        store,
         job_id,
-        {"status": job["status"]},
-        {
-            "status": states.QUEUED,
-            "params": params,
-            "runner": runner.name,
-            "error": None,
-            "cancel_requested": False,
-            "runs": int(job.get("runs", 1)) + 1,
-            "heartbeat_at": now_iso(),
-            "queued_at": now_iso(),
-            "updated_at": now_iso(),
-            **with_event(job, states.QUEUED),
-        },
+        [job["status"]],
+        states.QUEUED,
+        expect={"runs": job.get("runs", 1)},  # not resumed by someone else meanwhile
+        params=params,
+        runner=runner.name,
+        error=None,
+        cancel_requested=False,
+        runs=int(job.get("runs", 1)) + 1,
+        heartbeat_at=now_iso(),
+        queued_at=now_iso(),
     )
     if resumed is None:
         raise JobStateError("The job changed while resuming it; try again.")

@@ -28,6 +28,8 @@ def test_n_epochs_give_n_ordered_progress_events_and_a_registered_model(alice):
     job = start(alice, epochs=6)
     events = read_sse(alice.get(f"/api/v1/jobs/{job['id']}/events", buffered=False))
     running = [data for name, data in events if name == "message" and data["status"] == "running"]
+    claim, running = running[0], running[1:]
+    assert claim["progress"] == {} and claim["metrics"] == []  # the claim: the job started
     assert [e["progress"]["step"] for e in running] == [1, 2, 3, 4, 5, 6]
     assert all(e["progress"]["total"] == 6 for e in running)
     losses = [e["metrics"][0]["loss"] for e in running]

@@ -56,7 +56,7 @@ def test_sse_streams_every_epoch_through_gunicorn(tmp_path):
                     if event == "end":
                         ended = data
                         break
-                    if data["status"] == "running":
+                    if data["status"] == "running" and "step" in data["progress"]:
                         steps.append(data["progress"]["step"])
                 elif not line:
                     event = "message"
