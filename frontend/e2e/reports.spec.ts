@@ -17,6 +17,12 @@ async function screenshots(page: Page, testInfo: TestInfo, name: string) {
   await page.waitForTimeout(300); // charts and frames resize on the next frame
   await shot(page, testInfo, `${name}-phone`);
   await page.screenshot({ path: `${SHOTS}/${name}-phone.png`, fullPage: true });
+  const frame = page.getByTestId("report-frame");
+  if (await frame.count()) {
+    // The preview frame at phone width, in view (a full-page shot may leave a frame far below unpainted).
+    await frame.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/${name}-phone-frame.png` });
+  }
   // No sideways scrolling at phone width (the widest elements are named when there is).
   const overflow = await page.evaluate((width) => {
     const wide = [...document.querySelectorAll("body *")].filter((el) => el.getBoundingClientRect().right > width + 1);

@@ -73,7 +73,8 @@ function NewReportForm({ datasets }: { datasets: { id: string; filename: string 
   };
   if (datasets.length === 0) return null;
   return (
-    <form className="card form-row" onSubmit={submit} aria-label="New report">
+    <form className="card form-row new-report-form" onSubmit={submit} aria-labelledby="new-report-heading">
+      <h2 id="new-report-heading">Start a report</h2>
       <label>
         Dataset
         <select value={chosen} onChange={(e) => setDatasetId(e.target.value)}>

@@ -31,7 +31,7 @@ export default function SharedReportPage() {
         <Link to="/" className="brand">
           Insight
         </Link>
-        <span className="muted">Shared report · read-only</span>
+        <span className="shared-note">Shared report · read-only</span>
       </header>
       <main id="main" className="content shared-report">
         {body}
