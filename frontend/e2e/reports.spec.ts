@@ -47,8 +47,15 @@ test("profile, a report from two saved charts with text, HTML and PDF export, a 
   page,
   browser,
 }, testInfo) => {
+  // Page errors and Content-Security-Policy refusals (the preview frame inherits the app's policy) fail the test.
   const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  const watch = (p: Page) => {
+    p.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+    p.on("console", (message) => {
+      if (/Content Security Policy|Refused to|Blocked script/i.test(message.text())) problems.push(`console: ${message.text()}`);
+    });
+  };
+  watch(page);
 
   await signUp(page, uniqueUser("reports"));
   const datasetId = await upload(page, "cars.csv", carsCsv(120));
@@ -151,6 +158,7 @@ test("profile, a report from two saved charts with text, HTML and PDF export, a 
 
   const visitor = await browser.newContext({ viewport: DESKTOP, baseURL: testInfo.project.use.baseURL });
   const stranger = await visitor.newPage();
+  watch(stranger);
   await stranger.goto(link);
   const shared = stranger.frameLocator("[data-testid='report-frame']");
   await expect(shared.getByRole("heading", { name: "Cars: a summary" })).toBeVisible();
