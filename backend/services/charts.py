@@ -7,7 +7,7 @@ from typing import Any
 from backend.charts import vegalite
 from backend.clock import now_iso
 from backend.services import datasets
-from backend.services.common import new_document, offset_of, page, require
+from backend.services.common import find_page, new_document, require
 from backend.storage import Store
 from backend.tabular import tables
 from models.data2vis.validate import unescape_field
@@ -41,13 +41,8 @@ def list_charts(
     page_number: int = 1,
     page_size: int = 20,
 ) -> dict[str, Any]:
-    items, total = store.charts.find(
-        owner_id,
-        {"dataset_id": dataset_id} if dataset_id else None,
-        offset=offset_of(page_number, page_size),
-        limit=page_size,
-    )
-    return page(items, total, page_number, page_size)
+    where = {"dataset_id": dataset_id} if dataset_id else None
+    return find_page(store.charts, owner_id, where, page_number, page_size)
 
 
 def get_chart(store: Store, owner_id: str, chart_id: str) -> dict[str, Any]:

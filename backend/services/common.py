@@ -7,6 +7,7 @@ from typing import Any
 
 from backend.clock import now_iso
 from backend.errors import NotFoundError
+from backend.storage.base import Collection, Where
 
 
 def new_id() -> str:
@@ -32,3 +33,17 @@ def page(
 
 def offset_of(page_number: int, page_size: int) -> int:
     return (page_number - 1) * page_size
+
+
+def find_page(
+    collection: Collection,
+    owner_id: str,
+    where: Where | None,
+    page_number: int,
+    page_size: int,
+) -> dict[str, Any]:
+    """One page of the owner's documents matching `where`, newest first."""
+    items, total = collection.find(
+        owner_id, where, offset=offset_of(page_number, page_size), limit=page_size
+    )
+    return page(items, total, page_number, page_size)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.jobs.protocols import JobContextProtocol
-from backend.services.common import new_document, offset_of, page, require
+from backend.services.common import find_page, new_document, require
 from backend.storage import Store
 
 
@@ -71,13 +71,8 @@ def list_models(
     page_number: int = 1,
     page_size: int = 20,
 ) -> dict[str, Any]:
-    items, total = store.models.find(
-        owner_id,
-        {"kind": kind} if kind else None,
-        offset=offset_of(page_number, page_size),
-        limit=page_size,
-    )
-    return page(items, total, page_number, page_size)
+    where = {"kind": kind} if kind else None
+    return find_page(store.models, owner_id, where, page_number, page_size)
 
 
 def get_model(store: Store, owner_id: str, model_id: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from backend.errors import InvalidInputError
 from backend.reports import html, markdown, pdf, summaries
 from backend.services import charts, datasets, profiles, reports
 from backend.storage import Store
+from models.data2vis.validate import escape_field
 
 # PDF charts are PNGs drawn at twice their size: sharp in print, and several times cheaper
 # for WeasyPrint than drawing their SVG, which it does in pure Python.
@@ -55,6 +56,40 @@ def shared_export_html(store: Store, token: str, *, render_threads: int = 2) -> 
 def _page(store: Store, report: dict[str, Any], image_format: str, render_threads: int) -> str:
     resolved = resolve(store, report, charts_as=image_format, render_threads=render_threads)
     return html.render_html(resolved)
+
+
+def columns_named(spec: Any, columns: list[str]) -> list[str]:
+    """The columns whose name (or its Vega-Lite escaped form) occurs as a word in a string of
+    the spec.
+
+    Every way a Vega-Lite spec reads a column (a field, a transform, an expression such as
+    `datum['a b'] > 3`) writes its name in a string value, not next to other letters, digits
+    or underscores, so this never drops a column the chart draws; it may keep one it does not
+    (a name that is also a word of a title), which is harmless.
+    """
+    texts: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key != "data":  # the bound rows URL, not a column
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(spec)
+    blob = "\n".join(texts)
+    return [
+        name
+        for name in columns
+        if any(
+            re.search(rf"(?<![A-Za-z0-9_]){re.escape(form)}(?![A-Za-z0-9_])", blob)
+            for form in {name, escape_field(name)}
+        )
+    ]
 
 
 def export_filename(report: dict[str, Any], extension: str) -> str:
@@ -139,7 +174,7 @@ class _Resolver:
         if not with_data:
             return {"chart": {**shown, "stored": chart}}
         try:
-            spec = charts.inlined_spec(chart, self.dataset, self._chart_records())
+            spec = charts.inlined_spec(chart, self.dataset, self._rows_for(chart))
         except InvalidInputError as error:  # a stored spec the allow-list refuses now
             return {"chart": None, "error": error.detail}
         return {"chart": {**shown, "spec": spec}}
@@ -150,7 +185,7 @@ class _Resolver:
         """(image, None), or (None, why) for a chart that cannot be drawn; a busy pool raises."""
         try:
             spec = charts.inlined_spec(
-                block["chart"]["stored"], self.dataset, self._chart_records()
+                block["chart"]["stored"], self.dataset, self._rows_for(block["chart"]["stored"])
             )
             data = vegalite.render(spec, image_format, scale=PNG_SCALE)
         except InvalidInputError as error:  # refused by the allow-list, or unrenderable
@@ -160,6 +195,18 @@ class _Resolver:
         # The PNG header's width field (bytes 16-20), at the size the chart was drawn.
         width_px = int.from_bytes(data[16:20], "big") // PNG_SCALE
         return {"media_type": "image/png", "data": data, "width_px": width_px}, None
+
+    def _rows_for(self, chart: dict[str, Any]) -> list[dict[str, Any]]:
+        """The dataset's rows with only the columns the chart's spec names.
+
+        A shared report's JSON carries each chart's data: the other columns would show the
+        link's holders more than the charts do (and weigh rows x columns x charts).
+        """
+        names = [c["name"] for c in self.dataset["columns"]]
+        used = columns_named(chart["spec"], names)
+        if len(used) == len(names):
+            return self._chart_records()
+        return [{name: row.get(name) for name in used} for row in self._chart_records()]
 
     def _chart_records(self) -> list[dict[str, Any]]:
         # Charts of one report share one dataset: its rows are converted once.

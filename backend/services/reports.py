@@ -18,7 +18,7 @@ from typing import Any
 from backend.clock import now_iso
 from backend.errors import ConflictError, InvalidInputError, NotFoundError, ReportQuotaError
 from backend.services import datasets
-from backend.services.common import new_document, new_id, offset_of, page, require
+from backend.services.common import find_page, new_document, new_id, require
 from backend.storage import Store
 
 BLOCK_TYPES = ("chart", "text", "profile", "job", "model")
@@ -74,13 +74,9 @@ def list_reports(
     page_number: int = 1,
     page_size: int = 20,
 ) -> dict[str, Any]:
-    items, total = store.reports.find(
-        owner_id,
-        {"dataset_id": dataset_id} if dataset_id else None,
-        offset=offset_of(page_number, page_size),
-        limit=page_size,
-    )
-    return page([present(r) for r in items], total, page_number, page_size)
+    where = {"dataset_id": dataset_id} if dataset_id else None
+    found = find_page(store.reports, owner_id, where, page_number, page_size)
+    return {**found, "items": [present(r) for r in found["items"]]}
 
 
 def get_report_document(store: Store, owner_id: str, report_id: str) -> dict[str, Any]:

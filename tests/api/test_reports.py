@@ -223,6 +223,8 @@ def test_share_link_opens_read_only_without_sign_in_until_revoked(client, alice,
     # The chart's data is inlined: a logged-out browser cannot read the dataset's rows URL.
     values = chart_block["chart"]["spec"]["data"]["values"]
     assert {r["city"] for r in values} == {"Paris", "Berlin", "Rome, IT"}
+    # Only the columns the chart draws: the link shows no more of the table than the charts do.
+    assert {key for row in values for key in row} == {"city", "price"}
     assert "<strong>Rome</strong>" in text_block["html"]
     assert "owner_id" not in body and "share_token" not in str(body)
     page = client.get(f"/api/v1/shared/reports/{share['token']}/export.html")
@@ -393,3 +395,62 @@ def test_model_block_summarizes_the_model_and_its_latest_scorecard(
     page = alice.get(f"/api/v1/reports/{report['id']}/export.html").get_data(as_text=True)
     assert "timegan_abc1234_2" in page and "joint_loss" in page
     assert ("Autocorrelation difference" in page and "flagged" in page) is evaluated
+
+
+def test_concurrent_block_edits_all_land(store, alice, csv_dataset):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from backend.services import reports
+
+    report = new_report(alice, csv_dataset)
+    owner = owner_of(alice)
+
+    def add_text(n: int) -> None:
+        reports.add_block(store, owner, report["id"], {"type": "text", "markdown": f"note {n}"})
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(add_text, range(18)))
+    blocks = alice.get(f"/api/v1/reports/{report['id']}").get_json()["blocks"]
+    assert sorted(b["markdown"] for b in blocks) == sorted(f"note {n}" for n in range(18))
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "<script>alert(1)</script>",
+        "<svg onload=alert(1)>",
+        "[a](javascript:alert(1))",
+        "[a](JaVaScRiPt:alert(1))",
+        "[a](&#106;avascript:alert(1))",
+        "<javascript:alert(1)>",
+        "[a](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "[a](vbscript:msgbox(1))",
+        '<a href="javascript:alert(1)">a</a>',
+        "![x](x onerror=alert(1))",
+        '<iframe src="https://evil.example"></iframe>',
+        "<style>body{background:url(https://evil.example/x)}</style>",
+    ],
+)
+def test_markdown_cannot_carry_script_or_load_anything(markdown):
+    from backend.reports.markdown import render_markdown
+
+    html = render_markdown(markdown)
+    parsed = _References()
+    parsed.feed(html)
+    assert set(parsed.tags) <= {"p", "a", "strong", "em", "code"}, html
+    assert parsed.handlers == [], html
+    # A link survives only with a web or mail address; any other scheme loses its href.
+    assert all(u.startswith(("https://", "http://", "mailto:")) for u in parsed.urls), html
+
+
+def test_a_shared_chart_keeps_every_column_its_spec_reads():
+    from backend.services.report_exports import columns_named
+
+    spec = {
+        "data": {"url": "/api/v1/datasets/x/rows"},
+        "transform": [{"calculate": "datum['a b'] * 2", "as": "twice"}],
+        "mark": "point",
+        "encoding": {"x": {"field": "twice"}, "y": {"field": "c\\.d"}},
+    }
+    # "e" and "wic" appear only inside other words, "rows" only in the data URL.
+    assert columns_named(spec, ["a b", "c.d", "e", "rows", "wic"]) == ["a b", "c.d"]
