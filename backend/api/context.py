@@ -9,6 +9,7 @@ from flask import current_app, g, request
 from backend.config import Config
 from backend.errors import AuthenticationError
 from backend.services import auth
+from backend.services.jobs import JobQueue
 from backend.storage import Store
 
 # Paths reachable without a token (everything else under /api/v1 needs one).
@@ -70,3 +71,8 @@ def job_runner():  # noqa: ANN201 - backend.jobs.runner.JobRunner
 def job_limits() -> tuple[int, int]:
     cfg = config()
     return cfg.max_jobs_per_user, cfg.max_jobs_total
+
+
+def job_queue() -> JobQueue:
+    """Where this request's new jobs go (read per request: tests swap the runner)."""
+    return JobQueue(job_runner(), job_limits())

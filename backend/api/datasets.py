@@ -2,7 +2,7 @@ from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import config, current_user_id, job_limits, job_runner, store
+from backend.api.context import config, current_user_id, job_queue, store
 from backend.api.responses import accepted, projected_page
 from backend.schemas.common import page_schema
 from backend.schemas.datasets import (
@@ -128,9 +128,7 @@ class DatasetImputations(MethodView):
     @blp.response(202, JobSchema)
     def post(self, body, dataset_id):
         """Start filling missing values (baseline, BRITS, NAOMI or auto); live progress on the job."""
-        job = imputation.start_imputation(
-            store(), job_runner(), current_user_id(), dataset_id, body, limits=job_limits()
-        )
+        job = imputation.start_imputation(store(), job_queue(), current_user_id(), dataset_id, body)
         return accepted(job)
 
 
@@ -140,7 +138,5 @@ class DatasetSynthesizers(MethodView):
     @blp.response(202, JobSchema)
     def post(self, body, dataset_id):
         """Start training TimeGAN on the dataset's numeric columns; the job registers the model."""
-        job = synthesis.start_training(
-            store(), job_runner(), current_user_id(), dataset_id, body, limits=job_limits()
-        )
+        job = synthesis.start_training(store(), job_queue(), current_user_id(), dataset_id, body)
         return accepted(job)

@@ -2,7 +2,7 @@ from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import config, current_user_id, job_limits, job_runner, store
+from backend.api.context import config, current_user_id, job_limits, job_queue, job_runner, store
 from backend.api.responses import accepted
 from backend.jobs import kinds
 from backend.jobs.event_feed import HANDOFF_KEY, StreamLeases, ThreadStream
@@ -49,14 +49,8 @@ class Jobs(MethodView):
         """Start a job of a kind that takes its parameters here."""
         kind = kinds.get(body["kind"])
         params = kind.load_params(body["params"])
-        job = jobs.start_job(
-            store(),
-            job_runner(),
-            current_user_id(),
-            kind.name,
-            params,
-            limits=job_limits(),
-            dataset_id=params.get("dataset_id"),
+        job = job_queue().start(
+            store(), current_user_id(), kind.name, params, params.get("dataset_id")
         )
         return accepted(job)
 

@@ -1,7 +1,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import config, current_user_id, job_limits, job_runner, store
+from backend.api.context import config, current_user_id, job_queue, store
 from backend.api.responses import accepted
 from backend.schemas.common import page_schema
 from backend.schemas.datasets import DatasetSchema
@@ -68,7 +68,5 @@ class ModelEvaluations(MethodView):
     @blp.response(202, JobSchema)
     def post(self, body, model_id):
         """Start scoring a TimeGAN model: discriminative/predictive scores, PCA and t-SNE, distributions."""
-        job = synthesis.start_evaluation(
-            store(), job_runner(), current_user_id(), model_id, body, limits=job_limits()
-        )
+        job = synthesis.start_evaluation(store(), job_queue(), current_user_id(), model_id, body)
         return accepted(job)

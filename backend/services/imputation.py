@@ -16,7 +16,6 @@ import pandas as pd
 
 from backend.errors import InvalidInputError
 from backend.jobs.protocols import JobContextProtocol
-from backend.jobs.runner import JobRunner
 from backend.services import datasets, jobs, models, quotas
 from backend.storage import Store
 from backend.tabular import tables
@@ -41,21 +40,13 @@ def default_time_column(dataset: dict[str, Any]) -> str | None:
 
 
 def start_imputation(
-    store: Store,
-    runner: JobRunner,
-    owner_id: str,
-    dataset_id: str,
-    body: dict[str, Any],
-    *,
-    limits: tuple[int, int],
+    store: Store, queue: jobs.JobQueue, owner_id: str, dataset_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
     """Queue an `imputation` job on the dataset once the request and the caller's quota allow it."""
     params = imputation_params(store, owner_id, dataset_id, body)
     # The result is a new dataset: refuse now, not after the job has run.
     quotas.check_new_dataset(store, owner_id)
-    return jobs.start_job(
-        store, runner, owner_id, "imputation", params, limits=limits, dataset_id=dataset_id
-    )
+    return queue.start(store, owner_id, "imputation", params, dataset_id)
 
 
 def imputation_params(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from backend.clock import now_iso
@@ -75,6 +76,27 @@ def start_job(
     store.jobs.insert(job)
     runner.submit(job["id"])
     return job
+
+
+@dataclass(frozen=True)
+class JobQueue:
+    """Where the use cases send new jobs: the runner that wakes a worker, and the caps on
+    active jobs (per user, in total) that `start_job` checks first."""
+
+    runner: JobRunner
+    limits: tuple[int, int]
+
+    def start(
+        self,
+        store: Store,
+        owner_id: str,
+        kind: str,
+        params: dict[str, Any],
+        dataset_id: str | None = None,
+    ) -> dict[str, Any]:
+        return start_job(
+            store, self.runner, owner_id, kind, params, limits=self.limits, dataset_id=dataset_id
+        )
 
 
 def list_jobs(

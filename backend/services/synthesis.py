@@ -11,7 +11,6 @@ import numpy as np
 from backend.clock import now_iso
 from backend.errors import InvalidInputError
 from backend.jobs.protocols import JobContextProtocol
-from backend.jobs.runner import JobRunner
 from backend.services import datasets, jobs, models
 from backend.storage import Store
 
@@ -58,19 +57,11 @@ def _config(params: dict[str, Any]) -> Any:
 
 
 def start_training(
-    store: Store,
-    runner: JobRunner,
-    owner_id: str,
-    dataset_id: str,
-    body: dict[str, Any],
-    *,
-    limits: tuple[int, int],
+    store: Store, queue: jobs.JobQueue, owner_id: str, dataset_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
     """Queue a `timegan_training` job on the dataset once its settings fit the data."""
     params = training_params(store, owner_id, dataset_id, body)
-    return jobs.start_job(
-        store, runner, owner_id, "timegan_training", params, limits=limits, dataset_id=dataset_id
-    )
+    return queue.start(store, owner_id, "timegan_training", params, dataset_id)
 
 
 def training_params(
@@ -200,25 +191,11 @@ def sample_dataset(
 
 
 def start_evaluation(
-    store: Store,
-    runner: JobRunner,
-    owner_id: str,
-    model_id: str,
-    body: dict[str, Any],
-    *,
-    limits: tuple[int, int],
+    store: Store, queue: jobs.JobQueue, owner_id: str, model_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
     """Queue a `timegan_evaluation` job for the model against its training dataset."""
     params = evaluation_params(store, owner_id, model_id, body)
-    return jobs.start_job(
-        store,
-        runner,
-        owner_id,
-        "timegan_evaluation",
-        params,
-        limits=limits,
-        dataset_id=params["dataset_id"],
-    )
+    return queue.start(store, owner_id, "timegan_evaluation", params, params["dataset_id"])
 
 
 def evaluation_params(
