@@ -205,6 +205,10 @@ class ResolvedBlockSchema(BlockSchema):
     summary = fields.Nested(
         SummarySchema, allow_none=True, metadata={"description": "job/model: null if deleted."}
     )
+    error = fields.String(
+        allow_none=True,
+        metadata={"description": "chart: why it is not shown (its stored spec is refused now)."},
+    )
 
 
 class SharedDatasetSchema(Schema):

@@ -2413,6 +2413,8 @@ export interface components {
             /** @description chart: null if deleted. */
             chart?: components["schemas"]["ResolvedChart"] | (Record<string, never> | null);
             chart_id?: string;
+            /** @description chart: why it is not shown (its stored spec is refused now). */
+            error?: string | null;
             /** @description text: the Markdown rendered and sanitized. */
             html?: string;
             /** @description Made by the server. */
