@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { listDatasets } from "../api/datasets";
 import { createReport, listReports } from "../api/reports";
+import { blockCount } from "../features/reports/labels";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
 import { Pager } from "../features/ui/Pager";
 import { formatDate } from "../lib/format";
@@ -41,8 +42,7 @@ export default function ReportsPage() {
                       {report.title}
                     </Link>
                     <span className="muted">
-                      {names.get(report.dataset_id) ?? "dataset"} · {report.blocks.length} block{report.blocks.length === 1 ? "" : "s"} ·
-                      saved {formatDate(report.updated_at)}
+                      {names.get(report.dataset_id) ?? "dataset"} · {blockCount(report.blocks.length)} · saved {formatDate(report.updated_at)}
                       {report.share ? " · shared" : ""}
                     </span>
                   </div>

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 import type { Chart, Job, Model } from "../../api/types";
-import { formatDate } from "../../lib/format";
+import { jobLabel, modelLabel } from "./labels";
 import type { ReportEditor } from "./useReportEditor";
 
 export interface BlockSources {
@@ -11,9 +11,6 @@ export interface BlockSources {
   jobs: Job[];
   models: Model[];
 }
-
-export const jobLabel = (job: Job): string => `${job.kind} job of ${formatDate(job.finished_at ?? job.created_at)}`;
-export const modelLabel = (model: Model): string => `${model.kind} model v${model.version} of ${formatDate(model.created_at)}`;
 
 /** Forms that add a block at the end: a saved chart, Markdown text, the dataset profile, a job or model summary. */
 export function AddBlockPanel({ editor, sources }: { editor: ReportEditor; sources: BlockSources }) {

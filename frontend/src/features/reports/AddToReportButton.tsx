@@ -6,6 +6,7 @@ import type { Chart } from "../../api/types";
 import { useAction } from "../../lib/useAction";
 import { useAsync } from "../../lib/useAsync";
 import { Modal } from "../ui/Modal";
+import { blockCount } from "./labels";
 import { Empty, ErrorMessage, Loading } from "../ui/Status";
 
 interface Props {
@@ -84,10 +85,7 @@ function ReportChooser({ datasetId, busy, onChoose }: { datasetId: string; busy:
               <button type="button" onClick={() => onChoose(report.id)} disabled={busy}>
                 {report.title}
               </button>
-              <span className="muted">
-                {" "}
-                {report.blocks.length} block{report.blocks.length === 1 ? "" : "s"}
-              </span>
+              <span className="muted"> {blockCount(report.blocks.length)}</span>
             </li>
           ))}
         </ul>

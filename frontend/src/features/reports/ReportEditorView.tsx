@@ -4,8 +4,9 @@ import { deleteReport, type Report, type ReportBlock } from "../../api/reports";
 import { formatDate } from "../../lib/format";
 import { useAction } from "../../lib/useAction";
 import { ErrorMessage } from "../ui/Status";
-import { AddBlockPanel, jobLabel, modelLabel, type BlockSources } from "./AddBlockPanel";
+import { AddBlockPanel, type BlockSources } from "./AddBlockPanel";
 import { BlockList } from "./BlockList";
+import { blockCount, describeBlock } from "./labels";
 import { ExportReportButtons } from "./ExportReportButtons";
 import { ReportFrame } from "./ReportFrame";
 import { ShareControls } from "./ShareControls";
@@ -37,8 +38,8 @@ export function ReportEditorView({ initial, sources, datasetName }: { initial: R
       <div className="page-header">
         <h1>{report.title}</h1>
         <p className="muted">
-          Report on <Link to={`/datasets/${report.dataset_id}`}>{datasetName ?? "its dataset"}</Link> · {report.blocks.length} block
-          {report.blocks.length === 1 ? "" : "s"} · saved {formatDate(report.updated_at)}
+          Report on <Link to={`/datasets/${report.dataset_id}`}>{datasetName ?? "its dataset"}</Link> · {blockCount(report.blocks.length)} · saved{" "}
+          {formatDate(report.updated_at)}
         </p>
         <form className="form-row report-title-form" onSubmit={rename} aria-label="Report title">
           <label>
@@ -87,30 +88,4 @@ export function ReportEditorView({ initial, sources, datasetName }: { initial: R
 /** Changes whenever what the export shows may have changed (its blocks, their text, the title). */
 function previewVersion(report: Report): string {
   return `${report.updated_at}|${report.title}|${report.blocks.map((b) => `${b.id}:${b.markdown?.length ?? ""}`).join(",")}`;
-}
-
-/** "Chart: mpg by origin", "Text: ## Findings…", "Dataset profile", "imputation job of …". */
-export function describeBlock(block: ReportBlock, sources: BlockSources): string {
-  switch (block.type) {
-    case "chart": {
-      const chart = sources.charts.find((c) => c.id === block.chart_id);
-      return `Chart: ${chart ? chart.title : "a saved chart"}`;
-    }
-    case "text": {
-      const text = (block.markdown ?? "").replace(/\s+/g, " ").trim();
-      return `Text: ${text.length > 60 ? `${text.slice(0, 60)}…` : text || "(empty)"}`;
-    }
-    case "profile":
-      return "Dataset profile";
-    case "job": {
-      const job = sources.jobs.find((j) => j.id === block.job_id);
-      return `Summary: ${job ? jobLabel(job) : "a job"}`;
-    }
-    case "model": {
-      const model = sources.models.find((m) => m.id === block.model_id);
-      return `Summary: ${model ? modelLabel(model) : "a model"}`;
-    }
-    default:
-      return "Block";
-  }
 }
