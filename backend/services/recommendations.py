@@ -11,24 +11,19 @@ from backend.services import datasets
 from backend.storage import Store
 
 
-def _recommender() -> Any:
-    from models.data2vis.recommend import get_recommender
-
-    return get_recommender()
-
-
 def recommend_for_dataset(
     store: Store, owner_id: str, dataset_id: str, *, k: int, beam_width: int
 ) -> dict[str, Any]:
     """Rank k valid charts for the dataset, bind each to it, store them as its last recommendations."""
-    from models.data2vis.recommend import MODEL_VERSION
+    # Imported here: the recommender's module loads pandas and jsonschema, and its first use torch.
+    from models.data2vis.recommend import MODEL_VERSION, get_recommender
 
     dataset = datasets.get_dataset(store, owner_id, dataset_id)
     frame = datasets.load_frame(store, dataset)
     try:
         # Each candidate is drawn once in the render sandbox: a chart the model invents must
         # not crash or stall the API process, nor fetch anything.
-        report = _recommender().recommend_with_notes(
+        report = get_recommender().recommend_with_notes(
             frame, k=k, beam_width=beam_width, render_check=sandbox.render_check
         )
     except sandbox.RendererUnavailable as error:
