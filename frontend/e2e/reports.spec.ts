@@ -92,6 +92,7 @@ test("profile, a report from two saved charts with text, HTML and PDF export, a 
   // The second chart straight from the recommendations: "Add to report" saves it and appends it.
   await page.getByRole("link", { name: "add a recommended chart" }).click();
   await expect(page).toHaveURL(new RegExp(`/datasets/${datasetId}/charts\\?report=${reportId}$`));
+  await expect(page.getByRole("note")).toContainText("adds charts to Cars: a summary");
   await expect(cards.nth(1)).toBeVisible({ timeout: 60_000 });
   const second = cards.filter({ has: page.locator(".rec-title", { hasText: secondTitle }) }).first();
   await second.getByRole("button", { name: "Add to report" }).click();

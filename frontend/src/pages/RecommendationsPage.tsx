@@ -6,6 +6,7 @@ import { getRecommendations, recommendCharts } from "../api/recommendations";
 import type { RecommendationList } from "../api/types";
 import { ChartBuilder } from "../features/charts/ChartBuilder";
 import { RecommendationGroups } from "../features/recommendations/RecommendationGroups";
+import { ReportTargetNote } from "../features/reports/ReportTargetNote";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
 import { useAction } from "../lib/useAction";
 import { useAsync } from "../lib/useAsync";
@@ -51,6 +52,7 @@ export default function RecommendationsPage() {
           </button>
         </form>
         <ErrorMessage error={error} />
+        <ReportTargetNote />
       </div>
       <section aria-labelledby="recs-heading">
         <h2 id="recs-heading">Recommendations</h2>

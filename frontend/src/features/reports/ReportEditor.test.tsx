@@ -3,7 +3,8 @@ import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Report, ReportBlock } from "../../api/reports";
-import type { Chart } from "../../api/types";
+import type { Chart, Job, Model } from "../../api/types";
+import type { BlockSources } from "./AddBlockPanel";
 import { ReportEditorView } from "./ReportEditorView";
 import { movedOrder } from "./useReportEditor";
 
@@ -95,10 +96,10 @@ function fakeServer(blocks: ReportBlock[]) {
   };
 }
 
-function renderEditor(server: ReturnType<typeof fakeServer>) {
+function renderEditor(server: ReturnType<typeof fakeServer>, sources: BlockSources = { charts, jobs: [], models: [] }) {
   render(
     <MemoryRouter>
-      <ReportEditorView initial={server.initial} sources={{ charts, jobs: [], models: [] }} datasetName="cars.csv" />
+      <ReportEditorView initial={server.initial} sources={sources} datasetName="cars.csv" />
     </MemoryRouter>,
   );
 }
@@ -184,6 +185,24 @@ describe("ReportEditorView", () => {
     const adds = server.writes().filter((c) => c.method === "POST");
     expect(adds.map((c) => c.body)).toEqual([{ type: "text", markdown: "## Findings" }, { type: "chart", chart_id: "c2" }, { type: "profile" }]);
     expect(server.writes().at(-1)?.method).toBe("DELETE");
+  });
+
+  it("adds a job or model summary picked from the dataset's finished work, named by kind and date", async () => {
+    const server = fakeServer([]);
+    const job: Job = { id: "j1", kind: "imputation", status: "succeeded", created_at: "2026-01-02T10:00:00Z", finished_at: "2026-01-02T10:05:00Z" };
+    const model: Model = { id: "m1", kind: "timegan", version: "3", created_at: "2026-01-03T09:00:00Z" };
+    renderEditor(server, { charts: [], jobs: [job], models: [model] });
+    expect(screen.getByText("No saved charts of this dataset yet.")).toBeTruthy();
+    const picker = screen.getByLabelText("Result") as HTMLSelectElement;
+    expect(Array.from(picker.options, (o) => o.value)).toEqual(["job:j1", "model:m1"]);
+    await userEvent.selectOptions(picker, "model:m1");
+    await userEvent.click(screen.getByRole("button", { name: "Add summary" }));
+    await waitFor(() => expect(blockLabels()).toEqual([`Summary: timegan model v3 of ${new Date("2026-01-03T09:00:00Z").toLocaleString()}`]));
+    await userEvent.selectOptions(picker, "job:j1");
+    await userEvent.click(screen.getByRole("button", { name: "Add summary" }));
+    await waitFor(() => expect(blockLabels()).toHaveLength(2));
+    expect(blockLabels()[1]).toBe(`Summary: imputation job of ${new Date("2026-01-02T10:05:00Z").toLocaleString()}`);
+    expect(server.writes().map((c) => c.body)).toEqual([{ type: "model", model_id: "m1" }, { type: "job", job_id: "j1" }]);
   });
 
   it("saves an edited text block and shows the stored text; an empty text cannot be added", async () => {
