@@ -17,7 +17,6 @@ from backend.api.problems import ProblemApi, app_error_response, unexpected_erro
 from backend.api.security_headers import add_security_headers
 from backend.config import Config
 from backend.errors import AppError
-from backend.services import quotas
 from backend.storage import Store, open_store
 
 API_DOCS_ASSETS = "/api/docs/assets/"
@@ -57,7 +56,6 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     # The store is swept once per boot by what boots the service, not here in every worker
     # (backend/storage/sweep.py).
     app.extensions["store"] = store or open_store(config)
-    quotas.configure_from(config)
 
     CORS(
         app,

@@ -1,8 +1,8 @@
 """The Celery worker process: `celery -A backend.worker worker --pool=solo` runs jobs.
 
-Like `app.py` for the API, this is where a worker process is put together (settings, quotas,
-store, heartbeat); `backend/jobs/celery_app.py` only makes the Celery app, so the job system
-below the services imports none of them. The worker opens the store from the same environment
+Like `app.py` for the API, this is where a worker process is put together (settings, store,
+heartbeat; job code gets the dataset quotas in its Budget); `backend/jobs/celery_app.py` only
+makes the Celery app, so the job system below the services imports none of them. The worker opens the store from the same environment
 as the API (MONGO_URI or DATA_DIR) and runs the very same job code as the in-process pool.
 """
 
@@ -17,7 +17,6 @@ from backend.jobs.context import Budget
 from backend.jobs.execute import run_queued_jobs
 from backend.jobs.heartbeat import Heartbeat
 from backend.jobs.runner import slots_of
-from backend.services import quotas
 from backend.storage import Store, open_store
 
 
@@ -26,7 +25,6 @@ def _worker_state() -> tuple[Config, Store, Heartbeat]:
     """Settings, store and heartbeat, built once per worker process (on its first task)."""
     config = Config.from_env()
     kinds.load_extra(config.job_extra_kinds)
-    quotas.configure_from(config)  # job code makes datasets, which count against quotas
     store = open_store(config)
     return config, store, Heartbeat(store, config.job_heartbeat_s, config.job_time_limits).start()
 

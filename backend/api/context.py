@@ -10,6 +10,7 @@ from backend.config import Config
 from backend.errors import AuthenticationError
 from backend.services import auth
 from backend.services.jobs import JobQueue
+from backend.services.quotas import Quotas
 from backend.storage import Store
 
 # Paths reachable without a token (everything else under /api/v1 needs one).
@@ -71,6 +72,11 @@ def job_runner():  # noqa: ANN201 - backend.jobs.runner.JobRunner
 def job_limits() -> tuple[int, int]:
     cfg = config()
     return cfg.max_jobs_per_user, cfg.max_jobs_total
+
+
+def dataset_quotas() -> Quotas:
+    """The per-user dataset quotas (MAX_DATASETS_PER_USER, MAX_STORAGE_MB_PER_USER)."""
+    return Quotas.from_config(config())
 
 
 def job_queue() -> JobQueue:

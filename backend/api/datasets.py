@@ -2,7 +2,7 @@ from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import config, current_user_id, job_queue, store
+from backend.api.context import config, current_user_id, dataset_quotas, job_queue, store
 from backend.api.responses import accepted, projected_page
 from backend.schemas.common import page_schema
 from backend.schemas.datasets import (
@@ -46,7 +46,12 @@ class Datasets(MethodView):
         """Upload a CSV, TSV, JSON or JSON Lines file; it is stored, parsed and typed."""
         upload = files["file"]
         return datasets.create_dataset(
-            store(), current_user_id(), upload.stream, upload.filename, limits=_upload_limits()
+            store(),
+            current_user_id(),
+            upload.stream,
+            upload.filename,
+            limits=_upload_limits(),
+            quotas=dataset_quotas(),
         )
 
 
@@ -128,7 +133,9 @@ class DatasetImputations(MethodView):
     @blp.response(202, JobSchema)
     def post(self, body, dataset_id):
         """Start filling missing values (baseline, BRITS, NAOMI or auto); live progress on the job."""
-        job = imputation.start_imputation(store(), job_queue(), current_user_id(), dataset_id, body)
+        job = imputation.start_imputation(
+            store(), job_queue(), current_user_id(), dataset_id, body, quotas=dataset_quotas()
+        )
         return accepted(job)
 
 

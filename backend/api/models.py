@@ -1,7 +1,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.api.context import config, current_user_id, job_queue, store
+from backend.api.context import config, current_user_id, dataset_quotas, job_queue, store
 from backend.api.responses import accepted
 from backend.schemas.common import page_schema
 from backend.schemas.datasets import DatasetSchema
@@ -59,6 +59,7 @@ class ModelSamples(MethodView):
             body["n"],
             body["seed"],
             max_bytes=config().max_upload_bytes,
+            quotas=dataset_quotas(),
         )
 
 

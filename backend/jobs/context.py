@@ -23,14 +23,20 @@ STOP_CHECK_S = 0.5
 
 @dataclass(frozen=True)
 class Budget:
-    """What one run may use, from the settings: wall-clock time per kind, bytes of a made dataset."""
+    """What one run may use, from the settings: wall-clock time per kind, bytes of a made
+    dataset, and the owner's dataset quotas (datasets, bytes; None: not limited)."""
 
     time_limits: tuple[tuple[str, float], ...] = ()
     max_dataset_bytes: int | None = None
+    dataset_quotas: tuple[int, int] | None = None
 
     @classmethod
     def from_config(cls, config: Any) -> Budget:
-        return cls(config.job_time_limits, config.max_upload_bytes)
+        return cls(
+            config.job_time_limits,
+            config.max_upload_bytes,
+            (config.max_datasets_per_user, config.max_storage_bytes_per_user),
+        )
 
 
 class JobCancelled(Exception):
@@ -71,6 +77,8 @@ class JobContext:
         self.time_limit_s = kinds.time_limit_s(kinds.get(self.kind), budget.time_limits)
         # Datasets a job makes obey the upload limit (MAX_UPLOAD_MB) like uploads do.
         self.max_dataset_bytes = budget.max_dataset_bytes
+        # ... and count against the owner's quotas (MAX_DATASETS_PER_USER, MAX_STORAGE_MB_PER_USER).
+        self.dataset_quotas = budget.dataset_quotas
         self._started = time.monotonic()
         self._start_step: int | None = None
         self._next_stop_check = 0.0

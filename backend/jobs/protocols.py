@@ -21,6 +21,8 @@ class JobContextProtocol(Protocol):
     kind: str
     # Datasets a job makes obey the upload limit (MAX_UPLOAD_MB); None: no limit.
     max_dataset_bytes: int | None
+    # ... and count against the owner's quotas: (datasets, bytes); None: not limited.
+    dataset_quotas: tuple[int, int] | None
 
     def report(
         self,

@@ -14,8 +14,8 @@ import pandas as pd
 
 from backend.clock import now_iso
 from backend.errors import InvalidFileError, NotFoundError, PayloadTooLargeError
-from backend.services import quotas
 from backend.services.common import new_document, offset_of, page, require
+from backend.services.quotas import check_new_dataset
 from backend.storage import BlobNotFound, Store
 from backend.storage.base import is_unavailable
 from backend.storage.sweep import finish_dataset_delete
@@ -41,17 +41,22 @@ def create_dataset(
     *,
     lineage: dict[str, Any] | None = None,
     limits: tables.Limits | None = None,
+    quotas: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """Store the bytes, parse and type them, record the dataset; on any failure nothing stays behind.
 
     `limits` caps uploads (the API passes the configured ones); data the service made itself
     (an imputed table has a flag column per column) is trusted and read without them.
+    `quotas` (datasets, bytes a user may hold: `quotas.Quotas`) count uploads and made data
+    alike; the API and job code pass theirs, None (not limited) is for scripts and tests.
     """
     filename = _clean_filename(filename)
-    quotas.check_new_dataset(store, owner_id)  # a full quota refuses before a byte is stored
+    if quotas is not None:  # a full quota refuses before a byte is stored
+        check_new_dataset(store, owner_id, quotas)
     blob = store.blobs.put_stream(stream)
     try:
-        quotas.check_new_dataset(store, owner_id, blob.size_bytes)
+        if quotas is not None:
+            check_new_dataset(store, owner_id, quotas, blob.size_bytes)
         with store.blobs.open(blob.id) as stored:
             options = tables.detect_options(stored, filename)
             if options.format == "json" and blob.size_bytes > MAX_JSON_ARRAY_BYTES:
@@ -95,6 +100,7 @@ def create_dataset_from_frame(
     *,
     lineage: dict[str, Any] | None = None,
     max_bytes: int | None = None,
+    quotas: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """Store a frame made by a job (imputed or synthetic data) as a new CSV dataset.
 
@@ -108,7 +114,9 @@ def create_dataset_from_frame(
             f"The table made would be {len(data) / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB a dataset "
             "may take (MAX_UPLOAD_MB); ask for fewer rows."
         )
-    return create_dataset(store, owner_id, io.BytesIO(data), filename, lineage=lineage)
+    return create_dataset(
+        store, owner_id, io.BytesIO(data), filename, lineage=lineage, quotas=quotas
+    )
 
 
 # A cell a spreadsheet reads as a formula (or DDE) starts with one of these (OWASP, "CSV Injection").

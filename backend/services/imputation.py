@@ -16,7 +16,8 @@ import pandas as pd
 
 from backend.errors import InvalidInputError
 from backend.jobs.protocols import JobContextProtocol
-from backend.services import datasets, jobs, models, quotas
+from backend.services import datasets, jobs, models
+from backend.services.quotas import check_new_dataset
 from backend.storage import Store
 from backend.tabular import tables
 
@@ -40,12 +41,19 @@ def default_time_column(dataset: dict[str, Any]) -> str | None:
 
 
 def start_imputation(
-    store: Store, queue: jobs.JobQueue, owner_id: str, dataset_id: str, body: dict[str, Any]
+    store: Store,
+    queue: jobs.JobQueue,
+    owner_id: str,
+    dataset_id: str,
+    body: dict[str, Any],
+    *,
+    quotas: tuple[int, int],
 ) -> dict[str, Any]:
-    """Queue an `imputation` job on the dataset once the request and the caller's quota allow it."""
+    """Queue an `imputation` job on the dataset once the request and the caller's `quotas`
+    (datasets, bytes) allow it."""
     params = imputation_params(store, owner_id, dataset_id, body)
     # The result is a new dataset: refuse now, not after the job has run.
-    quotas.check_new_dataset(store, owner_id)
+    check_new_dataset(store, owner_id, quotas)
     return queue.start(store, owner_id, "imputation", params, dataset_id)
 
 
@@ -169,6 +177,7 @@ def run_imputation(ctx: JobContextProtocol, params: dict[str, Any]) -> dict[str,
         f"{stem}_imputed_{method}.csv",
         lineage={"source_dataset_id": dataset["id"], "job_id": ctx.job_id, "kind": "imputation"},
         max_bytes=ctx.max_dataset_bytes,
+        quotas=ctx.dataset_quotas,
     )
     return {
         "dataset_id": result["id"],

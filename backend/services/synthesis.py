@@ -155,9 +155,11 @@ def sample_dataset(
     seed: int | None,
     *,
     max_bytes: int | None = None,
+    quotas: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """n synthetic sequences in original units as a new dataset (long format), at most
-    MAX_SAMPLE_ROWS rows and `max_bytes` of CSV (the upload limit)."""
+    MAX_SAMPLE_ROWS rows and `max_bytes` of CSV (the upload limit), within the owner's
+    `quotas` (datasets, bytes)."""
     model_doc = _timegan(store, owner_id, model_id)
     model = _load_model(store, model_doc)
     seq_len = model.config.seq_len
@@ -187,6 +189,7 @@ def sample_dataset(
             "kind": "synthesis",
         },
         max_bytes=max_bytes,
+        quotas=quotas,
     )
 
 

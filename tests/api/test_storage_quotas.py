@@ -10,6 +10,7 @@ from backend.app import create_app, shutdown
 from backend.config import Config
 from backend.errors import DatasetQuotaError
 from backend.services import datasets
+from backend.services.quotas import Quotas
 from tests.conftest import Session, wait_for
 
 SMALL = "t,v\n1,1\n2,\n3,3\n4,4\n5,5\n6,\n7,7\n8,8\n"
@@ -107,7 +108,7 @@ def test_a_result_that_would_pass_the_quota_is_not_stored(quota_client, store): 
     blobs = _blob_ids(store)
     with pytest.raises(DatasetQuotaError) as raised:
         datasets.create_dataset_from_frame(
-            store, user_id, pd.DataFrame({"a": [1, 2]}), "derived.csv"
+            store, user_id, pd.DataFrame({"a": [1, 2]}), "derived.csv", quotas=Quotas(1, 2**30)
         )
     assert raised.value.to_problem()["quota"]["used"] == 1
     assert alice.get("/api/v1/datasets").get_json()["total"] == 1 and _blob_ids(store) == blobs
@@ -116,3 +117,12 @@ def test_a_result_that_would_pass_the_quota_is_not_stored(quota_client, store): 
 def test_quotas_are_settings() -> None:
     config = Config.from_env({"MAX_DATASETS_PER_USER": "7", "MAX_STORAGE_MB_PER_USER": "3"})
     assert (config.max_datasets_per_user, config.max_storage_bytes_per_user) == (7, 3 * 2**20)
+
+
+def test_each_app_applies_its_own_settings(quota_client):  # noqa: ANN001
+    """Quotas come from the app's Config, not from whichever app was configured last."""
+    strict = quota_client(max_datasets_per_user=1)
+    quota_client(max_datasets_per_user=50)  # another app in the same process
+    alice = Session(strict, "alice")
+    assert alice.upload(SMALL, "a.csv").status_code == 201
+    _assert_quota_problem(alice.upload("x,y\n1,2\n", "b.csv"), 429, "MAX_DATASETS_PER_USER")
