@@ -10,7 +10,9 @@ model to a short summary. Something a block refers to that was deleted since sho
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -24,6 +26,46 @@ from models.data2vis.validate import escape_field
 # PDF charts are PNGs drawn at twice their size: sharp in print, and several times cheaper
 # for WeasyPrint than drawing their SVG, which it does in pure Python.
 PNG_SCALE = 2
+
+
+class _ImageCache:
+    """Drawn chart images, newest used kept, up to `max_bytes` in all (one per API process).
+
+    An image depends on the chart's spec (a change bumps its `updated_at`), its dataset's bytes
+    (never change) and the format, which make the key; so the editor's preview, which exports
+    again after each edit, redraws only the charts that changed.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self._max_bytes = max_bytes
+        self._images: OrderedDict[tuple[str, ...], dict[str, Any]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> dict[str, Any] | None:
+        with self._lock:
+            image = self._images.get(key)
+            if image is not None:
+                self._images.move_to_end(key)
+            return image
+
+    def put(self, key: tuple[str, ...], image: dict[str, Any]) -> None:
+        with self._lock:
+            if key in self._images:
+                return
+            self._images[key] = image
+            self._bytes += len(image["data"])
+            while self._bytes > self._max_bytes and len(self._images) > 1:
+                _, dropped = self._images.popitem(last=False)
+                self._bytes -= len(dropped["data"])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._images.clear()
+            self._bytes = 0
+
+
+image_cache = _ImageCache()
 
 
 def shared_report(store: Store, token: str) -> dict[str, Any]:
@@ -133,6 +175,7 @@ class _Resolver:
     def __init__(self, store: Store, owner_id: str, dataset: dict[str, Any]) -> None:
         self.store, self.owner_id, self.dataset = store, owner_id, dataset
         self._records: list[dict[str, Any]] | None = None
+        self._records_lock = threading.Lock()  # the drawing threads share the rows
         self._profile: dict[str, Any] | None = None
         self._names: dict[str, str | None] = {dataset["id"]: dataset["filename"]}
 
@@ -158,8 +201,6 @@ class _Resolver:
     def draw_charts(self, blocks: list[dict[str, Any]], image_format: str, threads: int) -> None:
         """Draw every chart block as an image, `threads` at once (the render pool's size)."""
         todo = [b for b in blocks if b["type"] == "chart" and b.get("chart")]
-        if todo:
-            self._chart_records()  # converted once, before the threads share it
         with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
             drawn = list(pool.map(lambda block: self._image(block, image_format), todo))
         for block, (image, error) in zip(todo, drawn, strict=True):
@@ -183,18 +224,24 @@ class _Resolver:
         self, block: dict[str, Any], image_format: str
     ) -> tuple[dict[str, Any] | None, str | None]:
         """(image, None), or (None, why) for a chart that cannot be drawn; a busy pool raises."""
+        chart = block["chart"]["stored"]
+        key = (chart["id"], str(chart.get("updated_at")), self.dataset["blob_id"], image_format)
+        cached = image_cache.get(key)
+        if cached is not None:
+            return cached, None
         try:
-            spec = charts.inlined_spec(
-                block["chart"]["stored"], self.dataset, self._rows_for(block["chart"]["stored"])
-            )
+            spec = charts.inlined_spec(chart, self.dataset, self._rows_for(chart))
             data = vegalite.render(spec, image_format, scale=PNG_SCALE)
         except InvalidInputError as error:  # refused by the allow-list, or unrenderable
             return None, error.detail
         if image_format == "svg":
-            return {"media_type": "image/svg+xml", "data": data}, None
-        # The PNG header's width field (bytes 16-20), at the size the chart was drawn.
-        width_px = int.from_bytes(data[16:20], "big") // PNG_SCALE
-        return {"media_type": "image/png", "data": data, "width_px": width_px}, None
+            image: dict[str, Any] = {"media_type": "image/svg+xml", "data": data}
+        else:
+            # The PNG header's width field (bytes 16-20), at the size the chart was drawn.
+            width_px = int.from_bytes(data[16:20], "big") // PNG_SCALE
+            image = {"media_type": "image/png", "data": data, "width_px": width_px}
+        image_cache.put(key, image)
+        return image, None
 
     def _rows_for(self, chart: dict[str, Any]) -> list[dict[str, Any]]:
         """The dataset's rows with only the columns the chart's spec names.
@@ -209,10 +256,12 @@ class _Resolver:
         return [{name: row.get(name) for name in used} for row in self._chart_records()]
 
     def _chart_records(self) -> list[dict[str, Any]]:
-        # Charts of one report share one dataset: its rows are converted once.
-        if self._records is None:
-            self._records = charts.chart_records(self.store, self.dataset)
-        return self._records
+        # Charts of one report share one dataset: its rows are converted once, when a chart
+        # needs them (not at all when every image comes from the cache).
+        with self._records_lock:
+            if self._records is None:
+                self._records = charts.chart_records(self.store, self.dataset)
+            return self._records
 
     def _dataset_profile(self) -> dict[str, Any]:
         if self._profile is None:

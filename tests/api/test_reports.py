@@ -454,3 +454,27 @@ def test_a_shared_chart_keeps_every_column_its_spec_reads():
     }
     # "e" and "wic" appear only inside other words, "rows" only in the data URL.
     assert columns_named(spec, ["a b", "c.d", "e", "rows", "wic"]) == ["a b", "c.d"]
+
+
+def test_charts_are_drawn_again_only_when_their_spec_changes(alice, csv_dataset, monkeypatch):
+    from backend.charts import vegalite
+    from backend.services import report_exports
+
+    report_exports.image_cache.clear()
+    drawn = []
+    render = vegalite.render
+    monkeypatch.setattr(
+        vegalite, "render", lambda spec, fmt, **kw: drawn.append(fmt) or render(spec, fmt, **kw)
+    )
+    chart = save(alice, csv_dataset)
+    report = added(alice, new_report(alice, csv_dataset), type="chart", chart_id=chart["id"])
+    export = f"/api/v1/reports/{report['id']}/export.html"
+    first = alice.get(export).get_data(as_text=True)
+    assert alice.get(export).get_data(as_text=True) == first and drawn == ["svg"]
+    assert alice.get(f"/api/v1/reports/{report['id']}/export.pdf").status_code == 200
+    assert drawn == ["svg", "png"]
+    # A new spec is a new picture, drawn once.
+    line = {**LINE_SPEC, "mark": "point"}
+    assert alice.patch(f"/api/v1/charts/{chart['id']}", json={"spec": line}).status_code == 200
+    changed = alice.get(export).get_data(as_text=True)
+    assert changed != first and drawn == ["svg", "png", "svg"]
