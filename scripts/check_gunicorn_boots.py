@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from scripts.processes import free_port, stop  # noqa: E402
+from scripts.processes import free_port, start_gunicorn, stop  # noqa: E402
 
 
 def boot_once(workers: int, timeout_s: float = 120) -> tuple[bool, str]:
@@ -39,21 +38,7 @@ def boot_once(workers: int, timeout_s: float = 120) -> tuple[bool, str]:
             LOG_LEVEL="info",
         )
         log_path = Path(folder) / "gunicorn.log"
-        with open(log_path, "wb") as log:
-            server = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "-c",
-                    "gunicorn.conf.py",
-                    "backend.app:create_app()",
-                ],
-                cwd=REPO,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        server = start_gunicorn(env, log_path)
         try:
             deadline = time.monotonic() + timeout_s
             booted = 0

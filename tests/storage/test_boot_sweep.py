@@ -4,12 +4,11 @@ workers do not sweep again (each used to, reading every document of the store)."
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 
 from backend.services import datasets
 from backend.storage.sqlite import SqliteStore
-from tests.jobs.processes import REPO, base_env, free_port, stop, wait_until_up
+from scripts.processes import start_gunicorn
+from tests.jobs.processes import base_env, free_port, stop, wait_until_up
 
 
 def test_gunicorn_sweeps_once_in_its_master_before_serving(tmp_path):
@@ -25,21 +24,7 @@ def test_gunicorn_sweeps_once_in_its_master_before_serving(tmp_path):
     env = base_env(data_dir, PORT=str(port), HOST="127.0.0.1", WEB_CONCURRENCY="2")
     env.update(LOG_LEVEL="info", GUNICORN_ACCESS_LOG="/dev/null")
     log_path = tmp_path / "gunicorn.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                "gunicorn.conf.py",
-                "backend.app:create_app()",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    server = start_gunicorn(env, log_path)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", server)
     finally:
