@@ -205,9 +205,17 @@ def sweep_at_boot(config: Config) -> SweepReport | None:
 
 @contextlib.contextmanager
 def _sweep_lock(data_dir: Path) -> Iterator[bool]:
-    """True while this process holds `DATA_DIR/sweep.lock`; False at once if another does."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / "sweep.lock", "a") as lock:
+    """True while this process holds `DATA_DIR/sweep.lock`; False at once if another does.
+    Also True where the lock file cannot be made (a read-only DATA_DIR beside MongoDB): the
+    lock only saves repeated work, as two sweeps at once are safe."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(data_dir / "sweep.lock", "a")  # noqa: SIM115 - closed below, after the yield
+    except OSError as error:
+        log.info("store sweep at boot without its lock file: %s", error)
+        yield True
+        return
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -248,3 +248,23 @@ def test_the_sweep_reads_no_whole_document(store, monkeypatch):  # noqa: ANN001
 
         monkeypatch.setattr(getattr(store, collection), "find_any", projected_only)
     assert not sweep(store, grace_s=0).changed()
+
+
+def test_the_boot_sweep_on_mongodb_needs_no_writable_data_dir(tmp_path, mongo_server, mongo_client):  # noqa: ANN001
+    """Beside MongoDB, DATA_DIR may be read-only (a container): the sweep runs without its
+    lock file instead of stopping the boot."""
+    from backend.config import Config
+    from backend.storage.mongo import MongoStore
+    from backend.storage.sweep import sweep_at_boot
+
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    config = Config(
+        data_dir=not_a_folder / "data", mongo_uri=mongo_server.uri_for("t_boot_sweep"), testing=True
+    )
+    store = MongoStore(mongo_client["t_boot_sweep"])
+    try:
+        dataset = _marked_for_delete(store)
+        assert sweep_at_boot(config).finished_deletes == [dataset["id"]]
+    finally:
+        mongo_client.drop_database("t_boot_sweep")
