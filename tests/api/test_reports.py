@@ -478,3 +478,25 @@ def test_charts_are_drawn_again_only_when_their_spec_changes(alice, csv_dataset,
     assert alice.patch(f"/api/v1/charts/{chart['id']}", json={"spec": line}).status_code == 200
     changed = alice.get(export).get_data(as_text=True)
     assert changed != first and drawn == ["svg", "png", "svg"]
+
+
+def test_a_real_finished_job_and_its_model_are_summarized(alice, csv_dataset):
+    from tests.conftest import wait_for
+
+    started = alice.post("/api/v1/jobs", json={"kind": "toy_training", "params": {"epochs": 3}})
+    assert started.status_code == 202, started.get_json()
+    job = wait_for(
+        lambda: (
+            (j := alice.get(f"/api/v1/jobs/{started.get_json()['id']}").get_json())["status"]
+            == "succeeded"
+            and j
+        )
+    )
+    report = new_report(alice, csv_dataset)
+    report = added(alice, report, type="job", job_id=job["id"])
+    report = added(alice, report, type="model", model_id=job["result"]["model_id"])
+    page = alice.get(f"/api/v1/reports/{report['id']}/export.html").get_data(as_text=True)
+    final_loss = job["metrics"][-1]["loss"]
+    assert "toy_training job" in page and f"{final_loss:.4g}" in page
+    model = alice.get(f"/api/v1/models/{job['result']['model_id']}").get_json()
+    assert model["version"] in page
