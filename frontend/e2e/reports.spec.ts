@@ -121,6 +121,9 @@ test("profile, a report from two saved charts with text, HTML and PDF export, a 
     `3. Chart: ${firstTitle}`,
     "4. Dataset profile",
   ]);
+  // With a mouse: drag the profile's handle onto the second place.
+  await page.getByTestId("report-block").nth(3).locator(".drag-handle").dragTo(page.getByTestId("report-block").nth(1));
+  await expect(blockLabels(page)).toHaveText([/^1\. Text: ## Findings/, "2. Dataset profile", `3. Chart: ${secondTitle}`, `4. Chart: ${firstTitle}`]);
 
   // The preview is the export: headings, two chart images, the profile, the script shown nowhere and run nowhere.
   const preview = page.frameLocator("[data-testid='report-frame']");

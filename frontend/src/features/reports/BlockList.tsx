@@ -8,11 +8,13 @@ export type DescribeBlock = (block: ReportBlock) => string;
 
 /**
  * The report's blocks in order, each with Move up / Move down / Delete (real buttons, so the keyboard reorders too;
- * focus stays on the moved block's button) and, for text, an editable Markdown box.
+ * focus stays on the moved block's button), or by dragging a block's handle onto another block's place and, for text, an editable Markdown box.
  */
 export function BlockList({ editor, describe }: { editor: ReportEditor; describe: DescribeBlock }) {
   const { blocks } = editor.report;
   // After a move the block's button is re-rendered at its new place; put focus back on it (or on its twin at an end).
+  const [dragging, setDragging] = useState<string | null>(null);
+  const [dropTarget, setDropTarget] = useState<string | null>(null);
   const focusAfterMove = useRef<{ id: string; direction: "up" | "down"; before: ReportBlock[] } | null>(null);
   useEffect(() => {
     // Wait for the server's new order (a render may come between "no longer busy" and the new blocks).
@@ -25,9 +27,15 @@ export function BlockList({ editor, describe }: { editor: ReportEditor; describe
   }, [editor.busy, blocks]);
 
   if (blocks.length === 0) return <Empty>This report is empty. Add a chart, some text or the dataset profile below.</Empty>;
-  const move = async (block: ReportBlock, delta: number) => {
+  const move = async (block: ReportBlock, index: number, delta: number) => {
     focusAfterMove.current = { id: block.id, direction: delta < 0 ? "up" : "down", before: blocks };
-    if (!(await editor.move(block.id, delta))) focusAfterMove.current = null;
+    if (!(await editor.moveTo(block.id, index + delta))) focusAfterMove.current = null;
+  };
+  // Drag and drop by the handle, for a mouse; the buttons do the same from the keyboard.
+  const drop = (index: number) => {
+    if (dragging) void editor.moveTo(dragging, index);
+    setDragging(null);
+    setDropTarget(null);
   };
   return (
     <ol className="report-blocks" aria-label="Blocks">
@@ -35,8 +43,39 @@ export function BlockList({ editor, describe }: { editor: ReportEditor; describe
         const label = describe(block);
         const position = `block ${index + 1} (${label})`;
         return (
-          <li key={block.id} className="report-block" data-testid="report-block" data-type={block.type}>
+          <li
+            key={block.id}
+            className={`report-block${dropTarget === block.id && dragging !== block.id ? " drop-target" : ""}${dragging === block.id ? " dragging" : ""}`}
+            data-testid="report-block"
+            data-type={block.type}
+            onDragOver={(event) => {
+              if (!dragging) return;
+              event.preventDefault(); // allows the drop
+              setDropTarget(block.id);
+            }}
+            onDrop={(event) => {
+              event.preventDefault();
+              drop(index);
+            }}
+          >
             <div className="report-block-header">
+              <span
+                className="drag-handle"
+                draggable={editor.busy === null}
+                aria-hidden="true"
+                title="Drag to reorder"
+                onDragStart={(event) => {
+                  event.dataTransfer.setData("text/plain", block.id);
+                  event.dataTransfer.effectAllowed = "move";
+                  setDragging(block.id);
+                }}
+                onDragEnd={() => {
+                  setDragging(null);
+                  setDropTarget(null);
+                }}
+              >
+                ⠿
+              </span>
               <span className="report-block-label">
                 <span className="muted">{index + 1}.</span> {label}
               </span>
@@ -45,7 +84,7 @@ export function BlockList({ editor, describe }: { editor: ReportEditor; describe
                   type="button"
                   id={`block-${block.id}-up`}
                   disabled={index === 0 || editor.busy !== null}
-                  onClick={() => move(block, -1)}
+                  onClick={() => move(block, index, -1)}
                   aria-label={`Move ${position} up`}
                 >
                   Move up
@@ -54,7 +93,7 @@ export function BlockList({ editor, describe }: { editor: ReportEditor; describe
                   type="button"
                   id={`block-${block.id}-down`}
                   disabled={index === blocks.length - 1 || editor.busy !== null}
-                  onClick={() => move(block, 1)}
+                  onClick={() => move(block, index, 1)}
                   aria-label={`Move ${position} down`}
                 >
                   Move down

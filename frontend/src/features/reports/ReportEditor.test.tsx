@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -118,11 +118,13 @@ const threeBlocks = (): ReportBlock[] => [
 afterEach(() => vi.unstubAllGlobals());
 
 describe("movedOrder", () => {
-  it("swaps a block with its neighbour and leaves the order alone at either end or for an unknown block", () => {
+  it("takes a block out and puts it at the new place; out-of-range places leave the order alone", () => {
     expect(movedOrder(["a", "b", "c"], 0, 1)).toEqual(["b", "a", "c"]);
-    expect(movedOrder(["a", "b", "c"], 2, -1)).toEqual(["a", "c", "b"]);
+    expect(movedOrder(["a", "b", "c"], 2, 1)).toEqual(["a", "c", "b"]);
+    expect(movedOrder(["a", "b", "c"], 0, 2)).toEqual(["b", "c", "a"]);
+    expect(movedOrder(["a", "b", "c"], 2, 0)).toEqual(["c", "a", "b"]);
     expect(movedOrder(["a", "b", "c"], 0, -1)).toEqual(["a", "b", "c"]);
-    expect(movedOrder(["a", "b", "c"], 2, 1)).toEqual(["a", "b", "c"]);
+    expect(movedOrder(["a", "b", "c"], 2, 3)).toEqual(["a", "b", "c"]);
     expect(movedOrder(["a", "b", "c"], -1, 1)).toEqual(["a", "b", "c"]);
   });
 });
@@ -145,6 +147,23 @@ describe("ReportEditorView", () => {
     await userEvent.keyboard("{Enter}");
     await waitFor(() => expect(blockLabels()).toEqual(["Chart: mpg by origin", "Dataset profile", "Text: Intro"]));
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole("button", { name: "Move block 3 (Text: Intro) up" })));
+  });
+
+  it("moves a block by dragging its handle onto another block's place", async () => {
+    const server = fakeServer(threeBlocks());
+    renderEditor(server);
+    const items = screen.getAllByTestId("report-block");
+    fireEvent.dragStart(items[2].querySelector(".drag-handle")!, { dataTransfer: { setData: () => {}, effectAllowed: "" } });
+    fireEvent.dragOver(items[0]);
+    expect(items[0].classList.contains("drop-target")).toBe(true);
+    fireEvent.drop(items[0]);
+    await waitFor(() => expect(blockLabels()).toEqual(["Dataset profile", "Text: Intro", "Chart: mpg by origin"]));
+    expect(server.writes()).toEqual([{ method: "PUT", path: "/api/v1/reports/r1/blocks/order", body: { block_ids: ["c", "a", "b"] } }]);
+    // Dropping a block on its own place sends nothing.
+    const moved = screen.getAllByTestId("report-block");
+    fireEvent.dragStart(moved[1].querySelector(".drag-handle")!, { dataTransfer: { setData: () => {}, effectAllowed: "" } });
+    fireEvent.drop(moved[1]);
+    expect(server.writes()).toHaveLength(1);
   });
 
   it("shows the server's problem when a reorder is refused and keeps the stored order", async () => {

@@ -12,12 +12,12 @@ import {
 } from "../../api/reports";
 import { useAction } from "../../lib/useAction";
 
-/** The order after moving the block at `index` by `delta` (-1 up, +1 down); the same order when it cannot move. */
-export function movedOrder(ids: readonly string[], index: number, delta: number): string[] {
-  const target = index + delta;
+/** The order after taking the block at `from` out and putting it back at `to`; the same order when either is out of range. */
+export function movedOrder(ids: readonly string[], from: number, to: number): string[] {
   const order = [...ids];
-  if (index < 0 || index >= order.length || target < 0 || target >= order.length) return order;
-  [order[index], order[target]] = [order[target], order[index]];
+  if (from < 0 || from >= order.length || to < 0 || to >= order.length) return order;
+  const [moved] = order.splice(from, 1);
+  order.splice(to, 0, moved);
   return order;
 }
 
@@ -30,7 +30,8 @@ export interface ReportEditor {
   add: (block: BlockCreate) => Promise<boolean>;
   saveText: (blockId: string, markdown: string) => Promise<boolean>;
   remove: (blockId: string) => Promise<boolean>;
-  move: (blockId: string, delta: number) => Promise<boolean>;
+  /** Put a block at `index` (by drag and drop, or by Move up / Move down); false when it stays where it is. */
+  moveTo: (blockId: string, index: number) => Promise<boolean>;
   share: () => Promise<boolean>;
   unshare: () => Promise<boolean>;
 }
@@ -62,9 +63,9 @@ export function useReportEditor(initial: Report): ReportEditor {
     add: (block) => run(`add:${block.type}`, () => addBlock(id, block)),
     saveText: (blockId, markdown) => run(`text:${blockId}`, () => updateTextBlock(id, blockId, markdown)),
     remove: (blockId) => run(`delete:${blockId}`, () => deleteBlock(id, blockId)),
-    move: (blockId, delta) => {
+    moveTo: (blockId, index) => {
       const ids = report.blocks.map((block) => block.id);
-      const order = movedOrder(ids, ids.indexOf(blockId), delta);
+      const order = movedOrder(ids, ids.indexOf(blockId), index);
       if (order.every((value, i) => value === ids[i])) return Promise.resolve(false);
       return run(`move:${blockId}`, () => reorderBlocks(id, order));
     },
