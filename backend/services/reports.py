@@ -179,7 +179,12 @@ def share_report(store: Store, owner_id: str, report_id: str) -> dict[str, str]:
 
 def unshare_report(store: Store, owner_id: str, report_id: str) -> None:
     """Revoke the link: its token answers 404 from now on (a new share makes a new token)."""
-    _change(store, owner_id, report_id, lambda current: {"share_token": None})
+    _change(
+        store,
+        owner_id,
+        report_id,
+        lambda current: {"share_token": None} if current.get("share_token") else {},
+    )
 
 
 def get_shared_report(store: Store, token: str) -> dict[str, Any]:
