@@ -31,7 +31,9 @@ export default function ReportsPage() {
         ) : reports.error ? (
           <ErrorMessage error={reports.error} onRetry={reports.reload} />
         ) : !reports.data || reports.data.items.length === 0 ? (
-          <Empty>No reports yet. Start one above, or from a dataset's page.</Empty>
+          <Empty>
+            No reports yet. Start one {datasets.data?.items.length ? "above, or " : ""}from a <Link to="/datasets">dataset</Link>'s page.
+          </Empty>
         ) : (
           <>
             <ul className="dataset-list" aria-label="Reports">
