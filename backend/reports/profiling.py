@@ -101,7 +101,8 @@ def _hashable(values: pd.Series) -> pd.Series:
 def _is_boolean(values: pd.Series) -> bool:
     if pd.api.types.is_bool_dtype(values):
         return True
-    if values.dtype != object or values.empty:
+    text_like = values.dtype == object or pd.api.types.is_string_dtype(values)
+    if not text_like or values.empty:
         return False
     return all(isinstance(v, bool) or str(v).lower() in _BOOLEAN_WORDS for v in values.unique())
 

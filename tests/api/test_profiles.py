@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from backend.reports import profiling
@@ -72,6 +73,19 @@ def test_profile_numbers_on_a_known_table(alice):
     # Daily steps with one jump of 4 days (Jan 5-7 are missing): no regular frequency.
     assert (day["gaps"], day["largest_gap"], day["largest_gap_s"]) == (1, "4 days", 4 * 86400)
     assert day["largest_gap_start"].startswith("2024-01-04") and day["frequency"] is None
+
+
+def test_true_false_text_in_any_case_is_boolean(alice):
+    dataset = alice.upload("flag,n\nTrue,1\nfalse,2\nTRUE,3\n,4\nFalse,5\n", "flags.csv").get_json()
+    flag = profile_of(alice, dataset)["columns"][0]
+    assert flag["kind"] == "boolean" and (flag["count"], flag["missing"]) == (4, 1)
+    assert sorted((t["value"], t["count"]) for t in flag["category"]["top"]) == [
+        ("false", 2),
+        ("true", 2),
+    ]
+    # pandas' own string dtype too (what a frame made in code, or a future reader, holds).
+    text = pd.DataFrame({"flag": pd.Series(["True", "false", None], dtype="str")})
+    assert profiling.profile_frame(text, {})["columns"][0]["kind"] == "boolean"
 
 
 def test_a_regular_series_has_its_frequency_and_no_gaps(alice):
