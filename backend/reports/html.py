@@ -36,7 +36,11 @@ th, td { border-bottom: 1px solid #d7dde4; padding: .25rem .5rem; text-align: le
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .text pre { white-space: pre-wrap; }
 .flag { color: #a4262c; font-weight: bold; }
-@media screen { .profile { overflow: auto; } }
+@media screen {
+  /* A narrow screen scrolls the profile table sideways rather than squeezing its summaries. */
+  .profile { overflow: auto; }
+  td.summary { min-width: 14rem; }
+}
 @page { size: A4; margin: 1.6cm; }
 @media print {
   body { max-width: none; padding: 0; }
@@ -165,7 +169,7 @@ def _profile_row(column: dict[str, Any]) -> str:
     return (
         f"<tr><td>{escape(column['name'])}</td><td>{column['kind']}</td>"
         f"<td class=num>{column['count']:,}</td><td class=num>{column['missing']:,}</td>"
-        f"<td class=num>{column['distinct']:,}</td><td>{summary}</td><td>{plot}</td></tr>"
+        f"<td class=num>{column['distinct']:,}</td><td class=summary>{summary}</td><td>{plot}</td></tr>"
     )
 
 
