@@ -13,6 +13,9 @@ const ImputationPage = lazy(() => import("./pages/ImputationPage"));
 const SynthesisPage = lazy(() => import("./pages/SynthesisPage"));
 const JobsPage = lazy(() => import("./pages/JobsPage"));
 const ModelsPage = lazy(() => import("./pages/ModelsPage"));
+const ModelPage = lazy(() => import("./pages/ModelPage"));
+const ModelComparePage = lazy(() => import("./pages/ModelComparePage"));
+const ProjectsPage = lazy(() => import("./pages/ProjectsPage"));
 const RedrawLabPage = lazy(() => import("./pages/RedrawLabPage"));
 const ReportsPage = lazy(() => import("./pages/ReportsPage"));
 const ReportPage = lazy(() => import("./pages/ReportPage"));
@@ -48,6 +51,9 @@ export default function App() {
             <Route path="reports/:reportId" element={<ReportPage />} />
             <Route path="jobs" element={<JobsPage />} />
             <Route path="models" element={<ModelsPage />} />
+            <Route path="models/compare" element={<ModelComparePage />} />
+            <Route path="models/:modelId" element={<ModelPage />} />
+            <Route path="projects" element={<ProjectsPage />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Route>
@@ -74,6 +80,7 @@ function Shell() {
     ["/reports", "Reports"],
     ["/jobs", "Jobs"],
     ["/models", "Models"],
+    ["/projects", "Projects"],
   ] as const;
   return (
     <>

@@ -1,42 +1,62 @@
 import { useState } from "react";
-import { Link } from "react-router-dom";
-import { deleteModel, listModels } from "../api/models";
-import type { Model } from "../api/types";
+import { Link, useSearchParams } from "react-router-dom";
+import { listDatasets } from "../api/datasets";
+import { deleteModel, listModels, type ModelRecord } from "../api/models";
+import { listProjects } from "../api/projects";
+import { compareBlocker, compareUrl, togglePick, type Picked } from "../features/models/compareSelection";
+import { ModelFilterBar } from "../features/models/ModelFilterBar";
+import { changeFilters, filtersFromQuery, listQuery, pageCount, queryFromFilters, type ModelFilters } from "../features/models/modelQuery";
+import { ModelTable } from "../features/models/ModelTable";
+import { Pager } from "../features/ui/Pager";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
-import { formatDate, formatNumber } from "../lib/format";
 import { useAction } from "../lib/useAction";
 import { useAsync } from "../lib/useAsync";
 
-/** The studio page of the job that trained `model`. */
-function studioLink(model: Model): string | null {
-  if (!model.dataset_id || !model.job_id) return null;
-  if (model.kind === "timegan") return `/datasets/${model.dataset_id}/synthesize?job=${model.job_id}`;
-  if (["brits", "naomi", "imputation_auto"].includes(model.kind)) return `/datasets/${model.dataset_id}/impute?job=${model.job_id}`;
-  return null;
-}
-
-/** The registry of trained models: version, training data, metrics; delete. */
+/** The registry of trained models: filters, sort and page in the URL; pick 2-5 of one kind to compare; delete. */
 export default function ModelsPage() {
-  const [kind, setKind] = useState("");
+  const [query, setQuery] = useSearchParams();
+  const filters = filtersFromQuery(query);
+  const key = queryFromFilters(filters).toString();
+  const [picked, setPicked] = useState<Picked[]>([]);
   const removal = useAction();
-  const models = useAsync((signal) => listModels({ kind: kind || undefined, page_size: 50 }, signal), [kind]);
+  const models = useAsync((signal) => listModels(listQuery(filtersFromQuery(new URLSearchParams(key))), signal), [key]);
+  const projects = useAsync((signal) => listProjects(signal), []);
+  const datasets = useAsync((signal) => listDatasets({ page_size: 100 }, signal), []);
 
-  const remove = (model: Model) => {
+  const update = (change: Partial<ModelFilters>) => setQuery(queryFromFilters(changeFilters(filters, change)));
+  const remove = (model: ModelRecord) => {
     if (!window.confirm(`Delete model ${model.version}?`)) return;
     void removal.run(async () => {
       await deleteModel(model.id);
+      setPicked((now) => now.filter((p) => p.id !== model.id));
       models.reload();
     });
   };
+  const blocker = compareBlocker(picked);
+  const filtered = Boolean(filters.kind || filters.project || filters.status || filters.dataset);
 
   return (
     <>
       <h1>Models</h1>
-      <div className="form-row">
-        <label>
-          Kind
-          <input value={kind} onChange={(e) => setKind(e.target.value)} placeholder="any" />
-        </label>
+      <ModelFilterBar filters={filters} onChange={update} projects={projects.data ?? []} datasets={datasets.data?.items ?? []} />
+      <div className="compare-bar" aria-live="polite">
+        <span>
+          {picked.length} picked{picked.length ? ` (${picked[0].kind})` : ""}. {blocker ?? "Ready to compare."}
+        </span>
+        {blocker ? (
+          <button type="button" disabled>
+            Compare
+          </button>
+        ) : (
+          <Link className="button primary" to={compareUrl(picked)}>
+            Compare
+          </Link>
+        )}
+        {picked.length > 0 && (
+          <button type="button" className="link-button" onClick={() => setPicked([])}>
+            Clear picks
+          </button>
+        )}
       </div>
       <ErrorMessage error={removal.error} />
       {models.loading && !models.data ? (
@@ -44,51 +64,21 @@ export default function ModelsPage() {
       ) : models.error ? (
         <ErrorMessage error={models.error} onRetry={models.reload} />
       ) : !models.data || models.data.items.length === 0 ? (
-        <Empty>No trained models{kind ? ` of kind “${kind}”` : " yet"}.</Empty>
+        <Empty>{filtered ? "No models match these filters." : "No trained models yet: train one from a dataset's Fill gaps or Synthesize page."}</Empty>
       ) : (
-        <div className="table-scroll">
-          <table className="table" aria-label="Trained models">
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Trained on</th>
-                <th scope="col">Metrics</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {models.data.items.map((model) => (
-                <tr key={model.id}>
-                  <th scope="row">{model.version}</th>
-                  <td>{model.kind}</td>
-                  <td>{model.dataset_id ? <Link to={`/datasets/${model.dataset_id}`}>dataset</Link> : "–"}</td>
-                  <td>
-                    {Object.entries(model.metrics ?? {})
-                      .filter(([, v]) => typeof v === "number")
-                      .slice(0, 4)
-                      .map(([k, v]) => `${k} ${formatNumber(v)}`)
-                      .join(" · ") || "–"}
-                  </td>
-                  <td>{formatDate(model.created_at)}</td>
-                  <td className="button-row">
-                    {studioLink(model) && (
-                      <Link className="button" to={studioLink(model)!}>
-                        Open run
-                      </Link>
-                    )}
-                    <button type="button" className="danger" onClick={() => remove(model)} aria-label={`Delete model ${model.version}`}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <>
+          <p className="muted" data-testid="model-total">
+            {models.data.total} model{models.data.total === 1 ? "" : "s"}
+          </p>
+          <ModelTable
+            models={models.data.items}
+            projects={projects.data ?? []}
+            picked={picked}
+            onToggle={(model) => setPicked((now) => togglePick(now, model))}
+            onDelete={remove}
+          />
+          <Pager page={filters.page} pages={pageCount(models.data.total, filters.pageSize)} onPage={(page) => update({ page })} />
+        </>
       )}
     </>
   );
