@@ -10,7 +10,7 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
 
-from backend.api import auth, charts, datasets, health, jobs, models, reports
+from backend.api import auth, charts, datasets, health, jobs, models, projects, reports
 from backend.api.context import authenticate_request
 from backend.api.guards import check_json_body
 from backend.api.problems import ProblemApi, app_error_response, unexpected_error_response
@@ -69,6 +69,7 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
         charts.blp,
         jobs.blp,
         models.blp,
+        projects.blp,
         reports.blp,
         reports.shared_blp,
         health.blp,

@@ -1,13 +1,17 @@
-from flask import send_file
+from flask import request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import ValidationError
 
 from backend.api.context import config, current_user_id, dataset_quotas, job_queue, store
 from backend.api.responses import accepted, projected_page
+from backend.errors import InvalidInputError
 from backend.schemas.common import page_schema
 from backend.schemas.datasets import (
+    UPLOAD_PROJECT_ID,
     DatasetListArgs,
     DatasetSchema,
+    DatasetUpdateSchema,
     DatasetUploadSchema,
     RowsArgs,
     RowsSchema,
@@ -17,7 +21,14 @@ from backend.schemas.jobs import JobSchema
 from backend.schemas.recommendations import RecommendationArgsSchema, RecommendationListSchema
 from backend.schemas.reports import ProfileSchema
 from backend.schemas.synthesis import SynthesizerCreateSchema
-from backend.services import datasets, imputation, profiles, recommendations, synthesis
+from backend.services import (
+    datasets,
+    imputation,
+    profiles,
+    projects,
+    recommendations,
+    synthesis,
+)
 from backend.tabular import tables
 
 blp = Blueprint(
@@ -37,22 +48,41 @@ class Datasets(MethodView):
             page_number=args["page"],
             page_size=args["page_size"],
             q=args.get("q"),
+            project_id=args.get("project_id"),
         )
         return projected_page(DatasetSchema, body)
 
     @blp.arguments(DatasetUploadSchema, location="files")
     @blp.response(201, DatasetSchema)
     def post(self, files):
-        """Upload a CSV, TSV, JSON or JSON Lines file; it is stored, parsed and typed."""
+        """Upload a CSV, TSV, JSON or JSON Lines file; it is stored, parsed and typed.
+
+        An optional `project_id` form field puts it in one of the caller's projects."""
         upload = files["file"]
+        owner_id = current_user_id()
         return datasets.create_dataset(
             store(),
-            current_user_id(),
+            owner_id,
             upload.stream,
             upload.filename,
             limits=_upload_limits(),
             quotas=dataset_quotas(),
+            project_id=projects.checked_project_id(store(), owner_id, _form_project_id()),
         )
+
+
+def _form_project_id() -> str | None:
+    """The upload's optional `project_id` form field (422 when it is not an id's length)."""
+    value = request.form.get("project_id")
+    if value is None:
+        return None
+    try:
+        UPLOAD_PROJECT_ID(value)
+    except ValidationError as exc:
+        raise InvalidInputError(
+            "project_id is not a project id.", errors={"project_id": exc.messages}
+        ) from exc
+    return value
 
 
 def _upload_limits() -> tables.Limits:
@@ -71,6 +101,12 @@ class Dataset(MethodView):
     def get(self, dataset_id):
         """One dataset: columns with Vega-Lite types and missing counts."""
         return datasets.get_dataset(store(), current_user_id(), dataset_id)
+
+    @blp.arguments(DatasetUpdateSchema)
+    @blp.response(200, DatasetSchema)
+    def patch(self, body, dataset_id):
+        """Move the dataset to another of the caller's projects (null: the default project)."""
+        return datasets.move_dataset(store(), current_user_id(), dataset_id, body["project_id"])
 
     @blp.response(204)
     def delete(self, dataset_id):

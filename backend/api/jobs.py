@@ -39,6 +39,7 @@ class Jobs(MethodView):
             current_user_id(),
             kind=args.get("kind"),
             status=args.get("status"),
+            project_id=args.get("project_id"),
             page_number=args["page"],
             page_size=args["page_size"],
         )

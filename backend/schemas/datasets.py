@@ -2,6 +2,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from backend.schemas.common import PageArgs, StrictSchema
+from backend.schemas.projects import project_filter_field
 
 VEGA_TYPES = ("quantitative", "temporal", "nominal", "ordinal")
 
@@ -29,11 +30,32 @@ class DatasetSchema(Schema):
     columns = fields.List(fields.Nested(ColumnSchema))
     lineage = fields.Nested(LineageSchema, allow_none=True)
     created_at = fields.String(dump_only=True)
+    project_id = fields.String(
+        allow_none=True, dump_default=None, metadata={"description": "null: the default project."}
+    )
 
 
 class DatasetUploadSchema(StrictSchema):
     file = Upload(
         required=True, metadata={"description": "CSV, TSV, JSON (array of records) or JSON Lines."}
+    )
+    # A plain form field beside the file: read from the form by the view (webargs reads one
+    # location per schema), declared here so the one multipart request body documents it.
+    project_id = fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "Put the dataset in this project of the caller's."},
+    )
+
+
+UPLOAD_PROJECT_ID = validate.Length(min=1, max=64)
+
+
+class DatasetUpdateSchema(StrictSchema):
+    project_id = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "Move the dataset to this project; null: the default project."},
     )
 
 
@@ -42,6 +64,7 @@ class DatasetListArgs(PageArgs):
         validate=validate.Length(max=200),
         metadata={"description": "Only datasets whose filename contains this text."},
     )
+    project_id = project_filter_field()
 
 
 class RowsArgs(StrictSchema):

@@ -56,6 +56,9 @@ class ImputationJobParamsSchema(ImputationCreateSchema):
     """The `imputation` job's params: the request with its defaults, the columns resolved."""
 
     dataset_id = fields.String(required=True)
+    model_id = fields.String(
+        metadata={"description": "A fill (POST /models/{id}/fill): the trained model used."}
+    )
 
 
 class LiveColumnSchema(Schema):
@@ -96,6 +99,11 @@ class ImputationResultSchema(Schema):
         required=True, metadata={"description": "The imputed dataset (the source is unchanged)."}
     )
     model_id = fields.String(metadata={"description": "brits, naomi, auto: the registered model."})
+    used_model_id = fields.String(
+        metadata={
+            "description": "A fill: the trained model that filled the gaps (nothing trained)."
+        }
+    )
     method = fields.String(required=True)
     filled_cells = fields.Integer(required=True)
     notes = fields.List(fields.String(), required=True)

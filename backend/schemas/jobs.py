@@ -7,6 +7,7 @@ from backend.schemas.imputation import (
     ImputationLiveSchema,
     ImputationResultSchema,
 )
+from backend.schemas.projects import project_filter_field
 from backend.schemas.synthesis import (
     TimeGANEvaluationParamsSchema,
     TimeGANEvaluationResultSchema,
@@ -72,6 +73,16 @@ class JobSchema(Schema):
         },
     )
     dataset_id = fields.String(allow_none=True)
+    project_id = fields.String(
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "The dataset's project when started (a retrain: the model's)."},
+    )
+    retrained_from = fields.String(
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "A retrain: the model whose configuration it trains."},
+    )
     progress = fields.Nested(ProgressSchema)
     metrics = fields.List(
         fields.Dict(),
@@ -107,6 +118,7 @@ class JobSchema(Schema):
 class JobListArgs(PageArgs):
     kind = fields.String()
     status = fields.String(validate=validate.OneOf(STATUSES))
+    project_id = project_filter_field()
 
 
 class JobCreateSchema(StrictSchema):

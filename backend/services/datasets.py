@@ -15,6 +15,7 @@ import pandas as pd
 from backend.clock import now_iso
 from backend.errors import InvalidFileError, NotFoundError, PayloadTooLargeError
 from backend.services.common import new_document, offset_of, page, require
+from backend.services.projects import checked_project_id, project_filter
 from backend.services.quotas import check_new_dataset
 from backend.storage import BlobNotFound, Store
 from backend.storage.base import is_unavailable
@@ -42,6 +43,7 @@ def create_dataset(
     lineage: dict[str, Any] | None = None,
     limits: tables.Limits | None = None,
     quotas: tuple[int, int] | None = None,
+    project_id: str | None = None,
 ) -> dict[str, Any]:
     """Store the bytes, parse and type them, record the dataset; on any failure nothing stays behind.
 
@@ -81,6 +83,7 @@ def create_dataset(
             ],
             lineage=lineage,
             recommendations=None,
+            project_id=project_id,
         )
         store.datasets.insert(dataset)
     except BaseException as error:
@@ -101,6 +104,7 @@ def create_dataset_from_frame(
     lineage: dict[str, Any] | None = None,
     max_bytes: int | None = None,
     quotas: tuple[int, int] | None = None,
+    project_id: str | None = None,
 ) -> dict[str, Any]:
     """Store a frame made by a job (imputed or synthetic data) as a new CSV dataset.
 
@@ -115,7 +119,13 @@ def create_dataset_from_frame(
             "may take (MAX_UPLOAD_MB); ask for fewer rows."
         )
     return create_dataset(
-        store, owner_id, io.BytesIO(data), filename, lineage=lineage, quotas=quotas
+        store,
+        owner_id,
+        io.BytesIO(data),
+        filename,
+        lineage=lineage,
+        quotas=quotas,
+        project_id=project_id,
     )
 
 
@@ -180,11 +190,19 @@ def _clean_filename(filename: str | None) -> str:
 
 
 def list_datasets(
-    store: Store, owner_id: str, *, page_number: int = 1, page_size: int = 20, q: str | None = None
+    store: Store,
+    owner_id: str,
+    *,
+    page_number: int = 1,
+    page_size: int = 20,
+    q: str | None = None,
+    project_id: str | None = None,
 ) -> dict[str, Any]:
+    """`project_id`: one project's datasets (`default`: those in no project)."""
     items, total = store.datasets.find(
         owner_id,
-        {"deleting": None},  # a dataset being deleted is gone for its owner already
+        # A dataset being deleted is gone for its owner already.
+        {"deleting": None, **project_filter(project_id)},
         contains=("filename", q) if q else None,
         offset=offset_of(page_number, page_size),
         limit=page_size,
@@ -205,6 +223,7 @@ LISTED_FIELDS = (
     "columns",
     "lineage",
     "created_at",
+    "project_id",
 )
 
 
@@ -225,6 +244,16 @@ def delete_dataset(store: Store, owner_id: str, dataset_id: str) -> None:
     )
     _frames.drop(dataset["blob_id"])
     finish_dataset_delete(store, dataset)
+
+
+def move_dataset(
+    store: Store, owner_id: str, dataset_id: str, project_id: str | None
+) -> dict[str, Any]:
+    """Put the dataset in the caller's project `project_id` (None: the default project)."""
+    get_dataset(store, owner_id, dataset_id)
+    checked = checked_project_id(store, owner_id, project_id)
+    moved = store.datasets.update(dataset_id, owner_id, {"project_id": checked})
+    return require(moved, "dataset", dataset_id)
 
 
 def open_file(store: Store, owner_id: str, dataset_id: str) -> tuple[BinaryIO, dict[str, Any]]:

@@ -48,13 +48,14 @@ def start_imputation(
     body: dict[str, Any],
     *,
     quotas: tuple[int, int],
+    **job_fields: Any,
 ) -> dict[str, Any]:
     """Queue an `imputation` job on the dataset once the request and the caller's `quotas`
-    (datasets, bytes) allow it."""
+    (datasets, bytes) allow it; `job_fields` go on the job (a retrain's lineage)."""
     params = imputation_params(store, owner_id, dataset_id, body)
     # The result is a new dataset: refuse now, not after the job has run.
     check_new_dataset(store, owner_id, quotas)
-    return queue.start(store, owner_id, "imputation", params, dataset_id)
+    return queue.start(store, owner_id, "imputation", params, dataset_id, **job_fields)
 
 
 def imputation_params(
@@ -161,7 +162,11 @@ def run_imputation(ctx: JobContextProtocol, params: dict[str, Any]) -> dict[str,
     from models.imputation import MODELS, make_imputer
 
     method = params["method"]
-    if method in MODELS:
+    if params.get("model_id"):  # fill with a trained imputer (POST /models/{id}/fill)
+        imputed = _trained_imputer(ctx, params["model_id"]).fill(series)
+        ctx.report(phase="fill", step=1, total=1, live=live_payload(series, imputed))
+        model_id, extra = None, {"used_model_id": params["model_id"]}
+    elif method in MODELS:
         imputed, model_id, extra = _train(ctx, params, series)
     elif method == "auto":
         imputed, model_id, extra = _auto(ctx, params, series, dataset)
@@ -178,7 +183,11 @@ def run_imputation(ctx: JobContextProtocol, params: dict[str, Any]) -> dict[str,
         lineage={"source_dataset_id": dataset["id"], "job_id": ctx.job_id, "kind": "imputation"},
         max_bytes=ctx.max_dataset_bytes,
         quotas=ctx.dataset_quotas,
+        project_id=(ctx.store.jobs.get(ctx.job_id, ctx.owner_id) or {}).get("project_id"),
     )
+    made_with = model_id or params.get("model_id")
+    if made_with:
+        models.record_produced(ctx.store, ctx.owner_id, made_with, result["id"])
     return {
         "dataset_id": result["id"],
         **({"model_id": model_id} if model_id else {}),
@@ -187,6 +196,16 @@ def run_imputation(ctx: JobContextProtocol, params: dict[str, Any]) -> dict[str,
         "notes": list(series.notes),
         **extra,
     }
+
+
+def _trained_imputer(ctx: JobContextProtocol, model_id: str) -> Any:
+    """The registered BRITS/NAOMI model `model_id`, ready to fill (its last weights)."""
+    from models.imputation import get_imputer
+    from models.imputation.imputer import ModelImputer
+
+    model = models.get_model(ctx.store, ctx.owner_id, model_id)
+    weights = models.load_artifact(ctx.store, model, "weights")
+    return ModelImputer(model["kind"], get_imputer(model["kind"]).from_bytes(weights))
 
 
 def _train(
@@ -255,6 +274,16 @@ def _train(
             **{f"val_{k}": v for k, v in validation_score.items() if k != "n"},
         },
         artifacts={"weights": weights.id},
+        data={
+            "train": {
+                "rows": series.length,
+                "columns": series.columns,
+                "observed_cells": int(train.observed.sum()),
+            },
+            # Observed cells hidden from training, in gaps shaped like the real ones.
+            "validation": {"rows": series.length, "held_out_cells": int(hidden.sum())},
+            "test": None,
+        },
     )
     return imputed, model_id, {"validation": validation_score}
 

@@ -13,6 +13,7 @@ from backend.jobs.events import with_event
 from backend.jobs.runner import JobRunner
 from backend.jobs.transitions import transition
 from backend.services.common import new_document, offset_of, page, require
+from backend.services.projects import project_filter
 from backend.storage import Store
 
 # Heavy fields left out of job lists (a list is for overviews; GET /jobs/{id} has everything).
@@ -48,9 +49,15 @@ def start_job(
     *,
     limits: tuple[int, int],
     dataset_id: str | None = None,
+    **fields: Any,
 ) -> dict[str, Any]:
+    """Queue a job. `fields` go on the job's document (a retrain's `retrained_from`); its
+    `project_id` is the dataset's unless `fields` names one (a retrain: the model's)."""
     kinds.get(kind)  # unknown kinds fail before anything is stored
     check_limits(store, owner_id, *limits)
+    if "project_id" not in fields:
+        dataset = store.datasets.get(dataset_id, owner_id) if dataset_id else None
+        fields["project_id"] = (dataset or {}).get("project_id")
     job = new_document(
         owner_id,
         kind=kind,
@@ -71,6 +78,7 @@ def start_job(
         heartbeat_at=now_iso(),
         queued_at=now_iso(),
         updated_at=now_iso(),
+        **fields,
     )
     job.update(with_event(job, states.QUEUED))
     store.jobs.insert(job)
@@ -93,9 +101,17 @@ class JobQueue:
         kind: str,
         params: dict[str, Any],
         dataset_id: str | None = None,
+        **fields: Any,
     ) -> dict[str, Any]:
         return start_job(
-            store, self.runner, owner_id, kind, params, limits=self.limits, dataset_id=dataset_id
+            store,
+            self.runner,
+            owner_id,
+            kind,
+            params,
+            limits=self.limits,
+            dataset_id=dataset_id,
+            **fields,
         )
 
 
@@ -105,10 +121,12 @@ def list_jobs(
     *,
     kind: str | None = None,
     status: str | None = None,
+    project_id: str | None = None,
     page_number: int = 1,
     page_size: int = 20,
 ) -> dict[str, Any]:
     where = {k: v for k, v in {"kind": kind, "status": status}.items() if v}
+    where.update(project_filter(project_id))
     items, total = store.jobs.find(
         owner_id, where, offset=offset_of(page_number, page_size), limit=page_size
     )

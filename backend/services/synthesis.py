@@ -57,11 +57,17 @@ def _config(params: dict[str, Any]) -> Any:
 
 
 def start_training(
-    store: Store, queue: jobs.JobQueue, owner_id: str, dataset_id: str, body: dict[str, Any]
+    store: Store,
+    queue: jobs.JobQueue,
+    owner_id: str,
+    dataset_id: str,
+    body: dict[str, Any],
+    **job_fields: Any,
 ) -> dict[str, Any]:
-    """Queue a `timegan_training` job on the dataset once its settings fit the data."""
+    """Queue a `timegan_training` job on the dataset once its settings fit the data;
+    `job_fields` go on the job (a retrain's lineage)."""
     params = training_params(store, owner_id, dataset_id, body)
-    return queue.start(store, owner_id, "timegan_training", params, dataset_id)
+    return queue.start(store, owner_id, "timegan_training", params, dataset_id, **job_fields)
 
 
 def training_params(
@@ -123,6 +129,15 @@ def run_training(ctx: JobContextProtocol, params: dict[str, Any]) -> dict[str, A
         dataset_id=dataset["id"],
         metrics={"steps": sum(model.steps_done.values()), **losses},
         artifacts={"model": weights.id},
+        data={
+            "train": {
+                "rows": len(frame),
+                "columns": model.columns,
+                "window_steps": model.config.seq_len,
+            },
+            "validation": None,
+            "test": None,
+        },
     )
     return {"model_id": model_id}
 
@@ -178,7 +193,7 @@ def sample_dataset(
         else None
     )
     stem = PurePath(source["filename"]).stem if source else "timegan"
-    return datasets.create_dataset_from_frame(
+    made = datasets.create_dataset_from_frame(
         store,
         owner_id,
         frame,
@@ -190,7 +205,10 @@ def sample_dataset(
         },
         max_bytes=max_bytes,
         quotas=quotas,
+        project_id=model_doc.get("project_id"),
     )
+    models.record_produced(store, owner_id, model_id, made["id"])
+    return made
 
 
 def start_evaluation(

@@ -175,6 +175,10 @@ class Store(Protocol):
     @property
     def profiles(self) -> Collection: ...
     @property
+    def projects(self) -> Collection: ...
+    @property
+    def retrain_batches(self) -> Collection: ...
+    @property
     def blobs(self) -> BlobStore: ...
 
     def ping(self) -> None:
@@ -196,15 +200,20 @@ COLLECTIONS: Sequence[str] = (
     # Data summary reports, and dataset profiles (id = the dataset's id; derived, recomputable).
     "reports",
     "profiles",
+    # Named groups of a user's datasets, jobs and models; batches of retraining jobs.
+    "projects",
+    "retrain_batches",
 )
 # Unique secondary keys per collection (besides id).
 UNIQUE_KEYS: Mapping[str, str] = {"users": "username"}
 # Secondary indexes besides (owner_id, created_at desc, id desc), which every collection has:
 # the lookups the services and the sweep make by a field other than the owner.
 INDEXES: Mapping[str, Sequence[tuple[str, ...]]] = {
-    "jobs": (("status",), ("owner_id", "status")),
+    "jobs": (("status",), ("owner_id", "status"), ("owner_id", "project_id")),
     "charts": (("owner_id", "dataset_id"),),
-    "models": (("owner_id", "kind"),),
+    "models": (("owner_id", "kind"), ("owner_id", "project_id"), ("owner_id", "dataset_id")),
+    "datasets": (("owner_id", "project_id"),),
+    "projects": (("owner_id", "name"),),
     # A report's public link is looked up by its token, without an owner.
     "reports": (("owner_id", "dataset_id"), ("share_token",)),
 }

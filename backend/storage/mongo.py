@@ -59,7 +59,9 @@ CLIENT_OPTIONS: dict[str, Any] = {
     "retryWrites": False,
 }
 JOURNALED = WriteConcern(w=1, j=True)
-JOURNALED_COLLECTIONS = frozenset({"users", "datasets", "charts", "models", "reports"})
+JOURNALED_COLLECTIONS = frozenset(
+    {"users", "datasets", "charts", "models", "reports", "projects", "retrain_batches"}
+)
 
 
 def _query(where: Where | None) -> dict[str, Any]:
@@ -298,6 +300,8 @@ class MongoStore:
     login_failures: MongoCollection
     reports: MongoCollection
     profiles: MongoCollection
+    projects: MongoCollection
+    retrain_batches: MongoCollection
 
     def __init__(self, db: Any, client: Any = None) -> None:
         self._db = db

@@ -492,6 +492,8 @@ class SqliteStore:
     login_failures: SqliteCollection
     reports: SqliteCollection
     profiles: SqliteCollection
+    projects: SqliteCollection
+    retrain_batches: SqliteCollection
 
     def __init__(self, data_dir: Path | str) -> None:
         self.data_dir = Path(data_dir)
