@@ -416,6 +416,8 @@ export interface paths {
                     page_size?: number;
                     /** @description Only datasets whose filename contains this text. */
                     q?: string;
+                    /** @description Only resources of this project; `default` for those in no project. */
+                    project_id?: string;
                 };
                 header?: never;
                 path?: never;
@@ -437,7 +439,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Upload a CSV, TSV, JSON or JSON Lines file; it is stored, parsed and typed. */
+        /**
+         * Upload a CSV, TSV, JSON or JSON Lines file; it is stored, parsed and typed.
+         * @description An optional `project_id` form field puts it in one of the caller's projects.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -529,7 +534,35 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Move the dataset to another of the caller's projects (null: the default project). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    dataset_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DatasetUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dataset"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/v1/datasets/{dataset_id}/file": {
@@ -870,6 +903,8 @@ export interface paths {
                     page_size?: number;
                     kind?: string;
                     status?: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
+                    /** @description Only resources of this project; `default` for those in no project. */
+                    project_id?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1127,13 +1162,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's trained models, newest first. */
+        /** The caller's trained models (filters are exact; newest first unless `sort` says). */
         get: {
             parameters: {
                 query?: {
                     page?: number;
                     page_size?: number;
                     kind?: string;
+                    /** @description Only resources of this project; `default` for those in no project. */
+                    project_id?: string;
+                    status?: "candidate" | "production" | "archived";
+                    dataset_id?: string;
+                    sort?: "-created_at" | "created_at" | "-version" | "version";
                 };
                 header?: never;
                 path?: never;
@@ -1162,6 +1202,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 2-5 of the caller's models of one kind side by side: params, metrics, the latest
+         *     evaluation, loss curves (422 for mixed kinds, 404 for one not the caller's).
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 2 to 5 model ids of one kind, comma-separated. */
+                    ids: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Compare"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The kinds the caller has models of (for a filter's choices). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ModelKinds"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/retrain-batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retrain `model_id` on each of `dataset_ids`, or every model of `project_id` on its own
+         *     dataset, through the job queue. An item the user's limits refuse (429) or whose data
+         *     does not fit (422) carries its error; the others start.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RetrainBatchCreate"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetrainBatch"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/retrain-batch/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        /** A retrain batch: each item's job status now and the version its job registered. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    batch_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetrainBatch"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{model_id}": {
         parameters: {
             query?: never;
@@ -1171,7 +1379,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One model: kind, version, params, training data, metrics, artifacts. */
+        /**
+         * One model: kind, version, project, status, params, data used, metrics, loss history,
+         *     evaluations, artifact files (size, sha256), lineage.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1221,6 +1432,78 @@ export interface paths {
         };
         options?: never;
         head?: never;
+        /**
+         * Set the status. One production model per project and kind: promoting one demotes the
+         *     project's previous production model of that kind to candidate.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    model_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ModelUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Model"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/artifacts/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** Download one artifact file (its size and sha256 are on the model's record). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    model_id: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -1248,6 +1531,104 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["EvaluationCreate"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Job"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/fill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fill a dataset's gaps with a trained BRITS/NAOMI model, without training, as an
+         *     `imputation` job that makes an imputed dataset (422 for other kinds or missing columns).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    model_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Fill"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Job"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/retrain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Train the model's configuration on another dataset as a job; it registers the next
+         *     version, in the model's project, with `lineage.retrained_from` = this model.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    model_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Retrain"];
                 };
             };
             responses: {
@@ -1317,6 +1698,167 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's projects, newest first, with how many datasets, jobs and models each holds.
+         * @description Resources in no project belong to the default project, which is not listed here
+         *     (filter them with `?project_id=default` on the datasets, jobs and models lists).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProjectPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Create a project (409 if the caller already has one of that name). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ProjectCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        /** One project and its counts. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an empty project (409 while it holds datasets, jobs or models). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a project or change its description. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ProjectUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/v1/ready": {
@@ -1902,6 +2444,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ArtifactFile: {
+            name?: string;
+            sha256?: string;
+            /** @description Bytes. */
+            size?: number;
+        };
         Autocorrelation: {
             features: components["schemas"]["AutocorrelationFeature"][];
             lags: number[];
@@ -2004,6 +2552,33 @@ export interface components {
             text?: components["schemas"]["TextStats"];
             time?: components["schemas"]["TimeStats"];
         };
+        Compare: {
+            kind?: string;
+            models?: components["schemas"]["ComparedModel"][];
+        };
+        ComparedModel: {
+            evaluations_latest?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The training job's metric curves: name -> values, in order. */
+            history?: {
+                [key: string]: (number | null)[];
+            };
+            id?: string;
+            metrics?: {
+                [key: string]: unknown;
+            };
+            params?: {
+                [key: string]: unknown;
+            };
+            project_id?: string | null;
+            /**
+             * @description New models are candidates; one production model per project and kind.
+             * @enum {string}
+             */
+            status?: "candidate" | "production" | "archived";
+            version?: string;
+        };
         Credentials: {
             password: string;
             username: string;
@@ -2018,6 +2593,8 @@ export interface components {
             lineage?: (Record<string, never> | null) | components["schemas"]["Lineage"];
             n_columns?: number;
             n_rows?: number;
+            /** @description null: the default project. */
+            project_id?: string | null;
             sha256?: string;
             size_bytes?: number;
         };
@@ -2027,12 +2604,18 @@ export interface components {
             page_size: number;
             total: number;
         };
+        DatasetUpdate: {
+            /** @description Move the dataset to this project; null: the default project. */
+            project_id: string | null;
+        };
         DatasetUpload: {
             /**
              * Format: binary
              * @description CSV, TSV, JSON (array of records) or JSON Lines.
              */
             file: string;
+            /** @description Put the dataset in this project of the caller's. */
+            project_id?: string;
         };
         EvaluationCreate: {
             /**
@@ -2073,6 +2656,9 @@ export interface components {
             mean: number;
             quantiles: number[];
             std: number;
+        };
+        Fill: {
+            dataset_id: string;
         };
         Health: {
             checks?: {
@@ -2149,6 +2735,8 @@ export interface components {
              * @enum {string}
              */
             method: "auto" | "mean" | "locf" | "linear" | "time" | "seasonal" | "brits" | "naomi";
+            /** @description A fill (POST /models/{id}/fill): the trained model used. */
+            model_id?: string;
             /** @default 0 */
             seed: number;
             /**
@@ -2192,6 +2780,8 @@ export interface components {
             /** @description brits, naomi, auto: the registered model. */
             model_id?: string;
             notes: string[];
+            /** @description A fill: the trained model that filled the gaps (nothing trained). */
+            used_model_id?: string;
             /** @description brits, naomi. */
             validation?: components["schemas"]["ValidationScore"];
         };
@@ -2213,8 +2803,12 @@ export interface components {
             /** @description The job's parameters, one shape per `kind`: ImputationJobParams (imputation), TimeGANTrainingParams (timegan_training), TimeGANEvaluationParams (timegan_evaluation). */
             params?: components["schemas"]["ImputationJobParams"] | components["schemas"]["TimeGANTrainingParams"] | components["schemas"]["TimeGANEvaluationParams"] | components["schemas"]["OtherJobPayload"];
             progress?: components["schemas"]["Progress"];
+            /** @description The dataset's project when started (a retrain: the model's). */
+            project_id?: string | null;
             /** @description What the job made (dataset_id and/or model_id) and a summary, once it succeeded (an empty object before), one shape per `kind`: ImputationResult, TimeGANTrainingResult, TimeGANEvaluationResult. */
             result?: components["schemas"]["ImputationResult"] | components["schemas"]["TimeGANTrainingResult"] | components["schemas"]["TimeGANEvaluationResult"] | components["schemas"]["OtherJobPayload"];
+            /** @description A retrain: the model whose configuration it trains. */
+            retrained_from?: string | null;
             runner?: string;
             /** @description 1 + the number of resumes. */
             runs?: number;
@@ -2255,33 +2849,76 @@ export interface components {
             values: (number | null)[];
         };
         Model: {
+            artifact_files?: components["schemas"]["ArtifactFile"][];
             /** @description name -> blob id */
             artifacts?: {
                 [key: string]: string;
             };
             readonly created_at?: string;
+            data?: components["schemas"]["ModelData"];
             dataset_id?: string | null;
             /** @description Synthesis evaluations, oldest first: each measure for the model, the held-out real floor and the trivial fakes, and the verdict per measure. */
             evaluations?: {
                 [key: string]: unknown;
             }[];
+            /** @description The training job's metric curves: name -> values, in order. */
+            history?: {
+                [key: string]: (number | null)[];
+            };
             readonly id?: string;
             job_id?: string | null;
             kind?: string;
+            lineage?: components["schemas"]["ModelLineage"];
             metrics?: {
                 [key: string]: unknown;
             };
             params?: {
                 [key: string]: unknown;
             };
+            /** @description null: the default project. */
+            project_id?: string | null;
+            /**
+             * @description New models are candidates; one production model per project and kind.
+             * @enum {string}
+             */
+            status?: "candidate" | "production" | "archived";
             /** @description <kind>_<short git hash>_<n> */
             version?: string;
+        };
+        ModelData: {
+            dataset_id?: string | null;
+            test?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Rows/columns/windows used. */
+            train?: {
+                [key: string]: unknown;
+            } | null;
+            validation?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        ModelKinds: {
+            /** @description Kinds the caller has models of. */
+            kinds?: string[];
+        };
+        ModelLineage: {
+            /** @description Datasets made with the model that still exist. */
+            produced?: components["schemas"]["Produced"][];
+            /** @description The model the same job registered before it was resumed. */
+            resumed_from?: string | null;
+            /** @description The model whose configuration was retrained. */
+            retrained_from?: string | null;
         };
         ModelPage: {
             items: components["schemas"]["Model"][];
             page: number;
             page_size: number;
             total: number;
+        };
+        ModelUpdate: {
+            /** @enum {string} */
+            status: "candidate" | "production" | "archived";
         };
         NumberStats: {
             histogram: components["schemas"]["HistogramBin"][];
@@ -2321,6 +2958,11 @@ export interface components {
             /** @example /problems/not-found */
             type?: string;
         };
+        Produced: {
+            id?: string;
+            /** @enum {string} */
+            type?: "dataset";
+        };
         Profile: {
             columns: components["schemas"]["ColumnProfile"][];
             created_at?: string;
@@ -2339,6 +2981,35 @@ export interface components {
             step?: number;
             /** @description Epochs or steps this run aims for. */
             total?: number;
+        };
+        Project: {
+            /** @description Datasets, jobs and models in the project. */
+            counts?: components["schemas"]["ProjectCounts"];
+            readonly created_at?: string;
+            description?: string;
+            readonly id?: string;
+            name?: string;
+            readonly updated_at?: string;
+        };
+        ProjectCounts: {
+            datasets?: number;
+            jobs?: number;
+            models?: number;
+        };
+        ProjectCreate: {
+            /** @default  */
+            description: string;
+            name: string;
+        };
+        ProjectPage: {
+            items: components["schemas"]["Project"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ProjectUpdate: {
+            description?: string;
+            name?: string;
         };
         Projection: {
             /** @description PCA only. */
@@ -2435,6 +3106,33 @@ export interface components {
                 [key: string]: unknown;
             };
             title: string;
+        };
+        Retrain: {
+            dataset_id: string;
+        };
+        RetrainBatch: {
+            created_at?: string;
+            id?: string;
+            items?: components["schemas"]["RetrainItem"][];
+        };
+        RetrainBatchCreate: {
+            dataset_ids?: string[];
+            /** @description With dataset_ids: retrain this model on each. */
+            model_id?: string;
+            /** @description Alone: retrain every model of this project on its own dataset. */
+            project_id?: string;
+        };
+        RetrainItem: {
+            dataset_id?: string | null;
+            /** @description Why the job was not started: {status, title, detail}. */
+            error?: {
+                [key: string]: unknown;
+            } | null;
+            job_id?: string | null;
+            job_status?: string | null;
+            model_id?: string;
+            /** @description The version the job registered. */
+            result_model_id?: string | null;
         };
         Rows: {
             /** @description Rows as records; missing values are null. */
