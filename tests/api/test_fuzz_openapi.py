@@ -161,6 +161,11 @@ def _resources(alice: Session) -> dict[str, str]:
         f"/api/v1/reports/{report['id']}/blocks", json={"type": "chart", "chart_id": chart["id"]}
     ).get_json()
     share = alice.post(f"/api/v1/reports/{report['id']}/share").get_json()
+    project = alice.post("/api/v1/projects", json={"name": f"fuzz {dataset['id'][:8]}"}).get_json()
+    batch = alice.post(
+        "/api/v1/models/retrain-batch",
+        json={"model_id": job["result"]["model_id"], "dataset_ids": [dataset["id"]]},
+    ).get_json()
     return {
         "dataset_id": dataset["id"],
         "chart_id": chart["id"],
@@ -169,6 +174,9 @@ def _resources(alice: Session) -> dict[str, str]:
         "report_id": report["id"],
         "block_id": report["blocks"][0]["id"],
         "token": share["token"],
+        "project_id": project["id"],
+        "batch_id": batch["id"],
+        "name": "weights",  # the toy model's artifact
     }
 
 
