@@ -1,4 +1,5 @@
 import { request, requestBlob } from "./client";
+import type { components } from "./schema";
 import type { Dataset, EvaluationRequest, Job, Model, Page, SampleRequest } from "./types";
 
 const BASE = "/api/v1/models";
@@ -12,29 +13,15 @@ export type ModelSort = (typeof MODEL_SORTS)[number];
 /** Kinds that can fill another dataset without training (POST /models/{id}/fill). */
 export const IMPUTER_KINDS: readonly string[] = ["brits", "naomi"];
 
-export interface ArtifactFile {
-  name: string;
-  size: number;
-  sha256: string;
-}
+type Schemas = components["schemas"];
+type Sent<T, K extends keyof T> = Omit<T, K> & { readonly [P in K]-?: Exclude<T[P], undefined> };
 
+export type ArtifactFile = Required<Schemas["ArtifactFile"]>;
 /** Rows/columns/windows a split used, as far as the training code knows them. */
 export type DataSplit = Record<string, unknown>;
-
-// The issue-19 fields, written from the contract (D_contract.md) until schema.d.ts carries them.
-export interface ModelRecordFields {
-  project_id?: string | null;
-  status?: ModelStatus;
-  data?: { dataset_id?: string | null; train?: DataSplit | null; validation?: DataSplit | null; test?: DataSplit | null } | null;
-  history?: Record<string, number[]> | null;
-  artifact_files?: ArtifactFile[] | null;
-  lineage?: {
-    retrained_from?: string | null;
-    resumed_from?: string | null;
-    produced?: { type: string; id: string }[];
-  } | null;
-}
-export type ModelRecord = Model & ModelRecordFields;
+/** A model's record with the issue-19 fields (project, status, data used, history, artifact files, lineage). */
+export type ModelRecord = Omit<Model, "artifact_files"> & { artifact_files?: ArtifactFile[] };
+export type History = NonNullable<Schemas["Model"]["history"]>;
 
 export interface ModelListQuery {
   kind?: string;
@@ -67,16 +54,7 @@ export function downloadArtifact(id: string, name: string): Promise<Blob> {
   return requestBlob(`${BASE}/${encodeURIComponent(id)}/artifacts/${encodeURIComponent(name)}`);
 }
 
-export interface ComparedModel {
-  id: string;
-  version: string;
-  status?: ModelStatus;
-  project_id?: string | null;
-  params?: Record<string, unknown>;
-  metrics?: Record<string, unknown>;
-  evaluations_latest?: Record<string, unknown> | null;
-  history?: Record<string, number[]> | null;
-}
+export type ComparedModel = Sent<Schemas["ComparedModel"], "id" | "version">;
 
 export interface Comparison {
   kind: string;
@@ -93,25 +71,19 @@ export function retrainModel(id: string, datasetId: string): Promise<Job> {
   return request<Job>(`${BASE}/${encodeURIComponent(id)}/retrain`, { method: "POST", body: { dataset_id: datasetId } });
 }
 
-export interface BatchItem {
-  model_id: string;
-  dataset_id: string;
-  job_id: string | null;
-  error: string | null;
-  job_status?: string | null;
-  result_model_id?: string | null;
-}
-
-export interface RetrainBatch {
-  id: string;
-  items: BatchItem[];
-}
-
+/** One retrain of a batch: its job, or the problem ({status, title, detail}) that kept it from starting. */
+export type BatchItem = Sent<Schemas["RetrainItem"], "model_id" | "dataset_id">;
+export type RetrainBatch = Omit<Sent<Schemas["RetrainBatch"], "id">, "items"> & { items: BatchItem[] };
 export type BatchRequest = { model_id: string; dataset_ids: string[] } | { project_id: string };
 
 /** Each item starts on its own: one refused by the user's limits is reported in its item, not as a failure of all. */
 export function retrainBatch(body: BatchRequest): Promise<RetrainBatch> {
   return request<RetrainBatch>(`${BASE}/retrain-batch`, { method: "POST", body });
+}
+
+/** The kinds the caller has models of (the kind filter adds them to the known ones). */
+export async function listModelKinds(signal?: AbortSignal): Promise<string[]> {
+  return (await request<Schemas["ModelKinds"]>(`${BASE}/kinds`, { signal })).kinds ?? [];
 }
 
 export function getRetrainBatch(id: string, signal?: AbortSignal): Promise<RetrainBatch> {

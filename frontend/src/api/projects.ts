@@ -1,4 +1,5 @@
 import { request } from "./client";
+import type { Dataset } from "./types";
 
 const BASE = "/api/v1/projects";
 
@@ -41,4 +42,9 @@ export function updateProject(id: string, body: ProjectFields): Promise<Project>
 /** Only an empty project can go: the server answers 409 otherwise, with a detail the page shows. */
 export function deleteProject(id: string): Promise<void> {
   return request<void>(`${BASE}/${encodeURIComponent(id)}`, { method: "DELETE" });
+}
+
+/** Moves a dataset into a project (`null`: back to the default project); its later jobs and models follow it. */
+export function moveDataset(datasetId: string, projectId: string | null): Promise<Dataset> {
+  return request<Dataset>(`/api/v1/datasets/${encodeURIComponent(datasetId)}`, { method: "PATCH", body: { project_id: projectId } });
 }

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { listDatasets } from "../api/datasets";
-import { deleteModel, listModels, type ModelRecord } from "../api/models";
+import { deleteModel, listModelKinds, listModels, type ModelRecord } from "../api/models";
 import { listProjects } from "../api/projects";
 import { compareBlocker, compareUrl, togglePick, type Picked } from "../features/models/compareSelection";
 import { ModelFilterBar } from "../features/models/ModelFilterBar";
@@ -22,6 +22,7 @@ export default function ModelsPage() {
   const models = useAsync((signal) => listModels(listQuery(filtersFromQuery(new URLSearchParams(key))), signal), [key]);
   const projects = useAsync((signal) => listProjects(signal), []);
   const datasets = useAsync((signal) => listDatasets({ page_size: 100 }, signal), []);
+  const kinds = useAsync((signal) => listModelKinds(signal), []);
 
   const update = (change: Partial<ModelFilters>) => setQuery(queryFromFilters(changeFilters(filters, change)));
   const remove = (model: ModelRecord) => {
@@ -38,7 +39,7 @@ export default function ModelsPage() {
   return (
     <>
       <h1>Models</h1>
-      <ModelFilterBar filters={filters} onChange={update} projects={projects.data ?? []} datasets={datasets.data?.items ?? []} />
+      <ModelFilterBar filters={filters} onChange={update} projects={projects.data ?? []} datasets={datasets.data?.items ?? []} kinds={kinds.data} />
       <div className="compare-bar" aria-live="polite">
         <span>
           {picked.length} picked{picked.length ? ` (${picked[0].kind})` : ""}. {blocker ?? "Ready to compare."}

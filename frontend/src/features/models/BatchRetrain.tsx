@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Link } from "react-router-dom";
+import { describeProblem, type Problem } from "../../api/client";
 import { getRetrainBatch, retrainBatch, type BatchRequest, type RetrainBatch } from "../../api/models";
 import type { Dataset } from "../../api/types";
 import { useAction } from "../../lib/useAction";
@@ -9,7 +10,7 @@ import { trainingJobLink } from "./links";
 
 /** Each item of a batch: its job (linked, with its status and the model it made) or why it did not start. */
 export function BatchOutcome({ batch, datasets, kind }: { batch: RetrainBatch; datasets?: readonly Dataset[]; kind?: string }) {
-  const name = (id: string) => datasets?.find((d) => d.id === id)?.filename ?? id;
+  const name = (id: string | null) => (id ? datasets?.find((d) => d.id === id)?.filename ?? id : "its own dataset");
   return (
     <ul className="batch-items" aria-label="Batch outcome">
       {batch.items.map((item, i) => (
@@ -27,7 +28,7 @@ export function BatchOutcome({ batch, datasets, kind }: { batch: RetrainBatch; d
               )}
             </>
           ) : (
-            <span className="error-text">not started: {item.error ?? "refused"}</span>
+            <span className="error-text">not started: {item.error ? describeProblem(item.error as unknown as Problem) : "refused"}</span>
           )}
         </li>
       ))}

@@ -17,15 +17,18 @@ export function ModelFilterBar(props: {
   onChange: (change: Partial<ModelFilters>) => void;
   projects: readonly Project[];
   datasets: readonly Dataset[];
+  /** Kinds the user has models of (GET /models/kinds), shown beside the known ones. */
+  kinds?: readonly string[];
 }) {
   const { filters, onChange, projects, datasets } = props;
+  const kinds = [...new Set([...MODEL_KINDS, ...(props.kinds ?? [])])];
   return (
     <form className="form-row filter-bar" aria-label="Filter models" onSubmit={(e) => e.preventDefault()}>
       <label>
         Kind
         <select value={filters.kind} onChange={(e) => onChange({ kind: e.target.value })}>
           <option value="">Any kind</option>
-          {MODEL_KINDS.map((kind) => (
+          {kinds.map((kind) => (
             <option key={kind} value={kind}>
               {kind}
             </option>

@@ -7,7 +7,7 @@ const DASHES: (number[] | undefined)[] = [undefined, [6, 4], [2, 3], [10, 3, 2, 
 export interface HistorySource {
   /** Prefix of each line's label (a model's version when several share a plot); empty for one model. */
   label: string;
-  history: Record<string, number[]> | null | undefined;
+  history: Record<string, (number | null)[]> | null | undefined;
 }
 
 /**
@@ -24,7 +24,7 @@ export function historyLines(sources: readonly HistorySource[]): { data: uPlot.A
       const values = source.history?.[name];
       if (!values?.length) return;
       length = Math.max(length, values.length);
-      columns.push(values.map((v) => (Number.isFinite(v) ? v : null)));
+      columns.push(values.map((v) => (typeof v === "number" && Number.isFinite(v) ? v : null)));
       lines.push({ label: source.label ? `${source.label} ${name}` : name, color: COLORS[n % COLORS.length], dash: DASHES[m % DASHES.length] });
     });
   });
