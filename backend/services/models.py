@@ -265,13 +265,22 @@ def _lineage(model: dict[str, Any]) -> dict[str, Any]:
 
 
 def record_produced(store: Store, owner_id: str, model_id: str, dataset_id: str) -> None:
-    """Note on the model that a dataset was made with it (samples, a fill, a job's output)."""
-    model = store.models.get(model_id, owner_id)
-    if model is None:
-        return
-    lineage = _lineage(model)
-    lineage["produced"] = [*lineage["produced"], {"type": "dataset", "id": dataset_id}]
-    store.models.update(model_id, owner_id, {"lineage": lineage})
+    """Note on the model that a dataset was made with it (samples, a fill, a job's output).
+
+    Compare-and-set on a counter, so two datasets made at once are both noted.
+    """
+    for _ in range(20):
+        model = store.models.get(model_id, owner_id)
+        if model is None:  # deleted meanwhile: nothing to note it on
+            return
+        count = model.get("produced_count")
+        lineage = _lineage(model)
+        lineage["produced"] = [*lineage["produced"], {"type": "dataset", "id": dataset_id}]
+        changes = {"lineage": lineage, "produced_count": (count or 0) + 1}
+        expected = {"owner_id": owner_id, "produced_count": count}
+        if store.models.update_if(model_id, expected, changes) is not None:
+            return
+    raise RuntimeError(f"model {model_id}: its lineage kept changing while adding a dataset")
 
 
 def delete_model(store: Store, owner_id: str, model_id: str) -> None:

@@ -241,3 +241,31 @@ def test_retrain_single_and_batch_and_fill(alice, bob):
     wrong = alice.upload("time,pressure\n2024-01-01,1\n2024-01-02,\n2024-01-03,3\n").get_json()
     refused = alice.post(f"/api/v1/models/{model['id']}/fill", json={"dataset_id": wrong["id"]})
     assert refused.status_code == 422, refused.get_json()
+
+
+def test_datasets_made_at_once_are_all_noted_on_the_model(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from backend.services import models
+
+    blob = store.blobs.put_bytes(b"weights")
+    model = models.register_model(
+        store,
+        "u1",
+        kind="toy",
+        params={},
+        dataset_id=None,
+        metrics={},
+        artifacts={"weights": blob.id},
+    )
+    assert model["artifact_files"] == [{"name": "weights", "size": 7, "sha256": blob.sha256}]
+    made = [f"d{i}" for i in range(8)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda d: models.record_produced(store, "u1", model["id"], d), made))
+    record = models.model_record(store, "u1", model["id"])
+    # Only datasets that exist are shown; all eight were noted.
+    assert record["lineage"]["produced"] == []
+    stored = store.models.get(model["id"], "u1")["lineage"]["produced"]
+    assert sorted(p["id"] for p in stored) == made
+    assert models.model_record(store, "u1", model["id"])["status"] == "candidate"
+    assert store.models.get(model["id"], "u2") is None
