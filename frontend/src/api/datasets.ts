@@ -10,6 +10,8 @@ export interface DatasetListQuery {
   page?: number;
   page_size?: number;
   q?: string;
+  /** A project's id, or "default" for datasets outside every named project. */
+  project_id?: string;
 }
 
 export function listDatasets(query: DatasetListQuery = {}, signal?: AbortSignal): Promise<Page<Dataset>> {

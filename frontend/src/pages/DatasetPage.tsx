@@ -1,8 +1,10 @@
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { deleteDataset, downloadDatasetFile, getDataset, getDatasetRows } from "../api/datasets";
+import { listProjects, moveDataset } from "../api/projects";
 import { ColumnList } from "../features/datasets/ColumnList";
 import { ProfileSection } from "../features/datasets/Profile";
+import { ProjectSelect } from "../features/projects/ProjectSelect";
 import { RowsTable } from "../features/datasets/RowsTable";
 import { NewReportButton } from "../features/reports/NewReportButton";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
@@ -21,6 +23,7 @@ export default function DatasetPage() {
   const action = useAction();
   const dataset = useAsync((signal) => getDataset(datasetId, signal), [datasetId]);
   const rows = useAsync((signal) => getDatasetRows(datasetId, offset, PREVIEW_ROWS, signal), [datasetId, offset]);
+  const projects = useAsync((signal) => listProjects(signal), []);
 
   if (dataset.loading && !dataset.data) return <Loading label="Loading dataset…" />;
   if (dataset.error || !dataset.data) return <ErrorMessage error={dataset.error ?? "Not found"} onRetry={dataset.reload} />;
@@ -67,6 +70,17 @@ export default function DatasetPage() {
           <button type="button" className="danger" onClick={remove}>
             Delete
           </button>
+        </div>
+        <div className="form-row">
+          {/* "" is the default project here: the move sends project_id null. */}
+          <ProjectSelect
+            label="Project"
+            projects={projects.data ?? []}
+            value={d.project_id ?? ""}
+            defaultValue=""
+            disabled={action.busy}
+            onChange={(value) => action.run(async () => dataset.setData(await moveDataset(d.id, value || null)))}
+          />
         </div>
         <ErrorMessage error={action.error} />
       </div>

@@ -53,14 +53,37 @@ describe("DatasetsPage", () => {
   });
 
   it("shows a load error in words with a way to retry", async () => {
-    const fetchMock = vi
-      .fn()
-      .mockResolvedValueOnce(new Response(JSON.stringify({ status: 503, title: "Service Unavailable", detail: "The store is not answering." }), { status: 503 }))
-      .mockResolvedValueOnce(page([dataset("1", "back.csv")]));
+    let datasetCalls = 0;
+    const fetchMock = vi.fn(async (url: string) => {
+      if (url.startsWith("/api/v1/projects")) return page([]);
+      datasetCalls += 1;
+      return datasetCalls === 1
+        ? new Response(JSON.stringify({ status: 503, title: "Service Unavailable", detail: "The store is not answering." }), { status: 503 })
+        : page([dataset("1", "back.csv")]);
+    });
     vi.stubGlobal("fetch", fetchMock);
     renderPage();
     expect((await screen.findByRole("alert")).textContent).toContain("The store is not answering.");
     await userEvent.click(screen.getByRole("button", { name: "Try again" }));
     expect(await screen.findByText("back.csv")).toBeTruthy();
+  });
+
+  it("filters by the project in the URL, as a project's datasets link opens it", async () => {
+    const fetchMock = vi.fn(async (url: string) =>
+      url.startsWith("/api/v1/projects")
+        ? page([{ id: "p1", name: "Forecasts", created_at: "", counts: { datasets: 1, jobs: 0, models: 0 } }])
+        : page([dataset("1", "in-project.csv")]),
+    );
+    vi.stubGlobal("fetch", fetchMock);
+    render(
+      <MemoryRouter initialEntries={["/datasets?project=p1"]}>
+        <DatasetsPage />
+      </MemoryRouter>,
+    );
+    expect(await screen.findByText("in-project.csv")).toBeTruthy();
+    expect(fetchMock).toHaveBeenCalledWith("/api/v1/datasets?project_id=p1&page=1&page_size=20", expect.anything());
+    await waitFor(() => expect((screen.getByLabelText("Project") as HTMLSelectElement).value).toBe("p1"));
+    await userEvent.selectOptions(screen.getByLabelText("Project"), "default");
+    await waitFor(() => expect(fetchMock).toHaveBeenLastCalledWith("/api/v1/datasets?project_id=default&page=1&page_size=20", expect.anything()));
   });
 });

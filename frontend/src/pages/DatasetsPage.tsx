@@ -1,7 +1,9 @@
 import { useEffect, useState } from "react";
-import { Link, useNavigate } from "react-router-dom";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { deleteDataset, listDatasets } from "../api/datasets";
+import { listProjects } from "../api/projects";
 import type { Dataset } from "../api/types";
+import { ProjectSelect } from "../features/projects/ProjectSelect";
 import { UploadDropzone } from "../features/datasets/UploadDropzone";
 import { Empty, ErrorMessage, Loading } from "../features/ui/Status";
 import { Pager } from "../features/ui/Pager";
@@ -28,7 +30,14 @@ export default function DatasetsPage() {
     return () => clearTimeout(timer);
   }, [query]);
 
-  const history = useAsync((signal) => listDatasets({ q: search, page, page_size: PAGE_SIZE }, signal), [search, page]);
+  // The project filter lives in the URL, so a project's "datasets" link (/datasets?project=...) opens it filtered.
+  const [params, setParams] = useSearchParams();
+  const project = params.get("project") ?? "";
+  const history = useAsync(
+    (signal) => listDatasets({ q: search, project_id: project || undefined, page, page_size: PAGE_SIZE }, signal),
+    [search, project, page],
+  );
+  const projects = useAsync((signal) => listProjects(signal), []);
 
   const remove = (dataset: Dataset) => {
     if (!window.confirm(`Delete ${dataset.filename}? Its saved charts go too.`)) return;
@@ -47,6 +56,15 @@ export default function DatasetsPage() {
       <section className="card" aria-labelledby="history-heading">
         <div className="section-header">
           <h2 id="history-heading">Upload history</h2>
+          <ProjectSelect
+            projects={projects.data ?? []}
+            value={project}
+            anyLabel="Any project"
+            onChange={(value) => {
+              setParams(value ? { project: value } : {});
+              setPage(1);
+            }}
+          />
           <label className="search">
             <span className="visually-hidden">Search by file name</span>
             <input type="search" placeholder="Search by name" value={query} onChange={(e) => setQuery(e.target.value)} />
