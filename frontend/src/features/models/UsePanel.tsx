@@ -1,11 +1,10 @@
 import { useState } from "react";
 import { Link } from "react-router-dom";
 import { fillWithModel, generateSamples, IMPUTER_KINDS, type ModelRecord } from "../../api/models";
-import type { Dataset, Job } from "../../api/types";
+import type { Dataset } from "../../api/types";
 import { useAction } from "../../lib/useAction";
 import { ErrorMessage } from "../ui/Status";
-import { DatasetSelect } from "./DatasetSelect";
-import { trainingJobLink } from "./links";
+import { DatasetJobForm } from "./DatasetJobForm";
 
 /** Use a trained model without training: TimeGAN generates samples; an imputer fills another dataset. */
 export function UsePanel({ model, datasets }: { model: ModelRecord; datasets: readonly Dataset[] }) {
@@ -45,28 +44,15 @@ function GenerateForm({ model }: { model: ModelRecord }) {
 }
 
 function FillForm({ model, datasets }: { model: ModelRecord; datasets: readonly Dataset[] }) {
-  const [datasetId, setDatasetId] = useState("");
-  const [job, setJob] = useState<Job | null>(null);
-  const { busy, error, run } = useAction();
   return (
-    <form
-      className="form-row"
-      aria-label="Fill a dataset"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (datasetId) void run(async () => setJob(await fillWithModel(model.id, datasetId)));
-      }}
-    >
-      <DatasetSelect label="Dataset to fill" datasets={datasets} value={datasetId} onChange={setDatasetId} />
-      <button type="submit" className="primary" disabled={busy || !datasetId}>
-        Fill gaps with this model
-      </button>
-      {job && (
-        <p role="status">
-          Filling started: <Link to={trainingJobLink(model.kind, datasetId, job.id)}>follow the job</Link>.
-        </p>
-      )}
-      <ErrorMessage error={error} />
-    </form>
+    <DatasetJobForm
+      name="Fill a dataset"
+      selectLabel="Dataset to fill"
+      submitLabel="Fill gaps with this model"
+      startedLabel="Filling started"
+      kind={model.kind}
+      datasets={datasets}
+      start={(datasetId) => fillWithModel(model.id, datasetId)}
+    />
   );
 }
