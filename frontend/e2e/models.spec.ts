@@ -101,7 +101,7 @@ test("models: two TimeGANs, evaluate one, compare, promote, retrain on a second 
   await expect(page.getByRole("heading", { name: "Compare 2 timegan models" })).toBeVisible();
   const params = page.getByRole("table", { name: "Params side by side" });
   await expect(params.locator("tr.differs")).toHaveCount(1);
-  await expect(params.locator("tr.differs th")).toContainText("hidden_size");
+  await expect(params.locator("tr.differs th")).toContainText("hidden_dim");
   await expect(page.locator(".line-chart canvas").first()).toBeVisible();
   await look(page, testInfo, "02-compare");
 
