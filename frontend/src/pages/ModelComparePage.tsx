@@ -42,16 +42,14 @@ export default function ModelComparePage() {
         <p className="muted small">Colour is the loss, the dash pattern the model.</p>
         <HistoryChart sources={models.map((m) => ({ label: m.version, history: m.history }))} label="Loss curves of the compared models" />
       </section>
-      <div className="grid-2">
-        <section className="card" aria-labelledby="cmp-params-heading">
-          <h2 id="cmp-params-heading">Params</h2>
-          <CompareTable models={models} field="params" label="Params side by side" />
-        </section>
-        <section className="card" aria-labelledby="cmp-metrics-heading">
-          <h2 id="cmp-metrics-heading">Metrics</h2>
-          <CompareTable models={models} field="metrics" label="Metrics side by side" />
-        </section>
-      </div>
+      <section className="card" aria-labelledby="cmp-params-heading">
+        <h2 id="cmp-params-heading">Params</h2>
+        <CompareTable models={models} field="params" label="Params side by side" />
+      </section>
+      <section className="card" aria-labelledby="cmp-metrics-heading">
+        <h2 id="cmp-metrics-heading">Metrics</h2>
+        <CompareTable models={models} field="metrics" label="Metrics side by side" />
+      </section>
     </>
   );
 }

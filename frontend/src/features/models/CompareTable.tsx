@@ -1,7 +1,7 @@
 import type { ComparedModel } from "../../api/models";
-import { formatCell } from "../../lib/format";
 import { Empty } from "../ui/Status";
 import { compareRows } from "./compareTable";
+import { formatValue } from "./ModelDetails";
 
 /** Params or metrics side by side, one column per model; rows whose values differ are marked. */
 export function CompareTable({ models, field, label }: { models: readonly ComparedModel[]; field: "params" | "metrics"; label: string }) {
@@ -28,7 +28,7 @@ export function CompareTable({ models, field, label }: { models: readonly Compar
                 {row.differs && <span className="visually-hidden"> (differs)</span>}
               </th>
               {row.values.map((value, i) => (
-                <td key={models[i].id}>{typeof value === "object" && value !== null ? JSON.stringify(value) : formatCell(value)}</td>
+                <td key={models[i].id}>{formatValue(value)}</td>
               ))}
             </tr>
           ))}

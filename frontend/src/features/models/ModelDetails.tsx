@@ -1,9 +1,15 @@
 import { Link } from "react-router-dom";
 import type { DataSplit, ModelRecord } from "../../api/models";
-import { formatCell, formatDate } from "../../lib/format";
+import { formatCell, formatDate, formatNumber } from "../../lib/format";
 import { ScorecardTable } from "../synthesis/Scorecard";
 import { Empty } from "../ui/Status";
 import { evaluationCard } from "./evaluations";
+
+/** A param, metric or split value in a table cell: numbers rounded, nested values as JSON, none as a dash. */
+export function formatValue(value: unknown): string {
+  if (value === undefined || value === null) return "–";
+  return typeof value === "number" ? formatNumber(value) : formatCell(value);
+}
 
 /** Key/value rows of a flat record (params, a data split), values as the tables elsewhere write them. */
 export function FieldTable({ fields, label }: { fields: Record<string, unknown>; label: string }) {
@@ -16,7 +22,7 @@ export function FieldTable({ fields, label }: { fields: Record<string, unknown>;
           {entries.map(([key, value]) => (
             <tr key={key}>
               <th scope="row">{key}</th>
-              <td>{typeof value === "object" && value !== null ? JSON.stringify(value) : formatCell(value)}</td>
+              <td>{formatValue(value)}</td>
             </tr>
           ))}
         </tbody>
