@@ -212,7 +212,8 @@ INDEXES: Mapping[str, Sequence[tuple[str, ...]]] = {
     "jobs": (("status",), ("owner_id", "status"), ("owner_id", "project_id")),
     "charts": (("owner_id", "dataset_id"),),
     "models": (("owner_id", "kind"), ("owner_id", "project_id"), ("owner_id", "dataset_id")),
-    "datasets": (("owner_id", "project_id"),),
+    # No datasets index by project: SQLite would pick it over the partial index of live
+    # datasets for the upload history's count; a project's datasets filter that index's rows.
     "projects": (("owner_id", "name"),),
     # A report's public link is looked up by its token, without an owner.
     "reports": (("owner_id", "dataset_id"), ("share_token",)),

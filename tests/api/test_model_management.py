@@ -219,7 +219,8 @@ def test_retrain_single_and_batch_and_fill(alice, bob):
     assert neither.status_code == 422
 
     # Fill another dataset with the trained model: no training, an imputed dataset.
-    text, original = hourly_series(n=120, seed=9)
+    text, _ = hourly_series(n=120, seed=9)
+    original = pd.read_csv(io.StringIO(text))  # as uploaded, parsed the way the result is
     target = alice.upload(text, "fill-me.csv").get_json()
     fill = alice.post(f"/api/v1/models/{model['id']}/fill", json={"dataset_id": target["id"]})
     assert fill.status_code == 202, fill.get_json()
