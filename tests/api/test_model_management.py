@@ -135,6 +135,23 @@ def test_record_status_compare_artifacts_and_isolation(alice, bob):
     assert alice.get(f"/api/v1/models/compare?ids={first['id']}").status_code == 422
     assert bob.get(f"/api/v1/models/compare?ids={first['id']},{second['id']}").status_code == 404
 
+    # A project's batch: every model of the project retrained on its own dataset.
+    by_project = alice.post("/api/v1/models/retrain-batch", json={"project_id": project["id"]})
+    assert by_project.status_code == 202
+    items = by_project.get_json()["items"]
+    assert sorted(i["model_id"] for i in items) == sorted([first["id"], second["id"]])
+    assert all(i["dataset_id"] == dataset["id"] and i["job_id"] for i in items)
+    for item in items:
+        made = succeeded(alice, item["job_id"])["result"]["model_id"]
+        record = alice.get(f"/api/v1/models/{made}").get_json()
+        assert record["lineage"]["retrained_from"] == item["model_id"]
+        assert record["project_id"] == project["id"] and record["status"] == "candidate"
+    other = bob.post("/api/v1/projects", json={"name": "b"}).get_json()
+    assert (
+        alice.post("/api/v1/models/retrain-batch", json={"project_id": other["id"]}).status_code
+        == 404
+    )
+
     # A toy model has no dataset-bound training request: it cannot be retrained or fill.
     assert alice.post(f"{path(toy)}/retrain", json={"dataset_id": dataset["id"]}).status_code == 422
     assert alice.post(f"{path(toy)}/fill", json={"dataset_id": dataset["id"]}).status_code == 422
