@@ -9,5 +9,9 @@ export function HistoryChart({ sources, label = "Training history" }: { sources:
   const key = JSON.stringify(sources);
   const { data, lines } = useMemo(() => historyLines(JSON.parse(key) as HistorySource[]), [key]);
   if (lines.length === 0) return <Empty>No training history was recorded for this model.</Empty>;
-  return <LineChart data={data} lines={lines} height={240} xLabel="update" ariaLabel={`${label}: ${lines.map((l) => l.label).join(", ")}`} />;
+  return (
+    <div className="history-chart">
+      <LineChart data={data} lines={lines} height={240} xLabel="update" ariaLabel={`${label}: ${lines.map((l) => l.label).join(", ")}`} />
+    </div>
+  );
 }
