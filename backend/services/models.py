@@ -147,14 +147,18 @@ def list_models(
         # Records from before statuses existed have none: they read as candidates.
         where["status"] = status
     if sort == "-created_at":  # the store's own order: only the page is read
-        return find_page(store.models, owner_id, where, page_number, page_size)
-    items, total = store.models.find(owner_id, where)
-    if sort == "created_at":
-        items.reverse()
+        found = find_page(store.models, owner_id, where, page_number, page_size)
     else:
-        items.sort(key=_version_number, reverse=sort.startswith("-"))
-    offset = offset_of(page_number, page_size)
-    return page(items[offset : offset + page_size], total, page_number, page_size)
+        items, total = store.models.find(owner_id, where)
+        if sort == "created_at":
+            items.reverse()
+        else:
+            items.sort(key=_version_number, reverse=sort.startswith("-"))
+        offset = offset_of(page_number, page_size)
+        found = page(items[offset : offset + page_size], total, page_number, page_size)
+    # Records from before projects and statuses: in the default project, candidates.
+    found["items"] = [{"status": "candidate", "project_id": None, **m} for m in found["items"]]
+    return found
 
 
 def _version_number(model: dict[str, Any]) -> tuple[str, int]:

@@ -287,3 +287,41 @@ def test_datasets_made_at_once_are_all_noted_on_the_model(store):
     assert sorted(p["id"] for p in stored) == made
     assert models.model_record(store, "u1", model["id"])["status"] == "candidate"
     assert store.models.get(model["id"], "u2") is None
+
+
+def test_records_from_before_model_management_read_complete(store):
+    from backend.services import models
+    from backend.services.common import new_document
+
+    # A model and its job as stored before projects, statuses, lineage and histories existed.
+    job = new_document(
+        "u1",
+        kind="toy_training",
+        params={},
+        metrics=[
+            {"step": 1, "phase": "train", "loss": 2.0},
+            {"step": 2, "phase": "train", "loss": 1.5},
+        ],
+    )
+    store.jobs.insert(job)
+    blob = store.blobs.put_bytes(b"abc")
+    legacy = new_document(
+        "u1",
+        kind="toy",
+        params={},
+        dataset_id=None,
+        job_id=job["id"],
+        metrics={},
+        artifacts={"weights": blob.id},
+        version="toy_abcdef0_1",
+    )
+    store.models.insert(legacy)
+    record = models.model_record(store, "u1", legacy["id"])
+    assert record["status"] == "candidate" and record["project_id"] is None
+    assert record["history"] == {"loss": [2.0, 1.5]}
+    assert record["artifact_files"] == [{"name": "weights", "size": 3, "sha256": blob.sha256}]
+    assert record["lineage"] == {"retrained_from": None, "resumed_from": None, "produced": []}
+    [listed] = models.list_models(store, "u1")["items"]
+    assert listed["status"] == "candidate" and listed["project_id"] is None
+    # Promoting it works like for any model.
+    assert models.set_status(store, "u1", legacy["id"], "production")["status"] == "production"
