@@ -144,7 +144,7 @@ def list_models(
     }
     where.update(project_filter(project_id))
     if status is not None:
-        # Records from before statuses existed have none: they read as candidates.
+        _store_legacy_status(store, owner_id)
         where["status"] = status
     if sort == "-created_at":  # the store's own order: only the page is read
         found = find_page(store.models, owner_id, where, page_number, page_size)
@@ -159,6 +159,16 @@ def list_models(
     # Records from before projects and statuses: in the default project, candidates.
     found["items"] = [{"status": "candidate", "project_id": None, **m} for m in found["items"]]
     return found
+
+
+def _store_legacy_status(store: Store, owner_id: str) -> None:
+    """Records from before statuses existed read as candidates: write it down, so a status
+    filter (an exact match in the database) finds them too. After the first time, a no-op."""
+    legacy, _ = store.models.find(owner_id, {"status": None}, fields=("status",))
+    for model in legacy:
+        store.models.update_if(
+            model["id"], {"owner_id": owner_id, "status": None}, {"status": "candidate"}
+        )
 
 
 def _version_number(model: dict[str, Any]) -> tuple[str, int]:

@@ -323,5 +323,9 @@ def test_records_from_before_model_management_read_complete(store):
     assert record["lineage"] == {"retrained_from": None, "resumed_from": None, "produced": []}
     [listed] = models.list_models(store, "u1")["items"]
     assert listed["status"] == "candidate" and listed["project_id"] is None
+    # ... and a status filter finds it as a candidate.
+    assert [m["id"] for m in models.list_models(store, "u1", status="candidate")["items"]] == [
+        legacy["id"]
+    ]
     # Promoting it works like for any model.
     assert models.set_status(store, "u1", legacy["id"], "production")["status"] == "production"
