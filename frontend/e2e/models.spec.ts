@@ -138,8 +138,29 @@ test("models: two TimeGANs, evaluate one, compare, promote, retrain on a second 
   expect((await client.get(`/api/v1/models/${retrained}`)).data?.dataset_id ?? second).toBe(second);
   await look(page, testInfo, "04-retrained");
 
+  // Use it: samples from the retrained TimeGAN, stored as a dataset.
+  const use = page.getByRole("form", { name: "Generate samples" });
+  await use.getByLabel("Sequences").fill("10");
+  await use.getByRole("button", { name: "Generate samples" }).click();
+  await expect(use.getByRole("status").getByRole("link")).toHaveAttribute("href", /\/datasets\//);
+
+  // Batch: the retrained model on both datasets; each item shows its job, then its outcome.
+  await page.getByText("Retrain on several datasets").click();
+  const batch = page.locator(".batch-retrain");
+  await batch.getByLabel("first.csv").check();
+  await batch.getByLabel("second.csv").check();
+  await batch.getByRole("button", { name: "Retrain on 2 datasets" }).click();
+  const outcome = page.getByRole("list", { name: "Batch outcome" });
+  await expect(outcome.getByRole("listitem")).toHaveCount(2);
+  await expect(outcome.getByRole("link", { name: /^job / })).toHaveCount(2);
+  await expect(async () => {
+    await batch.getByRole("button", { name: "Refresh outcome" }).click();
+    await expect(outcome.getByRole("link", { name: "new model" })).toHaveCount(2, { timeout: 2_000 });
+  }).toPass({ timeout: 240_000, intervals: [3_000] });
+  await look(page, testInfo, "05-batch");
+
   // The project page counts what is in it.
   await page.goto("/projects");
-  await expect(page.getByRole("link", { name: /3 models/ })).toBeVisible();
-  await look(page, testInfo, "05-projects");
+  await expect(page.getByRole("link", { name: /5 models/ })).toBeVisible();
+  await look(page, testInfo, "06-projects");
 });
