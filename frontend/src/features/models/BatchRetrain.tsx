@@ -52,11 +52,11 @@ export function BatchRetrainPanel({ modelId, kind, datasets }: { modelId: string
   const toggle = (id: string) => setChosen((now) => (now.includes(id) ? now.filter((x) => x !== id) : [...now, id]));
   return (
     <div className="batch-retrain">
-      <fieldset>
+      <fieldset className="checkboxes">
         <legend>Datasets to retrain on</legend>
         {datasets.length === 0 && <p className="muted">No datasets yet.</p>}
         {datasets.map((dataset) => (
-          <label key={dataset.id} className="check">
+          <label key={dataset.id} className="checkbox">
             <input type="checkbox" checked={chosen.includes(dataset.id)} onChange={() => toggle(dataset.id)} /> {dataset.filename}
           </label>
         ))}
