@@ -5,6 +5,7 @@ import { listProjects } from "../api/projects";
 import { ArtifactList } from "../features/models/ArtifactList";
 import { BatchRetrainPanel } from "../features/models/BatchRetrain";
 import { HistoryChart } from "../features/models/HistoryChart";
+import { trainingJobLink } from "../features/models/links";
 import { DataUsed, Evaluations, FieldTable, Lineage } from "../features/models/ModelDetails";
 import { RetrainForm } from "../features/models/RetrainForm";
 import { StatusActions } from "../features/models/StatusActions";
@@ -34,6 +35,12 @@ export default function ModelPage() {
         <h1>{m.version}</h1>
         <p className="muted">
           {m.kind} · {projectName(projects.data, m.project_id)} · trained {formatDate(m.created_at)}
+          {m.job_id && m.dataset_id && (
+            <>
+              {" "}
+              · <Link to={trainingJobLink(m.kind, m.dataset_id, m.job_id)}>training run</Link>
+            </>
+          )}
         </p>
         <StatusActions model={m} onChanged={(next) => model.setData((now) => ({ ...now, ...next }))} />
       </div>

@@ -4,6 +4,7 @@ import type { Project } from "../../api/projects";
 import { formatDate, formatNumber } from "../../lib/format";
 import { projectName } from "../projects/ProjectSelect";
 import { pickRefusal, type Picked } from "./compareSelection";
+import { trainingJobLink } from "./links";
 
 /** The first few numeric metrics, "name value · ...". */
 export function metricSummary(metrics: Record<string, unknown> | undefined, limit = 4): string {
@@ -70,7 +71,12 @@ export function ModelTable(props: {
                 <td>{projectName(projects, model.project_id)}</td>
                 <td>{metricSummary(model.metrics)}</td>
                 <td>{formatDate(model.created_at)}</td>
-                <td>
+                <td className="button-row">
+                  {model.job_id && model.dataset_id && (
+                    <Link className="button" to={trainingJobLink(model.kind, model.dataset_id, model.job_id)}>
+                      Open run
+                    </Link>
+                  )}
                   <button type="button" className="danger" onClick={() => onDelete(model)} aria-label={`Delete model ${model.version}`}>
                     Delete
                   </button>
