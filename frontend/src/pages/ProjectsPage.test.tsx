@@ -52,4 +52,26 @@ describe("ProjectsPage", () => {
     const post = fetchMock.mock.calls.find(([, init]) => init?.method === "POST");
     expect(JSON.parse(String(post?.[1]?.body))).toEqual({ name: "Sensors" });
   });
+
+  it("renames a project with a PATCH of its name", async () => {
+    let name = "Forecasts";
+    const fetchMock = vi.fn(async (_url: string, init?: RequestInit) => {
+      if (init?.method === "PATCH") name = JSON.parse(String(init.body)).name;
+      return init?.method === "PATCH" ? json({ ...project, name }) : json({ items: [{ ...project, name }], total: 1, page: 1, page_size: 100 });
+    });
+    vi.stubGlobal("fetch", fetchMock);
+    render(
+      <MemoryRouter>
+        <ProjectsPage />
+      </MemoryRouter>,
+    );
+    await userEvent.click(await screen.findByRole("button", { name: "Rename Forecasts" }));
+    const field = screen.getByLabelText("New name");
+    await userEvent.clear(field);
+    await userEvent.type(field, "Load forecasts{Enter}");
+    expect(await screen.findByRole("heading", { name: "Load forecasts" })).toBeTruthy();
+    const patch = fetchMock.mock.calls.find(([, init]) => init?.method === "PATCH");
+    expect(patch?.[0]).toBe("/api/v1/projects/p1");
+    expect(JSON.parse(String(patch?.[1]?.body))).toEqual({ name: "Load forecasts" });
+  });
 });
