@@ -164,3 +164,26 @@ test("models: two TimeGANs, evaluate one, compare, promote, retrain on a second 
   await expect(page.getByRole("link", { name: /5 models/ })).toBeVisible();
   await look(page, testInfo, "06-projects");
 });
+
+test("models: a trained BRITS fills another dataset from its page, without training", async ({ page }, testInfo) => {
+  await signUp(page, uniqueUser("fill"));
+  const trainedOn = await upload(page, "load.csv", seriesCsv());
+  const other = await upload(page, "other.csv", seriesCsv(200));
+  const client = await api(page);
+  const job = await client.post(`/api/v1/datasets/${trainedOn}/imputations`, { method: "brits", epochs: 2, window_size: 24, hidden_size: 8, batch_size: 16 });
+  const modelId = ((await finished(client, job.id, 120_000)).result as { model_id: string }).model_id;
+
+  await page.goto(`/models/${modelId}`);
+  const fill = page.getByRole("form", { name: "Fill a dataset" });
+  await fill.getByLabel("Dataset to fill").selectOption({ label: "other.csv" });
+  await fill.getByRole("button", { name: "Fill gaps with this model" }).click();
+  const follow = fill.getByRole("link", { name: "follow the job" });
+  await expect(follow).toHaveAttribute("href", new RegExp(`/datasets/${other}/impute\\?job=`));
+  await look(page, testInfo, "07-brits-model");
+  const fillJob = new URL((await follow.getAttribute("href"))!, "http://x").searchParams.get("job")!;
+  const result = (await finished(client, fillJob, 120_000)).result as { dataset_id: string; used_model_id: string; model_id?: string };
+  expect(result.used_model_id).toBe(modelId);
+  expect(result.model_id ?? null).toBeNull(); // no training, so no new model
+  await page.goto(`/datasets/${result.dataset_id}`);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+});
