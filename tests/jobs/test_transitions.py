@@ -134,10 +134,14 @@ def test_a_claim_is_a_move_with_its_event(store):
 
 
 def _writes_status(call: ast.Call) -> bool:
-    """An `update_if(id, where, changes)` or `update(id, owner, changes)` writing a status key."""
-    name = call.func.attr if isinstance(call.func, ast.Attribute) else None
-    written = {"update_if": 2, "update": 2}.get(name or "")
+    """A job collection's `update_if(id, where, changes)` or `update(id, owner, changes)` writing
+    a status key (other records have statuses of their own: a model's candidate/production)."""
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    written = {"update_if": 2, "update": 2}.get(call.func.attr)
     if written is None or len(call.args) <= written:
+        return False
+    if not ast.unparse(call.func.value).endswith("jobs"):
         return False
     changes = call.args[written]
     return isinstance(changes, ast.Dict) and any(
