@@ -201,12 +201,16 @@ def model_record(store: Store, owner_id: str, model_id: str) -> dict[str, Any]:
     record.setdefault("status", "candidate")
     record.setdefault("project_id", None)
     record.setdefault("data", {"dataset_id": model.get("dataset_id")})
+    backfill: dict[str, Any] = {}
     if "history" not in model:
         job = store.jobs.get(model["job_id"], owner_id) if model.get("job_id") else None
-        record["history"] = loss_history((job or {}).get("metrics") or [])
+        backfill["history"] = loss_history((job or {}).get("metrics") or [])
     if "artifact_files" not in model:
-        record["artifact_files"] = _artifact_files(store, model.get("artifacts", {}))
-    return record
+        backfill["artifact_files"] = _artifact_files(store, model.get("artifacts", {}))
+    if backfill:
+        # Written down once, so later reads neither hash the artifacts nor read the job again.
+        store.models.update(model_id, owner_id, backfill)
+    return {**record, **backfill}
 
 
 def set_status(store: Store, owner_id: str, model_id: str, status: str) -> dict[str, Any]:

@@ -321,6 +321,10 @@ def test_records_from_before_model_management_read_complete(store):
     assert record["history"] == {"loss": [2.0, 1.5]}
     assert record["artifact_files"] == [{"name": "weights", "size": 3, "sha256": blob.sha256}]
     assert record["lineage"] == {"retrained_from": None, "resumed_from": None, "produced": []}
+    # Filled in once: the record keeps them, so a later read hashes nothing again.
+    stored = store.models.get(legacy["id"], "u1")
+    assert stored["artifact_files"] == record["artifact_files"]
+    assert stored["history"] == record["history"]
     [listed] = models.list_models(store, "u1")["items"]
     assert listed["status"] == "candidate" and listed["project_id"] is None
     # ... and a status filter finds it as a candidate.
