@@ -55,7 +55,7 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxy_hops)  # type: ignore[method-assign]
     # The store is swept once per boot by what boots the service, not here in every worker
     # (backend/storage/sweep.py).
-    app.extensions["store"] = store or open_store(config)
+    app.extensions["store"] = store or _open_store(app, config)
 
     CORS(
         app,
@@ -109,6 +109,26 @@ def _start_jobs(app: Flask, config: Config) -> None:
     reap_stale_jobs(store, heartbeat.stale_after_s)
     app.extensions["job_heartbeat"] = heartbeat.start()
     app.extensions["job_runner"] = make_runner(config, store, heartbeat)
+
+
+def _open_store(app: Flask, config: Config) -> Store:
+    """The store the config selects. On MongoDB the web app's client is Flask-PyMongo's
+    (`app.extensions["pymongo"]`), made with the storage layer's CLIENT_OPTIONS (timeouts,
+    journaled writes) so it behaves as the worker's and scripts' `open_store`; the storage
+    layer builds the store from it and closes it with the store."""
+    if not config.mongo_uri:
+        return open_store(config)
+    from flask_pymongo import PyMongo
+
+    from backend.storage.mongo import CLIENT_OPTIONS, MongoStore
+
+    json_provider = app.json
+    mongo = PyMongo(app, uri=config.mongo_uri, **CLIENT_OPTIONS)
+    # Flask-PyMongo swaps in its BSON JSON provider; the API's responses keep Flask's, so
+    # they are the same bytes on both stores (the store hands out plain Python values).
+    app.json = json_provider
+    app.extensions["pymongo"] = mongo
+    return MongoStore.from_client(mongo.cx)
 
 
 def _serve_api_docs_assets(app: Flask) -> None:

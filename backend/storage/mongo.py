@@ -316,7 +316,13 @@ class MongoStore:
 
     @classmethod
     def from_uri(cls, uri: str) -> MongoStore:
-        client = pymongo.MongoClient(uri, **CLIENT_OPTIONS)
+        return cls.from_client(pymongo.MongoClient(uri, **CLIENT_OPTIONS))
+
+    @classmethod
+    def from_client(cls, client: Any) -> MongoStore:
+        """The store on the URI's database (default `insight`) of a client made with
+        CLIENT_OPTIONS; the web app's comes from Flask-PyMongo, app-less processes' from
+        `from_uri`, so both behave alike."""
         return cls(client.get_default_database(default="insight"), client)
 
     def ping(self) -> None:
