@@ -103,15 +103,35 @@ _CALENDAR: tuple[tuple[float, tuple[int, ...]], ...] = (
 )
 
 
+def _calendar_step(step_seconds: float | None) -> tuple[float, tuple[int, ...]] | None:
+    """The calendar step (seconds) that `step_seconds` is, and its periods; None if unusual."""
+    for seconds, periods in _CALENDAR:
+        if step_seconds and abs(step_seconds - seconds) <= 0.1 * seconds:
+            return seconds, periods
+    return None
+
+
+def calendar_positions(positions: np.ndarray, step_seconds: float | None) -> np.ndarray:
+    """Positions in calendar steps: month k is step k although the typical step is 31 days.
+
+    `positions` are in units of the typical (median) step; months of 28-31 days have a
+    median of 31, so month 240 would sit at 235.6 and a phase taken from it would slip
+    by one month every five years. Rescaled to the mean calendar step (30.44 days), every
+    month lands within a few hours of its index.
+    """
+    calendar = _calendar_step(step_seconds)
+    if calendar is None or step_seconds is None:
+        return positions
+    return positions * (step_seconds / calendar[0])
+
+
 def _candidate_periods(length: int, step_seconds: float | None) -> list[int]:
     calendar: tuple[int, ...] = (4, 7, 12, 24, 52, 60, 96, 168, 365, 1440)
     if step_seconds:
-        for seconds, periods in _CALENDAR:
-            if abs(step_seconds - seconds) <= 0.1 * seconds:
-                calendar = periods
-                break
-        else:
+        found = _calendar_step(step_seconds)
+        if found is None:
             return []  # an unusual step: no calendar period to trust
+        calendar = found[1]
     # At least three cycles, so one odd cycle cannot make a profile.
     return [p for p in calendar if 3 * p <= length]
 
@@ -148,8 +168,15 @@ def detect_period(
     axis_points = (
         np.arange(len(array), dtype=np.float64)
         if positions is None
-        else np.asarray(positions, float)
+        else calendar_positions(np.asarray(positions, float), step_seconds)
     )
+    return _detect_on_calendar(array, mask, axis_points, step_seconds)
+
+
+def _detect_on_calendar(
+    array: np.ndarray, mask: np.ndarray, axis_points: np.ndarray, step_seconds: float | None
+) -> int | None:
+    """`detect_period` on (T, C) arrays whose positions are calendar steps already."""
     grid = (
         np.arange(int(np.floor(axis_points[-1])) + 1, dtype=np.float64)
         if len(axis_points)
@@ -191,9 +218,9 @@ def seasonal_profile(
     axis_points = (
         np.arange(len(array), dtype=np.float64)
         if positions is None
-        else np.asarray(positions, float)
+        else calendar_positions(np.asarray(positions, float), step_seconds)
     )
-    period = period or detect_period(array, mask, axis_points, step_seconds)
+    period = period or _detect_on_calendar(array, mask, axis_points, step_seconds)
     if period is None:
         return time_weighted(values, observed, positions)
     phase = np.rint(axis_points).astype(np.int64) % period

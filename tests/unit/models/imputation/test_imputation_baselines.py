@@ -81,3 +81,22 @@ def test_seasonal_profile_recovers_the_shape_inside_a_long_gap():
     gap = ~observed
     assert np.abs(seasonal[gap] - truth[gap]).max() < 0.5  # amplitude 5
     assert np.abs(lin[gap] - truth[gap]).mean() > 2.0  # a straight line cannot follow the day
+
+
+def test_seasonal_profile_of_monthly_dates_keeps_the_calendar_phase():
+    """Months of 28-31 days have a median step of 31 days; the profile's phase is the month of
+    the year, not a count of 31-day steps (which slips a month every five years)."""
+    import pandas as pd
+
+    from models.imputation.baselines import impute_baseline
+    from models.imputation.data import prepare_series
+
+    dates = pd.date_range("1920-01-01", periods=240, freq="MS")
+    truth = 50 + 12 * np.sin(2 * np.pi * dates.month.to_numpy() / 12)
+    values = truth.copy()
+    values[180:204] = NAN  # two years missing, near the end where a slip would be largest
+    series = prepare_series(pd.DataFrame({"date": dates, "t": values}), "date", ["t"])
+    assert series.step_seconds == 31 * 86400
+    filled = impute_baseline("seasonal", series)[:, 0]
+    # Amplitude 12: a slipped phase (month 180 at step 177) is off by more than the amplitude.
+    assert np.abs(filled[180:204] - truth[180:204]).max() < 2.0
