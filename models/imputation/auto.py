@@ -53,6 +53,17 @@ MIN_STRETCHES = 5
 # Fewest fresh stretches that may confirm a pick that already passed the selection (a
 # second, independent test: the two together let a luck-driven pick through rarely).
 MIN_CONFIRMATION_STRETCHES = 3
+# Below this many held-out stretches of a column's bucket on the selection folds, a kept
+# default is re-examined on rolling pseudo-gaps carved from all the observed data
+# (`models.imputation.rolling`): far more of the series is scored than five 10% folds hold.
+# 30: where a t-test's normal approximation is commonly taken to start.
+ROLLING_BELOW = 30
+# A pick made on rolling pseudo-gaps is confirmed where it also has the lower MAE on at
+# least this many fresh stretches that the pseudo-gaps never scored. The selection test
+# already rests on many pseudo-gaps; the fresh stretches (often few: a short series holds
+# two of 24 steps) check its direction. A method no better than the default passes both
+# with probability at most level / columns x 1/2.
+MIN_ROLLING_CONFIRMATION = 2
 # Held-out gaps per fold and gap bucket at least (where they fit): a rare long gap would
 # otherwise get one stretch per fold, too few to test anything on.
 GAPS_PER_FOLD = 4
@@ -376,6 +387,9 @@ def auto_impute(
     )
 
     choice, evidence_decisions = _choices(series, decisions)
+    _rolling_switches(
+        series, gaps, masks, choice, evidence_decisions, baselines, selection, confirmation, level
+    )
     used = {m for buckets in choice.values() for m in buckets.values()}
     fillers: dict[str, Imputer] = {
         m: trained[m] if m in trained else BaselineImputer(m) for m in used
@@ -599,6 +613,107 @@ def _choices(
             choice[name][bucket] = decision.winner
             evidence[name][bucket] = record
     return choice, evidence
+
+
+def _rolling_switches(
+    series: PreparedSeries,
+    gaps: _Gaps,
+    masks: list[np.ndarray],
+    choice: dict[str, dict[str, str]],
+    evidence: dict[str, dict[str, Any]],
+    baselines: list[str],
+    selection: np.ndarray,
+    confirmation: np.ndarray,
+    level: float,
+) -> None:
+    """Where a column's bucket kept the default on fewer than ROLLING_BELOW held-out
+    stretches, test the baselines on rolling pseudo-gaps of the bucket's longest real gap
+    (`models.imputation.rolling`), Holm-corrected at level / columns on at least
+    MIN_STRETCHES blocks, and confirm the pick on the confirmation folds' stretches of
+    this bucket (and shorter ones where it has too few), whose cells the pseudo-gaps never
+    scored. Updates `choice` and `evidence` in place where a pick is confirmed."""
+    from models.imputation.rolling import rolling_errors
+
+    in_selection, in_confirmation = np.isin(gaps.fold, selection), np.isin(gaps.fold, confirmation)
+    fresh = np.zeros_like(series.observed)
+    for k in confirmation:
+        fresh |= masks[int(k)]
+    column_level = level / max(series.n_columns, 1)
+    names = [b for b, _, _ in BUCKETS]
+    others = [m for m in baselines if m != DEFAULT]
+    for j, name in enumerate(series.columns):
+        runs = missing_runs(series.observed[:, j])
+        for bucket, method in list(choice[name].items()):
+            in_column = (gaps.column == j) & (gaps.bucket == bucket)
+            held_out = int((in_selection & in_column & gaps.scored(DEFAULT)).sum())
+            if method != DEFAULT or held_out >= ROLLING_BELOW or not others:
+                continue
+            length = max(size for _, size in runs if gap_bucket(size) == bucket)
+            rolling = rolling_errors(series, j, length, [DEFAULT, *others], ~fresh[:, j])
+            blocks = rolling.n_blocks()
+            record: dict[str, Any] = {
+                "length": length,
+                "pseudo_gaps": len(rolling.starts),
+                "blocks": blocks,
+                "mae": {
+                    m: rolling.overall_mae(m) for m in [DEFAULT, *others] if len(rolling.starts)
+                },
+            }
+            previous = evidence[name][bucket]
+            previous["rolling"] = record
+            if blocks < MIN_STRETCHES:
+                record["verdict"] = (
+                    f"{len(rolling.starts)} rolling pseudo-gaps of {length} steps in {blocks} "
+                    f"block(s), {MIN_STRETCHES} needed"
+                )
+                previous["verdict"] += f"; rolling check: {record['verdict']}"
+                continue
+            tests = {m: rolling.compare(m, DEFAULT) for m in others}
+            p_values = holm({m: t["p"] if t["difference"] < 0 else 1.0 for m, t in tests.items()})
+            record["p_values"] = p_values
+            significant = [m for m, p in p_values.items() if p <= column_level]
+            if not significant:
+                record["verdict"] = (
+                    f"no method beat {DEFAULT} on {len(rolling.starts)} rolling pseudo-gaps of "
+                    f"{length} steps ({blocks} blocks)"
+                )
+                previous["verdict"] += f"; rolling check: {record['verdict']}"
+                continue
+            picked = min(significant, key=lambda m: (rolling.overall_mae(m), others.index(m)))
+            where = in_confirmation & in_column
+            if int((where & gaps.scored(picked)).sum()) < MIN_ROLLING_CONFIRMATION:
+                shorter = names[: names.index(bucket) + 1]
+                where = in_confirmation & (gaps.column == j) & np.isin(gaps.bucket, shorter)
+            test = gaps.compare(picked, DEFAULT, where)
+            record["picked"], record["confirmation"] = picked, test
+            if test["n"] < MIN_ROLLING_CONFIRMATION or test["difference"] >= 0:
+                record["verdict"] = (
+                    f"{picked} won on {len(rolling.starts)} rolling pseudo-gaps but not on "
+                    f"{test['n']} fresh stretch(es)"
+                )
+                previous["verdict"] += f"; rolling check: {record['verdict']}"
+                continue
+            choice[name][bucket] = picked
+            evidence[name][bucket] = {
+                "incumbent": DEFAULT,
+                "candidates": others,
+                "stretches": blocks,
+                "confirmation_stretches": test["n"],
+                "selection_mae": record["mae"],
+                "p_values": p_values,
+                "confirmation_p": test["p"],
+                "winner": picked,
+                "confidence": 1.0 - max(p_values[picked], test["p"]),
+                "verdict": (
+                    f"{picked} beat {DEFAULT} on {len(rolling.starts)} rolling pseudo-gaps of {length} steps "
+                    f"carved from the observed data ({blocks} independent blocks; {held_out} held-out "
+                    f"stretch(es) had not decided it) and had the lower MAE on {test['n']} fresh "
+                    "held-out stretch(es)"
+                ),
+                "evidence_kind": "rolling",
+                "rolling": record,
+                "held_out_verdict": previous.get("verdict", ""),
+            }
 
 
 def _thin_pooled_seasonal(

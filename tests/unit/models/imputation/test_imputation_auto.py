@@ -303,3 +303,54 @@ def test_a_time_budget_gives_a_slow_model_as_many_epochs_as_a_fast_one():
     runs = result.evidence["models"]
     assert runs["fast"]["epochs_per_fold"] == runs["slow"]["epochs_per_fold"] >= 5
     assert [f["epochs"] for f in runs["slow"]["folds"]] == [runs["slow"]["epochs_per_fold"]] * 2
+
+
+def _monthly_seasonal_with_one_gap(
+    seed: int, length: int = 24
+) -> tuple[np.ndarray, PreparedSeries]:
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("1990-01-01", periods=240, freq="MS")
+    truth = 10 + 8 * np.sin(2 * np.pi * dates.month.to_numpy() / 12) + rng.normal(0, 1.0, 240)
+    values = truth.copy()
+    start = int(rng.integers(30, 190))
+    values[start : start + length] = np.nan
+    return truth, prepare_series(pd.DataFrame({"date": dates, "v": values}), "date", ["v"])
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_a_strongly_seasonal_series_with_one_long_gap_gets_the_seasonal_profile_on_rolling_evidence(
+    seed,
+):
+    # 20 years of monthly values, one 24-step gap: the held-out folds have room for only
+    # 3-4 stretches of 24 steps (5 needed), but every observed 24-step stretch can be
+    # hidden in turn; the seasonal profile wins there, then again on the fresh stretches.
+    truth, series = _monthly_seasonal_with_one_gap(seed)
+    result = auto_impute(series, models={}, seed=seed)
+    assert result.choice == {"v": {"13-36": "seasonal"}}
+    decision = result.evidence["decisions"]["v"]["13-36"]
+    assert decision["evidence_kind"] == "rolling"
+    assert decision["rolling"]["pseudo_gaps"] >= 30 and decision["stretches"] >= 5
+    assert decision["confirmation_stretches"] >= 2 and decision["confidence"] > 0.9
+    assert "rolling pseudo-gaps of 24 steps" in decision["verdict"]
+    assert decision["held_out_verdict"].startswith("thin evidence")
+    gap = ~series.observed[:, 0]
+    auto_error = np.abs(result.imputed[gap, 0] - truth[gap]).mean()
+    line = BASELINES["time"](series.values, series.observed, series.positions)
+    assert auto_error < 0.5 * np.abs(line[gap, 0] - truth[gap]).mean()
+    assert np.array_equal(result.imputed[series.observed], series.values[series.observed])
+    json.dumps(result.evidence)
+
+
+@pytest.mark.parametrize(("length", "seed"), [(10, 0), (10, 3), (24, 1), (24, 5)])
+def test_the_nile_with_one_long_gap_keeps_interpolation_and_says_why(length, seed):
+    # 100 noisy yearly values, no calendar cycle: the rolling check finds no method that
+    # beats interpolation (or too few blocks to test), so nothing switches on noise.
+    frame = pd.read_csv(DATA / "nile.csv")
+    full = prepare_series(frame, "year", ["volume"], require_missing=False)
+    hidden = hide_gaps(full.observed, length, seed=seed, rate=0.01, min_gaps=1)
+    result = auto_impute(full.with_observed(~hidden), models={}, seed=seed)
+    bucket = bucket_of(length)
+    assert result.choice == {"volume": {bucket: "time"}}
+    decision = result.evidence["decisions"]["volume"][bucket]
+    assert decision["verdict"].startswith("thin evidence")
+    assert "rolling check" in decision["verdict"] and "rolling" in decision

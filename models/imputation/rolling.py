@@ -1,0 +1,125 @@
+"""Rolling pseudo-gaps: evidence about one gap length from every observed stretch of it.
+
+Disjoint held-out folds score each observed cell once, so a short series has room for few
+long held-out stretches (240 monthly values: six of 24 steps). Here every fully observed
+stretch of `length` steps (with an observed neighbour on each side) is hidden in turn and
+filled by each method, so the data say how each method does over that gap length at every
+phase of the series, not at five or six places.
+
+Overlapping pseudo-gaps are not independent, so they are not the units of the test:
+the series is cut into consecutive blocks of `length + 1` steps, each pseudo-gap belongs
+to the block it starts in, and a block's mean difference in MAE is one unit. Pseudo-gaps
+of neighbouring blocks can share cells and neighbours, never those of blocks further
+apart, so the blocks' differences are correlated at lag 1 at most; the paired t-test's
+variance counts a positive lag-1 correlation in full (1 + 2 rho_1; a negative one is
+ignored, which only makes the test more cautious), with blocks - 1 degrees of freedom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import stats
+
+from models.imputation.data import PreparedSeries
+
+# Pseudo-gaps hidden at the same time in one fill are this many gap lengths apart, so one
+# fill hides at most about a quarter of the column (the methods still see most of it).
+SPACING = 4
+# Fewest fills per method and gap length is 1; at most this many (longer gaps use every
+# `stride`-th start instead of every start).
+MAX_PASSES = 64
+
+
+@dataclass
+class RollingErrors:
+    """Each method's MAE on each pseudo-gap of one column and one gap length."""
+
+    length: int
+    starts: np.ndarray  # (N,) first step of each pseudo-gap, ascending
+    mae: dict[str, np.ndarray] = field(default_factory=dict)  # method -> (N,)
+
+    @property
+    def blocks(self) -> np.ndarray:
+        """The block (of length + 1 steps) each pseudo-gap starts in."""
+        return self.starts // (self.length + 1)
+
+    def block_differences(self, challenger: str, incumbent: str) -> np.ndarray:
+        """Per block: mean MAE difference challenger - incumbent over its pseudo-gaps."""
+        gain = self.mae[challenger] - self.mae[incumbent]
+        ids, index = np.unique(self.blocks, return_inverse=True)
+        return np.bincount(index, weights=gain, minlength=len(ids)) / np.bincount(
+            index, minlength=len(ids)
+        )
+
+    def n_blocks(self) -> int:
+        return int(len(np.unique(self.blocks)))
+
+    def overall_mae(self, method: str) -> float:
+        return float(self.mae[method].mean()) if len(self.starts) else float("inf")
+
+    def compare(self, challenger: str, incumbent: str) -> dict[str, float]:
+        """One-sided test of "challenger has the lower MAE" over the blocks (module doc)."""
+        d = self.block_differences(challenger, incumbent) if len(self.starts) else np.zeros(0)
+        n = len(d)
+        if n < 2:
+            return {"n": n, "difference": 0.0, "p": 1.0}
+        mean = float(d.mean())
+        centred = d - mean
+        variance = float((centred**2).sum() / (n - 1))
+        rho = float((centred[1:] * centred[:-1]).sum() / max((centred**2).sum(), 1e-300))
+        se = np.sqrt(variance * (1.0 + 2.0 * max(rho, 0.0)) / n)
+        p = (0.0 if mean < 0 else 1.0) if se == 0.0 else float(stats.t.cdf(mean / se, df=n - 1))
+        return {"n": n, "difference": mean, "p": p}
+
+
+def pseudo_gap_starts(
+    observed: np.ndarray, length: int, scorable: np.ndarray | None = None
+) -> np.ndarray:
+    """Starts s of every stretch [s, s + length) of `scorable` observed cells whose two
+    neighbours are observed (a neighbour may be an unscorable cell: it is only input)."""
+    observed = np.asarray(observed, bool)
+    target = observed if scorable is None else observed & np.asarray(scorable, bool)
+    size = len(observed)
+    if size < length + 2:
+        return np.zeros(0, np.int64)
+    counts = np.concatenate([[0], np.cumsum(target)])
+    starts = np.arange(1, size - length)
+    full = counts[starts + length] - counts[starts] == length
+    return starts[full & observed[starts - 1] & observed[starts + length]]
+
+
+def rolling_errors(
+    series: PreparedSeries,
+    column: int,
+    length: int,
+    methods: list[str],
+    scorable: np.ndarray | None = None,
+) -> RollingErrors:
+    """Hide every observed stretch of `length` steps of `column` in turn (a few at a time,
+    `SPACING` lengths apart) and score each method's fill of it. Only `scorable` cells
+    (T,) are scored (`auto` keeps its confirmation cells fresh); the rest stay input."""
+    from models.imputation.imputer import BaselineImputer
+
+    spacing = SPACING * (length + 1)
+    stride = max(1, -(-spacing // MAX_PASSES))
+    starts = pseudo_gap_starts(series.observed[:, column], length, scorable)
+    starts = starts[starts % stride == 0]
+    out = RollingErrors(length, starts, {m: np.full(len(starts), np.nan) for m in methods})
+    truth = series.values[:, column]
+    for offset in range(0, spacing, stride):
+        chosen = np.flatnonzero(starts % spacing == offset)
+        if not len(chosen):
+            continue
+        hide = np.zeros(series.length, bool)
+        for s in starts[chosen]:
+            hide[s : s + length] = True
+        mask = series.observed.copy()
+        mask[:, column] &= ~hide
+        train = series.with_observed(mask)
+        cells = starts[chosen][:, None] + np.arange(length)[None, :]
+        for method in methods:
+            filled = BaselineImputer(method).fill(train)[:, column]
+            out.mae[method][chosen] = np.abs(filled[cells] - truth[cells]).mean(axis=1)
+    return out

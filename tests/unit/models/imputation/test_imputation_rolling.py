@@ -1,0 +1,55 @@
+"""Rolling pseudo-gaps: which stretches are carved, and the block test over them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.imputation.data import PreparedSeries
+from models.imputation.rolling import RollingErrors, pseudo_gap_starts, rolling_errors
+
+
+def test_pseudo_gaps_are_observed_stretches_with_observed_neighbours():
+    observed = np.array([1, 1, 1, 1, 0, 1, 1, 1, 1, 1], bool)
+    # Length 2: [s, s+1] observed, s-1 and s+2 observed.
+    assert pseudo_gap_starts(observed, 2).tolist() == [1, 6, 7]
+    # A cell that may not be scored (a confirmation cell) can still be a neighbour.
+    scorable = np.array([1, 1, 1, 1, 1, 1, 1, 0, 1, 1], bool)
+    assert pseudo_gap_starts(observed, 2, scorable).tolist() == [1]
+
+
+def _errors(differences: np.ndarray, length: int = 4) -> RollingErrors:
+    starts = np.arange(len(differences)) * (length + 1)  # one pseudo-gap per block
+    return RollingErrors(
+        length,
+        starts,
+        {"time": np.full(len(starts), 5.0), "other": 5.0 + differences},
+    )
+
+
+def test_the_block_test_finds_a_steady_lead_and_not_noise():
+    rng = np.random.default_rng(0)
+    assert _errors(-1.0 + 0.3 * rng.normal(size=12)).compare("other", "time")["p"] < 0.001
+    assert _errors(0.3 * rng.normal(size=12)).compare("other", "time")["p"] > 0.05
+    assert _errors(np.array([-1.0])).compare("other", "time")["p"] == 1.0  # one block: no test
+
+
+def test_neighbouring_blocks_that_move_together_count_as_less_evidence():
+    from scipy import stats
+
+    noise = np.random.default_rng(1).normal(size=40)
+    smooth = -0.25 + np.convolve(noise, np.ones(2) / np.sqrt(2), mode="same")  # lag-1 correlated
+    rolling = _errors(smooth)
+    naive = stats.ttest_1samp(rolling.block_differences("other", "time"), 0.0, alternative="less")
+    assert rolling.compare("other", "time")["p"] > naive.pvalue  # the interval widens
+
+
+def test_rolling_errors_score_every_method_on_every_pseudo_gap():
+    steps = np.arange(120)
+    values = np.sin(2 * np.pi * steps / 12) * 5 + 10
+    series = PreparedSeries.from_arrays(values)
+    rolling = rolling_errors(series, 0, 6, ["time", "mean"])
+    assert len(rolling.starts) > 50 and rolling.n_blocks() >= 15
+    for method in ("time", "mean"):
+        assert np.isfinite(rolling.mae[method]).all()
+    # Linear interpolation across half a cycle of a sine misses its hump.
+    assert rolling.overall_mae("time") > 1.0
