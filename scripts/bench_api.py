@@ -4,7 +4,9 @@ Runs gunicorn (this repo's gunicorn.conf.py) on a fresh DATA_DIR and measures, f
   1. uploading a generated CSV of --upload-mb MB: MB/s and the peak RSS of the gunicorn
      worker that handled it (VmHWM), as a multiple of the file size (target < 5x);
   2. GET /api/v1/datasets with --datasets datasets in the history, --clients concurrent
-     clients (closed loop, keep-alive): p50/p99 latency (target p99 < 100 ms);
+     clients (closed loop, keep-alive): p50/p95/p99 latency (target p99 < 100 ms), and the CPU
+     per request of the server's workers and of the load generator, which shares the machine
+     (scripts/http_load.py: one thread drives every connection);
   3. streams: --clients clients list datasets for --stream-seconds while one user holds
      --streams job event streams open (target: no request fails), against the same load
      without streams, and under stock gthread workers (the peer: streams holding threads);
@@ -40,6 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from scripts import http_load  # noqa: E402
 from scripts.processes import free_port, stop  # noqa: E402
 from tests.jobs.processes import wait_until_up  # noqa: E402
 
@@ -165,17 +168,6 @@ def start_gunicorn(
     return process
 
 
-def run_threads(target, n: int) -> float:  # noqa: ANN001 - a function of no arguments
-    """Run `target` on `n` threads at once; the wall-clock seconds until all are done."""
-    threads = [threading.Thread(target=target) for _ in range(n)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - started
-
-
 def stop_server(server: subprocess.Popen) -> None:
     stop(server, timeout_s=40)  # stock gthread waits for streams that hold its threads
 
@@ -263,56 +255,38 @@ def bench_list(
             status, _ = seeder.upload(small, f"dataset-{i:04d}.csv")
             assert status == 201
         seed_s = time.perf_counter() - started
-        latencies: list[float] = []
-        errors = 0
-        lock = threading.Lock()
-        barrier = threading.Barrier(clients)
-
-        def run() -> None:
-            nonlocal errors
-            client = Client(port, token)
-            client.request("GET", "/api/v1/datasets")  # warm the connection
-            barrier.wait()
-            mine = []
-            for _ in range(requests_per_client):
-                t = time.perf_counter()
-                try:
-                    status, _ = client.request("GET", "/api/v1/datasets?page_size=20")
-                except (http.client.HTTPException, ConnectionError):
-                    # gunicorn closes a keep-alive connection idle past `keepalive` (5 s), as
-                    # one can be while 50 clients gather at the barrier on a loaded machine.
-                    client = Client(port, token)
-                    status, _ = client.request("GET", "/api/v1/datasets?page_size=20")
-                mine.append(time.perf_counter() - t)
-                if status != 200:
-                    with lock:
-                        errors += 1
-            with lock:
-                latencies.extend(mine)
-
         # CPU per request, besides latency: on a machine shared with other work the latency
-        # moves with their load, the server's CPU per request much less (compare runs by it).
+        # moves with their load, the CPU per request much less (compare runs by it). The
+        # generator runs on the same cores as the server, so its CPU is reported too.
         workers = worker_pids(server.pid)
-        server_cpu, client_cpu = cpu_seconds(workers), time.process_time()
-        wall = run_threads(run, clients)
-        server_cpu, client_cpu = cpu_seconds(workers) - server_cpu, time.process_time() - client_cpu
-        latencies.sort()
-        ms = [x * 1000 for x in latencies]
-        served = len(ms) + clients  # with each client's warm-up request
+        server_cpu = cpu_seconds(workers)
+        loop = http_load.run(
+            "127.0.0.1",
+            port,
+            "/api/v1/datasets?page_size=20",
+            clients=clients,
+            headers={"Authorization": f"Bearer {token}"},
+            requests_per_client=requests_per_client,
+            timeout_s=120,
+            ok_status=200,
+        )
+        server_cpu = cpu_seconds(workers) - server_cpu
+        measured = len(loop.latencies) + sum(loop.failures.values())
         return {
             "datasets": n_datasets,
             "seed_uploads_per_s": round(n_datasets / seed_s, 1),
             "clients": clients,
-            "requests": len(ms),
-            "errors": errors,
-            "gunicorn_workers": len(worker_pids(server.pid)),
+            "requests": measured,
+            "errors": sum(loop.failures.values()),
+            "failures": loop.failures,
+            "reconnects": loop.reconnects,
+            "gunicorn_workers": len(workers),
             "threads_per_worker": threads or "gunicorn.conf.py default",
-            "throughput_rps": round(len(ms) / wall, 1),
-            "p50_ms": round(statistics.median(ms), 1),
-            "p99_ms": round(ms[int(0.99 * (len(ms) - 1))], 1),
-            "max_ms": round(ms[-1], 1),
-            "server_cpu_ms_per_request": round(server_cpu * 1000 / served, 2),
-            "client_cpu_ms_per_request": round(client_cpu * 1000 / served, 2),
+            "throughput_rps": round(measured / loop.wall_s, 1),
+            **percentiles(loop.latencies),
+            # The server's CPU over the run and each client's warm-up request.
+            "server_cpu_ms_per_request": round(server_cpu * 1000 / (measured + clients), 3),
+            "client_cpu_ms_per_request": round(loop.cpu_s * 1000 / measured, 3),
             "load_average_1m": round(os.getloadavg()[0], 2),
         }
     finally:
@@ -322,9 +296,10 @@ def bench_list(
 def percentiles(seconds: list[float]) -> dict[str, float]:
     ms = sorted(x * 1000 for x in seconds)
     if not ms:
-        return {"p50_ms": float("nan"), "p99_ms": float("nan"), "max_ms": float("nan")}
+        return {key: float("nan") for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms")}
     return {
         "p50_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 1),
         "p99_ms": round(ms[int(0.99 * (len(ms) - 1))], 1),
         "max_ms": round(ms[-1], 1),
     }
@@ -333,45 +308,28 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
 def closed_loop(
     port: int, token: str, clients: int, seconds: float, path: str, timeout_s: float
 ) -> dict:
-    """`clients` threads each sending GET `path` back to back for `seconds`: latencies, failures
-    (a status other than 200, an error or a timeout of `timeout_s`)."""
-    latencies: list[float] = []
-    failures: dict[str, int] = {}
-    lock = threading.Lock()
-    barrier = threading.Barrier(clients)
-
-    def run() -> None:
-        client = Client(port, token)
-        client.conn.timeout = timeout_s
-        barrier.wait()
-        end = time.perf_counter() + seconds
-        mine: list[float] = []
-        while time.perf_counter() < end:
-            t = time.perf_counter()
-            try:
-                status, _ = client.request("GET", path)
-                outcome = None if status == 200 else str(status)
-            except Exception as exc:  # a timeout or a dropped connection is a failed request
-                outcome = type(exc).__name__
-                client = Client(port, token)
-                client.conn.timeout = timeout_s
-            if outcome is None:
-                mine.append(time.perf_counter() - t)
-            else:
-                with lock:
-                    failures[outcome] = failures.get(outcome, 0) + 1
-        with lock:
-            latencies.extend(mine)
-
-    wall = run_threads(run, clients)
+    """`clients` connections each sending GET `path` back to back for `seconds` (the light
+    closed-loop client, scripts/http_load.py): latencies, failures (a status other than 200,
+    an error or a timeout of `timeout_s`)."""
+    loop = http_load.run(
+        "127.0.0.1",
+        port,
+        path,
+        clients=clients,
+        headers={"Authorization": f"Bearer {token}"},
+        seconds=seconds,
+        timeout_s=timeout_s,
+        ok_status=200,
+        warm_up=False,
+    )
     return {
         "clients": clients,
-        "seconds": round(wall, 1),
-        "ok": len(latencies),
-        "failed": sum(failures.values()),
-        "failures": failures,
-        "throughput_rps": round(len(latencies) / wall, 1),
-        **percentiles(latencies),
+        "seconds": round(loop.wall_s, 1),
+        "ok": len(loop.latencies),
+        "failed": sum(loop.failures.values()),
+        "failures": loop.failures,
+        "throughput_rps": round(len(loop.latencies) / loop.wall_s, 1),
+        **percentiles(loop.latencies),
     }
 
 
@@ -653,7 +611,7 @@ def main() -> None:
     parser.add_argument("--upload-mb", type=float, default=50)
     parser.add_argument("--datasets", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--requests-per-client", type=int, default=40)
+    parser.add_argument("--requests-per-client", type=int, default=100)
     parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py's")
     parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py's")
     parser.add_argument("--quick", action="store_true", help="5 MB, 100 datasets, 10 clients")
@@ -767,6 +725,7 @@ def main() -> None:
             "errors",
             "throughput_rps",
             "p50_ms",
+            "p95_ms",
             "p99_ms",
             "max_ms",
             "server_cpu_ms_per_request",
