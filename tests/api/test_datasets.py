@@ -117,8 +117,24 @@ def test_restart_keeps_users_datasets_and_charts(tmp_path, config):
 
 
 def test_fast_list_serialization_matches_the_schema(store, alice, csv_dataset):
+    from backend.schemas.common import page_schema
     from backend.schemas.datasets import DatasetSchema
 
-    listed = alice.get("/api/v1/datasets").get_json()["items"][0]
-    assert listed == DatasetSchema().dump(store.datasets.get_any(csv_dataset["id"]))
+    for name in ("données €.csv", "chart 📈.csv", '<b>"quoted"</b>\\.csv'):
+        assert alice.upload("a,b\n1,é\n", name).status_code == 201
+    alice.patch(
+        f"/api/v1/datasets/{csv_dataset['id']}",
+        json={"project_id": alice.post("/api/v1/projects", json={"name": "P"}).get_json()["id"]},
+    )
+    response = alice.get("/api/v1/datasets?page_size=3")
+    page = response.get_json()
+    listed = page["items"][0]
+    assert listed == DatasetSchema().dump(store.datasets.get_any(listed["id"]))
     assert "blob_id" not in listed and "owner_id" not in listed
+    # The whole page, byte for byte, as the schema dumps the full stored documents.
+    full = {**page, "items": [store.datasets.get_any(item["id"]) for item in page["items"]]}
+    assert response.get_data() == json.dumps(page_schema(DatasetSchema)().dump(full)).encode()
+    last = alice.get("/api/v1/datasets?page=2&page_size=3")
+    full = {**last.get_json(), "items": [store.datasets.get_any(csv_dataset["id"])]}
+    assert full["items"][0]["project_id"] is not None
+    assert last.get_data() == json.dumps(page_schema(DatasetSchema)().dump(full)).encode()
