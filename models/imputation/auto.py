@@ -643,7 +643,9 @@ def _rolling_switches(
     others = [m for m in baselines if m != DEFAULT]
     for j, name in enumerate(series.columns):
         runs = missing_runs(series.observed[:, j])
-        for bucket, method in list(choice[name].items()):
+        # Shortest buckets first: a thin long bucket may carry over a shorter one's switch.
+        for bucket in sorted(choice[name], key=names.index):
+            method = choice[name][bucket]
             in_column = (gaps.column == j) & (gaps.bucket == bucket)
             held_out = int((in_selection & in_column & gaps.scored(DEFAULT)).sum())
             if method != DEFAULT or held_out >= ROLLING_BELOW or not others:
@@ -666,6 +668,23 @@ def _rolling_switches(
                     f"{len(rolling.starts)} rolling pseudo-gaps of {length} steps in {blocks} "
                     f"block(s), {MIN_STRETCHES} needed"
                 )
+                shorter = _seasonal_switch_below(bucket, evidence[name])
+                if shorter is not None:
+                    # As for thin held-out buckets: the seasonal profile's lead over
+                    # interpolation only grows with the gap, so a confirmed switch on
+                    # this column's shorter gaps carries over.
+                    choice[name][bucket] = "seasonal"
+                    evidence[name][bucket] = {
+                        **evidence[name][shorter],
+                        "borrowed_from": shorter,
+                        "rolling": record,
+                        "held_out_verdict": previous.get("verdict", ""),
+                        "verdict": (
+                            f"{evidence[name][shorter]['verdict']} (decided on gaps of {shorter} "
+                            f"steps: too few stretches of {length} steps, {record['verdict']})"
+                        ),
+                    }
+                    continue
                 previous["verdict"] += f"; rolling check: {record['verdict']}"
                 continue
             tests = {m: rolling.compare(m, DEFAULT) for m in others}
@@ -714,6 +733,20 @@ def _rolling_switches(
                 "rolling": record,
                 "held_out_verdict": previous.get("verdict", ""),
             }
+
+
+def _seasonal_switch_below(bucket: str, evidence: dict[str, dict[str, Any]]) -> str | None:
+    """The longest shorter bucket of a column that switched to the seasonal profile."""
+    names = [b for b, _, _ in BUCKETS]
+    for shorter in reversed(names[: names.index(bucket)]):
+        record = evidence.get(shorter)
+        if (
+            record is not None
+            and record.get("winner") == "seasonal"
+            and record.get("incumbent") != "seasonal"
+        ):
+            return shorter
+    return None
 
 
 def _thin_pooled_seasonal(
