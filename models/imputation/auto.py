@@ -701,8 +701,8 @@ def _rolling_switches(
             picked = min(significant, key=lambda m: (rolling.overall_mae(m), others.index(m)))
             where = in_confirmation & in_column
             if int((where & gaps.scored(picked)).sum()) < MIN_ROLLING_CONFIRMATION:
-                shorter = names[: names.index(bucket) + 1]
-                where = in_confirmation & (gaps.column == j) & np.isin(gaps.bucket, shorter)
+                up_to = names[: names.index(bucket) + 1]
+                where = in_confirmation & (gaps.column == j) & np.isin(gaps.bucket, up_to)
             test = gaps.compare(picked, DEFAULT, where)
             record["picked"], record["confirmation"] = picked, test
             if test["n"] < MIN_ROLLING_CONFIRMATION or test["difference"] >= 0:
