@@ -21,6 +21,24 @@ const evidence = {
         verdict: "seasonal beat time on the selection and on fresh folds",
       },
     },
+    level: {
+      "13-36": {
+        incumbent: "time",
+        candidates: ["seasonal", "locf", "mean"],
+        stretches: 5,
+        confirmation_stretches: 2,
+        selection_mae: { time: 9.477, seasonal: 2.441, locf: 9.176, mean: 7.423 },
+        p_values: { seasonal: 0.0009, mean: 0.04, locf: 0.11 },
+        confirmation_p: 0.019,
+        winner: "seasonal",
+        confidence: 0.981,
+        verdict:
+          "seasonal beat time on 40 rolling pseudo-gaps of 24 steps carved from the observed data (5 independent blocks; 4 held-out stretch(es) had not decided it) and had the lower MAE on 2 fresh held-out stretch(es)",
+        evidence_kind: "rolling",
+        rolling: { length: 24, pseudo_gaps: 40, blocks: 5 },
+        held_out_verdict: "thin evidence: 4 held-out stretch(es), 5 needed; kept time",
+      },
+    },
     humidity: {
       "2-4": {
         incumbent: "time",
@@ -43,7 +61,7 @@ describe("AutoEvidence", () => {
     render(<AutoEvidence evidence={evidence} />);
     const table = screen.getByRole("table", { name: "auto's choice per column and gap length" });
     const rows = within(table).getAllByTestId("evidence-row");
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
 
     const temp = within(rows[0]).getAllByRole("cell").map((c) => c.textContent);
     expect(within(rows[0]).getByRole("rowheader").textContent).toBe("temp");
@@ -54,7 +72,14 @@ describe("AutoEvidence", () => {
     expect(temp[4]).toBe("99.8%");
     expect(temp[5]).toMatch(/beat time/);
 
-    const humidity = within(rows[1]).getAllByRole("cell").map((c) => c.textContent);
+    // A long gap in a short series: the choice rests on rolling pseudo-gaps, and the table says so.
+    const level = within(rows[1]).getAllByRole("cell").map((c) => c.textContent);
+    expect(level[1]).toBe("seasonal (MAE 2.441)");
+    expect(level[3]).toBe("40 rolling pseudo-gaps of 24 steps (5 blocks) + 2 fresh");
+    expect(level[4]).toBe("98.1%");
+    expect(level[5]).toMatch(/rolling pseudo-gaps of 24 steps/);
+
+    const humidity = within(rows[2]).getAllByRole("cell").map((c) => c.textContent);
     expect(humidity[1]).toBe("time (MAE 1.204)");
     expect(humidity[3]).toBe("3");
     expect(humidity[4]).toBe("–");

@@ -15,6 +15,8 @@ export interface DecisionRow {
   confidence: number | null;
   verdict: string;
   mae: Record<string, number>;
+  /** Where the choice rests on rolling pseudo-gaps carved from the observed data (short series, long gaps). */
+  rolling: { pseudoGaps: number; blocks: number; length: number } | null;
 }
 
 const numberOrNull = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -28,6 +30,7 @@ export function decisionRows(evidence: Nested): DecisionRow[] {
     for (const [bucket, d] of Object.entries(buckets)) {
       if (!isObject(d)) continue;
       const mae = isObject(d.selection_mae) ? d.selection_mae : {};
+      const rolling = d.evidence_kind === "rolling" && isObject(d.rolling) ? d.rolling : null;
       rows.push({
         column,
         bucket,
@@ -39,6 +42,13 @@ export function decisionRows(evidence: Nested): DecisionRow[] {
         confidence: numberOrNull(d.confidence),
         verdict: String(d.verdict ?? ""),
         mae: Object.fromEntries(Object.entries(mae).filter(([, v]) => typeof v === "number")) as Record<string, number>,
+        rolling: rolling
+          ? {
+              pseudoGaps: numberOrNull(rolling.pseudo_gaps) ?? 0,
+              blocks: numberOrNull(rolling.blocks) ?? 0,
+              length: numberOrNull(rolling.length) ?? 0,
+            }
+          : null,
       });
     }
   }
@@ -61,7 +71,9 @@ export function AutoEvidence({ evidence }: { evidence: Nested }) {
       <p className="muted">
         Default: {String(evidence.default ?? "time")} interpolation. Another method is used only where it beat the default on
         held-out stretches of the data (a paired test corrected for the number of methods compared) and then again on fresh
-        stretches that played no part in choosing it.
+        stretches that played no part in choosing it. Where a series holds too few held-out stretches of a gap length (short
+        series, long gaps), every observed stretch of that length is hidden in turn (rolling pseudo-gaps, tested in blocks
+        so that overlapping ones do not count twice).
       </p>
       {notes.map((note) => (
         <p key={note} className="muted" role="note">
@@ -98,7 +110,9 @@ export function AutoEvidence({ evidence }: { evidence: Nested }) {
                       .join(", ") || "–"}
                   </td>
                   <td>
-                    {row.stretches ?? "–"}
+                    {row.rolling
+                      ? `${row.rolling.pseudoGaps} rolling pseudo-gaps of ${row.rolling.length} steps (${row.rolling.blocks} blocks)`
+                      : (row.stretches ?? "–")}
                     {row.confirmationStretches !== null && ` + ${row.confirmationStretches} fresh`}
                   </td>
                   <td>{row.confidence === null ? "–" : `${(100 * row.confidence).toFixed(1)}%`}</td>
