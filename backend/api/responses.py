@@ -26,7 +26,12 @@ def projected_page(item_schema: type[Schema], body: dict[str, Any]) -> Response:
     """
     names = _dump_field_names(item_schema)
     items = [{name: doc[name] for name in names if name in doc} for doc in body["items"]]
-    return Response(json.dumps({**body, "items": items}), mimetype="application/json")
+    return Response(_ENCODER.encode({**body, "items": items}), mimetype="application/json")
+
+
+# `json.dumps`' output (the same separators, ASCII escapes and key order), without its check
+# for circular references, which a page decoded from the store cannot hold.
+_ENCODER = json.JSONEncoder(check_circular=False)
 
 
 @functools.cache

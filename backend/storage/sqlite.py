@@ -173,6 +173,21 @@ def _json_path(field: str) -> str:
     return f"'$.{field}'"
 
 
+_DECODER = json.JSONDecoder()
+
+
+def _decode(text: str) -> Any:
+    """`json.loads(text)` for a stored document (or SQLite's projection of one), without
+    `loads`' per-call work (argument checks, whitespace scans): about a third of decoding a
+    list page of 20. Anything but a bare JSON document takes `json.loads` itself, so the
+    result, or the error, is the same."""
+    try:
+        doc, end = _DECODER.raw_decode(text)
+    except json.JSONDecodeError:
+        return json.loads(text)
+    return doc if end == len(text) else json.loads(text)
+
+
 def _sql_value(value: Any) -> Any:
     # json_extract returns JSON true/false as 1/0.
     return int(value) if isinstance(value, bool) else value
@@ -224,7 +239,7 @@ class SqliteCollection:
     def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
         with self._db.read() as conn:
             row = conn.execute(sql, params).fetchone()
-        return json.loads(row[0]) if row else None
+        return _decode(row[0]) if row else None
 
     def get(self, doc_id: str, owner_id: str) -> dict[str, Any] | None:
         return self._one(
@@ -258,7 +273,7 @@ class SqliteCollection:
                 "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                 [*params, -1 if limit is None else limit, offset],
             ).fetchall()
-        return [json.loads(r[0]) for r in rows], total
+        return [_decode(r[0]) for r in rows], total
 
     def find_any(
         self,
@@ -274,7 +289,7 @@ class SqliteCollection:
                 "ORDER BY created_at DESC, id DESC LIMIT ?",
                 [*params, -1 if limit is None else limit],
             ).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [_decode(r[0]) for r in rows]
 
     def count_any(self, where: Where | None = None) -> int:
         sql_where, params = _where_sql(where)
