@@ -201,6 +201,21 @@ def _detect_on_calendar(
     return best
 
 
+def _phase_profile(
+    deviation: np.ndarray, phase: np.ndarray, known: np.ndarray, period: int, empty: float
+) -> np.ndarray:
+    """Mean of the observed `deviation` (one per known cell) at each phase (`empty` where a
+    phase has none); a long (yearly) profile is smoothed over about two weeks."""
+    sums = np.bincount(phase[known], weights=deviation, minlength=period)
+    counts = np.bincount(phase[known], minlength=period)
+    profile = np.where(counts > 0, sums / np.maximum(counts, 1), empty)
+    width = period // 24  # a yearly profile from a few years is noisy: smooth over ~2 weeks
+    if width > 1:
+        wrapped = np.concatenate([profile[-width:], profile, profile[:width]])
+        profile = _moving_average(wrapped, 2 * width + 1)[width:-width]
+    return profile
+
+
 def seasonal_profile(
     values: np.ndarray,
     observed: np.ndarray,
@@ -233,17 +248,19 @@ def seasonal_profile(
         # Detrend first, so the profile is the shape within a period, not the level.
         level = np.interp(axis_points, axis_points[known], array[known, j])
         smooth = _moving_average(level, period)
-        deviation = np.where(known, array[:, j] - smooth, 0.0)
-        sums = np.bincount(phase, weights=deviation, minlength=period)
-        counts = np.bincount(phase, weights=known.astype(float), minlength=period)
-        profile = np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)
-        width = period // 24  # a yearly profile from a few years is noisy: smooth over ~2 weeks
-        if width > 1:
-            wrapped = np.concatenate([profile[-width:], profile, profile[:width]])
-            profile = _moving_average(wrapped, 2 * width + 1)[width:-width]
-        profile = profile[phase]
-        remainder = array[known, j] - profile[known]
-        filled[:, j] = np.interp(axis_points, axis_points[known], remainder) + profile
+        values_j = array[known, j]
+        additive = _phase_profile(values_j - smooth[known], phase, known, period, 0.0)
+        misfit = np.abs(values_j - smooth[known] - additive[phase[known]]).mean()
+        if (smooth > 0).all() and (values_j > 0).all():
+            # A cycle whose swing grows with the level (air traffic, electricity use) is a
+            # ratio to the level; keep it where it fits the observed cells better.
+            ratio = _phase_profile(values_j / smooth[known], phase, known, period, 1.0)
+            if np.abs(values_j - smooth[known] * ratio[phase[known]]).mean() < misfit:
+                adjusted = values_j / ratio[phase[known]]
+                filled[:, j] = np.interp(axis_points, axis_points[known], adjusted) * ratio[phase]
+                continue
+        remainder = values_j - additive[phase[known]]
+        filled[:, j] = np.interp(axis_points, axis_points[known], remainder) + additive[phase]
     return _finish(array, mask, filled, flat)
 
 
