@@ -22,6 +22,12 @@ the seasonal profile, whose lead over interpolation grows with the gap (a longer
 more of the cycle): a thin bucket takes it where it was confirmed on the column's shorter
 gaps, or where it wins on the thin bucket's stretches and all shorter ones pooled, on the
 selection and on the confirmation folds (the pool has the stretches a thin bucket lacks).
+
+5. Rolling check: where a column's bucket kept the default on fewer than ROLLING_BELOW
+   held-out stretches, every observed stretch of the real gap's length is hidden in turn
+   (`models.imputation.rolling`), the baselines are tested on those pseudo-gaps in blocks
+   (Holm at level / columns, at least MIN_STRETCHES blocks), and the pick is used where it
+   also has the lower MAE on the confirmation folds' fresh stretches.
 """
 
 from __future__ import annotations
