@@ -24,6 +24,15 @@ workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count
 # never hold the threads that answer other requests.
 worker_class = "backend.jobs.stream_hub.EventStreamWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections
+# over them. On one shared socket the first worker awake accepted nearly all of a burst of
+# keep-alive connections (3 or 6 of 50 on one worker, 44-47 on the other, measured with
+# scripts/bench_api.py), and those clients queued behind one core while the other worker's few
+# were answered at once: GET /datasets p50 14-18 ms but p95 130-140 ms. Spread by the kernel,
+# 25/25 or 19/31, every connection's median within 1.6x of another's. Costs: a second server
+# started on the same port by the same user shares it instead of failing, and connections
+# still queued at a worker that dies are reset. GUNICORN_REUSE_PORT=0 turns it off.
+reuse_port = os.environ.get("GUNICORN_REUSE_PORT", "1") != "0"
 # Long uploads and SSE streams: a generous timeout, and keep-alive for the SPA.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))
 graceful_timeout = 30
