@@ -612,6 +612,12 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests-per-client", type=int, default=100)
+    parser.add_argument(
+        "--mongodb-requests-per-client",
+        type=int,
+        default=4,
+        help="the same for the mongodb list: the local SecantusDB answers ~14 pages/s",
+    )
     parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py's")
     parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py's")
     parser.add_argument("--quick", action="store_true", help="5 MB, 100 datasets, 10 clients")
@@ -681,7 +687,9 @@ def main() -> None:
                     Path(tmp) / f"list-{name}",
                     args.datasets,
                     args.clients,
-                    args.requests_per_client,
+                    args.mongodb_requests_per_client
+                    if name == "mongodb"
+                    else args.requests_per_client,
                     args.workers,
                     args.threads,
                     env,
