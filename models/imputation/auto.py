@@ -40,7 +40,12 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from models.imputation.data import MIN_OBSERVED_MODEL, PreparedSeries, missing_runs
+from models.imputation.data import (
+    MIN_OBSERVED_MODEL,
+    PreparedSeries,
+    interior_gap_lengths,
+    missing_runs,
+)
 from models.imputation.evaluate import BUCKETS, gap_bucket, held_out_masks
 from models.imputation.imputer import BaselineImputer, Budget, Imputer, ModelImputer
 
@@ -648,15 +653,17 @@ def _rolling_switches(
     names = [b for b, _, _ in BUCKETS]
     others = [m for m in baselines if m != DEFAULT]
     for j, name in enumerate(series.columns):
-        runs = missing_runs(series.observed[:, j])
+        # Interior gaps only: a column that starts late or ends early has no gap to mimic.
+        interior = interior_gap_lengths(series.observed[:, j])
         # Shortest buckets first: a thin long bucket may carry over a shorter one's switch.
         for bucket in sorted(choice[name], key=names.index):
             method = choice[name][bucket]
             in_column = (gaps.column == j) & (gaps.bucket == bucket)
             held_out = int((in_selection & in_column & gaps.scored(DEFAULT)).sum())
-            if method != DEFAULT or held_out >= ROLLING_BELOW or not others:
+            lengths = [size for size in interior if gap_bucket(size) == bucket]
+            if method != DEFAULT or held_out >= ROLLING_BELOW or not others or not lengths:
                 continue
-            length = max(size for _, size in runs if gap_bucket(size) == bucket)
+            length = max(lengths)
             rolling = rolling_errors(series, j, length, [DEFAULT, *others], ~fresh[:, j])
             blocks = rolling.n_blocks()
             record: dict[str, Any] = {
