@@ -6,6 +6,12 @@ PY := $(VENV)/bin/python
 # Reinstall whenever pyproject.toml changes.
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
+# pytest-xdist workers: one per core, at most two (`make test PYTEST_WORKERS=1` for one).
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 2 ] && n=2; echo $$n)
+# Each test file stays on one worker (its module fixtures are built once; the fuzz suite checks
+# its own counts). Tests that assert wall-clock bounds (`timing`) run after, alone on the machine.
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
+
 .PHONY: install system-deps frontend frontend-test e2e run run-mongo test test-fast lint fmt bench-api clean
 
 $(STAMP): pyproject.toml
@@ -49,13 +55,16 @@ run-mongo: install
 	$(PY) scripts/local_mongo.py
 
 test: lint system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not timing"
+	$(PY) -m pytest -m timing
 	if [ -f frontend/package.json ]; then $(MAKE) frontend-test e2e; fi
 
-# The inner loop: the same checks, and every test but the `slow` (real training) and `celery`
-# (redis-server) ones; no apt packages, no SPA, no browser.
+# The inner loop: the same checks, and every test but the `slow` (real training) and `processes`
+# (servers started as processes: the API, gunicorn, redis/Celery, crash tests) ones; no apt
+# packages, no SPA, no browser.
 test-fast: lint
-	$(PY) -m pytest -m "not slow and not celery"
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not slow and not processes and not timing"
+	$(PY) -m pytest -m "timing and not slow and not processes"
 
 # Lint, format and types (mypy settings: [tool.mypy] in pyproject.toml).
 lint: install

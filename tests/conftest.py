@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import uuid
 from collections.abc import Callable, Iterator
@@ -13,8 +14,43 @@ from backend.app import create_app, shutdown
 from backend.config import Config
 from backend.storage import Store
 from scripts.local_mongo import LocalMongo
+from tests import fuzz_summary
 
 STORE_KINDS = ("sqlite", "mongo")
+
+
+# The fuzz suite's counts in the summary. Here, not in tests/api/: under pytest-xdist the
+# controller loads only this conftest, and it is the one that prints.
+def pytest_sessionfinish(session) -> None:  # noqa: ANN001
+    fuzz_summary.hand_to_controller(session.config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # noqa: ANN001
+    fuzz_summary.take_from_worker(getattr(node, "workeroutput", {}))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
+    fuzz_summary.write(terminalreporter)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remembered_password_hashes() -> Iterator[None]:
+    """scrypt once per password for the session, not twice for every signed-in user.
+
+    The service hashes with werkzeug's scrypt, slow on purpose (~0.1 s a call). Every API test
+    signs users up (a hash) and in (a check): that was about a third of the suite's time, spent
+    recomputing the same few values. Both functions are pure, so they are remembered here: a
+    hash made once is a valid salted scrypt hash for every account given that password, and a
+    check gives the same answer for the same hash and password. The service still calls
+    werkzeug's functions with its own arguments; servers started by tests hash for real.
+    """
+    from backend.services import auth
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "generate_password_hash", functools.cache(auth.generate_password_hash))
+        patch.setattr(auth, "check_password_hash", functools.cache(auth.check_password_hash))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -120,6 +120,7 @@ def test_the_heartbeat_fails_a_job_stuck_past_its_time_limit(store, app, alice):
 
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+@pytest.mark.timing
 def test_cancel_lands_within_a_second_inside_a_long_epoch(alice):
     # One epoch takes 5 s in 50 batches; the stop check runs between batches.
     job = start(alice, epochs=3, epoch_s=5.0, batches=50)

@@ -9,7 +9,7 @@ Bounded and deterministic for CI: a fixed seed, Hypothesis derandomized with no 
 database, and 25 examples per operation (FUZZ_MAX_EXAMPLES; 150 generated table uploads,
 FUZZ_UPLOADS): about 2,000 cases in 30-45 s on two cores. Two runs draw the same cases. The
 counts (cases, responses by status class, failures by kind, per operation) are printed in
-the pytest summary (tests/api/conftest.py), so `make test` shows them.
+the pytest summary (tests/fuzz_summary.py), so `make test` shows them.
 
 What is real and what is not:
 - One user (bearer token) owns a real dataset, chart, finished job and model, and path ids
@@ -56,7 +56,7 @@ SEED = 20260214
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
 PROBLEM = "application/problem+json"
 
-# Filled while the suite runs; tests/api/conftest.py prints it in the terminal summary.
+# Filled while the suite runs; tests/fuzz_summary.py prints it in the terminal summary.
 STATS: dict[str, Counter] = {
     "cases": Counter(),
     "ok": Counter(),

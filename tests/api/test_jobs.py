@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from backend.jobs.heartbeat import reap_stale_jobs
 from tests.conftest import read_sse, wait_for
 
@@ -55,6 +57,7 @@ def test_n_epochs_give_n_ordered_progress_events_and_a_registered_model(alice):
     assert set(model) >= {"params", "dataset_id", "artifacts", "created_at"}
 
 
+@pytest.mark.timing
 def test_cancel_mid_way_then_resume_from_the_checkpoint(alice):
     job = start(alice, epochs=200, epoch_s=0.05)
     wait_for(lambda: (job_of(alice, job["id"])["progress"] or {}).get("step", 0) >= 3)

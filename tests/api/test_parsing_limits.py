@@ -62,6 +62,7 @@ def wide_csv(n: int) -> bytes:
     ).encode()
 
 
+@pytest.mark.timing
 def test_one_megabyte_cell_uploads_in_under_a_second(alice):
     # Was 16 s: dateutil tokenizes a long string in quadratic time while guessing dates.
     for cell in (b"x" * 1_000_000, b"2020-01-01 x" * 83_334):
@@ -73,6 +74,7 @@ def test_one_megabyte_cell_uploads_in_under_a_second(alice):
         assert columns == {"text": "nominal", "when": "temporal"}
 
 
+@pytest.mark.timing
 def test_a_hundred_thousand_columns_are_refused_in_under_two_seconds(store, alice):
     content = wide_csv(100_000)
     response, seconds = timed(lambda: alice.upload(content, "wide.csv"))
@@ -177,6 +179,7 @@ def test_line_scan_and_header_count_on_utf16_big_endian():
     assert caught.value.limit == {"setting": "MAX_UPLOAD_COLUMNS", "max": 10, "found": 20}
 
 
+@pytest.mark.timing
 def test_delimiter_sniffing_stays_fast_on_quote_heavy_text():
     # csv.Sniffer took 27 s on 64 KiB of ',"'; it now only sees the first few KiB.
     stream = io.BytesIO(b"a,b\n" + b',"' * 32_768 + b"\n")

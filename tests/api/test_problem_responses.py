@@ -158,6 +158,7 @@ def test_gunicorn_error_writer_writes_problem_json():
     assert json.loads(body)["detail"].startswith("Request Line is too large")
 
 
+@pytest.mark.processes
 def test_gunicorn_answers_its_own_414_as_problem_json(tmp_path):
     from tests.jobs.processes import REPO, base_env, free_port, stop, wait_until_up
 

@@ -276,6 +276,7 @@ def test_forced_huge_charts_are_refused_at_render_and_health_stays_fast(
 
 
 @SQLITE_ONLY
+@pytest.mark.timing
 def test_a_render_that_crashes_or_times_out_is_422_and_the_service_never_notices(
     app, alice, store, csv_dataset, monkeypatch
 ):
@@ -301,6 +302,7 @@ def test_a_render_that_crashes_or_times_out_is_422_and_the_service_never_notices
 
 
 @SQLITE_ONLY
+@pytest.mark.timing
 def test_a_busy_renderer_is_503_with_retry_after_then_serves_again(
     app, alice, store, csv_dataset, monkeypatch
 ):

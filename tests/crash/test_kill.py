@@ -27,6 +27,8 @@ from scripts.local_mongo import LocalMongo
 from tests.crash.consistency import violations
 from tests.jobs.processes import REPO, base_env, free_port, wait_until_up
 
+pytestmark = pytest.mark.processes  # the API and SecantusDB, killed
+
 SEED = 16
 CHART_SPEC = {
     "mark": "point",

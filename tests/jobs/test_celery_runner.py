@@ -9,7 +9,7 @@ from backend.config import Config
 from tests.conftest import Session, wait_for
 from tests.jobs.processes import start_celery_worker, start_redis, stop
 
-pytestmark = pytest.mark.celery
+pytestmark = [pytest.mark.celery, pytest.mark.processes]  # redis-server, a Celery worker, the API
 
 PARAMS = {"epochs": 7, "learning_rate": 0.05, "seed": 3}
 

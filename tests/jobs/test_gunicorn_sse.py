@@ -10,8 +10,12 @@ import subprocess
 import time
 import urllib.request
 
+import pytest
+
 from tests.conftest import wait_for
 from tests.jobs.processes import REPO, Http, base_env, free_port, stop, wait_until_up
+
+pytestmark = pytest.mark.processes  # gunicorn
 
 
 def test_sse_streams_every_epoch_through_gunicorn(tmp_path):
@@ -86,6 +90,7 @@ def read_until(sock: socket.socket, needle: bytes, timeout_s: float = 15) -> byt
     return seen
 
 
+@pytest.mark.timing
 def test_open_streams_hold_no_request_thread_and_are_capped_per_user(tmp_path):
     # One worker with two threads: before the stream hub, two open streams took both threads.
     port = free_port()

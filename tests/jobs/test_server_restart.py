@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import signal
 
+import pytest
+
 from tests.conftest import wait_for
 from tests.jobs.processes import Http, free_port, start_server, stop
+
+pytestmark = pytest.mark.processes  # python -m backend, killed and restarted
 
 
 def test_a_job_killed_with_its_server_is_interrupted_and_resume_finishes_it(tmp_path):

@@ -172,6 +172,7 @@ def config(config, request):  # noqa: ANN001, ANN201
     [{"job_heartbeat_s": 0.2, "job_time_limits": (("toy_training", 0.5),)}],
     indirect=True,
 )
+@pytest.mark.timing
 def test_a_job_stuck_in_a_step_past_its_time_limit_fails_while_its_worker_lives(app, alice):
     # One epoch sleeps 5 s without a stop check: the job's code cannot stop itself, its process
     # keeps stamping the heartbeat (so it is not interrupted), and the limit is 0.5 s.

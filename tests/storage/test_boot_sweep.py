@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from backend.services import datasets
 from backend.storage.sqlite import SqliteStore
 from scripts.processes import start_gunicorn
 from tests.jobs.processes import base_env, free_port, stop, wait_until_up
+
+pytestmark = pytest.mark.processes  # gunicorn
 
 
 def test_gunicorn_sweeps_once_in_its_master_before_serving(tmp_path):

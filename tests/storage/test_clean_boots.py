@@ -15,6 +15,10 @@ import tempfile
 import traceback
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.processes  # eight processes opening stores
+
 PROCESSES = 8
 
 

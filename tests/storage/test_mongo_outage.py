@@ -11,8 +11,12 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
 from scripts.local_mongo import LocalMongo
 from tests.jobs.processes import REPO, Http, base_env, free_port, stop, wait_until_up
+
+pytestmark = pytest.mark.processes  # the API and its own SecantusDB
 
 
 def start_api(tmp_path, mongo_uri: str) -> tuple[subprocess.Popen, str]:  # noqa: ANN001

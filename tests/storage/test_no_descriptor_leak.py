@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
+from tests.conftest import wait_for
 from tests.jobs.processes import Http, free_port, start_server, stop
+
+pytestmark = pytest.mark.processes  # python -m backend
 
 
 def open_descriptors(pid: int) -> int:
@@ -29,9 +34,15 @@ def test_two_thousand_authenticated_requests_leave_no_descriptors_behind(tmp_pat
             # Each call is a new connection, so werkzeug serves it on a new thread.
             path = "/api/v1/datasets?page=1&page_size=5" if n % 2 else "/api/v1/auth/me"
             assert api.call("GET", path)[0] == 200
-        after = open_descriptors(server.pid)
-        assert after - before <= 4, (
-            f"{after - before} descriptors more after 2,000 requests ({before} -> {after})"
-        )
+        # The client has its answer a moment before the server's thread closes that
+        # connection (and returns its pooled store connection): on a busy machine a few threads
+        # are still finishing. Let them; a leak (~2 per request, as before) never settles.
+        try:
+            wait_for(lambda: open_descriptors(server.pid) - before <= 4, timeout_s=10)
+        except AssertionError:
+            after = open_descriptors(server.pid)
+            raise AssertionError(
+                f"{after - before} descriptors more after 2,000 requests ({before} -> {after})"
+            ) from None
     finally:
         stop(server)

@@ -67,6 +67,7 @@ def test_render_check_passes_a_chart_and_names_what_fails(settings):
     assert refused and "spec.encoding.url" in refused
 
 
+@pytest.mark.timing
 def test_a_crash_and_a_timeout_end_only_their_worker(settings):
     assert sandbox.render({**BAR, "data": {"values": VALUES}}, "svg").startswith(b"<svg")
     before = set(sandbox.worker_pids())
@@ -86,6 +87,7 @@ def test_a_crash_and_a_timeout_end_only_their_worker(settings):
     assert before - set(sandbox.worker_pids())  # the failed workers were replaced
 
 
+@pytest.mark.timing
 def test_a_busy_pool_answers_unavailable_then_recovers(settings):
     sandbox.configure(replace(settings, workers=1, queue_wait_s=0.3))
     sandbox.render({**BAR, "data": {"values": VALUES}}, "svg")  # started and warm
