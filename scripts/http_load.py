@@ -131,7 +131,12 @@ def _drive(conns, request, result, more, timeout_s, ok_status) -> None:  # noqa:
                 return
             conn.sent += 1
             conn.sent_at = time.perf_counter()
-        conn.send(request)
+        try:
+            conn.send(request)
+        except OSError:  # the server closed the idle connection first: reopen, send again
+            result.reconnects += 1
+            conn.reopen()
+            conn.send(request)
         selector.register(conn.sock, selectors.EVENT_READ, conn)
         in_flight[id(conn)] = conn
 
