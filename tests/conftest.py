@@ -39,7 +39,7 @@ def _remembered_password_hashes() -> Iterator[None]:
     """scrypt once per password for the session, not twice for every signed-in user.
 
     The service hashes with werkzeug's scrypt, slow on purpose (~0.1 s a call). Every API test
-    signs users up (a hash) and in (a check): that was about a third of the suite's time, spent
+    signs users up (a hash) and in (a check): about 40% of the API tests' CPU time, spent
     recomputing the same few values. Both functions are pure, so they are remembered here: a
     hash made once is a valid salted scrypt hash for every account given that password, and a
     check gives the same answer for the same hash and password. The service still calls
