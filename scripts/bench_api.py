@@ -284,6 +284,9 @@ def bench_list(
             "threads_per_worker": threads or "gunicorn.conf.py default",
             "throughput_rps": round(measured / loop.wall_s, 1),
             **percentiles(loop.latencies),
+            # Each client's median latency, lowest and highest: far apart when the workers hold
+            # unequal shares of the connections.
+            **client_medians(loop.by_client),
             # The server's CPU over the run and each client's warm-up request.
             "server_cpu_ms_per_request": round(server_cpu * 1000 / (measured + clients), 3),
             "client_cpu_ms_per_request": round(loop.cpu_s * 1000 / measured, 3),
@@ -302,6 +305,16 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
         "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 1),
         "p99_ms": round(ms[int(0.99 * (len(ms) - 1))], 1),
         "max_ms": round(ms[-1], 1),
+    }
+
+
+def client_medians(by_client: list[list[float]]) -> dict[str, float]:
+    medians = sorted(statistics.median(x) * 1000 for x in by_client if x)
+    if not medians:
+        return {"client_median_min_ms": float("nan"), "client_median_max_ms": float("nan")}
+    return {
+        "client_median_min_ms": round(medians[0], 1),
+        "client_median_max_ms": round(medians[-1], 1),
     }
 
 
@@ -736,6 +749,8 @@ def main() -> None:
             "p95_ms",
             "p99_ms",
             "max_ms",
+            "client_median_min_ms",
+            "client_median_max_ms",
             "server_cpu_ms_per_request",
             "client_cpu_ms_per_request",
             "load_average_1m",

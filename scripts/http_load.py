@@ -27,6 +27,9 @@ _CONNECTION_CLOSE = re.compile(rb"\r\nconnection:[ \t]*close", re.IGNORECASE)
 @dataclass
 class LoopResult:
     latencies: list[float] = field(default_factory=list)  # seconds, answers with `ok_status`
+    # The same, by client: a server that spreads connections unevenly over its workers shows
+    # as clients whose typical latency differs.
+    by_client: list[list[float]] = field(default_factory=list)
     failures: dict[str, int] = field(default_factory=dict)  # kind -> count
     reconnects: int = 0  # idle keep-alive connections the server had closed, reopened
     wall_s: float = 0.0
@@ -43,6 +46,7 @@ class _Connection:
         self.buffer = bytearray()
         self.sent_at = 0.0
         self.sent = 0  # requests sent on this client (a resend after a reconnect not counted)
+        self.latencies: list[float] = []
 
     def _open(self) -> socket.socket:
         sock = socket.create_connection(self.address)
@@ -105,6 +109,7 @@ def run(
         _drive(conns, request, LoopResult(), lambda c: c.sent < 1, timeout_s, ok_status)
         for conn in conns:
             conn.sent = 0
+            conn.latencies.clear()
     result = LoopResult()
     started, cpu = time.perf_counter(), time.thread_time()
     if seconds is not None:
@@ -115,6 +120,7 @@ def run(
     _drive(conns, request, result, more, timeout_s, ok_status)
     result.wall_s = time.perf_counter() - started
     result.cpu_s = time.thread_time() - cpu
+    result.by_client = [conn.latencies for conn in conns]
     for conn in conns:
         conn.sock.close()
     return result
@@ -187,6 +193,7 @@ def _drive(conns, request, result, more, timeout_s, ok_status) -> None:  # noqa:
             status, closes = answer
             if status == ok_status:
                 result.latencies.append(done - conn.sent_at)
+                conn.latencies.append(done - conn.sent_at)
             else:
                 result.fail(str(status))
             if closes:

@@ -51,6 +51,7 @@ def test_each_client_sends_its_requests_on_one_kept_alive_connection(server):  #
     assert server.requests == 20  # with one warm-up request on each connection
     assert len(server.connections) == 5
     assert all(0 < s < 5 for s in result.latencies)
+    assert sorted(len(mine) for mine in result.by_client) == [3] * 5
     assert result.wall_s > 0 and result.cpu_s >= 0
 
 
