@@ -7,7 +7,7 @@ All settings can be overridden from the environment.
 import multiprocessing
 import os
 
-from backend.servers import install_gunicorn_problem_errors
+from backend.servers import ensure_port_free, install_gunicorn_problem_errors
 
 # Requests gunicorn refuses itself (a request line over limit_request_line: 414; bad headers:
 # 400/431) get an HTML page by default; the API answers every error as problem+json.
@@ -30,8 +30,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # scripts/bench_api.py), and those clients queued behind one core while the other worker's few
 # were answered at once: GET /datasets p50 14-18 ms but p95 130-140 ms. Spread by the kernel,
 # 25/25 or 19/31, every connection's median within 1.6x of another's. Costs: a second server
-# started on the same port by the same user shares it instead of failing, and connections
-# still queued at a worker that dies are reset. GUNICORN_REUSE_PORT=0 turns it off.
+# started on the same port by the same user would share it instead of failing to bind
+# (on_starting refuses to start when the port already answers), and connections still
+# queued at a worker that dies are reset. GUNICORN_REUSE_PORT=0 turns it off.
 reuse_port = os.environ.get("GUNICORN_REUSE_PORT", "1") != "0"
 # Long uploads and SSE streams: a generous timeout, and keep-alive for the SPA.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))
@@ -48,6 +49,9 @@ def on_starting(server) -> None:  # noqa: ANN001 - gunicorn's Arbiter
     not sweep, so N workers are not N sweeps reading the whole store at every start."""
     from backend.config import Config
     from backend.storage.sweep import sweep_at_boot
+
+    if server.cfg.reuse_port:
+        ensure_port_free(server.cfg.address)
 
     report = sweep_at_boot(Config.from_env())
     server.log.info("store sweep at boot: %s", report.summary() if report else "not run")

@@ -62,3 +62,23 @@ def install_gunicorn_problem_errors() -> Any:
     previous = util.write_error
     util.write_error = gunicorn_write_error
     return previous
+
+
+def ensure_port_free(addresses: list[Any]) -> None:
+    """Refuse to start when something already answers on one of gunicorn's (host, port)
+    addresses. With SO_REUSEPORT (gunicorn.conf.py) a second server on the same port would
+    not fail to bind: the kernel would split the connections between the old and the new one.
+    Raises RuntimeError naming the address; Unix sockets are left to gunicorn."""
+    for address in addresses:
+        if not isinstance(address, tuple):
+            continue
+        host, port = address[0], address[1]
+        probe_host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+        try:
+            with socket.create_connection((probe_host, port), timeout=0.5):
+                pass
+        except OSError:
+            continue
+        raise RuntimeError(
+            f"{host}:{port} is already in use by another server; stop it or choose another PORT"
+        )
