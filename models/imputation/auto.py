@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from models.imputation.blend import WEIGHT, BlendImputer, blend_fill, blend_name, blend_parts
 from models.imputation.data import (
     MIN_OBSERVED_MODEL,
     PreparedSeries,
@@ -336,10 +337,14 @@ def auto_impute(
     baselines = [
         m for m in BASELINE_ORDER if m != "linear" or series.irregular
     ]  # linear == time on a grid
-    for name in baselines:
-        imputer = BaselineImputer(name)
-        for k, train in enumerate(fold_series):
-            gaps.record(name, k, imputer.fill(train), truth)
+    blends = [blend_name(DEFAULT, m) for m in baselines if m != DEFAULT]
+    for k, train in enumerate(fold_series):
+        fills = {name: BaselineImputer(name).fill(train) for name in baselines}
+        for name, filled in fills.items():
+            gaps.record(name, k, filled, truth)
+        for blend in blends:
+            default, challenger = blend_parts(blend) or (DEFAULT, DEFAULT)
+            gaps.record(blend, k, blend_fill(fills[default], fills[challenger]), truth)
 
     in_selection = np.isin(gaps.fold, selection)
     enough_stretches = any(
@@ -401,9 +406,15 @@ def auto_impute(
     _rolling_switches(
         series, gaps, masks, choice, evidence_decisions, baselines, selection, confirmation, level
     )
+    _blend_where_inconclusive(
+        series, gaps, choice, evidence_decisions, baselines, selection, confirmation, level
+    )
     used = {m for buckets in choice.values() for m in buckets.values()}
     fillers: dict[str, Imputer] = {
-        m: trained[m] if m in trained else BaselineImputer(m) for m in used
+        m: trained[m]
+        if m in trained
+        else (BlendImputer(m) if blend_parts(m) is not None else BaselineImputer(m))
+        for m in used
     }
     imputed = _fill(series, choice, fillers)
     notes = _notes(evidence_decisions)
@@ -745,6 +756,85 @@ def _rolling_switches(
                 "evidence_kind": "rolling",
                 "rolling": record,
                 "held_out_verdict": previous.get("verdict", ""),
+            }
+
+
+def _blend_where_inconclusive(
+    series: PreparedSeries,
+    gaps: _Gaps,
+    choice: dict[str, dict[str, str]],
+    evidence: dict[str, dict[str, Any]],
+    baselines: list[str],
+    selection: np.ndarray,
+    confirmation: np.ndarray,
+    level: float,
+) -> None:
+    """Where a column's bucket kept the default on at least MIN_STRETCHES held-out stretches
+    of the selection folds, fill it with an even blend of the default and a challenger that
+    had the lower MAE there without passing the switch test, if the blend itself beats the
+    default on those stretches (one-sided paired test, Holm over the challengers' blends at
+    level / columns) and has the lower MAE again on the confirmation folds' fresh stretches
+    (of the bucket, and shorter ones where it has too few). Thin buckets (and the rolling
+    check's pseudo-gaps) are not blended. Updates `choice` and `evidence` in place."""
+    names = [b for b, _, _ in BUCKETS]
+    others = [m for m in baselines if m != DEFAULT]
+    in_selection, in_confirmation = np.isin(gaps.fold, selection), np.isin(gaps.fold, confirmation)
+    column_level = level / max(series.n_columns, 1)
+    for j, name in enumerate(series.columns):
+        for bucket in list(choice[name]):
+            if choice[name][bucket] != DEFAULT or not others:
+                continue
+            in_column = (gaps.column == j) & (gaps.bucket == bucket)
+            where = in_selection & in_column
+            held_out = int((where & gaps.scored(DEFAULT)).sum())
+            if held_out < MIN_STRETCHES:
+                continue
+            blends = {o: blend_name(DEFAULT, o) for o in others}
+            mae = {m: gaps.mae(m, where) for m in [DEFAULT, *others, *blends.values()]}
+            tests = {o: gaps.compare(blends[o], DEFAULT, where) for o in others}
+            p_values = holm({o: t["p"] if t["difference"] < 0 else 1.0 for o, t in tests.items()})
+            leads = [o for o in others if mae[o] < mae[DEFAULT] and p_values[o] <= column_level]
+            if not leads:
+                continue
+            challenger = min(leads, key=lambda o: (mae[blends[o]], others.index(o)))
+            blend = blends[challenger]
+            fresh_where = in_confirmation & in_column
+            if int((fresh_where & gaps.scored(blend)).sum()) < MIN_ROLLING_CONFIRMATION:
+                up_to = names[: names.index(bucket) + 1]
+                fresh_where = in_confirmation & (gaps.column == j) & np.isin(gaps.bucket, up_to)
+            fresh = gaps.compare(blend, DEFAULT, fresh_where)
+            record = evidence[name][bucket]
+            blend_mae = {m: mae[m] for m in (DEFAULT, challenger, blend)}
+            summary: dict[str, Any] = {
+                "methods": {DEFAULT: 1.0 - WEIGHT, challenger: WEIGHT},
+                "challenger": challenger,
+                "mae": blend_mae,
+                "p": p_values[challenger],
+                "fresh": fresh,
+            }
+            if fresh["n"] < MIN_ROLLING_CONFIRMATION or fresh["difference"] >= 0:
+                record["blend"] = {**summary, "used": False}
+                record["verdict"] += (
+                    f"; not blended with {challenger}: the blend beat {DEFAULT} on {held_out} "
+                    f"held-out stretches but not on {fresh['n']} fresh stretch(es)"
+                )
+                continue
+            choice[name][bucket] = blend
+            evidence[name][bucket] = {
+                **record,
+                "winner": blend,
+                "selection_mae": {**record.get("selection_mae", {}), **blend_mae},
+                "confirmation_stretches": fresh["n"],
+                "confidence": None,
+                "blend": {**summary, "used": True},
+                "unblended_verdict": record.get("verdict", ""),
+                "verdict": (
+                    f"blended: {DEFAULT} {1.0 - WEIGHT:g} + {challenger} {WEIGHT:g}, because "
+                    f"{challenger} led on {held_out} held-out stretches without significance (MAE "
+                    f"{mae[challenger]:.4g} vs {mae[DEFAULT]:.4g}); the blend (MAE {mae[blend]:.4g}) "
+                    f"beat {DEFAULT} there (p {p_values[challenger]:.2g}) and again on {fresh['n']} "
+                    "fresh stretch(es)"
+                ),
             }
 
 

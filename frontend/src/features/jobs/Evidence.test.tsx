@@ -40,6 +40,21 @@ const evidence = {
       },
     },
     humidity: {
+      "1": {
+        incumbent: "time",
+        candidates: ["seasonal", "locf", "mean"],
+        stretches: 16,
+        confirmation_stretches: 10,
+        selection_mae: { time: 0.4412, seasonal: 0.3305, locf: 0.6101, mean: 0.9213, "time+seasonal": 0.3571 },
+        p_values: { seasonal: 0.12, locf: 1, mean: 1 },
+        confirmation_p: null,
+        winner: "time+seasonal",
+        confidence: null,
+        verdict:
+          "blended: time 0.5 + seasonal 0.5, because seasonal led on 16 held-out stretches without significance (MAE 0.3305 vs 0.4412); the blend (MAE 0.3571) beat time there (p 0.012) and again on 10 fresh stretch(es)",
+        blend: { methods: { time: 0.5, seasonal: 0.5 }, challenger: "seasonal", used: true },
+        unblended_verdict: "no candidate significantly better than time; kept it",
+      },
       "2-4": {
         incumbent: "time",
         candidates: ["seasonal", "locf", "mean"],
@@ -61,7 +76,7 @@ describe("AutoEvidence", () => {
     render(<AutoEvidence evidence={evidence} />);
     const table = screen.getByRole("table", { name: "auto's choice per column and gap length" });
     const rows = within(table).getAllByTestId("evidence-row");
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
 
     const temp = within(rows[0]).getAllByRole("cell").map((c) => c.textContent);
     expect(within(rows[0]).getByRole("rowheader").textContent).toBe("temp");
@@ -79,7 +94,15 @@ describe("AutoEvidence", () => {
     expect(level[4]).toBe("98.1%");
     expect(level[5]).toMatch(/rolling pseudo-gaps of 24 steps/);
 
-    const humidity = within(rows[2]).getAllByRole("cell").map((c) => c.textContent);
+    // No method won its test, the challenger led: an even blend, said in words.
+    const blended = within(rows[2]).getAllByRole("cell").map((c) => c.textContent);
+    expect(blended[1]).toBe("blend: time 0.5 + seasonal 0.5 (MAE 0.3571)");
+    expect(blended[2]).toBe("time 0.4412, seasonal 0.3305, locf 0.6101, mean 0.9213");
+    expect(blended[3]).toBe("16 + 10 fresh");
+    expect(blended[4]).toBe("–");
+    expect(blended[5]).toMatch(/^blended: time 0.5 \+ seasonal 0.5, because seasonal led on 16 held-out stretches/);
+
+    const humidity = within(rows[3]).getAllByRole("cell").map((c) => c.textContent);
     expect(humidity[1]).toBe("time (MAE 1.204)");
     expect(humidity[3]).toBe("3");
     expect(humidity[4]).toBe("–");

@@ -17,6 +17,8 @@ export interface DecisionRow {
   mae: Record<string, number>;
   /** Where the choice rests on rolling pseudo-gaps carved from the observed data (short series, long gaps). */
   rolling: { pseudoGaps: number; blocks: number; length: number } | null;
+  /** Where the fill is a blend of the default and a challenger that led without significance: method -> weight. */
+  blend: Record<string, number> | null;
 }
 
 const numberOrNull = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -31,6 +33,7 @@ export function decisionRows(evidence: Nested): DecisionRow[] {
       if (!isObject(d)) continue;
       const mae = isObject(d.selection_mae) ? d.selection_mae : {};
       const rolling = d.evidence_kind === "rolling" && isObject(d.rolling) ? d.rolling : null;
+      const blend = isObject(d.blend) && d.blend.used === true && isObject(d.blend.methods) ? d.blend.methods : null;
       rows.push({
         column,
         bucket,
@@ -48,6 +51,9 @@ export function decisionRows(evidence: Nested): DecisionRow[] {
               blocks: numberOrNull(rolling.blocks) ?? 0,
               length: numberOrNull(rolling.length) ?? 0,
             }
+          : null,
+        blend: blend
+          ? (Object.fromEntries(Object.entries(blend).filter(([, v]) => typeof v === "number")) as Record<string, number>)
           : null,
       });
     }
@@ -73,7 +79,8 @@ export function AutoEvidence({ evidence }: { evidence: Nested }) {
         held-out stretches of the data (a paired test corrected for the number of methods compared) and then again on fresh
         stretches that played no part in choosing it. Where a series holds too few held-out stretches of a gap length (short
         series, long gaps), every observed stretch of that length is hidden in turn (rolling pseudo-gaps, tested in blocks
-        so that overlapping ones do not count twice).
+        so that overlapping ones do not count twice). Where a challenger had the lower error but not significantly, the gaps
+        are filled with an even blend of it and the default (a blend's error is at most the mean of the two).
       </p>
       {notes.map((note) => (
         <p key={note} className="muted" role="note">
@@ -100,7 +107,11 @@ export function AutoEvidence({ evidence }: { evidence: Nested }) {
                   <th scope="row">{row.column}</th>
                   <td>{bucketLabel(row.bucket)}</td>
                   <td className="chosen">
-                    {row.winner}
+                    {row.blend
+                      ? `blend: ${Object.entries(row.blend)
+                          .map(([m, w]) => `${m} ${w}`)
+                          .join(" + ")}`
+                      : row.winner}
                     {row.mae[row.winner] !== undefined && <span className="muted"> (MAE {formatNumber(row.mae[row.winner])})</span>}
                   </td>
                   <td>
