@@ -65,6 +65,8 @@ MIN_STRETCHES = 5
 # Fewest fresh stretches that may confirm a pick that already passed the selection (a
 # second, independent test: the two together let a luck-driven pick through rarely).
 MIN_CONFIRMATION_STRETCHES = 3
+# The gap buckets' names, shortest gaps first.
+BUCKET_NAMES = [b for b, _, _ in BUCKETS]
 # Below this many held-out stretches of a column's bucket on the selection folds, a kept
 # default is re-examined on rolling pseudo-gaps carved from all the observed data
 # (`models.imputation.rolling`): far more of the series is scored than five 10% folds hold.
@@ -337,14 +339,13 @@ def auto_impute(
     baselines = [
         m for m in BASELINE_ORDER if m != "linear" or series.irregular
     ]  # linear == time on a grid
-    blends = [blend_name(DEFAULT, m) for m in baselines if m != DEFAULT]
     for k, train in enumerate(fold_series):
         fills = {name: BaselineImputer(name).fill(train) for name in baselines}
         for name, filled in fills.items():
             gaps.record(name, k, filled, truth)
-        for blend in blends:
-            default, challenger = blend_parts(blend) or (DEFAULT, DEFAULT)
-            gaps.record(blend, k, blend_fill(fills[default], fills[challenger]), truth)
+        for challenger in (m for m in baselines if m != DEFAULT):
+            blended = blend_fill(fills[DEFAULT], fills[challenger])
+            gaps.record(blend_name(DEFAULT, challenger), k, blended, truth)
 
     in_selection = np.isin(gaps.fold, selection)
     enough_stretches = any(
@@ -661,13 +662,12 @@ def _rolling_switches(
     for k in confirmation:
         fresh |= masks[int(k)]
     column_level = level / max(series.n_columns, 1)
-    names = [b for b, _, _ in BUCKETS]
     others = [m for m in baselines if m != DEFAULT]
     for j, name in enumerate(series.columns):
         # Interior gaps only: a column that starts late or ends early has no gap to mimic.
         interior = interior_gap_lengths(series.observed[:, j])
         # Shortest buckets first: a thin long bucket may carry over a shorter one's switch.
-        for bucket in sorted(choice[name], key=names.index):
+        for bucket in sorted(choice[name], key=BUCKET_NAMES.index):
             method = choice[name][bucket]
             in_column = (gaps.column == j) & (gaps.bucket == bucket)
             held_out = int((in_selection & in_column & gaps.scored(DEFAULT)).sum())
@@ -723,10 +723,7 @@ def _rolling_switches(
                 previous["verdict"] += f"; rolling check: {record['verdict']}"
                 continue
             picked = min(significant, key=lambda m: (rolling.overall_mae(m), others.index(m)))
-            where = in_confirmation & in_column
-            if int((where & gaps.scored(picked)).sum()) < MIN_ROLLING_CONFIRMATION:
-                up_to = names[: names.index(bucket) + 1]
-                where = in_confirmation & (gaps.column == j) & np.isin(gaps.bucket, up_to)
+            where = _fresh_stretches(gaps, in_confirmation, j, bucket, picked)
             test = gaps.compare(picked, DEFAULT, where)
             record["picked"], record["confirmation"] = picked, test
             if test["n"] < MIN_ROLLING_CONFIRMATION or test["difference"] >= 0:
@@ -776,7 +773,6 @@ def _blend_where_inconclusive(
     level / columns) and has the lower MAE again on the confirmation folds' fresh stretches
     (of the bucket, and shorter ones where it has too few). Thin buckets (and the rolling
     check's pseudo-gaps) are not blended. Updates `choice` and `evidence` in place."""
-    names = [b for b, _, _ in BUCKETS]
     others = [m for m in baselines if m != DEFAULT]
     in_selection, in_confirmation = np.isin(gaps.fold, selection), np.isin(gaps.fold, confirmation)
     column_level = level / max(series.n_columns, 1)
@@ -798,10 +794,7 @@ def _blend_where_inconclusive(
                 continue
             challenger = min(leads, key=lambda o: (mae[blends[o]], others.index(o)))
             blend = blends[challenger]
-            fresh_where = in_confirmation & in_column
-            if int((fresh_where & gaps.scored(blend)).sum()) < MIN_ROLLING_CONFIRMATION:
-                up_to = names[: names.index(bucket) + 1]
-                fresh_where = in_confirmation & (gaps.column == j) & np.isin(gaps.bucket, up_to)
+            fresh_where = _fresh_stretches(gaps, in_confirmation, j, bucket, blend)
             fresh = gaps.compare(blend, DEFAULT, fresh_where)
             record = evidence[name][bucket]
             blend_mae = {m: mae[m] for m in (DEFAULT, challenger, blend)}
@@ -838,10 +831,22 @@ def _blend_where_inconclusive(
             }
 
 
+def _fresh_stretches(
+    gaps: _Gaps, in_confirmation: np.ndarray, column: int, bucket: str, method: str
+) -> np.ndarray:
+    """The confirmation folds' stretches of a column's bucket, or of it and its shorter
+    buckets where the bucket alone holds fewer than MIN_ROLLING_CONFIRMATION that `method`
+    scored (a short series holds few long gaps)."""
+    where = in_confirmation & (gaps.column == column) & (gaps.bucket == bucket)
+    if int((where & gaps.scored(method)).sum()) >= MIN_ROLLING_CONFIRMATION:
+        return where
+    up_to = BUCKET_NAMES[: BUCKET_NAMES.index(bucket) + 1]
+    return in_confirmation & (gaps.column == column) & np.isin(gaps.bucket, up_to)
+
+
 def _seasonal_switch_below(bucket: str, evidence: dict[str, dict[str, Any]]) -> str | None:
     """The longest shorter bucket of a column that switched to the seasonal profile."""
-    names = [b for b, _, _ in BUCKETS]
-    for shorter in reversed(names[: names.index(bucket)]):
+    for shorter in reversed(BUCKET_NAMES[: BUCKET_NAMES.index(bucket)]):
         record = evidence.get(shorter)
         if (
             record is not None
@@ -866,14 +871,13 @@ def _thin_pooled_seasonal(
     interpolation grows with the gap, so a win over shorter gaps pooled carries to the thin bucket."""
     if "seasonal" not in candidates:
         return {}
-    names = [b for b, _, _ in BUCKETS]
     in_selection, in_confirmation = np.isin(gaps.fold, selection), np.isin(gaps.fold, confirmation)
     column_level = level / max(series.n_columns, 1)
     out: dict[str, dict[str, _Decision]] = {}
     for bucket, pooled in decisions["pooled"].items():
         if pooled.stretches >= MIN_STRETCHES or pooled.winner != DEFAULT:
             continue
-        up_to = np.isin(gaps.bucket, names[: names.index(bucket) + 1])
+        up_to = np.isin(gaps.bucket, BUCKET_NAMES[: BUCKET_NAMES.index(bucket) + 1])
         for j, name in enumerate(series.columns):
             where = up_to & (gaps.column == j)
             decision = _select(gaps, DEFAULT, ["seasonal"], in_selection & where, column_level, 0.0)
@@ -891,8 +895,7 @@ def _confirmed_seasonal_below(
     bucket: str, pooled: dict[str, _Decision], own: dict[str, _Decision]
 ) -> tuple[_Decision, str] | None:
     """The longest shorter bucket where this column switched to the seasonal profile, confirmed."""
-    names = [b for b, _, _ in BUCKETS]
-    for shorter in reversed(names[: names.index(bucket)]):
+    for shorter in reversed(BUCKET_NAMES[: BUCKET_NAMES.index(bucket)]):
         decision = (
             own.get(shorter)
             if shorter in own and own[shorter].winner != own[shorter].incumbent
@@ -939,6 +942,5 @@ def _notes(decisions: dict[str, dict[str, Any]]) -> list[str]:
 def _nearest(bucket: str, available: list[str]) -> str | None:
     if not available:
         return None
-    names = [b for b, _, _ in BUCKETS]
-    index = names.index(bucket)
-    return min(available, key=lambda b: (abs(names.index(b) - index), names.index(b)))
+    index = BUCKET_NAMES.index(bucket)
+    return min(available, key=lambda b: (abs(BUCKET_NAMES.index(b) - index), BUCKET_NAMES.index(b)))
