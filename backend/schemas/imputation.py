@@ -6,7 +6,15 @@ from models.imputation import METHODS
 
 
 class ImputationCreateSchema(StrictSchema):
-    method = fields.String(load_default="auto", validate=validate.OneOf(METHODS))
+    method = fields.String(
+        load_default="auto",
+        validate=validate.OneOf(METHODS),
+        metadata={
+            "description": "auto: validated per column and gap length (the default). "
+            "mean, locf, linear, time, seasonal: formulas. kalman: the Kalman smoother of a "
+            "state-space model fitted per column. brits, naomi: trained networks."
+        },
+    )
     time_column = fields.String(
         load_default=None,
         allow_none=True,

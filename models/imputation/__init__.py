@@ -22,9 +22,12 @@ MODELS: dict[str, tuple[str, str, str]] = {
     "brits": ("models.imputation.brits", "BRITS", "BRITSConfig"),
     "naomi": ("models.imputation.naomi", "NAOMI", "NAOMIConfig"),
 }
+# Simple methods: a formula, nothing fitted ("the best simple method" `auto` is measured against).
 BASELINE_METHODS = ("mean", "locf", "linear", "time", "seasonal")
+# Statistical models fitted by maximum likelihood in one go (no epochs): `statespace.py`.
+STATISTICAL_METHODS = ("kalman",)
 # The one list of method names (the API's choices, in this order).
-METHODS: tuple[str, ...] = ("auto", *BASELINE_METHODS, *MODELS)
+METHODS: tuple[str, ...] = ("auto", *BASELINE_METHODS, *STATISTICAL_METHODS, *MODELS)
 
 
 def get_imputer(name: str) -> type[Any]:
@@ -52,6 +55,10 @@ def make_imputer(name: str, config: Any = None) -> Any:
 
     if name in MODELS:
         return ModelImputer(name, get_imputer(name)(config))
+    if name == "kalman":
+        from models.imputation.statespace import KalmanImputer
+
+        return KalmanImputer()
     return BaselineImputer(name)
 
 
@@ -59,6 +66,7 @@ __all__ = [
     "BASELINE_METHODS",
     "METHODS",
     "MODELS",
+    "STATISTICAL_METHODS",
     "ImputationInputError",
     "get_config",
     "get_imputer",

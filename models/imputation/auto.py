@@ -33,13 +33,14 @@ selection and on the confirmation folds (the pool has the stretches a thin bucke
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy import stats
 
+from models.imputation import make_imputer
 from models.imputation.blend import WEIGHT, BlendImputer, blend_fill, blend_name, blend_parts
 from models.imputation.data import (
     MIN_OBSERVED_MODEL,
@@ -48,13 +49,14 @@ from models.imputation.data import (
     missing_runs,
 )
 from models.imputation.evaluate import BUCKETS, gap_bucket, held_out_masks
-from models.imputation.imputer import BaselineImputer, Budget, Imputer, ModelImputer
+from models.imputation.imputer import Budget, Imputer, ModelImputer
 
 # The method that needs no evidence. Time-weighted interpolation is linear interpolation
 # on the time axis: identical on a regular grid, right on an irregular one.
 DEFAULT = "time"
-# Candidates, simpler first (ties in MAE go to the earlier one).
-BASELINE_ORDER = ("time", "linear", "seasonal", "locf", "mean")
+# Candidates without epochs, simpler first (ties in MAE go to the earlier one): the baselines,
+# then the state-space smoother (`statespace.py`), fitted on each fold's observed cells.
+BASELINE_ORDER = ("time", "linear", "seasonal", "locf", "mean", "kalman")
 # Family-wise error level of one switch decision (shared among candidates by Holm).
 LEVEL = 0.05
 # Fewest held-out stretches a comparison may rest on, on the selection and on the
@@ -315,10 +317,12 @@ def auto_impute(
     switch_margin: float = 0.0,
     level: float = LEVEL,
     on_progress: Callable[[dict], Any] | None = None,
+    baselines: Sequence[str] = BASELINE_ORDER,
 ) -> AutoResult:
     """Impute `series` with the validated method per column and gap bucket (see the module doc).
 
-    `models` maps a name to a factory of an untrained model (default: BRITS and NAOMI).
+    `models` maps a name to a factory of an untrained model (default: BRITS and NAOMI);
+    `baselines` are the candidates without epochs (default: all, the default method first).
     Training is bounded by `epoch_budget` epochs per model and fold when given (the same
     choice under any load), else by `time_budget_s` seconds for all models together, split
     so each model gets the same number of epochs (a slow NAOMI gets more seconds).
@@ -337,10 +341,17 @@ def auto_impute(
     fold_series = [series.with_observed(series.observed & ~hidden) for hidden in masks]
 
     baselines = [
-        m for m in BASELINE_ORDER if m != "linear" or series.irregular
+        m for m in dict.fromkeys([DEFAULT, *baselines]) if m != "linear" or series.irregular
     ]  # linear == time on a grid
+    # Fitted once on every observed cell: the state-space smoother chooses its model per
+    # column here; on each fold it refits that model's parameters on the fold's own cells
+    # (`for_held_out`), so no held-out cell reaches the parameters that fill it.
+    fitted = {name: make_imputer(name) for name in baselines}
+    for imputer in fitted.values():
+        imputer.fit(series, Budget(0))
+    on_folds = {name: imputer.for_held_out() for name, imputer in fitted.items()}
     for k, train in enumerate(fold_series):
-        fills = {name: BaselineImputer(name).fill(train) for name in baselines}
+        fills = {name: on_folds[name].fill(train) for name in baselines}
         for name, filled in fills.items():
             gaps.record(name, k, filled, truth)
         for challenger in (m for m in baselines if m != DEFAULT):
@@ -405,7 +416,7 @@ def auto_impute(
 
     choice, evidence_decisions = _choices(series, decisions)
     _rolling_switches(
-        series, gaps, masks, choice, evidence_decisions, baselines, selection, confirmation, level
+        series, gaps, masks, choice, evidence_decisions, fitted, selection, confirmation, level
     )
     _blend_where_inconclusive(
         series, gaps, choice, evidence_decisions, baselines, selection, confirmation, level
@@ -414,7 +425,7 @@ def auto_impute(
     fillers: dict[str, Imputer] = {
         m: trained[m]
         if m in trained
-        else (BlendImputer(m) if blend_parts(m) is not None else BaselineImputer(m))
+        else (BlendImputer(m, fitted) if blend_parts(m) is not None else fitted[m])
         for m in used
     }
     imputed = _fill(series, choice, fillers)
@@ -445,6 +456,7 @@ def auto_impute(
             "epoch_budget": epoch_budget,
         },
         "notes": notes,
+        "kalman": _kalman_models(series, fitted.get("kalman")),
         "seconds": time.perf_counter() - started,
     }
     return AutoResult(
@@ -644,7 +656,7 @@ def _rolling_switches(
     masks: list[np.ndarray],
     choice: dict[str, dict[str, str]],
     evidence: dict[str, dict[str, Any]],
-    baselines: list[str],
+    fitted: dict[str, Imputer],
     selection: np.ndarray,
     confirmation: np.ndarray,
     level: float,
@@ -662,7 +674,12 @@ def _rolling_switches(
     for k in confirmation:
         fresh |= masks[int(k)]
     column_level = level / max(series.n_columns, 1)
-    others = [m for m in baselines if m != DEFAULT]
+    others = [m for m in fitted if m != DEFAULT]
+    # The fitted imputers fill the pseudo-gaps: the state-space parameters were fitted once on
+    # the observed data (a pseudo-gap hides a few of the hundreds of cells its 2-4 parameters
+    # rest on), not again for each of up to 64 fills. The fresh stretches that confirm a pick
+    # were filled by a fit on their fold, which never saw them.
+    imputers = {m: fitted[m] for m in [DEFAULT, *others]}
     for j, name in enumerate(series.columns):
         # Interior gaps only: a column that starts late or ends early has no gap to mimic.
         interior = interior_gap_lengths(series.observed[:, j])
@@ -675,7 +692,7 @@ def _rolling_switches(
             if method != DEFAULT or held_out >= ROLLING_BELOW or not others or not lengths:
                 continue
             length = max(lengths)
-            rolling = rolling_errors(series, j, length, [DEFAULT, *others], ~fresh[:, j])
+            rolling = rolling_errors(series, j, length, imputers, ~fresh[:, j])
             blocks = rolling.n_blocks()
             record: dict[str, Any] = {
                 "length": length,
@@ -908,6 +925,12 @@ def _confirmed_seasonal_below(
         ):
             return decision, shorter
     return None
+
+
+def _kalman_models(series: PreparedSeries, kalman: Imputer | None) -> dict[str, Any]:
+    """Per column, the state-space model `kalman` chose (empty where it was no candidate)."""
+    describe = getattr(kalman, "describe", None)
+    return {} if describe is None else {series.columns[int(j)]: m for j, m in describe().items()}
 
 
 def _fill(

@@ -8,6 +8,7 @@ cells are the input cells, bit for bit.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -165,11 +166,7 @@ def detect_period(
     detrended series is highest, if that is clearly positive.
     """
     array, mask, _ = _as_2d(values, observed)
-    axis_points = (
-        np.arange(len(array), dtype=np.float64)
-        if positions is None
-        else calendar_positions(np.asarray(positions, float), step_seconds)
-    )
+    axis_points = seasonal_axis(len(array), positions, step_seconds)
     return _detect_on_calendar(array, mask, axis_points, step_seconds)
 
 
@@ -216,6 +213,61 @@ def _phase_profile(
     return profile
 
 
+@dataclass(frozen=True)
+class SeasonalShape:
+    """One column's seasonal component on every step: a fixed swing added to the level, or a
+    ratio the level is multiplied by (a cycle whose swing grows with the series)."""
+
+    ratio: bool
+    component: np.ndarray  # (T,)
+
+    def remove(self, values: np.ndarray) -> np.ndarray:
+        return values / self.component if self.ratio else values - self.component
+
+    def restore(self, adjusted: np.ndarray) -> np.ndarray:
+        return adjusted * self.component if self.ratio else adjusted + self.component
+
+
+def seasonal_axis(
+    length: int, positions: np.ndarray | None, step_seconds: float | None
+) -> np.ndarray:
+    """Positions in calendar steps (the step index when there are none)."""
+    if positions is None:
+        return np.arange(length, dtype=np.float64)
+    return calendar_positions(np.asarray(positions, float), step_seconds)
+
+
+def seasonal_shapes(
+    array: np.ndarray, mask: np.ndarray, axis_points: np.ndarray, period: int
+) -> list[SeasonalShape | None]:
+    """Per column of (T, C) `array`, its seasonal shape (None for a column with no values).
+
+    The profile is the mean observed deviation from a moving-average level at each phase
+    (e.g. hour of day), so it is the shape within a period, not the level. Where every
+    observed value and the level are positive, the profile is also fitted as a ratio to the
+    level and kept instead when its mean absolute misfit on the observed cells is lower.
+    """
+    phase = np.rint(axis_points).astype(np.int64) % period
+    shapes: list[SeasonalShape | None] = []
+    for j in range(array.shape[1]):
+        known = mask[:, j]
+        if not known.any():
+            shapes.append(None)
+            continue
+        level = np.interp(axis_points, axis_points[known], array[known, j])
+        smooth = _moving_average(level, period)
+        values_j = array[known, j]
+        additive = _phase_profile(values_j - smooth[known], phase, known, period, 0.0)
+        shape = SeasonalShape(False, additive[phase])
+        if (smooth > 0).all() and (values_j > 0).all():
+            misfit = np.abs(values_j - smooth[known] - additive[phase[known]]).mean()
+            ratio = _phase_profile(values_j / smooth[known], phase, known, period, 1.0)
+            if np.abs(values_j - smooth[known] * ratio[phase[known]]).mean() < misfit:
+                shape = SeasonalShape(True, ratio[phase])
+        shapes.append(shape)
+    return shapes
+
+
 def seasonal_profile(
     values: np.ndarray,
     observed: np.ndarray,
@@ -225,42 +277,22 @@ def seasonal_profile(
 ) -> np.ndarray:
     """Seasonal profile plus an interpolated level.
 
-    The profile is the mean observed deviation at each phase (e.g. hour of day); the
-    remainder (value minus profile) is interpolated along time across the gap, so the
-    fill meets both neighbours and follows the daily shape in between.
+    The seasonal shape (`seasonal_shapes`) is taken out of the observed values, the
+    remainder is interpolated along time across the gap and the shape put back, so the fill
+    meets both neighbours and follows the daily (yearly, ...) shape in between.
     """
     array, mask, flat = _as_2d(values, observed)
-    axis_points = (
-        np.arange(len(array), dtype=np.float64)
-        if positions is None
-        else calendar_positions(np.asarray(positions, float), step_seconds)
-    )
+    axis_points = seasonal_axis(len(array), positions, step_seconds)
     period = period or _detect_on_calendar(array, mask, axis_points, step_seconds)
     if period is None:
         return time_weighted(values, observed, positions)
-    phase = np.rint(axis_points).astype(np.int64) % period
-    filled = np.empty_like(array)
-    for j in range(array.shape[1]):
-        known = mask[:, j]
-        if not known.any():
-            filled[:, j] = np.nan
+    filled = np.full_like(array, np.nan)
+    for j, shape in enumerate(seasonal_shapes(array, mask, axis_points, period)):
+        if shape is None:
             continue
-        # Detrend first, so the profile is the shape within a period, not the level.
-        level = np.interp(axis_points, axis_points[known], array[known, j])
-        smooth = _moving_average(level, period)
-        values_j = array[known, j]
-        additive = _phase_profile(values_j - smooth[known], phase, known, period, 0.0)
-        misfit = np.abs(values_j - smooth[known] - additive[phase[known]]).mean()
-        if (smooth > 0).all() and (values_j > 0).all():
-            # A cycle whose swing grows with the level (air traffic, electricity use) is a
-            # ratio to the level; keep it where it fits the observed cells better.
-            ratio = _phase_profile(values_j / smooth[known], phase, known, period, 1.0)
-            if np.abs(values_j - smooth[known] * ratio[phase[known]]).mean() < misfit:
-                adjusted = values_j / ratio[phase[known]]
-                filled[:, j] = np.interp(axis_points, axis_points[known], adjusted) * ratio[phase]
-                continue
-        remainder = values_j - additive[phase[known]]
-        filled[:, j] = np.interp(axis_points, axis_points[known], remainder) + additive[phase]
+        known = mask[:, j]
+        adjusted = shape.remove(array[:, j])
+        filled[:, j] = shape.restore(np.interp(axis_points, axis_points[known], adjusted[known]))
     return _finish(array, mask, filled, flat)
 
 

@@ -13,11 +13,12 @@ A blend is named `"<default>+<challenger>"` in `auto`'s choice.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import numpy as np
 
 from models.imputation.data import PreparedSeries
-from models.imputation.imputer import BaselineImputer, Imputer
+from models.imputation.imputer import Imputer
 
 # The challenger's share of a blend.
 WEIGHT = 0.5
@@ -41,14 +42,19 @@ def blend_fill(default: np.ndarray, challenger: np.ndarray, weight: float = WEIG
 
 
 class BlendImputer(Imputer):
-    """The blend of two baselines; observed cells are returned as they are."""
+    """The blend of two methods without epochs (baselines, kalman); observed cells are returned as they are."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, imputers: Mapping[str, Imputer] | None = None) -> None:
+        """`imputers`: the parts by name where they are at hand (fitted), else made here."""
         parts = blend_parts(name)
         if parts is None:
             raise ValueError(f"{name!r} is not a blend (default{SEPARATOR}challenger)")
+        from models.imputation import make_imputer
+
         self.name = name
-        self.parts = (BaselineImputer(parts[0]), BaselineImputer(parts[1]))
+        known = imputers or {}
+        default, challenger = (known.get(p) or make_imputer(p) for p in parts)
+        self.parts = (default, challenger)
 
     def fill(self, series: PreparedSeries) -> np.ndarray:
         default, challenger = (imputer.fill(series) for imputer in self.parts)

@@ -62,6 +62,15 @@ class Imputer:
     def fill(self, series: PreparedSeries) -> np.ndarray:
         raise NotImplementedError
 
+    def for_held_out(self) -> Imputer:
+        """The imputer to fill held-out folds with after `fit` on the whole series: itself,
+        unless what it fitted would carry held-out cells into their own fill (`kalman`)."""
+        return self
+
+    def fill_column(self, series: PreparedSeries, column: int) -> np.ndarray:
+        """`fill(series)[:, column]`; a method that fills columns one by one does only that one."""
+        return self.fill(series)[:, column]
+
     def validate(
         self, train: PreparedSeries, truth: np.ndarray, hidden: np.ndarray
     ) -> dict[str, float]:
@@ -218,6 +227,10 @@ def imputer_from_bytes(blob: bytes) -> Imputer:
     """Load what `to_bytes` wrote: a baseline's name or a model's artifact zip."""
     if blob[:1] == b"{":
         data = json.loads(blob)
+        if data.get("kind") == "kalman":
+            from models.imputation.statespace import KalmanImputer
+
+            return KalmanImputer.from_dict(data)
         return BaselineImputer(data["name"])
     import io
     import zipfile

@@ -23,6 +23,7 @@ import numpy as np
 from scipy import stats
 
 from models.imputation.data import PreparedSeries
+from models.imputation.imputer import Imputer
 
 # Pseudo-gaps hidden at the same time in one fill are this many gap lengths apart, so one
 # fill hides at most about a quarter of the column (the methods still see most of it).
@@ -94,14 +95,14 @@ def rolling_errors(
     series: PreparedSeries,
     column: int,
     length: int,
-    methods: list[str],
+    imputers: dict[str, Imputer],
     scorable: np.ndarray | None = None,
 ) -> RollingErrors:
     """Hide every observed stretch of `length` steps of `column` in turn (a few at a time,
     `SPACING` lengths apart) and score each method's fill of it. Only `scorable` cells
-    (T,) are scored (`auto` keeps its confirmation cells fresh); the rest stay input."""
-    from models.imputation.imputer import BaselineImputer
-
+    (T,) are scored (`auto` keeps its confirmation cells fresh); the rest stay input.
+    `imputers` maps a method's name to its imputer (a fitted one keeps its parameters)."""
+    methods = list(imputers)
     spacing = SPACING * (length + 1)
     stride = max(1, -(-spacing // MAX_PASSES))
     starts = pseudo_gap_starts(series.observed[:, column], length, scorable)
@@ -120,6 +121,6 @@ def rolling_errors(
         train = series.with_observed(mask)
         cells = starts[chosen][:, None] + np.arange(length)[None, :]
         for method in methods:
-            filled = BaselineImputer(method).fill(train)[:, column]
+            filled = imputers[method].fill_column(train, column)
             out.mae[method][chosen] = np.abs(filled[cells] - truth[cells]).mean(axis=1)
     return out

@@ -148,12 +148,15 @@ def test_auto_records_its_choice_and_evidence(alice):
         for bucket, method in buckets.items():
             decision = evidence["decisions"][column][bucket]
             assert decision["winner"] == method and decision["verdict"]
-            assert {"seasonal", "brits", "naomi"} <= set(decision["candidates"]) | {
+            assert {"seasonal", "kalman", "brits", "naomi"} <= set(decision["candidates"]) | {
                 decision["incumbent"]
             }
             assert decision["stretches"] >= 5
-    # Six-hour gaps in a daily cycle: the seasonal profile beats interpolation, and it is shown.
-    assert choice["temp"]["5-12"] == "seasonal"
+    # Six-hour gaps in a daily cycle: a seasonal method beats interpolation (the seasonal
+    # profile, or the Kalman smoother on the seasonally adjusted values), and it is shown.
+    assert choice["temp"]["5-12"] in ("seasonal", "kalman")
+    if choice["temp"]["5-12"] == "kalman":
+        assert evidence["kalman"]["temp"]["seasonal"]
     assert evidence["decisions"]["temp"]["5-12"]["confidence"] > 0.95
     assert_observed_cells_unchanged(
         original, download(alice, done["result"]["dataset_id"]), ["temp", "humidity"]

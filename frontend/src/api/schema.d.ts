@@ -2691,10 +2691,11 @@ export interface components {
             /** @default null */
             learning_rate: number | null;
             /**
+             * @description auto: validated per column and gap length (the default). mean, locf, linear, time, seasonal: formulas. kalman: the Kalman smoother of a state-space model fitted per column. brits, naomi: trained networks.
              * @default auto
              * @enum {string}
              */
-            method: "auto" | "mean" | "locf" | "linear" | "time" | "seasonal" | "brits" | "naomi";
+            method: "auto" | "mean" | "locf" | "linear" | "time" | "seasonal" | "kalman" | "brits" | "naomi";
             /** @default 0 */
             seed: number;
             /**
@@ -2731,10 +2732,11 @@ export interface components {
             /** @default null */
             learning_rate: number | null;
             /**
+             * @description auto: validated per column and gap length (the default). mean, locf, linear, time, seasonal: formulas. kalman: the Kalman smoother of a state-space model fitted per column. brits, naomi: trained networks.
              * @default auto
              * @enum {string}
              */
-            method: "auto" | "mean" | "locf" | "linear" | "time" | "seasonal" | "brits" | "naomi";
+            method: "auto" | "mean" | "locf" | "linear" | "time" | "seasonal" | "kalman" | "brits" | "naomi";
             /** @description A fill (POST /models/{id}/fill): the trained model used. */
             model_id?: string;
             /** @default 0 */

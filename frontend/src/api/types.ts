@@ -67,7 +67,7 @@ export const isFinished = (status: JobStatus | string | undefined): boolean =>
   FINISHED_STATUSES.includes(status as JobStatus);
 
 // ---- Imputation: POST /api/v1/datasets/{id}/imputations ----
-export const IMPUTATION_METHODS = ["auto", "brits", "naomi", "linear", "time", "seasonal", "locf", "mean"] as const;
+export const IMPUTATION_METHODS = ["auto", "brits", "naomi", "kalman", "linear", "time", "seasonal", "locf", "mean"] as const;
 export type ImputationMethod = NonNullable<Schemas["ImputationCreate"]["method"]>;
 export const TRAINED_METHODS: readonly ImputationMethod[] = ["brits", "naomi"];
 /** Every field has a server default. */

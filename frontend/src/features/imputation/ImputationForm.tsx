@@ -8,6 +8,7 @@ const METHOD_LABELS: Record<ImputationMethod, string> = {
   auto: "auto (pick per column and gap length)",
   brits: "BRITS (recurrent, trained)",
   naomi: "NAOMI (multiresolution, trained)",
+  kalman: "Kalman smoother (state-space model)",
   linear: "linear interpolation",
   time: "time-weighted interpolation",
   seasonal: "seasonal decomposition",

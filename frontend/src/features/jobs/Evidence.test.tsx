@@ -1,6 +1,6 @@
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { AutoEvidence, decisionRows } from "./Evidence";
+import { AutoEvidence, decisionRows, kalmanModels } from "./Evidence";
 
 // The shape the imputation job stores (models/imputation/auto.py: evidence.decisions).
 const evidence = {
@@ -108,6 +108,21 @@ describe("AutoEvidence", () => {
     expect(humidity[4]).toBe("–");
     expect(humidity[5]).toMatch(/^thin evidence/);
     expect(screen.getByRole("note").textContent).toMatch(/Evidence is thin for humidity/);
+  });
+
+  it("names the state-space model the kalman candidate fitted for each column", () => {
+    const withKalman = {
+      ...evidence,
+      kalman: { temp: { model: "local_level", seasonal: true, aic: 12.5 }, wind: { model: "ar1", seasonal: false }, gone: null },
+    };
+    expect(kalmanModels(withKalman)).toEqual([
+      { column: "temp", model: "local level (random walk plus noise), on the seasonally adjusted values" },
+      { column: "wind", model: "AR(1) around a mean" },
+    ]);
+    render(<AutoEvidence evidence={withKalman} />);
+    expect(screen.getByTestId("kalman-models").textContent).toContain("temp: local level");
+    render(<AutoEvidence evidence={{}} />);
+    expect(screen.queryAllByTestId("kalman-models")).toHaveLength(1);
   });
 
   it("reads evidence without decisions (older jobs) as no rows", () => {

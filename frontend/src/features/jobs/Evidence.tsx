@@ -61,6 +61,28 @@ export function decisionRows(evidence: Nested): DecisionRow[] {
   return rows;
 }
 
+const KALMAN_MODELS: Record<string, string> = {
+  ar1: "AR(1) around a mean",
+  local_level: "local level (random walk plus noise)",
+  arma11: "ARMA(1,1) around a mean",
+  arima110: "ARIMA(1,1,0) (trend with momentum)",
+};
+
+/** Per column, the state-space model the kalman candidate fitted (evidence.kalman), in words. */
+export function kalmanModels(evidence: Nested): { column: string; model: string }[] {
+  const models = isObject(evidence.kalman) ? evidence.kalman : {};
+  return Object.entries(models).flatMap(([column, m]) =>
+    isObject(m) && typeof m.model === "string"
+      ? [
+          {
+            column,
+            model: `${KALMAN_MODELS[m.model] ?? m.model}${m.seasonal === true ? ", on the seasonally adjusted values" : ""}`,
+          },
+        ]
+      : [],
+  );
+}
+
 const bucketLabel = (bucket: string) => (bucket === "1" ? "1 step" : `${bucket} steps`);
 
 /**
@@ -71,6 +93,7 @@ const bucketLabel = (bucket: string) => (bucket === "1" ? "1 step" : `${bucket} 
 export function AutoEvidence({ evidence }: { evidence: Nested }) {
   const rows = decisionRows(evidence);
   const notes = Array.isArray(evidence.notes) ? evidence.notes.map(String) : [];
+  const kalman = kalmanModels(evidence);
   return (
     <section className="card" aria-labelledby="evidence-heading">
       <h2 id="evidence-heading">Why these methods (auto mode)</h2>
@@ -82,6 +105,12 @@ export function AutoEvidence({ evidence }: { evidence: Nested }) {
         so that overlapping ones do not count twice). Where a challenger had the lower error but not significantly, the gaps
         are filled with an even blend of it and the default (a blend's error is at most the mean of the two).
       </p>
+      {kalman.length > 0 && (
+        <p className="muted" data-testid="kalman-models">
+          kalman (Kalman smoother) fitted per column by maximum likelihood, model chosen by AIC:{" "}
+          {kalman.map((k) => `${k.column}: ${k.model}`).join("; ")}.
+        </p>
+      )}
       {notes.map((note) => (
         <p key={note} className="muted" role="note">
           {note}

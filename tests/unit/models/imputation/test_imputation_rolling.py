@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from models.imputation import make_imputer
 from models.imputation.data import PreparedSeries
 from models.imputation.rolling import RollingErrors, pseudo_gap_starts, rolling_errors
 
@@ -47,7 +48,7 @@ def test_rolling_errors_score_every_method_on_every_pseudo_gap():
     steps = np.arange(120)
     values = np.sin(2 * np.pi * steps / 12) * 5 + 10
     series = PreparedSeries.from_arrays(values)
-    rolling = rolling_errors(series, 0, 6, ["time", "mean"])
+    rolling = rolling_errors(series, 0, 6, {m: make_imputer(m) for m in ("time", "mean")})
     assert len(rolling.starts) > 50 and rolling.n_blocks() >= 15
     for method in ("time", "mean"):
         assert np.isfinite(rolling.mae[method]).all()

@@ -1,0 +1,275 @@
+"""`kalman`: fill gaps with the Kalman smoother of a small state-space model fitted per column.
+
+Interpolation draws a straight line between the two observations next to a gap, so on a noisy
+series it copies their noise into the gap, and on a series that returns to its mean it misses
+the pull toward it. A state-space model fitted by maximum likelihood knows both: the smoother's
+estimate of a missing value uses every observation, weighted by the fitted dynamics (a local
+level shrinks the neighbours toward their surroundings; an AR(1) leans toward the mean in the
+middle of a long gap). This is R imputeTS's `na_kalman` idea, with statsmodels' models.
+
+Per column:
+1. The values are standardized; where `detect_period` finds a seasonal period, the seasonal
+   shape of the seasonal baseline (`baselines.seasonal_shapes`) is also taken out.
+2. Each of `SPECS` (AR(1) with a mean, local level, ARMA(1,1) with a mean, ARIMA(1,1,0)) is
+   fitted to the raw and, with a period, to the seasonally adjusted values, on at most
+   `MAX_FIT_STEPS` steps (the window with the most observations). The lowest AIC wins, in the
+   original units: the adjusted fits' likelihoods count the ratio's Jacobian and their AIC the
+   profile's period - 1 free values, so a spurious cycle does not win on fit alone.
+3. The smoother runs with those parameters over the whole column; its estimates fill the
+   missing cells (observed cells come back bit for bit). A column whose fits all fail or whose
+   values are constant falls back to time-weighted interpolation.
+
+Steps are the row index (the models need a regular grid); time-weighted interpolation stays
+`auto`'s default for irregular series. Parameters are per column; `fit` stores them, so a
+fitted imputer fills other masks of the same series with fixed parameters (the rolling check).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import statsmodels.api as sm
+
+from models.imputation.baselines import (
+    SeasonalShape,
+    detect_period,
+    seasonal_axis,
+    seasonal_shapes,
+    time_weighted,
+)
+from models.imputation.data import PreparedSeries
+from models.imputation.imputer import Budget, Imputer
+
+SPECS = ("ar1", "local_level", "arma11", "arima110")
+# Fitting reads at most this many steps (likelihood evaluations grow with the length);
+# smoothing with the fitted parameters covers the whole column (about 1.4 s for 100,000).
+MAX_FIT_STEPS = 2000
+MIN_OBSERVED = 8
+
+
+@dataclass(frozen=True)
+class ColumnFit:
+    """What was fitted for one column: the model, its parameters and the scaling."""
+
+    spec: str
+    params: list[float]
+    mean: float
+    scale: float
+    seasonal: bool
+    aic: float
+
+
+def _model(spec: str, y: np.ndarray) -> Any:
+    if spec == "ar1":
+        return sm.tsa.SARIMAX(y, order=(1, 0, 0), trend="c")
+    if spec == "local_level":
+        return sm.tsa.UnobservedComponents(y, "llevel")
+    if spec == "arma11":
+        return sm.tsa.SARIMAX(y, order=(1, 0, 1), trend="c")
+    if spec == "arima110":
+        return sm.tsa.SARIMAX(y, order=(1, 1, 0))
+    raise ValueError(f"unknown state-space spec {spec!r}")
+
+
+def _fit_window(known: np.ndarray) -> slice:
+    """The MAX_FIT_STEPS-step window with the most observed cells (the whole column if shorter)."""
+    if len(known) <= MAX_FIT_STEPS:
+        return slice(0, len(known))
+    counts = np.concatenate([[0], np.cumsum(known)])
+    totals = counts[MAX_FIT_STEPS:] - counts[:-MAX_FIT_STEPS]
+    start = int(np.argmax(totals))
+    return slice(start, start + MAX_FIT_STEPS)
+
+
+def _best_fit(
+    y: np.ndarray,
+    shape: SeasonalShape | None,
+    free: int,
+    specs: tuple[str, ...] = SPECS,
+    start: list[float] | None = None,
+) -> ColumnFit | None:
+    """The lowest-AIC spec of `specs` on `y` (NaN where missing), in the raw column's units."""
+    known = np.isfinite(y)
+    mean, scale = float(y[known].mean()), float(y[known].std())
+    if scale <= 0 or not np.isfinite(scale):
+        return None
+    window = _fit_window(known)
+    z = ((y - mean) / scale)[window]
+    # Log-likelihood of the raw values: the standardization's Jacobian, and a ratio's.
+    jacobian = int(known[window].sum()) * np.log(scale)
+    if shape is not None and shape.ratio:
+        jacobian += float(np.log(np.abs(shape.component[window][known[window]])).sum())
+    best: ColumnFit | None = None
+    for spec in specs:
+        model = _model(spec, z)
+        try:
+            with warnings.catch_warnings():
+                # Start-value and convergence notices: a poor fit shows in its AIC.
+                warnings.simplefilter("ignore")
+                params = model.fit(start_params=start, disp=False, return_params=True)
+                llf = float(model.loglike(params)) - jacobian
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+        if not np.isfinite(llf):
+            continue
+        aic = float(-2.0 * llf + 2.0 * (len(params) + free))
+        if best is None or aic < best.aic:
+            best = ColumnFit(spec, [float(v) for v in params], mean, scale, shape is not None, aic)
+    return best
+
+
+def fit_column(
+    values: np.ndarray,
+    known: np.ndarray,
+    shape: SeasonalShape | None,
+    period: int | None,
+    structure: ColumnFit | None = None,
+) -> ColumnFit | None:
+    """Fit raw and (with a seasonal shape) adjusted values; keep the lower AIC.
+
+    With `structure` (a fit of the same column on more data) only its spec and form (raw or
+    seasonally adjusted) are fitted, started from its parameters: the parameters are this
+    data's own, the search over models is not repeated.
+    """
+    if known.sum() < MIN_OBSERVED:
+        return None
+    raw = np.where(known, values, np.nan)
+    if structure is not None:
+        if structure.seasonal and shape is not None and period is not None:
+            adjusted = np.where(known, shape.remove(values), np.nan)
+            return _best_fit(adjusted, shape, period - 1, (structure.spec,), structure.params)
+        start = None if structure.seasonal else structure.params
+        return _best_fit(raw, None, 0, (structure.spec,), start)
+    fits = [_best_fit(raw, None, 0)]
+    if shape is not None and period is not None:
+        fits.append(_best_fit(np.where(known, shape.remove(values), np.nan), shape, period - 1))
+    found = [f for f in fits if f is not None]
+    return min(found, key=lambda f: f.aic) if found else None
+
+
+def smooth_column(
+    values: np.ndarray, known: np.ndarray, fit: ColumnFit, shape: SeasonalShape | None
+) -> np.ndarray | None:
+    """The smoother's estimate of every step with the fitted parameters (None if it fails)."""
+    series = shape.remove(values) if fit.seasonal and shape is not None else values
+    z = np.where(known, (series - fit.mean) / fit.scale, np.nan)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            smoothed = _model(fit.spec, z).smooth(np.asarray(fit.params))
+        estimate = (
+            np.asarray(smoothed.smoother_results.smoothed_forecasts[0]) * fit.scale + fit.mean
+        )
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+    if fit.seasonal and shape is not None:
+        estimate = shape.restore(estimate)
+    return estimate if np.isfinite(estimate).all() else None
+
+
+class KalmanImputer(Imputer):
+    """State-space smoothing per column.
+
+    Unfitted, every `fill` chooses and fits the models on the series it fills. `fit` chooses
+    and fits them once; a fitted imputer fills with those fixed parameters. `for_held_out()`
+    gives an imputer that keeps a fitted imputer's choice of model per column but fits its
+    parameters on each series it fills (`auto`'s held-out folds: their cells never reach the
+    parameters that fill them, and the search over models runs once, not once per fold).
+    """
+
+    name = "kalman"
+
+    def __init__(
+        self,
+        fits: dict[int, ColumnFit | None] | None = None,
+        structure: dict[int, ColumnFit | None] | None = None,
+    ) -> None:
+        self.fits = fits
+        self.structure = structure
+
+    def for_held_out(self) -> KalmanImputer:
+        """Keeps the model chosen per column, refits its parameters on each series filled."""
+        return KalmanImputer(structure=self.fits)
+
+    def _shapes(self, series: PreparedSeries) -> tuple[list[SeasonalShape | None], int | None]:
+        period = detect_period(
+            series.values, series.observed, series.positions, series.step_seconds
+        )
+        if period is None:
+            return [None] * series.n_columns, None
+        axis = seasonal_axis(series.length, series.positions, series.step_seconds)
+        return seasonal_shapes(series.values, series.observed, axis, period), period
+
+    def fit(
+        self, train: PreparedSeries, budget: Budget | None = None, *_: Any, **__: Any
+    ) -> dict[str, Any]:
+        shapes, period = self._shapes(train)
+        self.fits = {
+            j: fit_column(
+                np.where(train.observed[:, j], train.values[:, j], 0.0),
+                train.observed[:, j],
+                shapes[j],
+                period,
+            )
+            for j in range(train.n_columns)
+        }
+        return {"status": "fitted", "epochs": 0, "models": self.describe()}
+
+    def describe(self) -> dict[str, Any]:
+        """Per column: the chosen model and whether it was fitted to seasonally adjusted values."""
+        return {
+            str(j): None if f is None else {"model": f.spec, "seasonal": f.seasonal, "aic": f.aic}
+            for j, f in (self.fits or {}).items()
+        }
+
+    def fill(self, series: PreparedSeries) -> np.ndarray:
+        shapes, period = self._shapes(series)
+        filled = np.stack(
+            [self._estimate(series, j, shapes[j], period) for j in range(series.n_columns)], axis=1
+        )
+        return np.where(series.observed, series.values, filled)
+
+    def fill_column(self, series: PreparedSeries, column: int) -> np.ndarray:
+        shapes, period = self._shapes(series)
+        estimate = self._estimate(series, column, shapes[column], period)
+        return np.where(series.observed[:, column], series.values[:, column], estimate)
+
+    def _estimate(
+        self, series: PreparedSeries, j: int, shape: SeasonalShape | None, period: int | None
+    ) -> np.ndarray:
+        """Column j's smoothed estimate at every step (time-weighted interpolation if none)."""
+        known = series.observed[:, j]
+        values = np.where(known, series.values[:, j], 0.0)
+        if self.fits is not None:
+            fit = self.fits.get(j)
+            if fit is not None and fit.seasonal and shape is None:
+                # Fitted on a seasonal adjustment this series no longer shows: refit raw.
+                fit = fit_column(values, known, None, None)
+        else:
+            structure = None if self.structure is None else self.structure.get(j)
+            fit = fit_column(values, known, shape, period, structure)
+        estimate = None if fit is None else smooth_column(values, known, fit, shape)
+        if estimate is None:
+            estimate = time_weighted(series.values[:, j], known, series.positions)
+        return estimate
+
+    def to_bytes(self) -> bytes:
+        fits = (
+            None
+            if self.fits is None
+            else {str(j): None if f is None else asdict(f) for j, f in self.fits.items()}
+        )
+        return json.dumps({"kind": "kalman", "name": "kalman", "fits": fits}).encode()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> KalmanImputer:
+        fits = data.get("fits")
+        return cls(
+            None
+            if fits is None
+            else {int(j): None if f is None else ColumnFit(**f) for j, f in fits.items()}
+        )
