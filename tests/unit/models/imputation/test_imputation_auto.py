@@ -315,14 +315,7 @@ def test_a_time_budget_gives_a_slow_model_as_many_epochs_as_a_fast_one():
     # epochs per fold. The budget is split so both train the same number of epochs.
     truth, series = _random_walk_with_gaps(300, 2, 5)
     models = {"fast": lambda: _Timed(truth, 0.01), "slow": lambda: _Timed(truth, 0.08)}
-    result = auto_impute(  # the baselines only: the state-space fits' seconds are not the point
-        series,
-        models=models,
-        time_budget_s=3.0,
-        max_epochs=1000,
-        seed=0,
-        baselines=("time", "seasonal", "locf", "mean"),
-    )
+    result = auto_impute(series, models=models, time_budget_s=3.0, max_epochs=1000, seed=0)
     runs = result.evidence["models"]
     assert runs["fast"]["epochs_per_fold"] == runs["slow"]["epochs_per_fold"] >= 5
     assert [f["epochs"] for f in runs["slow"]["folds"]] == [runs["slow"]["epochs_per_fold"]] * 2
