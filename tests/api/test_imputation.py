@@ -85,6 +85,21 @@ def test_linear_baseline_fills_gaps_and_keeps_observed_cells(alice):
     }
 
 
+def test_kalman_fills_gaps_through_the_api_and_keeps_observed_cells(alice):
+    text, original = hourly_series()
+    dataset = alice.upload(text, "weather.csv").get_json()
+    response = alice.post(
+        f"/api/v1/datasets/{dataset['id']}/imputations", json={"method": "kalman"}
+    )
+    assert response.status_code == 202
+    job = wait_for(lambda: finished(alice, response.get_json()["id"]))
+    assert job["status"] == "succeeded", job["error"]
+    assert_payloads_documented(job)
+    assert job["result"]["method"] == "kalman"
+    result = download(alice, job["result"]["dataset_id"])
+    assert_observed_cells_unchanged(original, result, ["temp", "humidity"])
+
+
 def test_brits_live_epochs_cancel_resume_and_download(alice):
     text, original = hourly_series()
     dataset = alice.upload(text, "weather.csv").get_json()
