@@ -55,7 +55,7 @@ def make_imputer(name: str, config: Any = None) -> Any:
 
     if name in MODELS:
         return ModelImputer(name, get_imputer(name)(config))
-    if name == "kalman":
+    if name in STATISTICAL_METHODS:
         from models.imputation.statespace import KalmanImputer
 
         return KalmanImputer()

@@ -679,12 +679,11 @@ def _rolling_switches(
     for k in confirmation:
         fresh |= masks[int(k)]
     column_level = level / max(series.n_columns, 1)
+    # `fitted` (the default first) fills the pseudo-gaps: the state-space parameters were
+    # fitted once on the observed data (a pseudo-gap hides a few of the hundreds of cells its
+    # 2-4 parameters rest on), not again for each of up to 64 fills. The fresh stretches that
+    # confirm a pick were filled by a fit on their fold, which never saw them.
     others = [m for m in fitted if m != DEFAULT]
-    # The fitted imputers fill the pseudo-gaps: the state-space parameters were fitted once on
-    # the observed data (a pseudo-gap hides a few of the hundreds of cells its 2-4 parameters
-    # rest on), not again for each of up to 64 fills. The fresh stretches that confirm a pick
-    # were filled by a fit on their fold, which never saw them.
-    imputers = {m: fitted[m] for m in [DEFAULT, *others]}
     for j, name in enumerate(series.columns):
         # Interior gaps only: a column that starts late or ends early has no gap to mimic.
         interior = interior_gap_lengths(series.observed[:, j])
@@ -697,7 +696,7 @@ def _rolling_switches(
             if method != DEFAULT or held_out >= ROLLING_BELOW or not others or not lengths:
                 continue
             length = max(lengths)
-            rolling = rolling_errors(series, j, length, imputers, ~fresh[:, j])
+            rolling = rolling_errors(series, j, length, fitted, ~fresh[:, j])
             blocks = rolling.n_blocks()
             record: dict[str, Any] = {
                 "length": length,

@@ -167,10 +167,10 @@ def detect_period(
     """
     array, mask, _ = _as_2d(values, observed)
     axis_points = seasonal_axis(len(array), positions, step_seconds)
-    return _detect_on_calendar(array, mask, axis_points, step_seconds)
+    return detect_period_on_axis(array, mask, axis_points, step_seconds)
 
 
-def _detect_on_calendar(
+def detect_period_on_axis(
     array: np.ndarray, mask: np.ndarray, axis_points: np.ndarray, step_seconds: float | None
 ) -> int | None:
     """`detect_period` on (T, C) arrays whose positions are calendar steps already."""
@@ -283,7 +283,7 @@ def seasonal_profile(
     """
     array, mask, flat = _as_2d(values, observed)
     axis_points = seasonal_axis(len(array), positions, step_seconds)
-    period = period or _detect_on_calendar(array, mask, axis_points, step_seconds)
+    period = period or detect_period_on_axis(array, mask, axis_points, step_seconds)
     if period is None:
         return time_weighted(values, observed, positions)
     filled = np.full_like(array, np.nan)
