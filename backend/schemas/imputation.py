@@ -10,7 +10,9 @@ class ImputationCreateSchema(StrictSchema):
         load_default="auto",
         validate=validate.OneOf(METHODS),
         metadata={
-            "description": "auto: validated per column and gap length (the default). "
+            "description": "auto: validated per column and gap length (the default); where no "
+            "method beats it on held-out gaps, the Kalman smoother fills (time interpolation "
+            "on an unevenly spaced series). "
             "mean, locf, linear, time, seasonal: formulas. kalman: the Kalman smoother of a "
             "state-space model fitted per column. brits, naomi: trained networks."
         },

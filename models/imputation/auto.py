@@ -1,7 +1,15 @@
 """`auto`: fill each column's gaps with the method held-out validation shows best, or the default.
 
-The default is time-weighted interpolation (linear interpolation on a regular grid). Every
-other method, baseline or learned model alike, is a candidate that must earn a switch:
+The default, the one method that needs no held-out evidence, is the state-space smoother
+(`kalman`, `statespace.py`) on a series whose rows are evenly spaced (in time or in calendar
+units), else time-weighted interpolation. The smoother's model per column is chosen by
+likelihood (AIC) on every observed cell among structures that include the simple methods' own:
+a random walk (its smoother is interpolation's straight line), white noise around a mean (the
+mean), both also on seasonally adjusted values (the seasonal profile), and AR(1), local level,
+ARMA(1,1), ARIMA(1,1,0). So the default is interpolation wherever the data show nothing more,
+and where they do (noise, a pull toward the mean, a cycle), the likelihood reads it from all
+observed values: five held-out folds of a 70-value series hold too few stretches to show it.
+Every other method, baseline or learned model alike, is a candidate that must earn a switch:
 
 1. The real interior gap lengths of each column are measured, and `folds` disjoint
    validation folds hide observed cells in gaps of those lengths (`held_out_masks`).
@@ -17,8 +25,8 @@ other method, baseline or learned model alike, is a candidate that must earn a s
    its stopping epoch is not tuned on the gaps that judge it). Only a confirmed pick is used.
 
 With fewer than MIN_STRETCHES held-out stretches (short series, few gaps) nothing can be
-shown, and `auto` keeps the default and says so in its evidence. Two exceptions, both for
-the seasonal profile, whose lead over interpolation grows with the gap (a longer gap misses
+shown, and `auto` keeps the default and says so in its evidence. Two exceptions where
+interpolation is the default, both for the seasonal profile, whose lead over interpolation grows with the gap (a longer gap misses
 more of the cycle): a thin bucket takes it where it was confirmed on the column's shorter
 gaps, or where it wins on the thin bucket's stretches and all shorter ones pooled, on the
 selection and on the confirmation folds (the pool has the stretches a thin bucket lacks).
@@ -51,9 +59,21 @@ from models.imputation.data import (
 from models.imputation.evaluate import BUCKETS, gap_bucket, held_out_masks
 from models.imputation.imputer import Budget, Imputer, ModelImputer
 
-# The method that needs no evidence. Time-weighted interpolation is linear interpolation
-# on the time axis: identical on a regular grid, right on an irregular one.
+# The method that needs no evidence on a regular grid: the state-space smoother
+# (`statespace.py`), whose model per column is chosen by likelihood on every observed cell
+# among structures that include interpolation's (a random walk: its smoother is the straight
+# line) and the mean's (white noise). Five held-out folds of a short series hold too few
+# stretches to show anything; the likelihood reads all of them.
+MODEL_DEFAULT = "kalman"
+# The default where the smoother cannot be one (rows not equally spaced in time or in calendar
+# units: its models step by row) or is not a candidate. Time-weighted interpolation is linear interpolation on the time
+# axis: identical on a regular grid, right on an irregular one.
 DEFAULT = "time"
+# How the evidence's notes name a default.
+DESCRIPTIONS = {
+    "time": "time interpolation",
+    "kalman": "the state-space smoother (its model chosen by likelihood on all observed cells)",
+}
 # Candidates without epochs, simpler first (ties in MAE go to the earlier one): the baselines,
 # then the state-space smoother (`statespace.py`), fitted on each fold's observed cells.
 BASELINE_ORDER = ("time", "linear", "seasonal", "locf", "mean", "kalman")
@@ -302,6 +322,11 @@ def _confirm(gaps: _Gaps, decision: _Decision, where: np.ndarray, level: float) 
         )
 
 
+def default_method(series: PreparedSeries, candidates: Sequence[str] = BASELINE_ORDER) -> str:
+    """The method `auto` keeps where no candidate shows it is better (module doc)."""
+    return MODEL_DEFAULT if MODEL_DEFAULT in candidates and series.on_grid else DEFAULT
+
+
 def auto_impute(
     series: PreparedSeries,
     *,
@@ -340,8 +365,9 @@ def auto_impute(
     truth = series.values
     fold_series = [series.with_observed(series.observed & ~hidden) for hidden in masks]
 
+    default = default_method(series, baselines)
     baselines = [
-        m for m in dict.fromkeys([DEFAULT, *baselines]) if m != "linear" or series.irregular
+        m for m in dict.fromkeys([default, *baselines]) if m != "linear" or series.irregular
     ]  # linear == time on a grid
     # Fitted once on every observed cell: the state-space smoother chooses its model per
     # column here; on each fold it refits that model's parameters on the fold's own cells
@@ -354,9 +380,9 @@ def auto_impute(
         fills = {name: on_folds[name].fill(train) for name in baselines}
         for name, filled in fills.items():
             gaps.record(name, k, filled, truth)
-        for challenger in (m for m in baselines if m != DEFAULT):
-            blended = blend_fill(fills[DEFAULT], fills[challenger])
-            gaps.record(blend_name(DEFAULT, challenger), k, blended, truth)
+        for challenger in (m for m in baselines if m != default):
+            blended = blend_fill(fills[default], fills[challenger])
+            gaps.record(blend_name(default, challenger), k, blended, truth)
 
     # The models' time budget starts now: the fits and fills of the candidates without epochs
     # (seconds for the state-space smoother on 100,000 rows) do not eat the models' training.
@@ -396,7 +422,7 @@ def auto_impute(
             best_epochs[name] = fold_epochs
 
     candidates = [*baselines, *[m for m in best_epochs if best_epochs[m]]]
-    decisions = _decide_all(series, gaps, candidates, selection, level, switch_margin)
+    decisions = _decide_all(series, default, gaps, candidates, selection, level, switch_margin)
 
     # Models picked somewhere are retrained on the first confirmation fold for the epochs
     # the selection chose, and scored on its gaps; then every pick faces the fresh folds.
@@ -416,15 +442,24 @@ def auto_impute(
         trained[name] = model
     _confirm_all(decisions, gaps, confirmation, level, series.columns)
     decisions["thin_pooled"] = _thin_pooled_seasonal(
-        series, gaps, decisions, candidates, selection, confirmation, level
+        series, default, gaps, decisions, candidates, selection, confirmation, level
     )
 
-    choice, evidence_decisions = _choices(series, decisions)
+    choice, evidence_decisions = _choices(series, decisions, default)
     _rolling_switches(
-        series, gaps, masks, choice, evidence_decisions, fitted, selection, confirmation, level
+        series,
+        default,
+        gaps,
+        masks,
+        choice,
+        evidence_decisions,
+        fitted,
+        selection,
+        confirmation,
+        level,
     )
     _blend_where_inconclusive(
-        series, gaps, choice, evidence_decisions, baselines, selection, confirmation, level
+        series, default, gaps, choice, evidence_decisions, baselines, selection, confirmation, level
     )
     used = {m for buckets in choice.values() for m in buckets.values()}
     fillers: dict[str, Imputer] = {
@@ -434,9 +469,9 @@ def auto_impute(
         for m in used
     }
     imputed = _fill(series, choice, fillers)
-    notes = _notes(evidence_decisions)
+    notes = _notes(evidence_decisions, default)
     evidence = {
-        "default": DEFAULT,
+        "default": default,
         "gap_lengths": {
             name: {
                 str(k): int(v)
@@ -531,6 +566,7 @@ def _train_selection(
 
 def _decide_all(
     series: PreparedSeries,
+    default: str,
     gaps: _Gaps,
     candidates: list[str],
     selection: np.ndarray,
@@ -545,7 +581,7 @@ def _decide_all(
         where = in_selection & (gaps.bucket == bucket)
         if not where.any():
             continue
-        pooled[bucket] = _select(gaps, DEFAULT, candidates, where, level, margin)
+        pooled[bucket] = _select(gaps, default, candidates, where, level, margin)
     # One column test per column: the level is shared among them (Bonferroni), else a
     # wide table would switch some column on luck alone.
     column_level = level / max(series.n_columns, 1)
@@ -603,7 +639,7 @@ def _confirm_all(
 
 
 def _choices(
-    series: PreparedSeries, decisions: dict[str, Any]
+    series: PreparedSeries, decisions: dict[str, Any], default: str
 ) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
     """column -> bucket -> method for every bucket of real missing runs (edges included), and
     the evidence behind each. A bucket without held-out gaps borrows the nearest bucket's decision."""
@@ -618,10 +654,10 @@ def _choices(
                 continue
             source = _nearest(bucket, list(pooled))
             if source is None:
-                choice[name][bucket] = DEFAULT
+                choice[name][bucket] = default
                 evidence[name][bucket] = {
-                    "winner": DEFAULT,
-                    "verdict": f"nothing could be held out; kept {DEFAULT}",
+                    "winner": default,
+                    "verdict": f"nothing could be held out; kept {default}",
                     "stretches": 0,
                     "candidates": [],
                     "confidence": None,
@@ -630,12 +666,15 @@ def _choices(
             own = per_column.get(name, {}).get(source)
             # A column's own test is the record when it moved the column off the pool's method.
             decision = own if own is not None and own.winner != own.incumbent else pooled[source]
+            # Seasonal carry-overs to thin buckets: against interpolation only (see
+            # `_thin_pooled_seasonal`).
+            thin = decision.stretches < MIN_STRETCHES and default == DEFAULT
             shorter = (
                 _confirmed_seasonal_below(source, pooled, per_column.get(name, {}))
-                if decision.stretches < MIN_STRETCHES
+                if thin
                 else None
             )
-            if shorter is None and decision.stretches < MIN_STRETCHES:
+            if shorter is None and thin:
                 pooled_test = decisions.get("thin_pooled", {}).get(name, {}).get(source)
                 if pooled_test is not None and pooled_test.winner == "seasonal":
                     shorter = pooled_test, source
@@ -657,6 +696,7 @@ def _choices(
 
 def _rolling_switches(
     series: PreparedSeries,
+    default: str,
     gaps: _Gaps,
     masks: list[np.ndarray],
     choice: dict[str, dict[str, str]],
@@ -683,7 +723,7 @@ def _rolling_switches(
     # fitted once on the observed data (a pseudo-gap hides a few of the hundreds of cells its
     # 2-4 parameters rest on), not again for each of up to 64 fills. The fresh stretches that
     # confirm a pick were filled by a fit on their fold, which never saw them.
-    others = [m for m in fitted if m != DEFAULT]
+    others = [m for m in fitted if m != default]
     for j, name in enumerate(series.columns):
         # Interior gaps only: a column that starts late or ends early has no gap to mimic.
         interior = interior_gap_lengths(series.observed[:, j])
@@ -691,9 +731,9 @@ def _rolling_switches(
         for bucket in sorted(choice[name], key=BUCKET_NAMES.index):
             method = choice[name][bucket]
             in_column = (gaps.column == j) & (gaps.bucket == bucket)
-            held_out = int((in_selection & in_column & gaps.scored(DEFAULT)).sum())
+            held_out = int((in_selection & in_column & gaps.scored(default)).sum())
             lengths = [size for size in interior if gap_bucket(size) == bucket]
-            if method != DEFAULT or held_out >= ROLLING_BELOW or not others or not lengths:
+            if method != default or held_out >= ROLLING_BELOW or not others or not lengths:
                 continue
             length = max(lengths)
             rolling = rolling_errors(series, j, length, fitted, ~fresh[:, j])
@@ -703,7 +743,7 @@ def _rolling_switches(
                 "pseudo_gaps": len(rolling.starts),
                 "blocks": blocks,
                 "mae": {
-                    m: rolling.overall_mae(m) for m in [DEFAULT, *others] if len(rolling.starts)
+                    m: rolling.overall_mae(m) for m in [default, *others] if len(rolling.starts)
                 },
             }
             previous = evidence[name][bucket]
@@ -713,7 +753,9 @@ def _rolling_switches(
                     f"{len(rolling.starts)} rolling pseudo-gaps of {length} steps in {blocks} "
                     f"block(s), {MIN_STRETCHES} needed"
                 )
-                shorter = _seasonal_switch_below(bucket, evidence[name])
+                shorter = (
+                    _seasonal_switch_below(bucket, evidence[name]) if default == DEFAULT else None
+                )
                 if shorter is not None:
                     # As for thin held-out buckets: the seasonal profile's lead over
                     # interpolation only grows with the gap, so a confirmed switch on
@@ -732,20 +774,20 @@ def _rolling_switches(
                     continue
                 previous["verdict"] += f"; rolling check: {record['verdict']}"
                 continue
-            tests = {m: rolling.compare(m, DEFAULT) for m in others}
+            tests = {m: rolling.compare(m, default) for m in others}
             p_values = holm({m: t["p"] if t["difference"] < 0 else 1.0 for m, t in tests.items()})
             record["p_values"] = p_values
             significant = [m for m, p in p_values.items() if p <= column_level]
             if not significant:
                 record["verdict"] = (
-                    f"no method beat {DEFAULT} on {len(rolling.starts)} rolling pseudo-gaps of "
+                    f"no method beat {default} on {len(rolling.starts)} rolling pseudo-gaps of "
                     f"{length} steps ({blocks} blocks)"
                 )
                 previous["verdict"] += f"; rolling check: {record['verdict']}"
                 continue
             picked = min(significant, key=lambda m: (rolling.overall_mae(m), others.index(m)))
             where = _fresh_stretches(gaps, in_confirmation, j, bucket, picked)
-            test = gaps.compare(picked, DEFAULT, where)
+            test = gaps.compare(picked, default, where)
             record["picked"], record["confirmation"] = picked, test
             if test["n"] < MIN_ROLLING_CONFIRMATION or test["difference"] >= 0:
                 record["verdict"] = (
@@ -756,7 +798,7 @@ def _rolling_switches(
                 continue
             choice[name][bucket] = picked
             evidence[name][bucket] = {
-                "incumbent": DEFAULT,
+                "incumbent": default,
                 "candidates": others,
                 "stretches": blocks,
                 "confirmation_stretches": test["n"],
@@ -766,7 +808,7 @@ def _rolling_switches(
                 "winner": picked,
                 "confidence": 1.0 - max(p_values[picked], test["p"]),
                 "verdict": (
-                    f"{picked} beat {DEFAULT} on {len(rolling.starts)} rolling pseudo-gaps of {length} steps "
+                    f"{picked} beat {default} on {len(rolling.starts)} rolling pseudo-gaps of {length} steps "
                     f"carved from the observed data ({blocks} independent blocks; {held_out} held-out "
                     f"stretch(es) had not decided it) and had the lower MAE on {test['n']} fresh "
                     "held-out stretch(es)"
@@ -779,6 +821,7 @@ def _rolling_switches(
 
 def _blend_where_inconclusive(
     series: PreparedSeries,
+    default: str,
     gaps: _Gaps,
     choice: dict[str, dict[str, str]],
     evidence: dict[str, dict[str, Any]],
@@ -794,33 +837,33 @@ def _blend_where_inconclusive(
     level / columns) and has the lower MAE again on the confirmation folds' fresh stretches
     (of the bucket, and shorter ones where it has too few). Thin buckets (and the rolling
     check's pseudo-gaps) are not blended. Updates `choice` and `evidence` in place."""
-    others = [m for m in baselines if m != DEFAULT]
+    others = [m for m in baselines if m != default]
     in_selection, in_confirmation = np.isin(gaps.fold, selection), np.isin(gaps.fold, confirmation)
     column_level = level / max(series.n_columns, 1)
     for j, name in enumerate(series.columns):
         for bucket in list(choice[name]):
-            if choice[name][bucket] != DEFAULT or not others:
+            if choice[name][bucket] != default or not others:
                 continue
             in_column = (gaps.column == j) & (gaps.bucket == bucket)
             where = in_selection & in_column
-            held_out = int((where & gaps.scored(DEFAULT)).sum())
+            held_out = int((where & gaps.scored(default)).sum())
             if held_out < MIN_STRETCHES:
                 continue
-            blends = {o: blend_name(DEFAULT, o) for o in others}
-            mae = {m: gaps.mae(m, where) for m in [DEFAULT, *others, *blends.values()]}
-            tests = {o: gaps.compare(blends[o], DEFAULT, where) for o in others}
+            blends = {o: blend_name(default, o) for o in others}
+            mae = {m: gaps.mae(m, where) for m in [default, *others, *blends.values()]}
+            tests = {o: gaps.compare(blends[o], default, where) for o in others}
             p_values = holm({o: t["p"] if t["difference"] < 0 else 1.0 for o, t in tests.items()})
-            leads = [o for o in others if mae[o] < mae[DEFAULT] and p_values[o] <= column_level]
+            leads = [o for o in others if mae[o] < mae[default] and p_values[o] <= column_level]
             if not leads:
                 continue
             challenger = min(leads, key=lambda o: (mae[blends[o]], others.index(o)))
             blend = blends[challenger]
             fresh_where = _fresh_stretches(gaps, in_confirmation, j, bucket, blend)
-            fresh = gaps.compare(blend, DEFAULT, fresh_where)
+            fresh = gaps.compare(blend, default, fresh_where)
             record = evidence[name][bucket]
-            blend_mae = {m: mae[m] for m in (DEFAULT, challenger, blend)}
+            blend_mae = {m: mae[m] for m in (default, challenger, blend)}
             summary: dict[str, Any] = {
-                "methods": {DEFAULT: 1.0 - WEIGHT, challenger: WEIGHT},
+                "methods": {default: 1.0 - WEIGHT, challenger: WEIGHT},
                 "challenger": challenger,
                 "mae": blend_mae,
                 "p": p_values[challenger],
@@ -829,7 +872,7 @@ def _blend_where_inconclusive(
             if fresh["n"] < MIN_ROLLING_CONFIRMATION or fresh["difference"] >= 0:
                 record["blend"] = {**summary, "used": False}
                 record["verdict"] += (
-                    f"; not blended with {challenger}: the blend beat {DEFAULT} on {held_out} "
+                    f"; not blended with {challenger}: the blend beat {default} on {held_out} "
                     f"held-out stretches but not on {fresh['n']} fresh stretch(es)"
                 )
                 continue
@@ -843,10 +886,10 @@ def _blend_where_inconclusive(
                 "blend": {**summary, "used": True},
                 "unblended_verdict": record.get("verdict", ""),
                 "verdict": (
-                    f"blended: {DEFAULT} {1.0 - WEIGHT:g} + {challenger} {WEIGHT:g}, because "
+                    f"blended: {default} {1.0 - WEIGHT:g} + {challenger} {WEIGHT:g}, because "
                     f"{challenger} led on {held_out} held-out stretches without significance (MAE "
-                    f"{mae[challenger]:.4g} vs {mae[DEFAULT]:.4g}); the blend (MAE {mae[blend]:.4g}) "
-                    f"beat {DEFAULT} there (p {p_values[challenger]:.2g}) and again on {fresh['n']} "
+                    f"{mae[challenger]:.4g} vs {mae[default]:.4g}); the blend (MAE {mae[blend]:.4g}) "
+                    f"beat {default} there (p {p_values[challenger]:.2g}) and again on {fresh['n']} "
                     "fresh stretch(es)"
                 ),
             }
@@ -880,6 +923,7 @@ def _seasonal_switch_below(bucket: str, evidence: dict[str, dict[str, Any]]) -> 
 
 def _thin_pooled_seasonal(
     series: PreparedSeries,
+    default: str,
     gaps: _Gaps,
     decisions: dict[str, Any],
     candidates: list[str],
@@ -890,22 +934,24 @@ def _thin_pooled_seasonal(
     """column -> thin bucket -> the seasonal profile tested on this column's stretches of this
     bucket and every shorter one together (selection, then confirmation folds). Its lead over
     interpolation grows with the gap, so a win over shorter gaps pooled carries to the thin bucket."""
-    if "seasonal" not in candidates:
+    if "seasonal" not in candidates or default != DEFAULT:
+        # The carry-over rests on the profile's lead over *interpolation* growing with the
+        # gap; the state-space smoother's seasonal adjustment shares that lead.
         return {}
     in_selection, in_confirmation = np.isin(gaps.fold, selection), np.isin(gaps.fold, confirmation)
     column_level = level / max(series.n_columns, 1)
     out: dict[str, dict[str, _Decision]] = {}
     for bucket, pooled in decisions["pooled"].items():
-        if pooled.stretches >= MIN_STRETCHES or pooled.winner != DEFAULT:
+        if pooled.stretches >= MIN_STRETCHES or pooled.winner != default:
             continue
         up_to = np.isin(gaps.bucket, BUCKET_NAMES[: BUCKET_NAMES.index(bucket) + 1])
         for j, name in enumerate(series.columns):
             where = up_to & (gaps.column == j)
-            decision = _select(gaps, DEFAULT, ["seasonal"], in_selection & where, column_level, 0.0)
+            decision = _select(gaps, default, ["seasonal"], in_selection & where, column_level, 0.0)
             _confirm(gaps, decision, in_confirmation & where, column_level)
             if decision.winner == "seasonal":
                 decision.verdict = (
-                    f"seasonal beat {DEFAULT} on this column's gaps of {bucket} steps and shorter, "
+                    f"seasonal beat {default} on this column's gaps of {bucket} steps and shorter, "
                     "pooled, and on fresh folds"
                 )
             out.setdefault(name, {})[bucket] = decision
@@ -949,7 +995,7 @@ def _fill(
     return np.where(series.observed, series.values, imputed)
 
 
-def _notes(decisions: dict[str, dict[str, Any]]) -> list[str]:
+def _notes(decisions: dict[str, dict[str, Any]], default: str) -> list[str]:
     thin = sorted(
         {
             f"{c}/{b}"
@@ -962,7 +1008,7 @@ def _notes(decisions: dict[str, dict[str, Any]]) -> list[str]:
         return []
     return [
         f"Evidence is thin for {', '.join(thin)}: too few held-out stretches to show that any method beats "
-        f"{DEFAULT} interpolation, so it was kept."
+        f"{DESCRIPTIONS.get(default, default)}, so it was kept."
     ]
 
 

@@ -82,6 +82,18 @@ class PreparedSeries:
     def irregular(self) -> bool:
         return bool(len(self.positions) > 1 and not np.allclose(np.diff(self.positions), 1.0))
 
+    @property
+    def on_grid(self) -> bool:
+        """Rows are equally spaced: in time, or in calendar units (months and quarters differ
+        in days, so monthly data is `irregular` in seconds yet one row per step)."""
+        if not self.irregular:
+            return True
+        times = self.times
+        if not isinstance(times, pd.DatetimeIndex) or len(times) < 3:
+            return False
+        with pd.option_context("future.infer_freq_returns_offset", True):
+            return pd.infer_freq(times) is not None
+
     def with_observed(self, observed: np.ndarray) -> PreparedSeries:
         """The same series with fewer observed cells (for held-out evaluation)."""
         mask = np.asarray(observed, bool) & self.observed

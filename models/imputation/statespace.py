@@ -10,8 +10,8 @@ middle of a long gap). This is R imputeTS's `na_kalman` idea, with statsmodels' 
 Per column:
 1. The values are standardized; where `detect_period_on_axis` finds a seasonal period, the seasonal
    shape of the seasonal baseline (`baselines.seasonal_shapes`) is also taken out.
-2. Each of `SPECS` (AR(1) with a mean, local level, ARMA(1,1) with a mean, ARIMA(1,1,0)) is
-   fitted to the raw and, with a period, to the seasonally adjusted values, on at most
+2. Each of `SPECS` (white noise around a mean, random walk, AR(1) with a mean, local level,
+   ARMA(1,1) with a mean, ARIMA(1,1,0)) is fitted to the raw and, with a period, to the seasonally adjusted values, on at most
    `MAX_FIT_STEPS` steps (the window with the most observations). The lowest AIC wins, in the
    original units: the adjusted fits' likelihoods count the ratio's Jacobian and their AIC the
    profile's period - 1 free values, so a spurious cycle does not win on fit alone.
@@ -19,8 +19,14 @@ Per column:
    missing cells (observed cells come back bit for bit). A column whose fits all fail or whose
    values are constant falls back to time-weighted interpolation.
 
+The first two are the simple methods' own models: white noise's smoother fills with the mean,
+a random walk's draws the straight line between a gap's neighbours (linear interpolation), and
+on seasonally adjusted values the seasonal profile (in row steps). So the smoother is interpolation
+(or the mean, or the profile) unless the likelihood shows more structure, which is why `auto`
+takes it as its default.
+
 Steps are the row index (the models need a regular grid); time-weighted interpolation stays
-`auto`'s default for irregular series. Parameters are per column; `fit` stores them, so a
+`auto`'s default where rows are not evenly spaced. Parameters are per column; `fit` stores them, so a
 fitted imputer fills other masks of the same series with fixed parameters (the rolling check).
 """
 
@@ -46,7 +52,7 @@ from models.imputation.baselines import (
 from models.imputation.data import PreparedSeries
 from models.imputation.imputer import Budget, Imputer
 
-SPECS = ("ar1", "local_level", "arma11", "arima110")
+SPECS = ("white_noise", "random_walk", "ar1", "local_level", "arma11", "arima110")
 # Fitting reads at most this many steps (likelihood evaluations grow with the length);
 # smoothing with the fitted parameters covers the whole column (about 0.4 s for 100,000).
 MAX_FIT_STEPS = 2000
@@ -66,6 +72,10 @@ class ColumnFit:
 
 
 def _model(spec: str, y: np.ndarray) -> Any:
+    if spec == "white_noise":  # its smoother fills with the mean: the mean baseline's model
+        return sm.tsa.UnobservedComponents(y, level=True, stochastic_level=False, irregular=True)
+    if spec == "random_walk":  # its smoother draws the straight line: interpolation's model
+        return sm.tsa.UnobservedComponents(y, level=True, stochastic_level=True, irregular=False)
     if spec == "ar1":
         return sm.tsa.SARIMAX(y, order=(1, 0, 0), trend="c")
     if spec == "local_level":

@@ -1,6 +1,6 @@
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { AutoEvidence, decisionRows, kalmanModels } from "./Evidence";
+import { AutoEvidence, decisionRows, defaultLabel, kalmanModels } from "./Evidence";
 
 // The shape the imputation job stores (models/imputation/auto.py: evidence.decisions).
 const evidence = {
@@ -123,6 +123,15 @@ describe("AutoEvidence", () => {
     expect(screen.getByTestId("kalman-models").textContent).toContain("temp: local level");
     render(<AutoEvidence evidence={{}} />);
     expect(screen.queryAllByTestId("kalman-models")).toHaveLength(1);
+  });
+
+  it("says which default needed no test: the smoother on an evenly spaced series, else interpolation", () => {
+    expect(defaultLabel({ default: "kalman" })).toMatch(/^the Kalman smoother \(kalman\), its model per column chosen by likelihood/);
+    expect(defaultLabel({ default: "time" })).toBe("time interpolation");
+    expect(defaultLabel({})).toBe("time interpolation"); // older jobs recorded no default
+    render(<AutoEvidence evidence={{ default: "kalman", kalman: { v: { model: "random_walk", seasonal: false } } }} />);
+    expect(screen.getByText(/^Default: the Kalman smoother/)).toBeTruthy();
+    expect(screen.getByTestId("kalman-models").textContent).toContain("v: random walk (fills with the straight line");
   });
 
   it("reads evidence without decisions (older jobs) as no rows", () => {

@@ -62,6 +62,8 @@ export function decisionRows(evidence: Nested): DecisionRow[] {
 }
 
 const KALMAN_MODELS: Record<string, string> = {
+  white_noise: "white noise around a mean (fills with the mean)",
+  random_walk: "random walk (fills with the straight line, as interpolation does)",
   ar1: "AR(1) around a mean",
   local_level: "local level (random walk plus noise)",
   arma11: "ARMA(1,1) around a mean",
@@ -83,12 +85,22 @@ export function kalmanModels(evidence: Nested): { column: string; model: string 
   );
 }
 
+/** The method auto keeps where nothing beat it (evidence.default), in words. */
+export function defaultLabel(evidence: Nested): string {
+  const method = String(evidence.default ?? "time");
+  if (method === "kalman") {
+    return "the Kalman smoother (kalman), its model per column chosen by likelihood on every observed value; where that model is a random walk it draws interpolation's straight line";
+  }
+  return method === "time" ? "time interpolation" : method;
+}
+
 const bucketLabel = (bucket: string) => (bucket === "1" ? "1 step" : `${bucket} steps`);
 
 /**
  * The auto mode's evidence, per column and gap length: which methods were compared, on how many held-out
- * stretches, what won and how sure the test is. Interpolation is the default; anything else had to win a
- * corrected test and then again on fresh held-out gaps.
+ * stretches, what won and how sure the test is. The default (evidence.default: the Kalman smoother on an evenly
+ * spaced series, else time interpolation) needs no test; anything else had to win a corrected test and then again
+ * on fresh held-out gaps.
  */
 export function AutoEvidence({ evidence }: { evidence: Nested }) {
   const rows = decisionRows(evidence);
@@ -98,7 +110,7 @@ export function AutoEvidence({ evidence }: { evidence: Nested }) {
     <section className="card" aria-labelledby="evidence-heading">
       <h2 id="evidence-heading">Why these methods (auto mode)</h2>
       <p className="muted">
-        Default: {String(evidence.default ?? "time")} interpolation. Another method is used only where it beat the default on
+        Default: {defaultLabel(evidence)}. Another method is used only where it beat the default on
         held-out stretches of the data (a paired test corrected for the number of methods compared) and then again on fresh
         stretches that played no part in choosing it. Where a series holds too few held-out stretches of a gap length (short
         series, long gaps), every observed stretch of that length is hidden in turn (rolling pseudo-gaps, tested in blocks

@@ -52,21 +52,45 @@ def test_auto_picks_a_seasonal_method_for_day_long_gaps_in_hourly_data():
     json.dumps(result.evidence)  # the job stores it as is
 
 
-def test_interpolation_stays_on_a_random_walk_where_nothing_beats_it():
+def test_on_a_random_walk_the_default_is_interpolation_s_model_and_nothing_switches():
+    # The default is the state-space smoother; on a random walk the likelihood picks the
+    # random walk, whose smoother is interpolation's straight line: nothing beats it.
     rng = np.random.default_rng(3)
     truth = np.cumsum(rng.normal(size=(800, 2)), axis=0)
     hidden = hide_random_points(np.ones_like(truth, bool), 0.1, seed=1)
     series = PreparedSeries.from_arrays(np.where(hidden, np.nan, truth))
     result = auto_impute(series, models={}, seed=0)
-    assert {m for buckets in result.choice.values() for m in buckets.values()} == {"time"}
+    assert result.evidence["default"] == "kalman"
+    assert {m for buckets in result.choice.values() for m in buckets.values()} == {"kalman"}
+    assert {c: m["model"] for c, m in result.evidence["kalman"].items()} == {
+        "x0": "random_walk",
+        "x1": "random_walk",
+    }
+    line = BASELINES["time"](series.values, series.observed, series.positions)
+    assert np.allclose(result.imputed, line, rtol=0, atol=1e-6)
     decision = result.evidence["decisions"]["x0"]["1"]
     assert decision["stretches"] >= 5 and set(decision["candidates"]) == {
+        "time",
         "seasonal",
         "locf",
         "mean",
-        "kalman",
     }
-    assert decision["winner"] == "time" and decision["confidence"] is None
+    assert decision["winner"] == "kalman" and decision["confidence"] is None
+
+
+def test_an_uneven_time_axis_keeps_time_interpolation_as_the_default():
+    # The smoother steps by row; where rows are not evenly spaced (in time or in calendar
+    # units) time-weighted interpolation is the default, and monthly dates are even.
+    rng = np.random.default_rng(4)
+    values = np.cumsum(rng.normal(size=200))
+    values[rng.choice(np.arange(5, 195), 20, replace=False)] = np.nan
+    uneven = pd.Timestamp("2024-01-01") + pd.to_timedelta(
+        np.cumsum(rng.integers(1, 5, size=200)), unit="h"
+    )
+    monthly = pd.date_range("1990-01-01", periods=200, freq="MS")
+    for times, default in ((uneven, "time"), (monthly, "kalman")):
+        series = prepare_series(pd.DataFrame({"t": times, "v": values}), "t", ["v"])
+        assert auto_impute(series, models={}, seed=0).evidence["default"] == default
 
 
 def test_nile_short_noisy_series_auto_is_not_worse_than_linear_and_picks_nothing_on_noise():
@@ -86,18 +110,18 @@ def test_nile_short_noisy_series_auto_is_not_worse_than_linear_and_picks_nothing
             "mae"
         ]
         auto_total, linear_total = auto_total + auto_mae, linear_total + linear_mae
-        # Never a lone noise-level switch: at most an even blend with the state-space
-        # smoother (a local level, which fits the Nile), whose lead was tested.
-        assert set(result.choice["volume"].values()) <= {"time", "time+kalman"}
-        assert auto_mae <= 1.05 * linear_mae
+        # Never a lone noise-level switch away from the default (the smoother, a local
+        # level on the Nile): at most an even blend with a challenger whose lead was tested.
+        assert {m.split("+")[0] for m in result.choice["volume"].values()} == {"kalman"}
         for decision in result.evidence["decisions"]["volume"].values():  # says why
             assert (
                 decision["verdict"].startswith(("thin evidence", "no candidate", "blended"))
-                or "kept time" in decision["verdict"]
+                or "kept kalman" in decision["verdict"]
             )
-    # The smoother is the better fill for the Nile in expectation but rarely shows it on 100
-    # values; one even blend (seed 0) lost 1.7% on the real gaps: within 1% over the 8 seeds.
-    assert auto_total <= 1.01 * linear_total
+    # The local level's smoother shrinks the noisy neighbours toward their surroundings: per
+    # seed 0.77-1.25x interpolation's MAE (seed 0 loses on its few hidden cells), 0.96x over
+    # the 8 seeds.
+    assert auto_total <= linear_total
 
 
 def test_holm_adjusts_for_the_number_of_candidates():
@@ -146,11 +170,12 @@ def test_a_thin_long_bucket_takes_the_seasonal_profile_only_if_it_wins_on_its_ga
         }
     }
     series = SimpleNamespace(columns=["x"], n_columns=1)
-    out = _thin_pooled_seasonal(
-        series, gaps, decisions, ["time", "seasonal"], np.arange(3), np.arange(3, 5), 0.05
-    )
+    args = (gaps, decisions, ["time", "seasonal"], np.arange(3), np.arange(3, 5), 0.05)
+    out = _thin_pooled_seasonal(series, "time", *args)
     assert set(out["x"]) == {"5-12"}  # only the thin bucket borrows
     assert out["x"]["5-12"].winner == winner
+    # The carry-over rests on the profile's lead over interpolation: not over the smoother.
+    assert _thin_pooled_seasonal(series, "kalman", *args) == {}
 
 
 def test_an_epoch_budget_makes_auto_repeatable():
@@ -285,7 +310,7 @@ def test_short_series_get_one_baseline_per_bucket_not_per_column_noise():
     truth, series = _random_walk_with_gaps(120, 8, 50, seed=1)
     result = auto_impute(series, models={}, seed=0)
     chosen = {m for buckets in result.choice.values() for m in buckets.values()}
-    assert chosen == {"time"}
+    assert chosen == {"kalman"}  # the default: no column moved off it
     assert result.evidence["folds"] == 5
 
 
@@ -340,11 +365,14 @@ def test_a_strongly_seasonal_series_with_one_long_gap_gets_the_seasonal_profile_
     # 20 years of monthly values, one 24-step gap: the held-out folds have room for only
     # 3-4 stretches of 24 steps (5 needed), but every observed 24-step stretch can be
     # hidden in turn; the seasonal profile wins there, then again on the fresh stretches.
+    # Without the smoother among the candidates, interpolation is the default the profile
+    # must beat (with it, the smoother fits the seasonally adjusted values: see below).
     truth, series = _monthly_seasonal_with_one_gap(seed)
-    result = auto_impute(series, models={}, seed=seed)
-    # The seasonal profile, or the state-space smoother on the seasonally adjusted values.
-    assert result.choice in ({"v": {"13-36": "seasonal"}}, {"v": {"13-36": "kalman"}})
-    assert result.evidence["kalman"]["v"]["seasonal"]
+    result = auto_impute(
+        series, models={}, seed=seed, baselines=("time", "seasonal", "locf", "mean")
+    )
+    assert result.evidence["default"] == "time"
+    assert result.choice == {"v": {"13-36": "seasonal"}}
     decision = result.evidence["decisions"]["v"]["13-36"]
     assert decision["evidence_kind"] == "rolling"
     assert decision["rolling"]["pseudo_gaps"] >= 30 and decision["stretches"] >= 5
@@ -357,34 +385,40 @@ def test_a_strongly_seasonal_series_with_one_long_gap_gets_the_seasonal_profile_
     assert auto_error < 0.5 * np.abs(line[gap, 0] - truth[gap]).mean()
     assert np.array_equal(result.imputed[series.observed], series.values[series.observed])
     json.dumps(result.evidence)
+    # The default smoother, fitted to the seasonally adjusted values, follows the cycle too.
+    result = auto_impute(series, models={}, seed=seed)
+    assert result.evidence["kalman"]["v"]["seasonal"]
+    assert result.choice in ({"v": {"13-36": "kalman"}}, {"v": {"13-36": "seasonal"}})
+    auto_error = np.abs(result.imputed[gap, 0] - truth[gap]).mean()
+    assert auto_error < 0.5 * np.abs(line[gap, 0] - truth[gap]).mean()
 
 
 @pytest.mark.parametrize(("length", "seed"), [(10, 0), (10, 3), (24, 1), (24, 5)])
-def test_the_nile_with_one_long_gap_keeps_interpolation_and_says_why(length, seed):
+def test_the_nile_with_one_long_gap_keeps_the_default_and_says_why(length, seed):
     # 100 noisy yearly values, no calendar cycle: the rolling check finds no method that
-    # beats interpolation (or too few blocks to test), so nothing switches on noise.
+    # beats the default smoother (or too few blocks to test), so nothing switches on noise.
     frame = pd.read_csv(DATA / "nile.csv")
     full = prepare_series(frame, "year", ["volume"], require_missing=False)
     hidden = hide_gaps(full.observed, length, seed=seed, rate=0.01, min_gaps=1)
     result = auto_impute(full.with_observed(~hidden), models={}, seed=seed)
     bucket = bucket_of(length)
-    assert result.choice == {"volume": {bucket: "time"}}
+    assert result.choice == {"volume": {bucket: "kalman"}}
     decision = result.evidence["decisions"]["volume"][bucket]
     assert decision["verdict"].startswith("thin evidence")
     assert "rolling check" in decision["verdict"] and "rolling" in decision
 
 
 @pytest.mark.parametrize("kind", ["random walk", "AR(1) 0.8"])
-def test_short_series_with_one_long_gap_and_no_cycle_keep_interpolation(kind):
-    # 60-250 monthly values, one gap of 5, 10 or 24 steps: interpolation is the best fill of
-    # a random walk, and about as good as anything on AR(1) noise. The rolling check must not
-    # switch on what its pseudo-gaps happen to show (0 of 60 series each with seeds 1000-1059;
-    # a weak yearly cycle in noise switched in 36 of 60, to 0.86x the MAE of interpolation).
-    # An even blend of interpolation and a challenger is no switch, but it must not lose to
-    # plain interpolation on these gaps either: on monthly dates time-weighted (auto's
-    # default) and step-linear interpolation differ by 0.03-0.3% either way, and a blend of
-    # the two may sit between them, never above both; a blend with the mean or LOCF could.
-    switched, worse = [], []
+def test_short_series_with_one_long_gap_and_no_cycle_keep_the_default(kind):
+    # 60-250 monthly values, one gap of 5, 10 or 24 steps: the default smoother takes the
+    # random walk's straight line or the AR(1)'s pull toward the mean. The rolling check must
+    # not switch on what its pseudo-gaps happen to show (0 of 60 series each with seeds
+    # 1000-1059 when interpolation was the default; a weak yearly cycle in noise switched in
+    # 36 of 60, to 0.86x the MAE of interpolation). An even blend of the default and a
+    # challenger is no switch. On one gap per series the smoother is 0.60-1.27x time
+    # interpolation's MAE (AR(1)), 0.97-1.46x (random walk: ARIMA(1,1,0) won the AIC on 2 of
+    # 15): over the 15 series 1.03x and 1.05x, what its estimation noise costs.
+    switched, auto_total, line_total = [], 0.0, 0.0
     for rep in range(15):
         rng = np.random.default_rng(1000 + rep)
         size, length = int(rng.integers(60, 250)), int(rng.choice([5, 10, 24]))
@@ -399,18 +433,13 @@ def test_short_series_with_one_long_gap_and_no_cycle_keep_interpolation(kind):
         dates = pd.date_range("1990-01-01", periods=size, freq="MS")
         series = prepare_series(pd.DataFrame({"d": dates, "v": values}), "d", ["v"])
         result = auto_impute(series, models={}, seed=rep)
-        switched += [m for m in result.choice["v"].values() if m != "time" and "+" not in m]
+        switched += [m for m in result.choice["v"].values() if m.split("+")[0] != "kalman"]
         gap = slice(start, start + length)
-        auto_error = float(np.abs(result.imputed[gap, 0] - truth[gap]).mean())
-        fill_args = (series.values, series.observed, series.positions)
-        line_errors = [
-            float(np.abs(BASELINES[m](*fill_args)[gap, 0] - truth[gap]).mean())
-            for m in ("time", "linear")
-        ]
-        if auto_error > max(line_errors):
-            worse.append((rep, result.choice["v"], auto_error, line_errors))
+        auto_total += float(np.abs(result.imputed[gap, 0] - truth[gap]).mean())
+        line = BASELINES["time"](series.values, series.observed, series.positions)
+        line_total += float(np.abs(line[gap, 0] - truth[gap]).mean())
     assert switched == []
-    assert worse == []
+    assert auto_total <= 1.06 * line_total
 
 
 def _weak_cycle_with_points_hidden(seed: int) -> tuple[np.ndarray, np.ndarray, PreparedSeries]:

@@ -144,3 +144,19 @@ def test_zone_aware_and_mixed_offset_times_share_one_axis():
     # 07:00+01:00 is 06:00 UTC: one hour after the first row, an hourly series.
     assert list(series.positions) == [0.0, 1.0, 2.0, 3.0]
     assert series.observed[:, 0].tolist() == [True, False, True, True]
+
+
+def test_monthly_rows_are_on_a_grid_though_months_differ_in_seconds():
+    values = np.r_[np.nan, np.arange(23.0)]
+    for times, on_grid in (
+        (pd.date_range("2020-01-01", periods=24, freq="MS"), True),
+        (pd.date_range("2020-01-01", periods=24, freq="QS"), True),
+        (
+            pd.date_range("2020-01-01", periods=24, freq="h")
+            .delete([5, 9])
+            .append(pd.DatetimeIndex(["2020-01-03", "2020-01-04"])),
+            False,
+        ),
+    ):
+        series = prepare_series(pd.DataFrame({"t": times, "v": values}), "t", ["v"])
+        assert series.on_grid is on_grid
