@@ -26,10 +26,11 @@ Every other method, baseline or learned model alike, is a candidate that must ea
 
 With fewer than MIN_STRETCHES held-out stretches (short series, few gaps) nothing can be
 shown, and `auto` keeps the default and says so in its evidence. Two exceptions where
-interpolation is the default, both for the seasonal profile, whose lead over interpolation grows with the gap (a longer gap misses
-more of the cycle): a thin bucket takes it where it was confirmed on the column's shorter
-gaps, or where it wins on the thin bucket's stretches and all shorter ones pooled, on the
-selection and on the confirmation folds (the pool has the stretches a thin bucket lacks).
+interpolation is the default, both for the seasonal profile, whose lead over interpolation
+grows with the gap (a longer gap misses more of the cycle): a thin bucket takes it where it
+was confirmed on the column's shorter gaps, or where it wins on the thin bucket's stretches
+and all shorter ones pooled, on the selection and on the confirmation folds (the pool has the
+stretches a thin bucket lacks).
 
 5. Rolling check: where a column's bucket kept the default on fewer than ROLLING_BELOW
    held-out stretches, every observed stretch of the real gap's length is hidden in turn
@@ -65,9 +66,10 @@ from models.imputation.imputer import Budget, Imputer, ModelImputer
 # line) and the mean's (white noise). Five held-out folds of a short series hold too few
 # stretches to show anything; the likelihood reads all of them.
 MODEL_DEFAULT = "kalman"
-# The default where the smoother cannot be one (rows not equally spaced in time or in calendar
-# units: its models step by row) or is not a candidate. Time-weighted interpolation is linear interpolation on the time
-# axis: identical on a regular grid, right on an irregular one.
+# The default where the smoother cannot be one (rows not equally spaced in time or in
+# calendar units: its models step by row) or is not a candidate. Time-weighted interpolation
+# is linear interpolation on the time axis: identical on a regular grid, right on an
+# irregular one.
 DEFAULT = "time"
 # How the evidence's notes name a default.
 DESCRIPTIONS = {
