@@ -8,26 +8,28 @@ level shrinks the neighbours toward their surroundings; an AR(1) leans toward th
 middle of a long gap). This is R imputeTS's `na_kalman` idea, with statsmodels' models.
 
 Per column:
-1. The values are standardized; where `detect_period_on_axis` finds a seasonal period, the seasonal
-   shape of the seasonal baseline (`baselines.seasonal_shapes`) is also taken out.
+1. The values are standardized; where `detect_period_on_axis` finds a seasonal period, the
+   seasonal shape of the seasonal baseline (`baselines.seasonal_shapes`) is also taken out.
 2. Each of `SPECS` (white noise around a mean, random walk, AR(1) with a mean, local level,
-   ARMA(1,1) with a mean, ARIMA(1,1,0)) is fitted to the raw and, with a period, to the seasonally adjusted values, on at most
-   `MAX_FIT_STEPS` steps (the window with the most observations). The lowest AIC wins, in the
-   original units: the adjusted fits' likelihoods count the ratio's Jacobian and their AIC the
-   profile's period - 1 free values, so a spurious cycle does not win on fit alone.
+   ARMA(1,1) with a mean, ARIMA(1,1,0)) is fitted to the raw and, with a period, to the
+   seasonally adjusted values, on at most `MAX_FIT_STEPS` steps (the window with the most
+   observations). The lowest AIC wins, in the original units: the adjusted fits' likelihoods
+   count the ratio's Jacobian and their AIC the profile's period - 1 free values, so a
+   spurious cycle does not win on fit alone.
 3. The smoother runs with those parameters over the whole column; its estimates fill the
    missing cells (observed cells come back bit for bit). A column whose fits all fail or whose
    values are constant falls back to time-weighted interpolation.
 
 The first two are the simple methods' own models: white noise's smoother fills with the mean,
 a random walk's draws the straight line between a gap's neighbours (linear interpolation), and
-on seasonally adjusted values the seasonal profile (in row steps). So the smoother is interpolation
-(or the mean, or the profile) unless the likelihood shows more structure, which is why `auto`
-takes it as its default.
+on seasonally adjusted values the seasonal profile (in row steps). So the smoother is
+interpolation (or the mean, or the profile) unless the likelihood shows more structure, which
+is why `auto` takes it as its default.
 
 Steps are the row index (the models need a regular grid); time-weighted interpolation stays
-`auto`'s default where rows are not evenly spaced. Parameters are per column; `fit` stores them, so a
-fitted imputer fills other masks of the same series with fixed parameters (the rolling check).
+`auto`'s default where rows are not evenly spaced. Parameters are per column; `fit` stores
+them, so a fitted imputer fills other masks of the same series with fixed parameters (the
+rolling check).
 """
 
 from __future__ import annotations
