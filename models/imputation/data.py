@@ -86,13 +86,7 @@ class PreparedSeries:
     def on_grid(self) -> bool:
         """Rows are equally spaced: in time, or in calendar units (months and quarters differ
         in days, so monthly data is `irregular` in seconds yet one row per step)."""
-        if not self.irregular:
-            return True
-        times = self.times
-        if not isinstance(times, pd.DatetimeIndex) or len(times) < 3:
-            return False
-        with pd.option_context("future.infer_freq_returns_offset", True):
-            return pd.infer_freq(times) is not None
+        return not self.irregular or calendar_regular(self.times)
 
     def with_observed(self, observed: np.ndarray) -> PreparedSeries:
         """The same series with fewer observed cells (for held-out evaluation)."""
@@ -120,6 +114,14 @@ class PreparedSeries:
         for j, name in enumerate(self.columns):
             out[f"{name}{flag_suffix}"] = ~self.observed[:, j]
         return pd.DataFrame(out)
+
+
+def calendar_regular(times: object) -> bool:
+    """Dates one calendar unit apart (months, quarters, years: equal steps, unequal days)."""
+    if not isinstance(times, pd.DatetimeIndex) or len(times) < 3:
+        return False
+    with pd.option_context("future.infer_freq_returns_offset", True):
+        return pd.infer_freq(times) is not None
 
 
 def _numeric_columns(
@@ -234,7 +236,7 @@ def prepare_series(
         typical = typical if typical > 0 else 1.0
         positions = seconds / typical
         step = pd.Timedelta(seconds=typical) if np.issubdtype(raw.dtype, np.datetime64) else typical
-        if len(diffs) and not np.allclose(diffs, typical):
+        if len(diffs) and not np.allclose(diffs, typical) and not calendar_regular(times):
             notes.append("Time steps are irregular; time-weighted methods use the real distances.")
     values = table.to_numpy(dtype=np.float64)
     observed = ~np.isnan(values)

@@ -51,6 +51,7 @@ def test_irregular_steps_keep_real_distances():
     series = prepare_series(df, "t")
     np.testing.assert_array_equal(series.positions, [0, 1, 4, 5])
     assert series.irregular
+    assert any("irregular" in note for note in series.notes)
 
 
 def test_to_frame_flags_filled_cells_and_keeps_time():
@@ -160,3 +161,5 @@ def test_monthly_rows_are_on_a_grid_though_months_differ_in_seconds():
     ):
         series = prepare_series(pd.DataFrame({"t": times, "v": values}), "t", ["v"])
         assert series.on_grid is on_grid
+        # Users are told about uneven steps only where rows really skip time.
+        assert any("irregular" in note for note in series.notes) is not on_grid
