@@ -16,9 +16,19 @@ Per column:
    observations). The lowest AIC wins, in the original units: the adjusted fits' likelihoods
    count the ratio's Jacobian and their AIC the profile's period - 1 free values, so a
    spurious cycle does not win on fit alone.
-3. The smoother runs with those parameters over the whole column; its estimates fill the
-   missing cells (observed cells come back bit for bit). A column whose fits all fail or whose
-   values are constant falls back to time-weighted interpolation.
+3. The smoother runs with those parameters over the whole column. The fill is `SMOOTHER_WEIGHT`
+   of its estimate plus the rest of the simple method its model nests: time-weighted
+   interpolation, or the seasonal profile for a seasonally adjusted fit (white noise nests the
+   mean, which its smoother already is). Observed cells come back bit for bit. A column whose
+   fits all fail or whose values are constant falls back to time-weighted interpolation.
+
+Why the blend: the AIC scores one-step-ahead prediction, a fill needs interpolation. On real
+series the model the likelihood prefers often interpolates a little worse than the simple
+method inside it (a local level against the neighbours' line on short seasonal series, a
+mean-reverting ARMA that returns to the yearly mean inside a 24-day gap); the blend keeps most
+of the smoother's gain where it is right and caps the loss where it is not. Measured on series
+no rule was tuned on (model card, round 7): worst cell 1.43 -> 1.20, fewer cells above the
+best simple method, the mean ratio unchanged.
 
 The first two are the simple methods' own models: white noise's smoother fills with the mean,
 a random walk's draws the straight line between a gap's neighbours (linear interpolation), and
@@ -48,6 +58,7 @@ from models.imputation.baselines import (
     SeasonalShape,
     detect_period_on_axis,
     seasonal_axis,
+    seasonal_profile,
     seasonal_shapes,
     time_weighted,
 )
@@ -55,6 +66,8 @@ from models.imputation.data import PreparedSeries
 from models.imputation.imputer import Budget, Imputer
 
 SPECS = ("white_noise", "random_walk", "ar1", "local_level", "arma11", "arima110")
+# The smoother's share of a fill; the rest is the simple method its model nests (module doc).
+SMOOTHER_WEIGHT = 0.75
 # Fitting reads at most this many steps (likelihood evaluations grow with the length);
 # smoothing with the fitted parameters covers the whole column (about 0.4 s for 100,000).
 MAX_FIT_STEPS = 2000
@@ -281,9 +294,17 @@ class KalmanImputer(Imputer):
             structure = None if self.structure is None else self.structure.get(j)
             fit = fit_column(values, known, shape, period, structure)
         estimate = None if fit is None else smooth_column(values, known, fit, shape)
-        if estimate is None:
-            estimate = time_weighted(series.values[:, j], known, series.positions)
-        return estimate
+        if fit is None or estimate is None:
+            return time_weighted(series.values[:, j], known, series.positions)
+        if fit.spec == "white_noise" and not fit.seasonal:
+            return estimate  # the mean: the simple method it nests is itself
+        if fit.seasonal and shape is not None:
+            simple = seasonal_profile(
+                series.values[:, j], known, series.positions, period, series.step_seconds
+            )
+        else:
+            simple = time_weighted(series.values[:, j], known, series.positions)
+        return SMOOTHER_WEIGHT * estimate + (1.0 - SMOOTHER_WEIGHT) * simple
 
     def to_bytes(self) -> bytes:
         fits = (

@@ -7,11 +7,11 @@ import pandas as pd
 
 from models.imputation import make_imputer
 from models.imputation.auto import auto_impute
-from models.imputation.baselines import BASELINES
+from models.imputation.baselines import BASELINES, seasonal_profile, time_weighted
 from models.imputation.data import PreparedSeries, prepare_series
 from models.imputation.evaluate import hide_gaps, hide_random_points, score
 from models.imputation.imputer import Budget, imputer_from_bytes
-from models.imputation.statespace import KalmanImputer
+from models.imputation.statespace import SMOOTHER_WEIGHT, KalmanImputer, smooth_column
 
 
 def _hidden(truth: np.ndarray, hidden: np.ndarray) -> PreparedSeries:
@@ -39,15 +39,59 @@ def test_a_noisy_level_is_smoothed_instead_of_copying_the_neighbours_noise():
     assert np.isfinite(filled).all()
     assert imputer.describe()["0"]["model"] == "local_level"
     linear = BASELINES["linear"](series.values, series.observed)
-    assert _mae(filled, truth, hidden) < 0.85 * _mae(linear, truth, hidden)
+    # The smoother alone was 0.80x; its fill keeps SMOOTHER_WEIGHT of the gain (0.87x).
+    assert _mae(filled, truth, hidden) < 0.9 * _mae(linear, truth, hidden)
+
+
+def _ar1(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    values = np.zeros(n)
+    for t in range(1, n):
+        values[t] = 0.7 * values[t - 1] + rng.normal()
+    return (10 + values)[:, None]
+
+
+def _monthly_cycle(seed: int) -> tuple[PreparedSeries, np.ndarray, np.ndarray]:
+    dates = pd.date_range("1990-01-01", periods=240, freq="MS")
+    rng = np.random.default_rng(seed)
+    truth = 10 + 8 * np.sin(2 * np.pi * dates.month.to_numpy() / 12) + rng.normal(0, 1.0, 240)
+    hidden = hide_gaps(np.ones((240, 1), bool), 6, seed=seed, rate=0.1)[:, 0]
+    frame = pd.DataFrame({"date": dates, "v": np.where(hidden, np.nan, truth)})
+    return prepare_series(frame, "date", ["v"]), truth, hidden
+
+
+def test_the_fill_hedges_the_smoother_with_the_simple_method_its_model_nests():
+    # Raw fits lean a quarter toward time interpolation; seasonally adjusted fits toward the
+    # seasonal profile (the module doc says why; the benchmark measures it).
+    truth = _ar1(600, seed=1)
+    raw = _hidden(truth, hide_gaps(np.ones_like(truth, bool), 12, seed=1, rate=0.1))
+    seasonal, _, _ = _monthly_cycle(seed=2)
+    for series, simple in (
+        (raw, time_weighted(raw.values[:, 0], raw.observed[:, 0], raw.positions)),
+        (
+            seasonal,
+            seasonal_profile(
+                seasonal.values, seasonal.observed, seasonal.positions, 12, seasonal.step_seconds
+            )[:, 0],
+        ),
+    ):
+        imputer = KalmanImputer()
+        imputer.fit(series)
+        fit = imputer.fits[0]
+        assert fit is not None and (fit.seasonal or fit.spec != "white_noise")
+        assert fit.seasonal is (series is seasonal)
+        known = series.observed[:, 0]
+        values = np.where(known, series.values[:, 0], 0.0)
+        shape = imputer._shapes(series, [0])[0][0] if fit.seasonal else None
+        smoother = smooth_column(values, known, fit, shape)
+        filled = imputer.fill(series)[:, 0]
+        np.testing.assert_allclose(
+            filled[~known], (SMOOTHER_WEIGHT * smoother + (1 - SMOOTHER_WEIGHT) * simple)[~known]
+        )
 
 
 def test_a_mean_reverting_series_leans_to_its_mean_inside_long_gaps():
-    rng = np.random.default_rng(1)
-    values = np.zeros(600)
-    for t in range(1, 600):
-        values[t] = 0.7 * values[t - 1] + rng.normal()
-    truth = (10 + values)[:, None]
+    truth = _ar1(600, seed=1)
     hidden = hide_gaps(np.ones_like(truth, bool), 12, seed=1, rate=0.1)
     series = _hidden(truth, hidden)
     filled = make_imputer("kalman").fill(series)
@@ -56,12 +100,7 @@ def test_a_mean_reverting_series_leans_to_its_mean_inside_long_gaps():
 
 
 def test_a_seasonal_series_is_smoothed_around_its_cycle():
-    dates = pd.date_range("1990-01-01", periods=240, freq="MS")
-    rng = np.random.default_rng(2)
-    truth = 10 + 8 * np.sin(2 * np.pi * dates.month.to_numpy() / 12) + rng.normal(0, 1.0, 240)
-    hidden = hide_gaps(np.ones((240, 1), bool), 6, seed=2, rate=0.1)[:, 0]
-    frame = pd.DataFrame({"date": dates, "v": np.where(hidden, np.nan, truth)})
-    series = prepare_series(frame, "date", ["v"])
+    series, truth, hidden = _monthly_cycle(seed=2)
     imputer = KalmanImputer()
     imputer.fit(series)
     assert imputer.describe()["0"]["seasonal"] is True
