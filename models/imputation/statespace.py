@@ -18,17 +18,17 @@ Per column:
    spurious cycle does not win on fit alone.
 3. The smoother runs with those parameters over the whole column. The fill is `SMOOTHER_WEIGHT`
    of its estimate plus the rest of the simple method its model nests: time-weighted
-   interpolation, or the seasonal profile for a seasonally adjusted fit (white noise nests the
-   mean, which its smoother already is). Observed cells come back bit for bit. A column whose
-   fits all fail or whose values are constant falls back to time-weighted interpolation.
+   interpolation, or the seasonal profile for any seasonally adjusted fit (raw white noise
+   nests the mean, which its smoother already is). Observed cells come back bit for bit. A
+   column whose fits all fail or whose values are constant falls back to time-weighted
+   interpolation.
 
 Why the blend: the AIC scores one-step-ahead prediction, a fill needs interpolation. On real
 series the model the likelihood prefers often interpolates a little worse than the simple
 method inside it (a local level against the neighbours' line on short seasonal series, a
 mean-reverting ARMA that returns to the yearly mean inside a 24-day gap); the blend keeps most
-of the smoother's gain where it is right and caps the loss where it is not. Measured on series
-no rule was tuned on (model card, round 7): worst cell 1.43 -> 1.20, fewer cells above the
-best simple method, the mean ratio unchanged.
+of the smoother's gain where it is right and caps the loss where it is not (model card, round
+7: replays of every fit's fill on the held-out and fresh series, then the benchmarks).
 
 The first two are the simple methods' own models: white noise's smoother fills with the mean,
 a random walk's draws the straight line between a gap's neighbours (linear interpolation), and

@@ -89,7 +89,7 @@ export function kalmanModels(evidence: Nested): { column: string; model: string 
 export function defaultLabel(evidence: Nested): string {
   const method = String(evidence.default ?? "time");
   if (method === "kalman") {
-    return "the Kalman smoother (kalman), its model per column chosen by likelihood on every observed value; where that model is a random walk it draws interpolation's straight line";
+    return "the Kalman smoother (kalman), its model per column chosen by likelihood on every observed value; where that model is a random walk it draws interpolation's straight line; its fill leans a quarter toward interpolation (or the seasonal profile)";
   }
   return method === "time" ? "time interpolation" : method;
 }
