@@ -91,6 +91,25 @@ def pseudo_gap_starts(
     return starts[full & observed[starts - 1] & observed[starts + length]]
 
 
+def pseudo_gap_passes(
+    observed: np.ndarray, length: int, scorable: np.ndarray | None = None
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The pseudo-gaps of `length` steps of one column (their starts, ascending; every
+    `stride`-th where there would be more than MAX_PASSES fills) and, per fill, the indices
+    into those starts hidden together (`SPACING` lengths apart)."""
+    spacing = SPACING * (length + 1)
+    stride = max(1, -(-spacing // MAX_PASSES))
+    starts = pseudo_gap_starts(observed, length, scorable)
+    starts = starts[starts % stride == 0]
+    passes = [np.flatnonzero(starts % spacing == offset) for offset in range(0, spacing, stride)]
+    return starts, [chosen for chosen in passes if len(chosen)]
+
+
+def gap_cells(starts: np.ndarray, length: int) -> np.ndarray:
+    """(N, length) step indices of the pseudo-gaps starting at `starts`."""
+    return starts[:, None] + np.arange(length)[None, :]
+
+
 def rolling_errors(
     series: PreparedSeries,
     column: int,
@@ -103,23 +122,14 @@ def rolling_errors(
     (T,) are scored (`auto` keeps its confirmation cells fresh); the rest stay input.
     `imputers` maps a method's name to its imputer (a fitted one keeps its parameters)."""
     methods = list(imputers)
-    spacing = SPACING * (length + 1)
-    stride = max(1, -(-spacing // MAX_PASSES))
-    starts = pseudo_gap_starts(series.observed[:, column], length, scorable)
-    starts = starts[starts % stride == 0]
+    starts, passes = pseudo_gap_passes(series.observed[:, column], length, scorable)
     out = RollingErrors(length, starts, {m: np.full(len(starts), np.nan) for m in methods})
     truth = series.values[:, column]
-    for offset in range(0, spacing, stride):
-        chosen = np.flatnonzero(starts % spacing == offset)
-        if not len(chosen):
-            continue
-        hide = np.zeros(series.length, bool)
-        for s in starts[chosen]:
-            hide[s : s + length] = True
+    for chosen in passes:
+        cells = gap_cells(starts[chosen], length)
         mask = series.observed.copy()
-        mask[:, column] &= ~hide
+        mask[cells.ravel(), column] = False
         train = series.with_observed(mask)
-        cells = starts[chosen][:, None] + np.arange(length)[None, :]
         for method in methods:
             filled = imputers[method].fill_column(train, column)
             out.mae[method][chosen] = np.abs(filled[cells] - truth[cells]).mean(axis=1)

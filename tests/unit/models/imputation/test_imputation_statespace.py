@@ -8,10 +8,17 @@ import pandas as pd
 from models.imputation import make_imputer
 from models.imputation.auto import auto_impute
 from models.imputation.baselines import BASELINES, seasonal_profile, time_weighted
-from models.imputation.data import PreparedSeries, prepare_series
-from models.imputation.evaluate import hide_gaps, hide_random_points, score
+from models.imputation.data import PreparedSeries, missing_runs, prepare_series
+from models.imputation.evaluate import gap_bucket, hide_gaps, hide_random_points, score
 from models.imputation.imputer import Budget, imputer_from_bytes
-from models.imputation.statespace import SMOOTHER_WEIGHT, KalmanImputer, smooth_column
+from models.imputation.statespace import (
+    SMOOTHER_WEIGHT,
+    WEIGHTS,
+    ColumnFit,
+    KalmanImputer,
+    choose_weights,
+    smooth_column,
+)
 
 
 def _hidden(truth: np.ndarray, hidden: np.ndarray) -> PreparedSeries:
@@ -39,7 +46,7 @@ def test_a_noisy_level_is_smoothed_instead_of_copying_the_neighbours_noise():
     assert np.isfinite(filled).all()
     assert imputer.describe()["0"]["model"] == "local_level"
     linear = BASELINES["linear"](series.values, series.observed)
-    # The smoother alone was 0.80x; its fill keeps SMOOTHER_WEIGHT of the gain (0.87x).
+    # The smoother alone was 0.80x; the blend its pseudo-gaps chose keeps most of the gain.
     assert _mae(filled, truth, hidden) < 0.9 * _mae(linear, truth, hidden)
 
 
@@ -60,9 +67,9 @@ def _monthly_cycle(seed: int) -> tuple[PreparedSeries, np.ndarray, np.ndarray]:
     return prepare_series(frame, "date", ["v"]), truth, hidden
 
 
-def test_the_fill_hedges_the_smoother_with_the_simple_method_its_model_nests():
-    # Raw fits lean a quarter toward time interpolation; seasonally adjusted fits toward the
-    # seasonal profile (the module doc says why; the benchmark measures it).
+def test_the_fill_blends_the_smoother_with_the_simple_method_its_model_nests_per_gap_length():
+    # Raw fits blend with time interpolation; seasonally adjusted fits with the seasonal
+    # profile; each missing run by the share chosen for its gap bucket (module doc).
     truth = _ar1(600, seed=1)
     raw = _hidden(truth, hide_gaps(np.ones_like(truth, bool), 12, seed=1, rate=0.1))
     seasonal, _, _ = _monthly_cycle(seed=2)
@@ -80,14 +87,59 @@ def test_the_fill_hedges_the_smoother_with_the_simple_method_its_model_nests():
         fit = imputer.fits[0]
         assert fit is not None and (fit.seasonal or fit.spec != "white_noise")
         assert fit.seasonal is (series is seasonal)
+        assert fit.weights and set(fit.weights.values()) <= set(WEIGHTS)
         known = series.observed[:, 0]
         values = np.where(known, series.values[:, 0], 0.0)
         shape = imputer._shapes(series, [0])[0][0] if fit.seasonal else None
         smoother = smooth_column(values, known, fit, shape)
         filled = imputer.fill(series)[:, 0]
-        np.testing.assert_allclose(
-            filled[~known], (SMOOTHER_WEIGHT * smoother + (1 - SMOOTHER_WEIGHT) * simple)[~known]
-        )
+        for start, size in missing_runs(known):
+            share = fit.weight(gap_bucket(size))
+            run = slice(start, start + size)
+            np.testing.assert_allclose(
+                filled[run], share * smoother[run] + (1 - share) * simple[run]
+            )
+
+
+def _points_hidden(n: int, seed: int) -> np.ndarray:
+    return ~hide_random_points(np.ones((n, 1), bool), 0.1, seed=seed)[:, 0]
+
+
+def test_pseudo_gaps_take_the_simple_method_where_the_model_interpolates_worse():
+    # A smooth curve filled by an AR(1) that forgot its dynamics (its smoother is the mean):
+    # the line between the neighbours is far better, and the pseudo-gaps show it.
+    steps = np.arange(200, dtype=np.float64)
+    truth = 0.05 * steps + np.sin(steps / 15.0)
+    known = _points_hidden(200, seed=3)
+    forgetful = ColumnFit(
+        "ar1", [0.0, 0.0, 1.0], float(truth[known].mean()), float(truth[known].std()), False, 0.0
+    )
+    values = np.where(known, truth, 0.0)
+    assert choose_weights(values, known, forgetful, None, steps, steps) == {"1": 0.0, "2-4": 0.0}
+
+
+def test_pseudo_gaps_keep_the_smoother_where_it_interpolates_better():
+    # A noisy level: interpolation copies the neighbours' noise, the local level's smoother
+    # averages it out, so the pseudo-gaps give the smoother most of the fill.
+    truth = _level_plus_noise(400, seed=0)
+    series = _hidden(truth, hide_random_points(np.ones_like(truth, bool), 0.1, seed=0))
+    imputer = KalmanImputer()
+    imputer.fit(series)
+    assert imputer.fits[0].spec == "local_level"
+    assert min(imputer.fits[0].weights.values()) >= 0.75
+
+
+def test_a_gap_length_without_pseudo_gaps_gets_the_prior_share():
+    # Two real gaps of 30 steps in 100: too few blocks of pseudo-gaps to choose a share.
+    truth = _level_plus_noise(100, seed=8)[:, 0]
+    known = np.ones(100, bool)
+    known[[20, 21, 22]] = False
+    known[40:70] = False
+    fit = ColumnFit("local_level", [1.0, 0.1], float(truth.mean()), float(truth.std()), False, 0.0)
+    steps = np.arange(100, dtype=np.float64)
+    weights = choose_weights(np.where(known, truth, 0.0), known, fit, None, steps, steps)
+    assert "13-36" not in weights
+    assert fit.weight("13-36") == SMOOTHER_WEIGHT
 
 
 def test_a_mean_reverting_series_leans_to_its_mean_inside_long_gaps():
