@@ -126,6 +126,16 @@ def calendar_positions(positions: np.ndarray, step_seconds: float | None) -> np.
     return positions * (step_seconds / calendar[0])
 
 
+# Without a calendar step every common period is tried on a series that gives no reason to
+# expect any of them, so a short noisy series clears 0.3 at one of them by chance (55 yearly
+# values: 0.33 at lag 7, about 2 standard errors of an autocorrelation over 42 pairs). There a
+# period must also stand this many standard errors (1 / sqrt(pairs)) above zero. On 200
+# white-noise, random-walk and MA(2) series of 55 values a period was found in 12-18% without
+# it, 3-6% with it; 48-60 values of a 12-step cycle twice the noise's size are still found in
+# 90-94% of 50 draws (all without it).
+UNKNOWN_STEP_Z = 2.5
+
+
 def _candidate_periods(length: int, step_seconds: float | None) -> list[int]:
     calendar: tuple[int, ...] = (4, 7, 12, 24, 52, 60, 96, 168, 365, 1440)
     if step_seconds:
@@ -179,6 +189,7 @@ def detect_period_on_axis(
         if len(axis_points)
         else axis_points
     )
+    calendar_known = _calendar_step(step_seconds) is not None
     best, best_score = None, 0.3  # below this the "profile" is mostly noise
     for j in range(array.shape[1]):
         known = mask[:, j]
@@ -193,6 +204,8 @@ def detect_period_on_axis(
             if len(detrended) <= period + 2:
                 continue
             score = _autocorrelation(detrended, period)
+            if not calendar_known and score <= UNKNOWN_STEP_Z / np.sqrt(len(detrended) - period):
+                continue
             if score > best_score:
                 best, best_score = period, score
     return best

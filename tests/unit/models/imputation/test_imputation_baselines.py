@@ -65,6 +65,24 @@ def test_detect_period_finds_the_daily_cycle_of_hourly_data():
     assert detect_period(values, np.ones(len(values), bool)) == 24
 
 
+def test_a_short_series_without_a_calendar_step_gets_no_cycle_by_chance():
+    # 55 values and no time column: every common period is tried, so noise clears the
+    # autocorrelation floor at one of them now and then unless the period is significant.
+    found = sum(
+        detect_period(np.random.default_rng(seed).normal(size=(55, 1)), np.ones((55, 1), bool))
+        is not None
+        for seed in range(200)
+    )
+    assert found <= 12  # 6 of 200 with the significance floor; 24 without it
+    # A real 12-step cycle twice the noise's size is still found in so few values.
+    steps = np.arange(60)
+    cycles = [
+        np.sin(2 * np.pi * steps / 12) + np.random.default_rng(seed).normal(0, 0.5, 60)
+        for seed in range(20)
+    ]
+    assert sum(detect_period(c[:, None], np.ones((60, 1), bool)) == 12 for c in cycles) >= 17
+
+
 def test_detect_period_finds_nothing_in_a_random_walk():
     values = np.cumsum(np.random.default_rng(2).normal(size=600))
     assert detect_period(values, np.ones(600, bool)) is None
