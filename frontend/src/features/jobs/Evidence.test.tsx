@@ -125,8 +125,61 @@ describe("AutoEvidence", () => {
     expect(screen.queryAllByTestId("kalman-models")).toHaveLength(1);
   });
 
+  it("gives the smoother's share of the fill per gap length, shortest first, and what the rest is", () => {
+    const withWeights = {
+      kalman: {
+        // Keys out of order, a non-numeric share: the words go shortest first and skip it.
+        temp: {
+          model: "local_level",
+          seasonal: true,
+          aic: 12.5,
+          weights: { "5-12": 0.25, "37+": "n/a", "1": 1, "13-36": 0.5, "2-4": 0.75 },
+        },
+        wind: { model: "ar1", seasonal: false, aic: 3.1, weights: { "2-4": 0, "1": 0.75 } },
+      },
+    };
+    expect(kalmanModels(withWeights)).toEqual([
+      {
+        column: "temp",
+        model:
+          "local level (random walk plus noise), on the seasonally adjusted values (smoother's share per gap length: " +
+          "1 step 100%, 2-4 steps 75%, 5-12 steps 25%, 13-36 steps 50%; the rest the seasonal profile)",
+      },
+      {
+        column: "wind",
+        model: "AR(1) around a mean (smoother's share per gap length: 1 step 75%, 2-4 steps 0%; the rest time interpolation)",
+      },
+    ]);
+    render(<AutoEvidence evidence={withWeights} />);
+    expect(screen.getByTestId("kalman-models").textContent).toContain(
+      "wind: AR(1) around a mean (smoother's share per gap length: 1 step 75%, 2-4 steps 0%; the rest time interpolation).",
+    );
+  });
+
+  it("keeps the model alone where no shares were recorded (older jobs, white noise, nothing numeric)", () => {
+    expect(
+      kalmanModels({
+        kalman: {
+          old: { model: "arma11", seasonal: true, aic: 7 }, // older jobs: no weights field
+          flat: { model: "white_noise", seasonal: false, aic: 2, weights: {} }, // nothing to blend
+          odd: { model: "ar1", seasonal: false, weights: { "1": null, "2-4": "0.5" } },
+          listed: { model: "ar1", seasonal: false, weights: [0.5] },
+        },
+      }),
+    ).toEqual([
+      { column: "old", model: "ARMA(1,1) around a mean, on the seasonally adjusted values" },
+      { column: "flat", model: "white noise around a mean (fills with the mean)" },
+      { column: "odd", model: "AR(1) around a mean" },
+      { column: "listed", model: "AR(1) around a mean" },
+    ]);
+  });
+
   it("says which default needed no test: the smoother on an evenly spaced series, else interpolation", () => {
     expect(defaultLabel({ default: "kalman" })).toMatch(/^the Kalman smoother \(kalman\), its model per column chosen by likelihood/);
+    expect(defaultLabel({ default: "kalman" })).toMatch(
+      /its fill blends the smoother with interpolation \(or the seasonal profile\) in a share chosen per gap length on stretches of the series hidden in turn$/,
+    );
+    expect(defaultLabel({ default: "kalman" })).not.toMatch(/a quarter/);
     expect(defaultLabel({ default: "time" })).toBe("time interpolation");
     expect(defaultLabel({})).toBe("time interpolation"); // older jobs recorded no default
     render(<AutoEvidence evidence={{ default: "kalman", kalman: { v: { model: "random_walk", seasonal: false } } }} />);

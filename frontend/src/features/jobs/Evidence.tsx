@@ -70,7 +70,30 @@ const KALMAN_MODELS: Record<string, string> = {
   arima110: "ARIMA(1,1,0) (trend with momentum)",
 };
 
-/** Per column, the state-space model the kalman candidate fitted (evidence.kalman), in words. */
+const bucketLabel = (bucket: string) => (bucket === "1" ? "1 step" : `${bucket} steps`);
+
+/** A gap-length bucket's shortest length ("1", "2-4", "5-12", "13-36", "37+"), to order buckets shortest first. */
+const bucketStart = (bucket: string) => {
+  const n = Number.parseInt(bucket, 10);
+  return Number.isFinite(n) ? n : Number.POSITIVE_INFINITY;
+};
+
+/**
+ * The smoother's share of the fill per gap length (evidence.kalman[column].weights: bucket -> 0..1), in words, shortest
+ * gaps first; the rest is the simple method the model nests. Empty where the job recorded no shares (older jobs, or a
+ * model with nothing to blend).
+ */
+function kalmanShares(weights: unknown, seasonal: boolean): string {
+  if (!isObject(weights)) return "";
+  const shares = Object.entries(weights)
+    .filter((entry): entry is [string, number] => typeof entry[1] === "number" && Number.isFinite(entry[1]))
+    .sort(([a], [b]) => bucketStart(a) - bucketStart(b));
+  if (shares.length === 0) return "";
+  const listed = shares.map(([bucket, w]) => `${bucketLabel(bucket)} ${Math.round(100 * w)}%`).join(", ");
+  return ` (smoother's share per gap length: ${listed}; the rest ${seasonal ? "the seasonal profile" : "time interpolation"})`;
+}
+
+/** Per column, the state-space model the kalman candidate fitted (evidence.kalman) and its share of the fill, in words. */
 export function kalmanModels(evidence: Nested): { column: string; model: string }[] {
   const models = isObject(evidence.kalman) ? evidence.kalman : {};
   return Object.entries(models).flatMap(([column, m]) =>
@@ -78,7 +101,9 @@ export function kalmanModels(evidence: Nested): { column: string; model: string 
       ? [
           {
             column,
-            model: `${KALMAN_MODELS[m.model] ?? m.model}${m.seasonal === true ? ", on the seasonally adjusted values" : ""}`,
+            model:
+              `${KALMAN_MODELS[m.model] ?? m.model}${m.seasonal === true ? ", on the seasonally adjusted values" : ""}` +
+              kalmanShares(m.weights, m.seasonal === true),
           },
         ]
       : [],
@@ -89,12 +114,10 @@ export function kalmanModels(evidence: Nested): { column: string; model: string 
 export function defaultLabel(evidence: Nested): string {
   const method = String(evidence.default ?? "time");
   if (method === "kalman") {
-    return "the Kalman smoother (kalman), its model per column chosen by likelihood on every observed value; where that model is a random walk it draws interpolation's straight line; its fill leans a quarter toward interpolation (or the seasonal profile)";
+    return "the Kalman smoother (kalman), its model per column chosen by likelihood on every observed value; where that model is a random walk it draws interpolation's straight line; its fill blends the smoother with interpolation (or the seasonal profile) in a share chosen per gap length on stretches of the series hidden in turn";
   }
   return method === "time" ? "time interpolation" : method;
 }
-
-const bucketLabel = (bucket: string) => (bucket === "1" ? "1 step" : `${bucket} steps`);
 
 /**
  * The auto mode's evidence, per column and gap length: which methods were compared, on how many held-out
