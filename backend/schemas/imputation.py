@@ -14,8 +14,9 @@ class ImputationCreateSchema(StrictSchema):
             "method beats it on held-out gaps, the Kalman smoother fills (time interpolation "
             "on an unevenly spaced series). "
             "mean, locf, linear, time, seasonal: formulas. kalman: the Kalman smoother of a "
-            "state-space model fitted per column, blended 3:1 with the simple method its model "
-            "nests (interpolation or the seasonal profile). brits, naomi: trained networks."
+            "state-space model fitted per column, blended with the simple method its model "
+            "nests (interpolation or the seasonal profile) in a share chosen per gap length on "
+            "stretches of the series hidden in turn. brits, naomi: trained networks."
         },
     )
     time_column = fields.String(
