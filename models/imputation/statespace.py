@@ -203,12 +203,15 @@ def smooth_column(
     z = np.where(known, (series - fit.mean) / fit.scale, np.nan)
     model = _model(fit.spec, z)
     # The smoothed state only (no covariances, no forecast bookkeeping): 3x faster, and the
-    # estimate of an observation is the design row times the state plus its intercept.
+    # estimate of an observation is the design row times the state plus its intercept. No
+    # parameter covariance either: for ARMA(1,1) it is a numerical Hessian, 2/3 of a smooth.
     model.ssm.smoother_output = SMOOTHER_STATE
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            state = model.smooth(np.asarray(fit.params)).smoother_results.smoothed_state
+            state = model.smooth(
+                np.asarray(fit.params), cov_type="none"
+            ).smoother_results.smoothed_state
     except (ValueError, np.linalg.LinAlgError):
         return None
     design = np.asarray(model.ssm["design"]).reshape(1, state.shape[0], -1)[0, :, 0]
