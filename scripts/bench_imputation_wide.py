@@ -17,9 +17,9 @@ every baseline and by `auto`, and scored on the hidden cells.
 `--held-out`, `--fresh` and `--third` run three further sets of series that no rule of `auto`
 was tuned on (see HELD_OUT, FRESH and THIRD). `--oracle-seeds N` measures the target's noise
 floor: it runs the simple methods on N further seeds, takes the one best there per series and
-mask (a rule that
-knows the right simple method for this very series) and scores it like auto on the judged
-seeds; where even that rule is above 1.00, the hindsight-best of the judged seeds is luck.
+mask (a rule that knows the right simple method for this very series) and scores it like auto
+on the judged seeds; where even that rule is above 1.00, the hindsight-best of the judged seeds
+is luck.
 
 Prints, per series and mask, MAE(auto) / MAE(best baseline) and MAE(auto) / MAE(linear), the
 worst case, and the median over series of auto / linear on gaps of 24 and 50 steps; writes
