@@ -222,22 +222,45 @@ def smooth_column(
     return estimate if np.isfinite(estimate).all() else None
 
 
+@dataclass(frozen=True)
+class ColumnData:
+    """One column on the row grid: values (anything where not `known`), the observed mask, and
+    its steps in calendar units (`axis`, the seasonal profile's) and in typical steps
+    (`positions`, time interpolation's)."""
+
+    values: np.ndarray
+    known: np.ndarray
+    axis: np.ndarray
+    positions: np.ndarray
+
+    @classmethod
+    def of(cls, series: PreparedSeries, j: int) -> ColumnData:
+        known = series.observed[:, j]
+        axis = seasonal_axis(series.length, series.positions, series.step_seconds)
+        return cls(np.where(known, series.values[:, j], 0.0), known, axis, series.positions)
+
+    def rows(self, window: slice) -> ColumnData:
+        return ColumnData(
+            self.values[window], self.known[window], self.axis[window], self.positions[window]
+        )
+
+    def hiding(self, cells: np.ndarray) -> ColumnData:
+        known = self.known.copy()
+        known[cells] = False
+        return ColumnData(self.values, known, self.axis, self.positions)
+
+
 def nested_simple(
-    values: np.ndarray,
-    known: np.ndarray,
-    fit: ColumnFit,
-    shape: SeasonalShape | None,
-    axis: np.ndarray,
-    positions: np.ndarray,
+    column: ColumnData, fit: ColumnFit, shape: SeasonalShape | None
 ) -> np.ndarray | None:
     """The simple method `fit`'s model nests, at every step: the seasonal profile for a
     seasonally adjusted fit, else time-weighted interpolation; None for raw white noise,
     whose smoother is already the mean."""
     if fit.seasonal and shape is not None:
-        return shape.fill(values, known, axis)
+        return shape.fill(column.values, column.known, column.axis)
     if fit.spec == "white_noise":
         return None
-    return time_weighted(values, known, positions)
+    return time_weighted(column.values, column.known, column.positions)
 
 
 def blend_runs(
@@ -253,46 +276,40 @@ def blend_runs(
 
 
 def choose_weights(
-    values: np.ndarray,
-    known: np.ndarray,
-    fit: ColumnFit,
-    shape: SeasonalShape | None,
-    axis: np.ndarray,
-    positions: np.ndarray,
+    column: ColumnData, fit: ColumnFit, shape: SeasonalShape | None
 ) -> dict[str, float]:
     """Gap bucket -> the smoother's share of the fill, from WEIGHTS: the one with the lowest
     MAE on rolling pseudo-gaps (`models.imputation.rolling`) of the median length of the
     column's real interior gaps in that bucket, with the fitted parameters fixed, on the fit
     window. A bucket without real gaps or with fewer than MIN_WEIGHT_BLOCKS blocks of
     pseudo-gaps gets none (SMOOTHER_WEIGHT applies)."""
-    window = _fit_window(known)
-    values, known, axis, positions = values[window], known[window], axis[window], positions[window]
+    window = _fit_window(column.known)
+    column = column.rows(window)
     if shape is not None:
         shape = SeasonalShape(shape.ratio, shape.component[window])
-    if nested_simple(values, known, fit, shape, axis, positions) is None:
+    if nested_simple(column, fit, shape) is None:
         return {}
-    lengths = np.asarray(interior_gap_lengths(known), dtype=np.int64)
+    lengths = np.asarray(interior_gap_lengths(column.known), dtype=np.int64)
     weights: dict[str, float] = {}
     for bucket, lo, hi in BUCKETS:
         in_bucket = lengths[(lengths >= lo) & (lengths <= hi)]
         if not len(in_bucket):
             continue
         length = int(np.median(in_bucket))
-        starts, passes = pseudo_gap_passes(known, length)
+        starts, passes = pseudo_gap_passes(column.known, length)
         if len(np.unique(starts // (length + 1))) < MIN_WEIGHT_BLOCKS:
             continue
         smoothed, simple, truth = [], [], []
         for chosen in passes:
             cells = gap_cells(starts[chosen], length).ravel()
-            train = known.copy()
-            train[cells] = False
-            estimate = smooth_column(values, train, fit, shape)
-            nested = nested_simple(values, train, fit, shape, axis, positions)
+            train = column.hiding(cells)
+            estimate = smooth_column(train.values, train.known, fit, shape)
+            nested = nested_simple(train, fit, shape)
             if estimate is None or nested is None:
                 break
             smoothed.append(estimate[cells])
             simple.append(nested[cells])
-            truth.append(values[cells])
+            truth.append(column.values[cells])
         else:
             s, b, y = (np.concatenate(parts) for parts in (smoothed, simple, truth))
             errors = [float(np.abs(w * s + (1.0 - w) * b - y).mean()) for w in WEIGHTS]
@@ -381,11 +398,7 @@ class KalmanImputer(Imputer):
         series: PreparedSeries, j: int, fit: ColumnFit, shape: SeasonalShape | None
     ) -> ColumnFit:
         """`fit` with its smoother shares per gap bucket chosen on `series` (`choose_weights`)."""
-        known = series.observed[:, j]
-        axis = seasonal_axis(series.length, series.positions, series.step_seconds)
-        values = np.where(known, series.values[:, j], 0.0)
-        weights = choose_weights(values, known, fit, shape, axis, series.positions)
-        return replace(fit, weights=weights)
+        return replace(fit, weights=choose_weights(ColumnData.of(series, j), fit, shape))
 
     def _estimate(
         self, series: PreparedSeries, j: int, shape: SeasonalShape | None, period: int | None
@@ -412,8 +425,7 @@ class KalmanImputer(Imputer):
         estimate = None if fit is None else smooth_column(values, known, fit, shape)
         if fit is None or estimate is None:
             return time_weighted(series.values[:, j], known, series.positions)
-        axis = seasonal_axis(series.length, series.positions, series.step_seconds)
-        simple = nested_simple(values, known, fit, shape, axis, series.positions)
+        simple = nested_simple(ColumnData.of(series, j), fit, shape)
         return blend_runs(estimate, simple, known, fit)
 
     def to_bytes(self) -> bytes:

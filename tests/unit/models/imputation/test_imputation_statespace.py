@@ -14,6 +14,7 @@ from models.imputation.imputer import Budget, imputer_from_bytes
 from models.imputation.statespace import (
     SMOOTHER_WEIGHT,
     WEIGHTS,
+    ColumnData,
     ColumnFit,
     KalmanImputer,
     choose_weights,
@@ -115,7 +116,8 @@ def test_pseudo_gaps_take_the_simple_method_where_the_model_interpolates_worse()
         "ar1", [0.0, 0.0, 1.0], float(truth[known].mean()), float(truth[known].std()), False, 0.0
     )
     values = np.where(known, truth, 0.0)
-    assert choose_weights(values, known, forgetful, None, steps, steps) == {"1": 0.0, "2-4": 0.0}
+    column = ColumnData(values, known, steps, steps)
+    assert choose_weights(column, forgetful, None) == {"1": 0.0, "2-4": 0.0}
 
 
 def test_pseudo_gaps_keep_the_smoother_where_it_interpolates_better():
@@ -137,7 +139,9 @@ def test_a_gap_length_without_pseudo_gaps_gets_the_prior_share():
     known[40:70] = False
     fit = ColumnFit("local_level", [1.0, 0.1], float(truth.mean()), float(truth.std()), False, 0.0)
     steps = np.arange(100, dtype=np.float64)
-    weights = choose_weights(np.where(known, truth, 0.0), known, fit, None, steps, steps)
+    weights = choose_weights(
+        ColumnData(np.where(known, truth, 0.0), known, steps, steps), fit, None
+    )
     assert "13-36" not in weights
     assert fit.weight("13-36") == SMOOTHER_WEIGHT
 
