@@ -51,15 +51,17 @@ rolling check).
 
 from __future__ import annotations
 
+import functools
 import json
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import statsmodels.api as sm
 from statsmodels.tsa.statespace.kalman_smoother import SMOOTHER_STATE
+from threadpoolctl import ThreadpoolController
 
 from models.imputation.baselines import (
     SeasonalShape,
@@ -84,6 +86,24 @@ MIN_WEIGHT_BLOCKS = 5
 # smoothing with the fitted parameters covers the whole column (about 0.4 s for 100,000).
 MAX_FIT_STEPS = 2000
 MIN_OBSERVED = 8
+
+
+# statsmodels' filters call BLAS on 1-3 dimensional state matrices, where a second OpenBLAS
+# thread has nothing to do but to be woken: on a busy machine (two jobs or two benchmark
+# workers on 2 cores) waiting for it is most of the time. One ARMA(1,1) fit on 400 steps with
+# 10% missing took 3.8 s with two threads, 0.19 s with one (both under the same load).
+_BLAS = ThreadpoolController()
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _one_blas_thread(method: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(method)
+    def limited(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _BLAS.limit(limits=1, user_api="blas"):
+            return method(*args, **kwargs)
+
+    return limited
 
 
 @dataclass(frozen=True)
@@ -354,6 +374,7 @@ class KalmanImputer(Imputer):
         )
         return dict(zip(columns, shapes, strict=True)), period
 
+    @_one_blas_thread
     def fit(
         self,
         train: PreparedSeries,
@@ -380,6 +401,7 @@ class KalmanImputer(Imputer):
             for j, f in (self.fits or {}).items()
         }
 
+    @_one_blas_thread
     def fill(self, series: PreparedSeries) -> np.ndarray:
         shapes, period = self._shapes(series, list(range(series.n_columns)))
         filled = np.stack(
@@ -387,6 +409,7 @@ class KalmanImputer(Imputer):
         )
         return np.where(series.observed, series.values, filled)
 
+    @_one_blas_thread
     def fill_column(self, series: PreparedSeries, column: int) -> np.ndarray:
         # One column's shape only: the rolling check calls this up to 64 times per column.
         shapes, period = self._shapes(series, [column])

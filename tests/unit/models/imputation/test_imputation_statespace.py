@@ -231,3 +231,23 @@ def test_its_models_include_the_mean_s_and_interpolation_s_and_reproduce_them():
         assert imputer.describe()["0"]["model"] == spec
         simple = BASELINES[method](series.values, series.observed)
         assert np.allclose(imputer.fill(series), simple, rtol=0, atol=1e-6)
+
+
+def test_the_smoother_runs_with_one_blas_thread(monkeypatch):
+    # Its matrices are 1-3 wide: a second BLAS thread only adds waiting (statespace.py).
+    from threadpoolctl import threadpool_info
+
+    from models.imputation import statespace
+
+    seen: list[set[int]] = []
+    fit_column = statespace.fit_column
+
+    def spying(*args, **kwargs):
+        seen.append({lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"})
+        return fit_column(*args, **kwargs)
+
+    monkeypatch.setattr(statespace, "fit_column", spying)
+    truth = _level_plus_noise(120, seed=9)
+    series = _hidden(truth, hide_random_points(np.ones_like(truth, bool), 0.1, seed=9))
+    KalmanImputer().fill(series)
+    assert seen and all(threads == {1} for threads in seen)
