@@ -33,6 +33,16 @@ SPACING = 4
 MAX_PASSES = 64
 
 
+def block_of(starts: np.ndarray, length: int) -> np.ndarray:
+    """The block (of length + 1 steps) each pseudo-gap starting at `starts` belongs to."""
+    return starts // (length + 1)
+
+
+def count_blocks(starts: np.ndarray, length: int) -> int:
+    """How many independent-enough units (blocks, module doc) the pseudo-gaps fall in."""
+    return int(len(np.unique(block_of(starts, length))))
+
+
 @dataclass
 class RollingErrors:
     """Each method's MAE on each pseudo-gap of one column and one gap length."""
@@ -44,7 +54,7 @@ class RollingErrors:
     @property
     def blocks(self) -> np.ndarray:
         """The block (of length + 1 steps) each pseudo-gap starts in."""
-        return self.starts // (self.length + 1)
+        return block_of(self.starts, self.length)
 
     def block_differences(self, challenger: str, incumbent: str) -> np.ndarray:
         """Per block: mean MAE difference challenger - incumbent over its pseudo-gaps."""
@@ -55,7 +65,7 @@ class RollingErrors:
         )
 
     def n_blocks(self) -> int:
-        return int(len(np.unique(self.blocks)))
+        return count_blocks(self.starts, self.length)
 
     def overall_mae(self, method: str) -> float:
         return float(self.mae[method].mean()) if len(self.starts) else float("inf")

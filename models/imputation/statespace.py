@@ -73,7 +73,7 @@ from models.imputation.baselines import (
 from models.imputation.data import PreparedSeries, interior_gap_lengths, missing_runs
 from models.imputation.evaluate import BUCKETS, gap_bucket
 from models.imputation.imputer import Budget, Imputer
-from models.imputation.rolling import gap_cells, pseudo_gap_passes
+from models.imputation.rolling import count_blocks, gap_cells, pseudo_gap_passes
 
 SPECS = ("white_noise", "random_walk", "ar1", "local_level", "arma11", "arima110")
 # The smoother's share of a fill; the rest is the simple method its model nests (module doc).
@@ -270,16 +270,21 @@ class ColumnData:
         return ColumnData(self.values, known, self.axis, self.positions)
 
 
+def _is_its_own_simple_method(fit: ColumnFit, shape: SeasonalShape | None) -> bool:
+    """Raw white noise: its smoother is the mean, there is nothing to blend it with."""
+    return fit.spec == "white_noise" and not (fit.seasonal and shape is not None)
+
+
 def nested_simple(
     column: ColumnData, fit: ColumnFit, shape: SeasonalShape | None
 ) -> np.ndarray | None:
     """The simple method `fit`'s model nests, at every step: the seasonal profile for a
     seasonally adjusted fit, else time-weighted interpolation; None for raw white noise,
     whose smoother is already the mean."""
+    if _is_its_own_simple_method(fit, shape):
+        return None
     if fit.seasonal and shape is not None:
         return shape.fill(column.values, column.known, column.axis)
-    if fit.spec == "white_noise":
-        return None
     return time_weighted(column.values, column.known, column.positions)
 
 
@@ -307,7 +312,7 @@ def choose_weights(
     column = column.rows(window)
     if shape is not None:
         shape = SeasonalShape(shape.ratio, shape.component[window])
-    if nested_simple(column, fit, shape) is None:
+    if _is_its_own_simple_method(fit, shape):
         return {}
     lengths = np.asarray(interior_gap_lengths(column.known), dtype=np.int64)
     weights: dict[str, float] = {}
@@ -317,7 +322,7 @@ def choose_weights(
             continue
         length = int(np.median(in_bucket))
         starts, passes = pseudo_gap_passes(column.known, length)
-        if len(np.unique(starts // (length + 1))) < MIN_WEIGHT_BLOCKS:
+        if count_blocks(starts, length) < MIN_WEIGHT_BLOCKS:
             continue
         smoothed, simple, truth = [], [], []
         for chosen in passes:
@@ -386,10 +391,13 @@ class KalmanImputer(Imputer):
         shapes, period = self._shapes(train, list(range(train.n_columns)))
         self.fits = {}
         for j in range(train.n_columns):
-            known = train.observed[:, j]
-            values = np.where(known, train.values[:, j], 0.0)
-            fit = fit_column(values, known, shapes[j], period)
-            self.fits[j] = None if fit is None else self._weighted(train, j, fit, shapes[j])
+            column = ColumnData.of(train, j)
+            fit = fit_column(column.values, column.known, shapes[j], period)
+            self.fits[j] = (
+                None
+                if fit is None
+                else replace(fit, weights=choose_weights(column, fit, shapes[j]))
+            )
         return {"status": "fitted", "epochs": 0, "models": self.describe()}
 
     def describe(self) -> dict[str, Any]:
@@ -416,19 +424,12 @@ class KalmanImputer(Imputer):
         estimate = self._estimate(series, column, shapes[column], period)
         return np.where(series.observed[:, column], series.values[:, column], estimate)
 
-    @staticmethod
-    def _weighted(
-        series: PreparedSeries, j: int, fit: ColumnFit, shape: SeasonalShape | None
-    ) -> ColumnFit:
-        """`fit` with its smoother shares per gap bucket chosen on `series` (`choose_weights`)."""
-        return replace(fit, weights=choose_weights(ColumnData.of(series, j), fit, shape))
-
     def _estimate(
         self, series: PreparedSeries, j: int, shape: SeasonalShape | None, period: int | None
     ) -> np.ndarray:
         """Column j's fill at every step (time-weighted interpolation if nothing fits)."""
-        known = series.observed[:, j]
-        values = np.where(known, series.values[:, j], 0.0)
+        column = ColumnData.of(series, j)
+        values, known = column.values, column.known
         if self.fits is not None:
             fit = self.fits.get(j)
             if fit is not None and fit.seasonal and shape is None:
@@ -440,16 +441,16 @@ class KalmanImputer(Imputer):
             if fit is not None:
                 # Held-out folds keep the shares chosen with the model; a fill from scratch
                 # chooses them on the series it fills.
-                fit = (
-                    replace(fit, weights=structure.weights)
+                weights = (
+                    structure.weights
                     if structure is not None
-                    else self._weighted(series, j, fit, shape)
+                    else choose_weights(column, fit, shape)
                 )
+                fit = replace(fit, weights=weights)
         estimate = None if fit is None else smooth_column(values, known, fit, shape)
         if fit is None or estimate is None:
             return time_weighted(series.values[:, j], known, series.positions)
-        simple = nested_simple(ColumnData.of(series, j), fit, shape)
-        return blend_runs(estimate, simple, known, fit)
+        return blend_runs(estimate, nested_simple(column, fit, shape), known, fit)
 
     def to_bytes(self) -> bytes:
         fits = (
