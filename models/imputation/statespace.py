@@ -26,7 +26,8 @@ Per column:
    median length of the column's real gaps in that bucket is hidden in turn (rolling
    pseudo-gaps, `models.imputation.rolling`), filled by the smoother with the fitted
    parameters and by the nested simple method, and the share in WEIGHTS with the lowest MAE
-   over them is kept. A bucket with too few pseudo-gaps keeps SMOOTHER_WEIGHT.
+   over them is kept. Where nothing was measured (too few pseudo-gaps: a long gap in a short
+   series; a gap at either end) the share is UNTESTED_SHARE, none: the simple method fills.
 
 Why the blend, and why chosen per gap length: the AIC scores one-step-ahead prediction, a
 fill needs interpolation across a gap of a given length. On real series the model the
@@ -77,10 +78,14 @@ from models.imputation.rolling import count_blocks, gap_cells, pseudo_gap_passes
 
 SPECS = ("white_noise", "random_walk", "ar1", "local_level", "arma11", "arima110")
 # The smoother's share of a fill; the rest is the simple method its model nests (module doc).
-# Chosen per gap bucket from WEIGHTS on rolling pseudo-gaps; SMOOTHER_WEIGHT where a
-# bucket has too few of them (fewer than MIN_WEIGHT_BLOCKS independent blocks).
+# Chosen per gap bucket from WEIGHTS on rolling pseudo-gaps. Where a bucket has too few of
+# them (fewer than MIN_WEIGHT_BLOCKS independent blocks), or none (gaps at either end), the
+# share is UNTESTED_SHARE: leaving the simple method needs evidence, as every switch in
+# `auto` does. It used to be 3/4, a hedge that lost where it mattered most: a 10-step gap
+# in 45 yearly values, where an ARIMA(1,1,0) carries its momentum into the gap (model card,
+# round 9).
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
-SMOOTHER_WEIGHT = 0.75
+UNTESTED_SHARE = 0.0
 MIN_WEIGHT_BLOCKS = 5
 # Fitting reads at most this many steps (likelihood evaluations grow with the length);
 # smoothing with the fitted parameters covers the whole column (about 0.4 s for 100,000).
@@ -116,11 +121,12 @@ class ColumnFit:
     scale: float
     seasonal: bool
     aic: float
-    # Gap bucket -> the smoother's share of the fill (the rest: the simple method it nests).
+    # Gap bucket -> the smoother's share of the fill (the rest: the simple method it nests),
+    # where pseudo-gaps measured it; UNTESTED_SHARE elsewhere.
     weights: dict[str, float] = field(default_factory=dict)
 
     def weight(self, bucket: str) -> float:
-        return self.weights.get(bucket, SMOOTHER_WEIGHT)
+        return self.weights.get(bucket, UNTESTED_SHARE)
 
 
 def _model(spec: str, y: np.ndarray) -> Any:
@@ -294,7 +300,7 @@ def blend_runs(
     """Each missing run: the smoother's share for its gap bucket of `estimate`, the rest `simple`."""
     if simple is None:
         return estimate
-    share = np.full(len(known), SMOOTHER_WEIGHT)
+    share = np.full(len(known), UNTESTED_SHARE)
     for start, size in missing_runs(known):
         share[start : start + size] = fit.weight(gap_bucket(size))
     return share * estimate + (1.0 - share) * simple
@@ -307,7 +313,7 @@ def choose_weights(
     MAE on rolling pseudo-gaps (`models.imputation.rolling`) of the median length of the
     column's real interior gaps in that bucket, with the fitted parameters fixed, on the fit
     window. A bucket without real gaps or with fewer than MIN_WEIGHT_BLOCKS blocks of
-    pseudo-gaps gets none (SMOOTHER_WEIGHT applies)."""
+    pseudo-gaps gets none (UNTESTED_SHARE applies)."""
     window = _fit_window(column.known)
     column = column.rows(window)
     if shape is not None:

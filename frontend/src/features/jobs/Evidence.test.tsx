@@ -143,16 +143,16 @@ describe("AutoEvidence", () => {
         column: "temp",
         model:
           "local level (random walk plus noise), on the seasonally adjusted values (smoother's share per gap length: " +
-          "1 step 100%, 2-4 steps 75%, 5-12 steps 25%, 13-36 steps 50%; the rest the seasonal profile)",
+          "1 step 100%, 2-4 steps 75%, 5-12 steps 25%, 13-36 steps 50%; the rest, and other gap lengths, the seasonal profile)",
       },
       {
         column: "wind",
-        model: "AR(1) around a mean (smoother's share per gap length: 1 step 75%, 2-4 steps 0%; the rest time interpolation)",
+        model: "AR(1) around a mean (smoother's share per gap length: 1 step 75%, 2-4 steps 0%; the rest, and other gap lengths, time interpolation)",
       },
     ]);
     render(<AutoEvidence evidence={withWeights} />);
     expect(screen.getByTestId("kalman-models").textContent).toContain(
-      "wind: AR(1) around a mean (smoother's share per gap length: 1 step 75%, 2-4 steps 0%; the rest time interpolation).",
+      "wind: AR(1) around a mean (smoother's share per gap length: 1 step 75%, 2-4 steps 0%; the rest, and other gap lengths, time interpolation).",
     );
   });
 

@@ -90,7 +90,8 @@ function kalmanShares(weights: unknown, seasonal: boolean): string {
     .sort(([a], [b]) => bucketStart(a) - bucketStart(b));
   if (shares.length === 0) return "";
   const listed = shares.map(([bucket, w]) => `${bucketLabel(bucket)} ${Math.round(100 * w)}%`).join(", ");
-  return ` (smoother's share per gap length: ${listed}; the rest ${seasonal ? "the seasonal profile" : "time interpolation"})`;
+  // Gap lengths without a measured share get none: the simple method alone (statespace.UNTESTED_SHARE).
+  return ` (smoother's share per gap length: ${listed}; the rest, and other gap lengths, ${seasonal ? "the seasonal profile" : "time interpolation"})`;
 }
 
 /** Per column, the state-space model the kalman candidate fitted (evidence.kalman) and its share of the fill, in words. */

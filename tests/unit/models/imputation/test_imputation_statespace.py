@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -12,12 +14,14 @@ from models.imputation.data import PreparedSeries, missing_runs, prepare_series
 from models.imputation.evaluate import gap_bucket, hide_gaps, hide_random_points, score
 from models.imputation.imputer import Budget, imputer_from_bytes
 from models.imputation.statespace import (
-    SMOOTHER_WEIGHT,
+    UNTESTED_SHARE,
     WEIGHTS,
     ColumnData,
     ColumnFit,
     KalmanImputer,
+    blend_runs,
     choose_weights,
+    nested_simple,
     smooth_column,
 )
 
@@ -131,19 +135,25 @@ def test_pseudo_gaps_keep_the_smoother_where_it_interpolates_better():
     assert min(imputer.fits[0].weights.values()) >= 0.75
 
 
-def test_a_gap_length_without_pseudo_gaps_gets_the_prior_share():
-    # Two real gaps of 30 steps in 100: too few blocks of pseudo-gaps to choose a share.
+def test_a_gap_length_without_pseudo_gaps_is_filled_by_the_simple_method():
+    # Two real gaps of 30 steps in 100: too few blocks of pseudo-gaps to measure a share, so
+    # the smoother gets none there (leaving the simple method needs evidence); the 3-step
+    # gap's share is measured.
     truth = _level_plus_noise(100, seed=8)[:, 0]
     known = np.ones(100, bool)
     known[[20, 21, 22]] = False
     known[40:70] = False
     fit = ColumnFit("local_level", [1.0, 0.1], float(truth.mean()), float(truth.std()), False, 0.0)
     steps = np.arange(100, dtype=np.float64)
-    weights = choose_weights(
-        ColumnData(np.where(known, truth, 0.0), known, steps, steps), fit, None
-    )
-    assert "13-36" not in weights
-    assert fit.weight("13-36") == SMOOTHER_WEIGHT
+    column = ColumnData(np.where(known, truth, 0.0), known, steps, steps)
+    fit = replace(fit, weights=choose_weights(column, fit, None))
+    assert "2-4" in fit.weights and "13-36" not in fit.weights
+    assert fit.weight("13-36") == UNTESTED_SHARE == 0.0
+    smoother = smooth_column(column.values, known, fit, None)
+    simple = nested_simple(column, fit, None)
+    filled = blend_runs(smoother, simple, known, fit)
+    np.testing.assert_array_equal(filled[40:70], simple[40:70])
+    assert not np.allclose(smoother[40:70], simple[40:70])
 
 
 def test_a_mean_reverting_series_leans_to_its_mean_inside_long_gaps():
