@@ -12,11 +12,12 @@ class ImputationCreateSchema(StrictSchema):
         metadata={
             "description": "auto: validated per column and gap length (the default); where no "
             "method beats it on held-out gaps, the Kalman smoother fills (time interpolation "
-            "on an unevenly spaced series). "
+            "on an unevenly spaced series; trading days count as evenly spaced). "
             "mean, locf, linear, time, seasonal: formulas. kalman: the Kalman smoother of a "
             "state-space model fitted per column, blended with the simple method its model "
             "nests (interpolation or the seasonal profile) in a share chosen per gap length on "
-            "stretches of the series hidden in turn. brits, naomi: trained networks."
+            "stretches of the series hidden in turn (the simple method alone where too few "
+            "exist). brits, naomi: trained networks."
         },
     )
     time_column = fields.String(

@@ -80,7 +80,8 @@ def test_on_a_random_walk_the_default_is_interpolation_s_model_and_nothing_switc
 
 def test_an_uneven_time_axis_keeps_time_interpolation_as_the_default():
     # The smoother steps by row; where rows are not evenly spaced (in time or in calendar
-    # units) time-weighted interpolation is the default, and monthly dates are even.
+    # units) time-weighted interpolation is the default; monthly dates are even, and so are
+    # trading days (weekdays, a few holidays missing).
     rng = np.random.default_rng(4)
     values = np.cumsum(rng.normal(size=200))
     values[rng.choice(np.arange(5, 195), 20, replace=False)] = np.nan
@@ -88,7 +89,8 @@ def test_an_uneven_time_axis_keeps_time_interpolation_as_the_default():
         np.cumsum(rng.integers(1, 5, size=200)), unit="h"
     )
     monthly = pd.date_range("1990-01-01", periods=200, freq="MS")
-    for times, default in ((uneven, "time"), (monthly, "kalman")):
+    trading = pd.bdate_range("2015-01-05", periods=203).delete([17, 90, 160])  # holidays
+    for times, default in ((uneven, "time"), (monthly, "kalman"), (trading, "kalman")):
         series = prepare_series(pd.DataFrame({"t": times, "v": values}), "t", ["v"])
         assert auto_impute(series, models={}, seed=0).evidence["default"] == default
 

@@ -163,3 +163,28 @@ def test_monthly_rows_are_on_a_grid_though_months_differ_in_seconds():
         assert series.on_grid is on_grid
         # Users are told about uneven steps only where rows really skip time.
         assert any("irregular" in note for note in series.notes) is not on_grid
+
+
+def test_trading_days_are_a_grid_of_rows_and_missing_days_are_not():
+    # A market's calendar: weekdays only, a few holidays missing. One row is one step,
+    # though a weekend is three days; daily rows with weekend rows, or many weekdays
+    # missing, or weekly dates on Mondays are not that.
+    weekdays = pd.bdate_range("2021-01-04", periods=300)
+    rng = np.random.default_rng(0)
+    random_days = pd.date_range("2021-01-01", periods=420).delete(
+        rng.choice(np.arange(1, 419), 120, replace=False)
+    )
+    values = np.r_[np.nan, np.arange(299.0)]
+    holidays = [10, 50, 120, 200, 250]
+    for times, on_grid, told in (
+        (weekdays, True, False),  # pandas' own business-day frequency
+        (weekdays.delete(holidays), True, True),
+        (weekdays.delete(holidays) + pd.Timedelta(hours=16), True, True),  # closing time
+        (weekdays[::3], False, False),
+        (random_days[:300], False, False),
+        (weekdays.delete(np.arange(0, 300, 4)), False, False),  # a quarter of them missing
+    ):
+        times = times[: len(values)]
+        series = prepare_series(pd.DataFrame({"t": times, "v": values[: len(times)]}), "t", ["v"])
+        assert series.on_grid is on_grid, times[:8]
+        assert any("trading days" in note for note in series.notes) is told
