@@ -26,8 +26,9 @@ Per column:
    median length of the column's real gaps in that bucket is hidden in turn (rolling
    pseudo-gaps, `models.imputation.rolling`), filled by the smoother with the fitted
    parameters and by the nested simple method, and the share in WEIGHTS with the lowest MAE
-   over them is kept. Where nothing was measured (too few pseudo-gaps: a long gap in a short
-   series; a gap at either end) the share is UNTESTED_SHARE, none: the simple method fills.
+   over them is kept. Where nothing was measured for a gap length (too few pseudo-gaps: a
+   long gap in a short series; no interior gap that long: a run at either end) the share is
+   UNTESTED_SHARE, none: the simple method fills.
 
 Why the blend, and why chosen per gap length: the AIC scores one-step-ahead prediction, a
 fill needs interpolation across a gap of a given length. On real series the model the
@@ -79,11 +80,11 @@ from models.imputation.rolling import count_blocks, gap_cells, pseudo_gap_passes
 SPECS = ("white_noise", "random_walk", "ar1", "local_level", "arma11", "arima110")
 # The smoother's share of a fill; the rest is the simple method its model nests (module doc).
 # Chosen per gap bucket from WEIGHTS on rolling pseudo-gaps. Where a bucket has too few of
-# them (fewer than MIN_WEIGHT_BLOCKS independent blocks), or none (gaps at either end), the
-# share is UNTESTED_SHARE: leaving the simple method needs evidence, as every switch in
-# `auto` does. It used to be 3/4, a hedge that lost where it mattered most: a 10-step gap
-# in 45 yearly values, where an ARIMA(1,1,0) carries its momentum into the gap (model card,
-# round 9).
+# them (fewer than MIN_WEIGHT_BLOCKS independent blocks), or none (no interior gap of that
+# length: a run at either end), the share is UNTESTED_SHARE: leaving the simple method
+# needs evidence, as every switch in `auto` does. It used to be 3/4, a hedge that lost where
+# it mattered most: a 10-step gap in 45 yearly values, where an ARIMA(1,1,0) carries its
+# momentum into the gap (model card, round 9).
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 UNTESTED_SHARE = 0.0
 MIN_WEIGHT_BLOCKS = 5
