@@ -112,6 +112,14 @@ export function ImputationRun({ jobState }: { jobState: LiveJob }) {
           </p>
         ) : null}
         {typeof result?.filled_cells === "number" && <p className="muted">{result.filled_cells.toLocaleString()} cells filled.</p>}
+        {/* What the data's preparation told (trading days, irregular steps, repeated times averaged, rows without a time). */}
+        {result?.notes?.length ? (
+          <ul className="notes" aria-label="About the data">
+            {result.notes.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+        ) : null}
       </section>
       {evidence ? <AutoEvidence evidence={evidence} /> : null}
     </>
