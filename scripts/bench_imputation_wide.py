@@ -14,8 +14,9 @@ every baseline and by `auto`, and scored on the hidden cells.
     .venv/bin/python scripts/bench_imputation_wide.py --fresh --seeds 5 --oracle-seeds 5 --workers 2
     .venv/bin/python scripts/bench_imputation_wide.py --third --seeds 5 --workers 2
 
-`--held-out`, `--fresh` and `--third` run three further sets of series that no rule of `auto`
-was tuned on (see HELD_OUT, FRESH and THIRD). `--oracle-seeds N` measures the target's noise
+`--held-out`, `--fresh` and `--third` run three further sets of series (HELD_OUT, FRESH and
+THIRD), each added as a check before any rule was chosen on it; later rounds did compare rules
+on them (the model card says which), so they are no longer unseen. `--oracle-seeds N` measures the target's noise
 floor: it runs the simple methods on N further seeds, takes the one best there per series and
 mask (a rule that knows the right simple method for this very series) and scores it like auto
 on the judged seeds; where even that rule is above 1.00, the hindsight-best of the judged seeds
