@@ -111,7 +111,13 @@ def pseudo_gap_passes(
     stride = max(1, -(-spacing // MAX_PASSES))
     starts = pseudo_gap_starts(observed, length, scorable)
     starts = starts[starts % stride == 0]
-    passes = [np.flatnonzero(starts % spacing == offset) for offset in range(0, spacing, stride)]
+    # The kept starts are multiples of `stride`; the k-th multiple goes to pass k mod `cycle`,
+    # so starts in one pass are at least `spacing` apart and every start is in one pass (taking
+    # `starts % spacing` as the pass dropped up to 2/3 of them where `stride` does not divide
+    # `spacing`: gap lengths 33, 34, 36...).
+    cycle = -(-spacing // stride)
+    which = (starts // stride) % cycle
+    passes = [np.flatnonzero(which == offset) for offset in range(cycle)]
     return starts, [chosen for chosen in passes if len(chosen)]
 
 

@@ -6,7 +6,13 @@ import numpy as np
 
 from models.imputation import make_imputer
 from models.imputation.data import PreparedSeries
-from models.imputation.rolling import RollingErrors, pseudo_gap_starts, rolling_errors
+from models.imputation.rolling import (
+    SPACING,
+    RollingErrors,
+    pseudo_gap_passes,
+    pseudo_gap_starts,
+    rolling_errors,
+)
 
 
 def test_pseudo_gaps_are_observed_stretches_with_observed_neighbours():
@@ -54,3 +60,25 @@ def test_rolling_errors_score_every_method_on_every_pseudo_gap():
         assert np.isfinite(rolling.mae[method]).all()
     # Linear interpolation across half a cycle of a sine misses its hump.
     assert rolling.overall_mae("time") > 1.0
+
+
+def test_every_pseudo_gap_is_filled_once_and_apart_from_the_others_in_its_fill():
+    observed = np.ones(3000, bool)
+    observed[::401] = False
+    for length in (1, 6, 24, 33, 36, 50, 100):
+        starts, passes = pseudo_gap_passes(observed, length)
+        chosen = np.concatenate(passes)
+        assert len(passes) <= 64
+        assert sorted(chosen.tolist()) == list(range(len(starts))), length
+        for one_fill in passes:
+            assert (np.diff(starts[one_fill]) >= SPACING * (length + 1)).all(), length
+
+
+def test_a_long_gap_length_scores_every_pseudo_gap():
+    # 36 steps: the kept starts are every third step, which does not divide the spacing.
+    steps = np.arange(1500)
+    series = PreparedSeries.from_arrays(np.sin(2 * np.pi * steps / 50) * 5 + 10)
+    rolling = rolling_errors(series, 0, 36, {m: make_imputer(m) for m in ("time", "mean")})
+    assert len(rolling.starts) > 400
+    assert np.isfinite(rolling.mae["time"]).all()
+    assert rolling.compare("mean", "time")["n"] == rolling.n_blocks()
