@@ -25,9 +25,11 @@ Per column:
 4. The share is chosen per gap bucket (`choose_weights`): every observed stretch of the
    median length of the column's real gaps in that bucket is hidden in turn (rolling
    pseudo-gaps, `models.imputation.rolling`), filled by the smoother with the fitted
-   parameters and by the nested simple method, and the share in WEIGHTS with the lowest MAE
-   over them is kept. Where nothing was measured for a gap length (too few pseudo-gaps: a
-   long gap in a short series; no interior gap that long: a run at either end) the share is
+   parameters and by the nested simple method; the share in WEIGHTS with the lowest MAE over
+   them is kept, shrunk toward none by how clearly it beat the simple method over the
+   pseudo-gaps' blocks (`shrunk_share`: a share won by luck on a short series goes back to the
+   simple method). Where nothing was measured for a gap length (too few pseudo-gaps: a long
+   gap in a short series; no interior gap that long: a run at either end) the share is
    UNTESTED_SHARE, none: the simple method fills.
 
 Why the blend, and why chosen per gap length: the AIC scores one-step-ahead prediction, a
@@ -75,11 +77,17 @@ from models.imputation.baselines import (
 from models.imputation.data import PreparedSeries, interior_gap_lengths, missing_runs
 from models.imputation.evaluate import BUCKETS, gap_bucket
 from models.imputation.imputer import Budget, Imputer
-from models.imputation.rolling import count_blocks, gap_cells, pseudo_gap_passes
+from models.imputation.rolling import (
+    RollingErrors,
+    count_blocks,
+    gap_cells,
+    pseudo_gap_passes,
+)
 
 SPECS = ("white_noise", "random_walk", "ar1", "local_level", "arma11", "arima110")
 # The smoother's share of a fill; the rest is the simple method its model nests (module doc).
-# Chosen per gap bucket from WEIGHTS on rolling pseudo-gaps. Where a bucket has too few of
+# Chosen per gap bucket from WEIGHTS on rolling pseudo-gaps, then shrunk by its evidence
+# (`shrunk_share`), so a share is any value in [0, 1]. Where a bucket has too few of
 # them (fewer than MIN_WEIGHT_BLOCKS independent blocks), or none (no interior gap of that
 # length: a run at either end), the share is UNTESTED_SHARE: leaving the simple method
 # needs evidence, as every switch in `auto` does. It used to be 3/4, a hedge that lost where
@@ -310,10 +318,10 @@ def blend_runs(
 def choose_weights(
     column: ColumnData, fit: ColumnFit, shape: SeasonalShape | None
 ) -> dict[str, float]:
-    """Gap bucket -> the smoother's share of the fill, from WEIGHTS: the one with the lowest
-    MAE on rolling pseudo-gaps (`models.imputation.rolling`) of the median length of the
-    column's real interior gaps in that bucket, with the fitted parameters fixed, on the fit
-    window. A bucket without real gaps or with fewer than MIN_WEIGHT_BLOCKS blocks of
+    """Gap bucket -> the smoother's share of the fill: the one in WEIGHTS with the lowest MAE
+    on rolling pseudo-gaps (`models.imputation.rolling`) of the median length of the column's
+    real interior gaps in that bucket, with the fitted parameters fixed, on the fit window,
+    shrunk by its evidence (`shrunk_share`). A bucket without real gaps or with fewer than MIN_WEIGHT_BLOCKS blocks of
     pseudo-gaps gets none (UNTESTED_SHARE applies)."""
     window = _fit_window(column.known)
     column = column.rows(window)
@@ -331,22 +339,50 @@ def choose_weights(
         starts, passes = pseudo_gap_passes(column.known, length)
         if count_blocks(starts, length) < MIN_WEIGHT_BLOCKS:
             continue
-        smoothed, simple, truth = [], [], []
+        # (pseudo-gap, step) fills of each, in the order of `starts`.
+        smoothed, simple = np.empty((2, len(starts), length))
         for chosen in passes:
-            cells = gap_cells(starts[chosen], length).ravel()
-            train = column.hiding(cells)
+            cells = gap_cells(starts[chosen], length)
+            train = column.hiding(cells.ravel())
             estimate = smooth_column(train.values, train.known, fit, shape)
             nested = nested_simple(train, fit, shape)
             if estimate is None or nested is None:
                 break
-            smoothed.append(estimate[cells])
-            simple.append(nested[cells])
-            truth.append(column.values[cells])
+            smoothed[chosen], simple[chosen] = estimate[cells], nested[cells]
         else:
-            s, b, y = (np.concatenate(parts) for parts in (smoothed, simple, truth))
-            errors = [float(np.abs(w * s + (1.0 - w) * b - y).mean()) for w in WEIGHTS]
-            weights[bucket] = WEIGHTS[int(np.argmin(errors))]
+            truth = column.values[gap_cells(starts, length)]
+            weights[bucket] = shrunk_share(starts, length, smoothed, simple, truth)
     return weights
+
+
+def shrunk_share(
+    starts: np.ndarray, length: int, smoothed: np.ndarray, simple: np.ndarray, truth: np.ndarray
+) -> float:
+    """The share in WEIGHTS with the lowest MAE on these pseudo-gaps ((N, length) fills and
+    truth), shrunk toward none by how clearly it beat the simple method over their blocks.
+
+    The argmin over WEIGHTS is a winner on noisy evidence: on a short series its measured gain
+    is partly luck. With t = gain / standard error (`RollingErrors.compare`), the factor
+    1 - 1/t^2 (0 where t <= 1) is the MSE-optimal shrinkage mu^2 / (mu^2 + se^2) of an estimate
+    with standard error se, with mu^2 estimated without bias by gain^2 - se^2. A share won by a
+    wide margin keeps nearly all of itself; one won by about a standard error goes to the
+    simple method (model card, round 10)."""
+    errors = [float(np.abs(w * smoothed + (1.0 - w) * simple - truth).mean()) for w in WEIGHTS]
+    best = WEIGHTS[int(np.argmin(errors))]
+    if best == 0.0:
+        return 0.0
+    blend = best * smoothed + (1.0 - best) * simple
+    rolling = RollingErrors(
+        length,
+        starts,
+        {
+            "blend": np.abs(blend - truth).mean(axis=1),
+            "simple": np.abs(simple - truth).mean(axis=1),
+        },
+    )
+    gain_t = -rolling.compare("blend", "simple")["t"]
+    factor = max(0.0, 1.0 - 1.0 / gain_t**2) if gain_t > 1.0 else 0.0
+    return round(best * factor, 3)
 
 
 class KalmanImputer(Imputer):

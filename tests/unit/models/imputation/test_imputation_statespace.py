@@ -15,13 +15,13 @@ from models.imputation.evaluate import gap_bucket, hide_gaps, hide_random_points
 from models.imputation.imputer import Budget, imputer_from_bytes
 from models.imputation.statespace import (
     UNTESTED_SHARE,
-    WEIGHTS,
     ColumnData,
     ColumnFit,
     KalmanImputer,
     blend_runs,
     choose_weights,
     nested_simple,
+    shrunk_share,
     smooth_column,
 )
 
@@ -92,7 +92,7 @@ def test_the_fill_blends_the_smoother_with_the_simple_method_its_model_nests_per
         fit = imputer.fits[0]
         assert fit is not None and (fit.seasonal or fit.spec != "white_noise")
         assert fit.seasonal is (series is seasonal)
-        assert fit.weights and set(fit.weights.values()) <= set(WEIGHTS)
+        assert fit.weights and all(0.0 <= w <= 1.0 for w in fit.weights.values())
         known = series.observed[:, 0]
         values = np.where(known, series.values[:, 0], 0.0)
         shape = imputer._shapes(series, [0])[0][0] if fit.seasonal else None
@@ -132,7 +132,27 @@ def test_pseudo_gaps_keep_the_smoother_where_it_interpolates_better():
     imputer = KalmanImputer()
     imputer.fit(series)
     assert imputer.fits[0].spec == "local_level"
-    assert min(imputer.fits[0].weights.values()) >= 0.75
+    assert min(imputer.fits[0].weights.values()) >= 0.5
+
+
+def _pseudo_gaps(gains: np.ndarray) -> tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]:
+    """`shrunk_share`'s arguments for one single-step pseudo-gap per block: the simple method
+    misses by 1, the smoother by 1 - gain (every share's error is linear in it, so the full
+    share wins wherever the mean gain is positive)."""
+    n = len(gains)
+    return np.arange(n) * 2, 1, (1.0 - gains)[:, None], np.ones((n, 1)), np.zeros((n, 1))
+
+
+def test_a_share_won_by_a_wide_margin_is_kept_and_one_won_by_noise_is_not():
+    alternating = np.where(np.arange(20) % 2 == 0, 1.0, -1.0)
+    # Every block gains about 0.5, or exactly 0.1: far more than the standard error.
+    assert shrunk_share(*_pseudo_gaps(0.5 + 0.05 * alternating)) > 0.99
+    assert shrunk_share(*_pseudo_gaps(np.full(20, 0.1))) == 1.0
+    # A mean gain of 0.1 with a spread of 0.5 per block: t below 1, so the argmin's full
+    # share is luck as far as 20 blocks can tell, and the simple method fills.
+    assert shrunk_share(*_pseudo_gaps(0.1 + 0.5 * alternating)) == 0.0
+    # In between, the share shrinks by 1 - 1/t^2: t = 0.1 / (0.205 / sqrt(20)) = 2.18.
+    assert 0.75 < shrunk_share(*_pseudo_gaps(0.1 + 0.2 * alternating)) < 0.82
 
 
 def test_a_gap_length_without_pseudo_gaps_is_filled_by_the_simple_method():
