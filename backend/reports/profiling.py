@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.timeparse import parse_datetimes
+
 SAMPLE_ROWS = 50_000
 HISTOGRAM_BINS = 20
 TOP_VALUES = 10
@@ -214,12 +216,9 @@ def _parse_times(values: pd.Series, *, mixed: bool) -> pd.Series | None:
         if mixed:
             options["format"] = "mixed"
         try:
-            parsed = pd.to_datetime(text, **options)
+            parsed = parse_datetimes(text, **options)
         except (ValueError, TypeError, OverflowError):
-            try:  # several UTC offsets in one column: compare them as instants
-                parsed = pd.to_datetime(text, utc=True, **options)
-            except (ValueError, TypeError, OverflowError):
-                return None
+            return None
     if parsed.notna().sum() < TIME_PARSE_SHARE * len(values):
         return None
     return parsed

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from backend.errors import AppError, InvalidFileError, TableLimitError, UnsupportedMediaError
+from models.timeparse import parse_datetimes
 
 FORMATS = ("csv", "tsv", "json", "jsonl")
 _EXTENSIONS = {
@@ -562,7 +563,7 @@ def _looks_temporal(text: pd.Series, lowered_name: str) -> bool:
         word in lowered_name for word in _TEMPORAL_NAMES
     ):
         return False
-    parsed = pd.to_datetime(head, errors="coerce", format="mixed")
+    parsed = parse_datetimes(head, errors="coerce", format="mixed")
     return bool(parsed.notna().sum() >= 0.9 * len(sample))
 
 

@@ -10,6 +10,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from models.timeparse import parse_datetimes
+
 FieldKind = Literal["num", "str", "dt"]
 KINDS: tuple[FieldKind, ...] = ("num", "str", "dt")
 
@@ -75,14 +77,14 @@ def _as_datetime(values: pd.Series) -> pd.Series | None:
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+        parsed = parse_datetimes(text, errors="coerce", format="mixed")
     if parsed.notna().mean() < _MIN_PARSED_SHARE:
         return None
     everything = values.astype("string").str.strip()
     everything = everything.where(everything.str.len() <= MAX_DATE_CHARS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return pd.to_datetime(everything, errors="coerce", format="mixed")
+        return parse_datetimes(everything, errors="coerce", format="mixed")
 
 
 def coerce_column(values: pd.Series) -> tuple[FieldKind, pd.Series]:

@@ -168,7 +168,7 @@ def _numeric_columns(
                     f"Column {name!r} holds no numbers (e.g. {df[name].dropna().iloc[0]!r}).",
                     column=name,
                 )
-        return list(columns)
+        return list(dict.fromkeys(columns))  # a column named twice is filled once
     numeric = [
         c
         for c in df.columns

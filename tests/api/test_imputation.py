@@ -213,3 +213,31 @@ def test_unknown_method_and_other_users_dataset(alice, bob):
         == 422
     )
     assert bob.post(f"/api/v1/datasets/{dataset['id']}/imputations", json={}).status_code == 404
+
+
+def test_local_times_across_a_daylight_saving_switch_upload_recommend_and_impute(alice):
+    # Local times written with their UTC offset change it at the switch (-08:00 -> -07:00):
+    # pandas refuses to parse such a column in one zone, which answered 500 on upload.
+    times = pd.date_range("2021-03-13", periods=72, freq="h", tz="US/Pacific")
+    values = np.round(10 + 5 * np.sin(2 * np.pi * np.arange(72) / 24), 3)
+    frame = pd.DataFrame({"when": times.strftime("%Y-%m-%dT%H:%M:%S%z"), "load": values})
+    frame.loc[[5, 30, 31, 50], "load"] = np.nan
+    upload = alice.upload(frame.to_csv(index=False), "meter.csv")
+    assert upload.status_code == 201, upload.get_json()
+    dataset = upload.get_json()
+    assert {c["name"]: c["type"] for c in dataset["columns"]}["when"] == "temporal"
+    assert alice.get(f"/api/v1/datasets/{dataset['id']}/profile").status_code == 200
+    recommended = alice.post(
+        f"/api/v1/datasets/{dataset['id']}/recommendations", json={"k": 2, "beam_width": 2}
+    )
+    assert recommended.status_code == 200, recommended.get_json()
+    response = alice.post(
+        f"/api/v1/datasets/{dataset['id']}/imputations",
+        json={"method": "kalman", "time_column": "when", "columns": ["load", "load"]},
+    )
+    assert response.status_code == 202, response.get_json()
+    job = wait_for(lambda: finished(alice, response.get_json()["id"]))
+    assert job["status"] == "succeeded", job["error"]
+    assert job["params"]["columns"] == ["load"]  # named twice, filled once
+    result = download(alice, job["result"]["dataset_id"])
+    assert_observed_cells_unchanged(frame, result, ["load"])
