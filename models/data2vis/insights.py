@@ -161,10 +161,16 @@ def imbalance(values: pd.Series) -> float:
 
 def skewness(values: pd.Series) -> float:
     present = values.dropna().to_numpy(dtype=float)
-    if len(present) < 3 or present.std() == 0:
+    present = present[np.isfinite(present)]
+    if len(present) < 3:
         return 0.0
-    centered = present - present.mean()
-    return float((centered**3).mean() / present.std() ** 3)
+    # Divided by the largest magnitude first: cubes of values near 1e300 (or squares in the
+    # standard deviation) overflow to inf and the skew came out NaN.
+    present = present / np.abs(present).max() if np.abs(present).max() > 0 else present
+    spread = present.std()
+    if spread == 0:
+        return 0.0
+    return float((((present - present.mean()) / spread) ** 3).mean())
 
 
 # -- shared pieces ------------------------------------------------------------------------

@@ -155,6 +155,8 @@ def _says_nothing(spec: dict, typed: pd.DataFrame) -> bool:
 
 
 def _offer(pool: dict[tuple, Candidate], candidate: Candidate) -> None:
+    if not math.isfinite(candidate.score):  # cannot be ranked (nor stored as JSON)
+        return
     signature = chart_signature(candidate.spec)
     held = pool.get(signature)
     if held is None or held.score < candidate.score:

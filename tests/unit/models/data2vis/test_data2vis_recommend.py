@@ -1,5 +1,6 @@
 """recommend(): only valid, rendering specs over real columns, on awkward tables too; rules fill gaps."""
 
+import math
 import subprocess
 import sys
 import threading
@@ -40,6 +41,7 @@ def _assert_valid(items, table: pd.DataFrame, k: int) -> None:
         for definition in item.spec["encoding"].values():
             if "field" in definition:
                 assert unescape_field(definition["field"]) in columns | derived, definition
+        assert math.isfinite(item.score)
         assert schema_errors(item.spec) == []
         assert render_error(item.spec, values) is None
     scores = [i.score for i in items if i.source == "model"]
@@ -77,6 +79,14 @@ def _awkward_tables() -> dict[str, pd.DataFrame]:
         # a \x1a in SVG text makes vl-convert abort the process (seen in the Ecdat/Mofa test data)
         "control_characters": pd.DataFrame(
             {"na\x1bme": ["a\x1ab", "c", "a\x1ab", "d"], "v": [1.0, 2.0, 3.0, 2.5]}
+        ),
+        # cubes (and squares) of such values overflow: the skew was NaN and so was a score
+        "near_the_float_limits": pd.DataFrame(
+            {
+                "huge": rng.normal(size=n) * 1e300,
+                "tiny": rng.normal(size=n) * 1e-300,
+                "code": ["?"] * n,
+            }
         ),
         "numbers_as_strings_and_booleans": pd.DataFrame(
             {
