@@ -142,7 +142,14 @@ def _number_stats(values: pd.Series) -> dict[str, Any]:
         }
     q25, q50, q75 = np.quantile(finite, [0.25, 0.5, 0.75])
     bins = max(1, min(HISTOGRAM_BINS, len(np.unique(finite))))
-    counts, edges = np.histogram(finite, bins=bins)
+    try:
+        counts, edges = np.histogram(finite, bins=bins)
+    except ValueError:
+        # A range numpy cannot split (its width overflows near 1e308, or the bins would be
+        # narrower than the spacing of floats near 1e-308): bin the values scaled to [-1, 1].
+        scale = float(np.abs(finite).max())
+        counts, edges = np.histogram(finite / scale, bins=bins)
+        edges = edges * scale
     return {
         "min": _number(finite.min()),
         "max": _number(finite.max()),

@@ -100,6 +100,17 @@ def test_a_regular_series_has_its_frequency_and_no_gaps(alice):
     )
 
 
+def test_numbers_near_the_float_limits_get_a_histogram(alice):
+    # numpy cannot split [-1e308, 1e308] (its width overflows): this answered 500.
+    dataset = alice.upload("big,small\n1e308,5e-324\n-1e308,1e-323\n5e307,0\n", "limits.csv")
+    columns = {c["name"]: c for c in profile_of(alice, dataset.get_json())["columns"]}
+    for name in ("big", "small"):
+        histogram = columns[name]["number"]["histogram"]
+        assert sum(b["count"] for b in histogram) == 3, name
+        assert all(math.isfinite(b["start"]) and math.isfinite(b["end"]) for b in histogram)
+    assert columns["big"]["number"]["histogram"][0]["start"] == -1e308
+
+
 def test_profile_is_stored_and_read_back(store, alice, monkeypatch):
     dataset = alice.upload(TABLE, "weather.csv").get_json()
     first = profile_of(alice, dataset)
