@@ -29,7 +29,7 @@ class ImputationCreateSchema(StrictSchema):
         fields.String(),
         load_default=None,
         allow_none=True,
-        metadata={"description": "Default: every numeric column."},
+        metadata={"description": "Default: every numeric column that holds a value."},
     )
     epochs = fields.Integer(
         load_default=30, validate=validate.Range(min=1, max=IMPUTATION_MAX_EPOCHS)

@@ -222,6 +222,13 @@ def prepare_series(
     table = pd.DataFrame({c: pd.to_numeric(df[c], errors="coerce").astype(float) for c in names})
     table = table.replace([np.inf, -np.inf], np.nan)
     notes: list[str] = []
+    empty = [c for c in names if table[c].isna().all()]
+    if columns is None and 0 < len(empty) < len(names):
+        # Every numeric column by default: one without a single value has nothing to learn
+        # from, and should not stop the others (asked for by name, it is an error below).
+        names = [c for c in names if c not in empty]
+        table = table[names]
+        notes.append(f"Column(s) {empty} have no value at all and were left as they are.")
     times = None
     step: pd.Timedelta | float | None = None
     duplicates = 0

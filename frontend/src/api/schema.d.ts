@@ -2675,7 +2675,7 @@ export interface components {
             /** @default null */
             batch_size: number | null;
             /**
-             * @description Default: every numeric column.
+             * @description Default: every numeric column that holds a value.
              * @default null
              */
             columns: string[] | null;
@@ -2715,7 +2715,7 @@ export interface components {
             /** @default null */
             batch_size: number | null;
             /**
-             * @description Default: every numeric column.
+             * @description Default: every numeric column that holds a value.
              * @default null
              */
             columns: string[] | null;

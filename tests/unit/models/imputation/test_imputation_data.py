@@ -99,6 +99,19 @@ def test_bad_input_raises_a_coded_value_error(frame, time_column, columns, code)
     assert str(info.value)  # a reason a person can read
 
 
+def test_an_empty_column_is_left_out_of_every_numeric_column_but_not_when_named():
+    frame = pd.DataFrame({"v": [1.0, None, 3.0], "w": [np.nan] * 3})  # as read from a CSV
+    series = prepare_series(frame)
+    assert series.columns == ["v"]
+    assert any("['w']" in note and "no value" in note for note in series.notes)
+    with pytest.raises(ImputationInputError) as info:  # asked for by name: an error
+        prepare_series(frame, None, ["v", "w"])
+    assert info.value.code == "everything_missing"
+    with pytest.raises(ImputationInputError) as info:  # nothing left to fill
+        prepare_series(frame[["w"]])
+    assert info.value.code == "everything_missing"
+
+
 def test_scaler_is_fitted_on_observed_values_only():
     values = np.array([[1.0], [3.0], [1000.0]])
     observed = np.array([[True], [True], [False]])
