@@ -133,6 +133,8 @@ class ColumnFit:
     # Gap bucket -> the smoother's share of the fill (the rest: the simple method it nests),
     # where pseudo-gaps measured it; UNTESTED_SHARE elsewhere.
     weights: dict[str, float] = field(default_factory=dict)
+    # Gap bucket -> how its share was measured (`ShareChoice` as a dict), for the evidence.
+    share_evidence: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def weight(self, bucket: str) -> float:
         return self.weights.get(bucket, UNTESTED_SHARE)
@@ -315,14 +317,33 @@ def blend_runs(
     return share * estimate + (1.0 - share) * simple
 
 
+@dataclass(frozen=True)
+class ShareChoice:
+    """One gap bucket's share of the smoother and the pseudo-gaps it was measured on."""
+
+    share: float  # what fills: `won`, shrunk by its evidence
+    won: float  # the share in WEIGHTS with the lowest MAE on the pseudo-gaps
+    t: float | None  # its lead over the simple method in standard errors (None: no spread)
+    length: int  # steps of each pseudo-gap
+    pseudo_gaps: int
+    blocks: int
+
+
 def choose_weights(
     column: ColumnData, fit: ColumnFit, shape: SeasonalShape | None
 ) -> dict[str, float]:
+    """Gap bucket -> the smoother's share of the fill (`choose_shares`)."""
+    return {bucket: choice.share for bucket, choice in choose_shares(column, fit, shape).items()}
+
+
+def choose_shares(
+    column: ColumnData, fit: ColumnFit, shape: SeasonalShape | None
+) -> dict[str, ShareChoice]:
     """Gap bucket -> the smoother's share of the fill: the one in WEIGHTS with the lowest MAE
     on rolling pseudo-gaps (`models.imputation.rolling`) of the median length of the column's
     real interior gaps in that bucket, with the fitted parameters fixed, on the fit window,
-    shrunk by its evidence (`shrunk_share`). A bucket without real gaps or with fewer than MIN_WEIGHT_BLOCKS blocks of
-    pseudo-gaps gets none (UNTESTED_SHARE applies)."""
+    shrunk by its evidence (`shrunk_share`). A bucket without real gaps or with fewer than
+    MIN_WEIGHT_BLOCKS blocks of pseudo-gaps gets none (UNTESTED_SHARE applies)."""
     window = _fit_window(column.known)
     column = column.rows(window)
     if shape is not None:
@@ -330,7 +351,7 @@ def choose_weights(
     if _is_its_own_simple_method(fit, shape):
         return {}
     lengths = np.asarray(interior_gap_lengths(column.known), dtype=np.int64)
-    weights: dict[str, float] = {}
+    shares: dict[str, ShareChoice] = {}
     for bucket, lo, hi in BUCKETS:
         in_bucket = lengths[(lengths >= lo) & (lengths <= hi)]
         if not len(in_bucket):
@@ -351,13 +372,13 @@ def choose_weights(
             smoothed[chosen], simple[chosen] = estimate[cells], nested[cells]
         else:
             truth = column.values[gap_cells(starts, length)]
-            weights[bucket] = shrunk_share(starts, length, smoothed, simple, truth)
-    return weights
+            shares[bucket] = shrunk_share(starts, length, smoothed, simple, truth)
+    return shares
 
 
 def shrunk_share(
     starts: np.ndarray, length: int, smoothed: np.ndarray, simple: np.ndarray, truth: np.ndarray
-) -> float:
+) -> ShareChoice:
     """The share in WEIGHTS with the lowest MAE on these pseudo-gaps ((N, length) fills and
     truth), shrunk toward none by how clearly it beat the simple method over their blocks.
 
@@ -369,8 +390,6 @@ def shrunk_share(
     simple method (model card, round 10)."""
     errors = [float(np.abs(w * smoothed + (1.0 - w) * simple - truth).mean()) for w in WEIGHTS]
     best = WEIGHTS[int(np.argmin(errors))]
-    if best == 0.0:
-        return 0.0
     blend = best * smoothed + (1.0 - best) * simple
     rolling = RollingErrors(
         length,
@@ -382,7 +401,14 @@ def shrunk_share(
     )
     gain_t = -rolling.compare("blend", "simple")["t"]
     factor = max(0.0, 1.0 - 1.0 / gain_t**2) if gain_t > 1.0 else 0.0
-    return round(best * factor, 3)
+    return ShareChoice(
+        share=round(best * factor, 3),
+        won=best,
+        t=round(gain_t, 2) if np.isfinite(gain_t) else None,
+        length=length,
+        pseudo_gaps=len(starts),
+        blocks=rolling.n_blocks(),
+    )
 
 
 class KalmanImputer(Imputer):
@@ -436,19 +462,29 @@ class KalmanImputer(Imputer):
         for j in range(train.n_columns):
             column = ColumnData.of(train, j)
             fit = fit_column(column.values, column.known, shapes[j], period)
-            self.fits[j] = (
-                None
-                if fit is None
-                else replace(fit, weights=choose_weights(column, fit, shapes[j]))
-            )
+            if fit is not None:
+                shares = choose_shares(column, fit, shapes[j])
+                fit = replace(
+                    fit,
+                    weights={bucket: c.share for bucket, c in shares.items()},
+                    share_evidence={bucket: asdict(c) for bucket, c in shares.items()},
+                )
+            self.fits[j] = fit
         return {"status": "fitted", "epochs": 0, "models": self.describe()}
 
     def describe(self) -> dict[str, Any]:
-        """Per column: the chosen model and whether it was fitted to seasonally adjusted values."""
+        """Per column: the chosen model, whether it was fitted to seasonally adjusted values,
+        and the smoother's share per gap bucket with how it was measured."""
         return {
             str(j): None
             if f is None
-            else {"model": f.spec, "seasonal": f.seasonal, "aic": f.aic, "weights": f.weights}
+            else {
+                "model": f.spec,
+                "seasonal": f.seasonal,
+                "aic": f.aic,
+                "weights": f.weights,
+                "shares": f.share_evidence,
+            }
             for j, f in (self.fits or {}).items()
         }
 

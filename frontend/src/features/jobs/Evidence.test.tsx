@@ -156,6 +156,31 @@ describe("AutoEvidence", () => {
     );
   });
 
+  it("says how each share was measured: the share that did best on hidden stretches, and why it was shrunk", () => {
+    const measured = {
+      kalman: {
+        level: {
+          model: "local_level",
+          seasonal: false,
+          aic: 5,
+          weights: { "1": 0.684, "2-4": 1, "5-12": 0 },
+          shares: {
+            "1": { share: 0.684, won: 0.75, t: 3.4, length: 1, pseudo_gaps: 340, blocks: 170 },
+            "2-4": { share: 1, won: 1, t: null, length: 3, pseudo_gaps: 60, blocks: 15 },
+            "5-12": { share: 0, won: 0.5, t: 0.8, length: 6, pseudo_gaps: 1, blocks: 1 },
+          },
+        },
+      },
+    };
+    expect(kalmanModels(measured)[0].model).toBe(
+      "local level (random walk plus noise) (smoother's share per gap length: " +
+        "1 step 68% (75% did best on 340 hidden stretches, shrunk for a lead of 3.4 standard errors), " +
+        "2-4 steps 100% (best on 60 hidden stretches), " +
+        "5-12 steps 0% (50% did best on 1 hidden stretch, shrunk for a lead of 0.8 standard errors); " +
+        "the rest, and other gap lengths, time interpolation)",
+    );
+  });
+
   it("keeps the model alone where no shares were recorded (older jobs, white noise, nothing numeric)", () => {
     expect(
       kalmanModels({

@@ -78,18 +78,30 @@ const bucketStart = (bucket: string) => {
   return Number.isFinite(n) ? n : Number.POSITIVE_INFINITY;
 };
 
+/** How one bucket's share was measured (evidence.kalman[column].shares[bucket], statespace.ShareChoice), in words. */
+function shareMeasure(choice: unknown, share: number): string {
+  if (!isObject(choice) || typeof choice.won !== "number" || typeof choice.pseudo_gaps !== "number") return "";
+  const stretches = `${choice.pseudo_gaps} hidden stretch${choice.pseudo_gaps === 1 ? "" : "es"}`;
+  if (Math.abs(choice.won - share) < 0.005) return ` (best on ${stretches})`;
+  const lead = typeof choice.t === "number" ? `a lead of ${choice.t.toFixed(1)} standard errors` : "its lead";
+  return ` (${Math.round(100 * choice.won)}% did best on ${stretches}, shrunk for ${lead})`;
+}
+
 /**
  * The smoother's share of the fill per gap length (evidence.kalman[column].weights: bucket -> 0..1), in words, shortest
- * gaps first; the rest is the simple method the model nests. Empty where the job recorded no shares (older jobs, or a
- * model with nothing to blend).
+ * gaps first, with how each was measured where the job recorded it (`shares`); the rest is the simple method the model
+ * nests. Empty where the job recorded no shares (older jobs, or a model with nothing to blend).
  */
-function kalmanShares(weights: unknown, seasonal: boolean): string {
+function kalmanShares(weights: unknown, measured: unknown, seasonal: boolean): string {
   if (!isObject(weights)) return "";
   const shares = Object.entries(weights)
     .filter((entry): entry is [string, number] => typeof entry[1] === "number" && Number.isFinite(entry[1]))
     .sort(([a], [b]) => bucketStart(a) - bucketStart(b));
   if (shares.length === 0) return "";
-  const listed = shares.map(([bucket, w]) => `${bucketLabel(bucket)} ${Math.round(100 * w)}%`).join(", ");
+  const choices = isObject(measured) ? measured : {};
+  const listed = shares
+    .map(([bucket, w]) => `${bucketLabel(bucket)} ${Math.round(100 * w)}%${shareMeasure(choices[bucket], w)}`)
+    .join(", ");
   // Gap lengths without a measured share get none: the simple method alone (statespace.UNTESTED_SHARE).
   return ` (smoother's share per gap length: ${listed}; the rest, and other gap lengths, ${seasonal ? "the seasonal profile" : "time interpolation"})`;
 }
@@ -104,7 +116,7 @@ export function kalmanModels(evidence: Nested): { column: string; model: string 
             column,
             model:
               `${KALMAN_MODELS[m.model] ?? m.model}${m.seasonal === true ? ", on the seasonally adjusted values" : ""}` +
-              kalmanShares(m.weights, m.seasonal === true),
+              kalmanShares(m.weights, m.shares, m.seasonal === true),
           },
         ]
       : [],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -133,6 +134,14 @@ def test_pseudo_gaps_keep_the_smoother_where_it_interpolates_better():
     imputer.fit(series)
     assert imputer.fits[0].spec == "local_level"
     assert min(imputer.fits[0].weights.values()) >= 0.5
+    # The evidence says how each share was measured: the share that won on the pseudo-gaps,
+    # its lead in standard errors, and what fills after shrinking it.
+    shares = imputer.describe()["0"]["shares"]
+    assert set(shares) == set(imputer.fits[0].weights)
+    for bucket, choice in shares.items():
+        assert choice["share"] == imputer.fits[0].weights[bucket] <= choice["won"]
+        assert choice["t"] > 1 and choice["blocks"] >= 5
+        assert choice["pseudo_gaps"] >= choice["blocks"] and choice["length"] >= 1
 
 
 def _pseudo_gaps(gains: np.ndarray) -> tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]:
@@ -146,13 +155,13 @@ def _pseudo_gaps(gains: np.ndarray) -> tuple[np.ndarray, int, np.ndarray, np.nda
 def test_a_share_won_by_a_wide_margin_is_kept_and_one_won_by_noise_is_not():
     alternating = np.where(np.arange(20) % 2 == 0, 1.0, -1.0)
     # Every block gains about 0.5, or exactly 0.1: far more than the standard error.
-    assert shrunk_share(*_pseudo_gaps(0.5 + 0.05 * alternating)) > 0.99
-    assert shrunk_share(*_pseudo_gaps(np.full(20, 0.1))) == 1.0
+    assert shrunk_share(*_pseudo_gaps(0.5 + 0.05 * alternating)).share > 0.99
+    assert shrunk_share(*_pseudo_gaps(np.full(20, 0.1))).share == 1.0
     # A mean gain of 0.1 with a spread of 0.5 per block: t below 1, so the argmin's full
     # share is luck as far as 20 blocks can tell, and the simple method fills.
-    assert shrunk_share(*_pseudo_gaps(0.1 + 0.5 * alternating)) == 0.0
+    assert shrunk_share(*_pseudo_gaps(0.1 + 0.5 * alternating)).share == 0.0
     # In between, the share shrinks by 1 - 1/t^2: t = 0.1 / (0.205 / sqrt(20)) = 2.18.
-    assert 0.75 < shrunk_share(*_pseudo_gaps(0.1 + 0.2 * alternating)) < 0.82
+    assert 0.75 < shrunk_share(*_pseudo_gaps(0.1 + 0.2 * alternating)).share < 0.82
 
 
 def test_a_gap_length_without_pseudo_gaps_is_filled_by_the_simple_method():
@@ -204,6 +213,12 @@ def test_a_fitted_imputer_round_trips_and_fills_the_same():
     loaded = imputer_from_bytes(imputer.to_bytes())
     assert isinstance(loaded, KalmanImputer) and loaded.fits == imputer.fits
     assert np.array_equal(loaded.fill(series), imputer.fill(series))
+    # A model saved before the shares' evidence was kept still loads and fills the same.
+    stored = json.loads(imputer.to_bytes())
+    for fit in stored["fits"].values():
+        del fit["share_evidence"]
+    older = imputer_from_bytes(json.dumps(stored).encode())
+    assert np.array_equal(older.fill(series), imputer.fill(series))
 
 
 def test_held_out_fills_keep_the_model_but_refit_its_parameters():
