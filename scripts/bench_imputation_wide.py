@@ -51,7 +51,7 @@ from models.imputation.data import PreparedSeries, prepare_series  # noqa: E402
 from models.imputation.evaluate import hide_gaps, hide_random_points, score  # noqa: E402
 
 MASKS = ("points10", "mixed", "gap5", "gap24", "gap50")
-LONG_GAP_MASKS = ("gap24", "gap50")
+LONG_GAP_STEPS = 24  # the issue's long gaps: 24 steps or more
 
 
 def _rdata(package: str, item: str) -> pd.DataFrame:
@@ -606,13 +606,21 @@ def load(name: str) -> PreparedSeries:
     return prepare_series(loader(), time_column, columns, require_missing=False)
 
 
+def _gap_steps(kind: str) -> int:
+    """N for a gapN mask, 0 for the others."""
+    return int(kind[3:]) if kind.startswith("gap") else 0
+
+
 def masks_for(series: PreparedSeries, masks: list[str]) -> list[str]:
     """The masks a series can hold: a gap mask needs room for 10 such gaps per column."""
-    return [
-        m
-        for m in masks
-        if not m.startswith("gap") or series.length >= 10 * int(m.removeprefix("gap"))
-    ]
+    return [m for m in masks if series.length >= 10 * _gap_steps(m)]
+
+
+def _mask_kind(kind: str) -> str:
+    """A mask name for --masks: one of MASKS, or gapN for gaps of N >= 1 steps."""
+    if kind in MASKS or (kind.startswith("gap") and kind[3:].isdigit() and int(kind[3:]) >= 1):
+        return kind
+    raise argparse.ArgumentTypeError(f"{kind!r}: one of {', '.join(MASKS)}, or gapN (N steps)")
 
 
 def make_mask(observed: np.ndarray, kind: str, seed: int) -> np.ndarray:
@@ -621,7 +629,7 @@ def make_mask(observed: np.ndarray, kind: str, seed: int) -> np.ndarray:
     if kind == "mixed":  # the issue's Nile case: 10% points, then gaps of 3, 6 and 10
         points = hide_random_points(observed, 0.1, seed)
         return points | hide_gaps(observed & ~points, [3, 6, 10], seed=seed, rate=0.1)
-    return hide_gaps(observed, int(kind.removeprefix("gap")), seed=seed, rate=0.1)
+    return hide_gaps(observed, _gap_steps(kind), seed=seed, rate=0.1)
 
 
 def _method_rows(full: PreparedSeries, hidden: np.ndarray, methods: tuple[str, ...]) -> list[dict]:
@@ -703,7 +711,8 @@ def summarize(rows: list[dict], oracle_rows: list[dict] | None = None) -> tuple[
             mean.loc[index, method] / best.loc[index] for index, method in table["oracle"].items()
         ]
     table["seeds"] = frame[frame["method"] == "auto"].groupby(["series", "mask"], sort=False).size()
-    long_gaps = table[table.index.get_level_values("mask").isin(LONG_GAP_MASKS)]
+    masks = table.index.get_level_values("mask")
+    long_gaps = table[[_gap_steps(m) >= LONG_GAP_STEPS for m in masks]]
     per_series = long_gaps["auto_vs_linear"].groupby(level="series").mean()
     worst = table["auto_vs_best"].idxmax()
     targets = {
@@ -741,7 +750,13 @@ def main(argv: list[str] | None = None) -> None:
         "--fresh", action="store_true", help="run the second check's series (FRESH)"
     )
     chosen.add_argument("--third", action="store_true", help="run the third check's series (THIRD)")
-    parser.add_argument("--masks", nargs="+", default=list(MASKS), choices=MASKS)
+    parser.add_argument(
+        "--masks",
+        nargs="+",
+        default=list(MASKS),
+        type=_mask_kind,
+        help=f"default: {' '.join(MASKS)}; any gapN hides gaps of N steps (e.g. gap12 gap36 gap100)",
+    )
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument(
         "--auto-models",
