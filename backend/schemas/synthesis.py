@@ -19,7 +19,7 @@ class SynthesizerCreateSchema(StrictSchema):
         fields.String(),
         load_default=None,
         allow_none=True,
-        metadata={"description": "Default: every numeric column."},
+        metadata={"description": "Default: every numeric column that holds a value."},
     )
     seq_len = fields.Integer(load_default=24, validate=validate.Range(min=2, max=512))
     module = fields.String(load_default="gru", validate=validate.OneOf(["gru", "lstm"]))

@@ -98,15 +98,19 @@ def _frame_values(
     frame: pd.DataFrame, columns: Sequence[str] | None
 ) -> tuple[np.ndarray, list[str]]:
     if columns is None:
+        # Every numeric column that holds a value: an empty one (imputation leaves it as it
+        # is) would otherwise refuse the table with "fill the gaps first" forever.
         names = [
             str(name)
             for name in frame.columns
             if pd.api.types.is_numeric_dtype(frame[name])
             and not pd.api.types.is_bool_dtype(frame[name])
+            and frame[name].notna().any()
         ]
         if not names:
             raise TimeGANInputError(
-                "the data has no numeric column to train on", code="no_numeric_column"
+                "the data has no numeric column with values to train on",
+                code="no_numeric_column",
             )
         selected = frame[[name for name in frame.columns if str(name) in names]]
     else:

@@ -3223,7 +3223,7 @@ export interface components {
             /** @default 128 */
             batch_size: number;
             /**
-             * @description Default: every numeric column.
+             * @description Default: every numeric column that holds a value.
              * @default null
              */
             columns: string[] | null;
@@ -3299,7 +3299,7 @@ export interface components {
             /** @default 128 */
             batch_size: number;
             /**
-             * @description Default: every numeric column.
+             * @description Default: every numeric column that holds a value.
              * @default null
              */
             columns: string[] | null;

@@ -76,6 +76,18 @@ def test_missing_values_point_to_imputation(series_frame):
     assert "imput" in str(caught.value)
 
 
+def test_an_empty_column_is_left_out_unless_asked_for(series_frame):
+    # What imputation returns for a column without a single value: still empty.
+    frame = series_frame.assign(broken=np.nan)
+    assert training_windows(frame, 6).scaler.columns == ("temperature", "load_kw")
+    with pytest.raises(TimeGANInputError) as caught:
+        training_windows(frame, 6, columns=["temperature", "broken"])
+    assert caught.value.code == "missing_values" and caught.value.field == "broken"
+    with pytest.raises(TimeGANInputError) as nothing:
+        training_windows(frame[["label", "broken"]], 6)
+    assert nothing.value.code == "no_numeric_column"
+
+
 def test_requested_columns_must_exist_and_be_numeric(series_frame):
     with pytest.raises(TimeGANInputError) as unknown:
         training_windows(series_frame, 6, columns=["pressure"])
