@@ -166,7 +166,9 @@ def skewness(values: pd.Series) -> float:
         return 0.0
     # Divided by the largest magnitude first: cubes of values near 1e300 (or squares in the
     # standard deviation) overflow to inf and the skew came out NaN.
-    present = present / np.abs(present).max() if np.abs(present).max() > 0 else present
+    largest = np.abs(present).max()
+    if largest > 0:
+        present = present / largest
     spread = present.std()
     if spread == 0:
         return 0.0
