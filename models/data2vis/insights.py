@@ -27,6 +27,7 @@ from models.data2vis.profile import (
     MAX_COLOR_CATEGORIES,
     Column,
     TableProfile,
+    determines,
 )
 
 MAX_MEASURES = 10  # measures considered for pairs and per-measure charts (wide tables)
@@ -36,6 +37,7 @@ LEAD_PAIR = 0.12  # bonus of the first two measures' scatter; decays for later c
 LEAD_DECAY = 0.6
 SPLIT_GAIN = 0.1  # variance a second category must add to split bars by it
 SEPARATES = 0.2  # share of variance between groups from which a category colors a scatter
+RESTATED_MIX = 0.9  # Cramér's V from which one category nearly restates the other
 HORIZONTAL_AFTER = 12  # more categories than this go on the y axis, where long labels fit
 COUNT = {"aggregate": "count", "type": "quantitative", "title": "number of records"}
 
@@ -587,8 +589,8 @@ def _groupings(profile: TableProfile, measure: Column) -> list[tuple[float, Colu
     """
     out = []
     for category in _primary_categories(profile):
-        if not 2 <= category.cardinality <= MAX_AXIS_CATEGORIES:
-            continue
+        if not 2 <= category.cardinality <= MAX_AXIS_CATEGORIES or category is profile.label:
+            continue  # a group per row is no grouping: `named_rows` draws those bars
         few = 1.0 if category.cardinality <= MAX_COLOR_CATEGORIES else 0.6
         weight = (
             grouping_weight(category)
@@ -821,8 +823,10 @@ def counts(profile: TableProfile) -> Iterator[Insight]:
         if small.cardinality > MAX_COLOR_CATEGORIES:
             continue
         v = cramers_v(a.values, b.values)
-        if v < 0.1:
-            continue  # independent (or a designed table): every stack the same mix
+        if v < 0.1 or determines(small.values, big.values):
+            # Independent (or a designed table): every stack the same mix. Determined (who:
+            # man / woman / child, and adult_male): every bar one color, nothing to see.
+            continue
         channel, axis = _category_axis(big, None)
         other = "x" if channel == "y" else "y"
         encoding = {channel: axis, other: COUNT, "color": small.category_encoding()}
@@ -833,6 +837,72 @@ def counts(profile: TableProfile) -> Iterator[Insight]:
             "composition",
             f"{small.name} {relation} {big.name} (Cramér's V = {v:.2f})",
         )
+
+
+def named_rows(profile: TableProfile) -> Iterator[Insight]:
+    """A small table naming each row (states, countries): each measure as one bar per row,
+    sorted, the chart its authors draw first."""
+    label = profile.label
+    if label is None:
+        return
+    for index, measure in enumerate(m for m in _primary_measures(profile) if not m.geographic):
+        values = pd.Series(measure.values.to_numpy(dtype=float), index=label.values.to_numpy())
+        values = values.dropna().sort_values()
+        if len(values) < 3:
+            continue
+        encoding = {
+            "y": label.category_encoding(sort="-x", axis={"labelLimit": 160}),
+            "x": measure.measure_encoding(),
+        }
+        sentence = (
+            f"{measure.name} by {label.name}: from {fmt(float(values.iloc[0]))} "
+            f"({_label(values.index[0])}) to {fmt(float(values.iloc[-1]))} "
+            f"({_label(values.index[-1])})"
+        )
+        score = 0.62 + 0.12 * importance(profile, measure) + _position_bonus(index)
+        yield Insight(_spec("bar", encoding), score, "comparison", sentence)
+
+
+def rates(profile: TableProfile) -> Iterator[Insight]:
+    """A 0/1 outcome's rate in each group (survival by class), for the groupings that split it
+    most: the share itself is what a table of outcomes is about."""
+    for rate in profile.rates[:2]:
+        restated = profile.redundant  # survived <-> alive: the same outcome, no grouping
+        twins = {name for name, kept in restated.items() if kept == rate.name}
+        twins |= {restated[rate.name]} if rate.name in restated else set()
+        scored = []
+        for category in _primary_categories(profile):
+            if category.name == rate.name or category.name in twins:
+                continue
+            if not 2 <= category.cardinality <= MAX_AXIS_CATEGORIES or category is profile.label:
+                continue
+            eta = between_groups(rate.values, category.values) * grouping_weight(category)
+            scored.append((eta, category))
+        scored.sort(key=lambda item: -item[0])
+        chosen: list[tuple[float, Column]] = []
+        for eta, category in scored:
+            # who (man / woman / child) after sex says the same again: the next grouping.
+            if all(cramers_v(category.values, c.values) < RESTATED_MIX for _, c in chosen):
+                chosen.append((eta, category))
+        for rank, (eta, category) in enumerate(chosen[:3]):
+            channel, axis = _category_axis(category, "-VALUE")
+            other = "x" if channel == "y" else "y"
+            title = f"share of {rate.name}"
+            encoding = {
+                channel: axis,
+                other: rate.measure_encoding(aggregate="mean", title=title, axis={"format": "%"}),
+            }
+            frame = pd.DataFrame(
+                {"r": rate.values.to_numpy(dtype=float), "g": category.values.to_numpy()}
+            )
+            shares = frame.dropna().groupby("g")["r"].mean().sort_values()
+            sentence = (
+                f"{title} by {category.name}: {shares.iloc[0]:.0%} "
+                f"({_member(category, shares.index[0])}) to {shares.iloc[-1]:.0%} "
+                f"({_member(category, shares.index[-1])})"
+            )
+            score = 0.6 + 0.3 * math.sqrt(max(eta, 0.0)) - 0.01 * rank
+            yield Insight(_spec("bar", encoding), score, "comparison", sentence)
 
 
 def places(profile: TableProfile) -> Iterator[Insight]:
@@ -860,7 +930,17 @@ def places(profile: TableProfile) -> Iterator[Insight]:
     yield Insight(_spec(mark, encoding), score, "distribution", sentence)
 
 
-GENERATORS = (trends, relationships, distributions, comparisons, _two_way, counts, places)
+GENERATORS = (
+    trends,
+    relationships,
+    distributions,
+    comparisons,
+    named_rows,
+    rates,
+    _two_way,
+    counts,
+    places,
+)
 
 
 def insights(profile: TableProfile) -> list[Insight]:

@@ -24,6 +24,9 @@ Role = Literal["measure", "category", "time", "id", "constant"]
 
 STATS_ROWS = 5_000  # statistics are computed on a seeded sample: a chart choice needs no more
 MAX_AXIS_CATEGORIES = 50  # more labels than this do not fit an axis
+# A vertical axis holds more: one bar per row of a small table named row by row (the 50 US
+# states and DC, the countries of a region).
+MAX_ROW_LABELS = 60
 MAX_COLOR_CATEGORIES = 10  # distinguishable colors in one legend (Tableau 10)
 SMALL_INTEGER_CATEGORIES = 12  # an integer column with this few values is a category (cylinders)
 MAX_MEASURES_COMPARED = 40  # pairwise checks between measures stay cheap on wide tables
@@ -37,6 +40,10 @@ _ID_NAME = re.compile(
     r"(^|[_\s-])(id|idx|index|key|code|no|nr|number)$|^(id|idx|index|unnamed.*)$", re.I
 )
 _GEO_NAME = re.compile(r"(^|_)(lat|lon|lng|latitude|longitude|centroid_lat|centroid_lon)$", re.I)
+# Spearman's rho from which a measure restates an earlier one: a log, a unit conversion, or the
+# same size measured again (a diamond's carat and its length, width and depth: 0.993-0.996).
+# Distinct quantities that merely go together stay (a diamond's price and carat: 0.963).
+RESTATES = 0.985
 # Measures whose sum over rows means something (a population, sales); others are averaged.
 _EXTENSIVE_NAME = re.compile(
     r"(pop|population|count|total|sum|sales|revenue|amount|volume|quantity|qty|number|"
@@ -160,6 +167,10 @@ class TableProfile:
         default_factory=dict, repr=False
     )  # statistics computed once
     time_regular: bool = False  # time values step evenly (daily, monthly, quarterly, ...)
+    label: Column | None = None  # text naming each row of a small table (a state, a country)
+    # 0/1 columns (survived, defaulted): their mean over a group is a rate. Kept here even
+    # when a text column restates one (alive: yes/no) and takes its place among the categories.
+    rates: list[Column] = field(default_factory=list)
 
     @property
     def measures(self) -> list[Column]:
@@ -397,9 +408,32 @@ def _restated_measures(measures: list[Column]) -> dict[str, str]:
             if a in out or b in out:
                 continue
             rho = ranks[a].corr(ranks[b])
-            if rho is not None and abs(rho) >= 0.999:
+            if rho is not None and abs(rho) >= RESTATES:
                 out[b] = a
     return out
+
+
+def _is_rate(column: Column) -> bool:
+    """A column of 0s and 1s (and nothing else): an outcome whose mean is a share."""
+    if column.info.kind != "num" or column.role != "category":
+        return False
+    return set(column.values.dropna().unique()) == {0, 1}
+
+
+def _row_label(columns: list[Column], n_rows: int) -> Column | None:
+    """The first text column naming every row of a small table, one name per row."""
+    if n_rows > MAX_ROW_LABELS:
+        return None
+    for column in columns:
+        present = column.values.dropna()
+        if (
+            column.info.kind == "str"
+            and column.role in ("category", "id")
+            and len(present) >= max(3, 0.95 * n_rows)
+            and present.nunique() == len(present)
+        ):
+            return column
+    return None
 
 
 def _code_as_id(column: Column, columns: list[Column]) -> Column:
@@ -411,7 +445,7 @@ def _code_as_id(column: Column, columns: list[Column]) -> Column:
             key.role in ("category", "id")
             and key.cardinality >= 10
             and column.cardinality >= 0.9 * key.cardinality
-            and _determines(column.values, key.values)
+            and determines(column.values, key.values)
         ):
             return replace(column, role="id")
     return column
@@ -429,7 +463,7 @@ def _regular(times: pd.Series) -> bool:
     return float(np.mean(np.abs(steps / typical - 1) <= 0.15)) >= 0.7
 
 
-def _determines(parent: pd.Series, child: pd.Series) -> bool:
+def determines(parent: pd.Series, child: pd.Series) -> bool:
     """Every child value belongs to one parent value (country -> continent)."""
     pairs = pd.DataFrame({"c": child, "p": parent}).dropna()
     return not pairs.empty and bool((pairs.groupby("c")["p"].nunique() <= 1).all())
@@ -462,6 +496,7 @@ def profile_table(typed: pd.DataFrame, infos: list[ColumnInfo], seed: int = 0) -
                 geographic=bool(_GEO_NAME.search(info.name)),
             )
         )
+    rates = [c for c in columns if _is_rate(c)]
     redundant = _redundant(columns)
     columns = [_code_as_id(c, columns) for c in columns if c.name not in redundant]
     if time is None:
@@ -470,8 +505,9 @@ def profile_table(typed: pd.DataFrame, infos: list[ColumnInfo], seed: int = 0) -
         restated = _restated_measures([c for c in columns if c.role == "measure"])
         redundant.update(restated)
         columns = [c for c in columns if c.name not in restated]
-    profile = TableProfile(n_rows, columns, sample, time=time, redundant=redundant)
+    profile = TableProfile(n_rows, columns, sample, time=time, redundant=redundant, rates=rates)
     if time is None:
+        profile.label = _row_label(columns, n_rows)
         return profile
     times = time.values.loc[sample.index] if len(time.values) == n_rows else time.values
     present = times.dropna()
@@ -495,7 +531,7 @@ def profile_table(typed: pd.DataFrame, infos: list[ColumnInfo], seed: int = 0) -
                 if c.role == "category"
                 and c is not profile.series
                 and 2 <= c.cardinality <= MAX_COLOR_CATEGORIES
-                and _determines(c.values, profile.series.values)
+                and determines(c.values, profile.series.values)
             ]
             profile.series_color = parents[0] if parents else None
     return profile

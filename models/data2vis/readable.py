@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from models.data2vis.fields import coerce_table
-from models.data2vis.profile import MAX_AXIS_CATEGORIES, epoch_scale, year_like
+from models.data2vis.profile import MAX_AXIS_CATEGORIES, MAX_ROW_LABELS, epoch_scale, year_like
 from models.data2vis.validate import unescape_field
 
 MAX_COLOR_CATEGORIES = 20
@@ -130,7 +130,7 @@ def _unit_problems(spec: dict, typed: pd.DataFrame, derived: frozenset[str]) -> 
             and _is_time_number(name, values)
         ):
             problems.append(f"{channel}: {name} is a time, drawn as a quantity from zero")
-        crowded = values.nunique() > MAX_AXIS_CATEGORIES
+        crowded = values.nunique() > (MAX_ROW_LABELS if channel == "y" else MAX_AXIS_CATEGORIES)
         if vl_type in ("nominal", "ordinal") and not definition.get("timeUnit") and crowded:
             problems.append(f"{channel}: {values.nunique()} labels do not fit on an axis")
         if not aggregated and not definition.get("bin"):

@@ -72,3 +72,37 @@ def restaurant_bills(n: int = 240) -> pd.DataFrame:
             "time": np.where(day == "Thur", "Lunch", "Dinner"),
         }
     )
+
+
+def states(n: int = 51) -> pd.DataFrame:
+    """One row per US state (and DC), named by its abbreviation: car-crash rates per state."""
+    rng = np.random.default_rng(7)
+    names = [f"{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(n)]
+    alcohol = rng.gamma(4.0, 1.2, n)
+    return pd.DataFrame(
+        {
+            "total": (2.5 * alcohol + rng.normal(8, 2, n)).round(1),
+            "alcohol": alcohol.round(2),
+            "premium": rng.normal(900, 150, n).round(2),
+            "abbrev": names,
+        }
+    )
+
+
+def passengers(n: int = 600) -> pd.DataFrame:
+    """A titanic-like table of outcomes: survived (0/1) and alive (yes/no) say the same."""
+    rng = np.random.default_rng(8)
+    sex = rng.choice(["male", "female"], size=n, p=[0.65, 0.35])
+    klass = rng.choice(["First", "Second", "Third"], size=n, p=[0.25, 0.2, 0.55])
+    chance = 0.15 + 0.55 * (sex == "female") + 0.2 * (klass == "First") - 0.1 * (klass == "Third")
+    survived = (rng.random(n) < chance).astype(int)
+    return pd.DataFrame(
+        {
+            "survived": survived,
+            "sex": sex,
+            "age": rng.gamma(6.0, 5.0, n).round(0),
+            "fare": np.where(klass == "First", 80, 15) * rng.gamma(2.0, 0.5, n),
+            "class": klass,
+            "alive": np.where(survived == 1, "yes", "no"),
+        }
+    )

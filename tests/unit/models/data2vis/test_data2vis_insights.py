@@ -12,8 +12,10 @@ from models.data2vis.recommend import Recommender, chart_signature
 from tests.unit.models.data2vis.tables import (
     cars_like,
     firm_panel,
+    passengers,
     quarterly_macro,
     restaurant_bills,
+    states,
 )
 
 
@@ -27,7 +29,9 @@ def _mark(spec: dict) -> str:
     return mark["type"] if isinstance(mark, dict) else mark
 
 
-@pytest.mark.parametrize("make", [quarterly_macro, firm_panel, cars_like, restaurant_bills])
+@pytest.mark.parametrize(
+    "make", [quarterly_macro, firm_panel, cars_like, restaurant_bills, states, passengers]
+)
 def test_every_chart_is_readable_distinct_and_explained_with_numbers(make):
     table = make()
     typed, _ = coerce_table(table)
@@ -171,3 +175,34 @@ def test_a_table_of_places_gets_its_map_outline():
     assert where.spec["encoding"]["y"]["field"] == "latitude"
     assert where.spec["encoding"]["color"]["field"] == "state"
     assert where.explanation.startswith("where the 200 records lie: latitude 25")
+
+
+def test_a_table_naming_each_row_gets_a_sorted_bar_per_row():
+    items = _recommend(states())
+    bars = [i for i in items if i.spec["encoding"].get("y", {}).get("field") == "abbrev"]
+    assert bars and items.index(bars[0]) < 3, [i.explanation for i in items]
+    first = bars[0].spec["encoding"]
+    assert first["x"] == {"field": "total", "type": "quantitative"}  # each row's own value
+    assert first["y"]["sort"] == "-x"
+    assert bars[0].explanation.startswith("total by abbrev: from ")
+    # One value per state is no group: no boxplot or mean by abbrev.
+    assert not any(
+        "abbrev" in (i.spec["encoding"].get("x", {}).get("field"), "") and i not in bars
+        for i in items
+    )
+
+
+def test_a_yes_no_outcome_is_shown_as_its_rate_by_the_groups_that_split_it():
+    items = _recommend(passengers())
+    shares = [i for i in items if i.explanation.startswith("share of survived by ")]
+    assert shares and items.index(shares[0]) < 3, [i.explanation for i in items]
+    assert shares[0].explanation.startswith("share of survived by sex: ")
+    y = shares[0].spec["encoding"]["y"]
+    assert (y["field"], y["aggregate"]) == ("survived", "mean")
+    # alive restates survived: no rate of survived by alive, no stacked count of one by the other.
+    assert not any("by alive" in i.explanation for i in shares)
+    assert not any(
+        {d.get("field") for d in i.spec["encoding"].values() if isinstance(d, dict)}
+        >= {"alive", "survived"}
+        for i in items
+    )

@@ -135,6 +135,17 @@ def test_a_measure_that_restates_another_is_dropped():
     assert [c.name for c in profile.measures] == ["popul", "age"]
 
 
+def test_a_size_measured_again_restates_it_a_related_quantity_does_not():
+    rng = np.random.default_rng(5)
+    carat = rng.gamma(2.0, 0.4, 500)
+    length = 6.5 * carat ** (1 / 3) + rng.normal(0, 0.15, 500)  # rho 0.992
+    price = 4000 * carat**1.5 * rng.lognormal(0, 0.35, 500)  # rho 0.94
+    table = pd.DataFrame({"carat": carat, "length": length, "price": price})
+    profile = _profile(table)
+    assert profile.redundant == {"length": "carat"}
+    assert [c.name for c in profile.measures] == ["carat", "price"]
+
+
 def test_trending_series_are_not_restatements_of_each_other():
     profile = _profile(quarterly_macro())
     assert "realcons" in {c.name for c in profile.measures} and not profile.redundant
