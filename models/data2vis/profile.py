@@ -436,6 +436,16 @@ def _row_label(columns: list[Column], n_rows: int) -> Column | None:
     return None
 
 
+def _in_place_of(columns: list[Column], redundant: dict[str, str]) -> list[Column]:
+    """Columns without the redundant ones, each kept column where the first of those it
+    stands for was: titanic's `class` takes `pclass`'s place near the front, and the order
+    of the columns says what the table is about."""
+    first = {c.name: i for i, c in enumerate(columns)}
+    for dropped, kept in redundant.items():
+        first[kept] = min(first[kept], first[dropped])
+    return sorted((c for c in columns if c.name not in redundant), key=lambda c: first[c.name])
+
+
 def _code_as_id(column: Column, columns: list[Column]) -> Column:
     """An integer 'measure' that one value per country (or other key) fixes is a code (iso_num)."""
     if column.role != "measure" or not _is_integral(column.values):
@@ -498,7 +508,7 @@ def profile_table(typed: pd.DataFrame, infos: list[ColumnInfo], seed: int = 0) -
         )
     rates = [c for c in columns if _is_rate(c)]
     redundant = _redundant(columns)
-    columns = [_code_as_id(c, columns) for c in columns if c.name not in redundant]
+    columns = [_code_as_id(c, columns) for c in _in_place_of(columns, redundant)]
     if time is None:
         # Outside a time series (where trending measures all rise in step), a measure in
         # lockstep rank with an earlier one restates it: a log, a unit conversion.

@@ -7,7 +7,7 @@ import pandas as pd
 
 from models.data2vis.fields import coerce_table
 from models.data2vis.profile import profile_table
-from tests.unit.models.data2vis.tables import firm_panel, quarterly_macro
+from tests.unit.models.data2vis.tables import firm_panel, passengers, quarterly_macro
 
 
 def _profile(table: pd.DataFrame):
@@ -164,3 +164,11 @@ def test_every_year_column_is_a_time_never_a_measure():
     assert profile.time is not None and profile.time.columns == ("survey",)
     assert profile.column("born").role == "time"
     assert [c.name for c in profile.measures] == ["income"]
+
+
+def test_a_column_kept_for_a_redundant_one_takes_its_place_and_a_0_1_outcome_stays_a_rate():
+    profile = _profile(passengers())
+    assert profile.redundant == {"survived": "alive"}
+    # survived led the table; alive, which says the same in words, now leads it.
+    assert [c.name for c in profile.columns] == ["alive", "sex", "age", "fare", "class"]
+    assert [c.name for c in profile.rates] == ["survived"]
