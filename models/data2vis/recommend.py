@@ -57,6 +57,7 @@ REPEAT_INTENT = 0.95
 REPEAT_MARK = 0.96
 REPEAT_FIELD = 0.92  # a field shown again for the same question
 REPEAT_FIELD_ELSEWHERE = 0.98  # a field shown again for another question: mostly welcome
+REPEAT_AXES = 0.9  # the same fields on the axes again (a mean bar after a boxplot of a pair)
 TYPING_ROWS = 10_000  # rows typed and profiled to choose charts (every n-th row beyond)
 RENDER_ROWS = 100  # rows inlined for the render check: enough to exercise every encoding
 RENDER_THREADS = 4
@@ -178,21 +179,23 @@ def _shown_fields(spec: dict) -> list[str]:
 def diversified(candidates: list[Candidate]) -> list[Candidate]:
     """Greedy order by score, each pick discounting later ones that repeat it.
 
-    A repeat of the question (intent), of the mark, or of a field already shown twice costs
-    a little (a field shown again for the same question costs more than for another one),
-    so ten strong scatter plots do not crowd out the best histogram or trend, and the charts
-    cover more of the table's columns; the
-    reported score stays the undiscounted one.
+    A repeat of the question (intent), of the mark, of the very fields on the axes, or of a
+    field already shown twice costs a little (a field shown again for the same question costs
+    more than for another one), so ten strong scatter plots do not crowd out the best
+    histogram or trend, and the charts cover more of the table's columns; the reported score
+    stays the undiscounted one.
     """
     remaining = list(candidates)
     ordered: list[Candidate] = []
     intents: dict[str, int] = {}
     marks: dict[str, int] = {}
     fields: dict[object, int] = {}  # uses of a field, and of a field for one intent
+    axes: dict[tuple, int] = {}
 
     def adjusted(candidate: Candidate) -> float:
-        mark, _ = chart_signature(candidate.spec)
+        mark, on_axes = chart_signature(candidate.spec)
         factor = REPEAT_INTENT ** intents.get(candidate.intent, 0)
+        factor *= REPEAT_AXES ** axes.get(on_axes, 0)
         factor *= REPEAT_MARK ** marks.get(mark, 0)
         for name in _shown_fields(candidate.spec):
             factor *= REPEAT_FIELD ** fields.get((candidate.intent, name), 0)
@@ -202,7 +205,8 @@ def diversified(candidates: list[Candidate]) -> list[Candidate]:
     while remaining:
         best = max(range(len(remaining)), key=lambda i: adjusted(remaining[i]))
         pick = remaining.pop(best)
-        mark, _ = chart_signature(pick.spec)
+        mark, on_axes = chart_signature(pick.spec)
+        axes[on_axes] = axes.get(on_axes, 0) + 1
         intents[pick.intent] = intents.get(pick.intent, 0) + 1
         marks[mark] = marks.get(mark, 0) + 1
         for name in _shown_fields(pick.spec):

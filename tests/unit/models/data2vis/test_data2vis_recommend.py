@@ -11,7 +11,13 @@ import pytest
 
 from models.data2vis.fields import coerce_table, json_records
 from models.data2vis.rank import chart_key
-from models.data2vis.recommend import Recommender, get_recommender, recommend
+from models.data2vis.recommend import (
+    Candidate,
+    Recommender,
+    diversified,
+    get_recommender,
+    recommend,
+)
 from models.data2vis.validate import render_error, schema_errors, unescape_field
 
 
@@ -261,3 +267,21 @@ def test_escaped_field_names_keep_their_real_name_as_title():
         for definition in item.spec["encoding"].values():
             if definition.get("field") in ("a\\.b", "it\\'s"):
                 assert definition["title"] == unescape_field(definition["field"])
+
+
+def test_a_second_chart_of_the_same_axes_waits_behind_a_chart_of_other_columns():
+    def chart(mark: str, x: dict, y: dict, score: float, intent: str) -> Candidate:
+        return Candidate({"mark": mark, "encoding": {"x": x, "y": y}}, score, "rules", "", intent)
+
+    group = {"field": "cut", "type": "nominal"}
+    price = {"field": "price", "type": "quantitative"}
+    box = chart("boxplot", group, price, 0.70, "distribution")
+    mean_bar = chart("bar", group, {**price, "aggregate": "mean"}, 0.69, "comparison")
+    scatter = chart(
+        "point",
+        {"field": "depth", "type": "quantitative"},
+        {"field": "table", "type": "quantitative"},
+        0.66,
+        "relationship",
+    )
+    assert diversified([box, mean_bar, scatter]) == [box, scatter, mean_bar]
