@@ -374,6 +374,7 @@ def trends(profile: TableProfile) -> Iterator[Insight]:
         )
     if profile.time_unique and measures:
         yield from _single_series_views(profile, measures[0], base)
+        yield from _cycles(profile, measures[:3], times)
     yield from _categories_over_time(profile, times)
     if not profile.time_unique and panel is None:
         # Events in time: how many per period (not when every period has as many: a design).
@@ -439,6 +440,57 @@ def _single_series_views(profile: TableProfile, measure: Column, base: float) ->
         "relationship",
         f"{measure.name} {memory}: lag-1 autocorrelation {lag1:.2f}",
     )
+
+
+# Cycles within a series: (Vega-Lite unit, pandas accessor, name, least span, coarsest step).
+CYCLES = (
+    ("month", "month", "month", pd.Timedelta(days=2 * 365), pd.Timedelta(days=31)),
+    ("day", "dayofweek", "day of the week", pd.Timedelta(weeks=8), pd.Timedelta(days=1)),
+    ("hours", "hour", "hour of the day", pd.Timedelta(days=3), pd.Timedelta(hours=1)),
+)
+_PHASE_NAMES = {
+    "month": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "dayofweek": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+CYCLE_SAYS = 0.1  # share of variance from which a cycle is worth its chart
+
+
+def _phase_name(accessor: str, phase: float) -> str:
+    names = _PHASE_NAMES.get(accessor)
+    return names[int(phase) - (accessor == "month")] if names else f"{int(phase)}h"
+
+
+def _cycles(profile: TableProfile, measures: list[Column], times: pd.Series) -> Iterator[Insight]:
+    """A series sampled finer than its cycles (monthly or daily over years, hourly over days):
+    the mean of each measure per month of the year, day of the week or hour of the day, where
+    that cycle explains a share of its variance (temperatures by month, traffic by weekday)."""
+    time = profile.time
+    assert time is not None
+    present = times.dropna()
+    if time.transform or len(present) < 24:
+        return  # whole years or year + quarter: no cycle within them
+    step = pd.Series(np.sort(present.unique())).diff().median()
+    span = present.max() - present.min()
+    for unit, accessor, name, least_span, coarsest_step in CYCLES:
+        if span < least_span or not step <= coarsest_step:
+            continue
+        phase = getattr(times.dt, accessor).to_numpy(dtype=float)
+        for index, measure in enumerate(measures):
+            eta = between_groups(measure.values, pd.Series(phase).fillna(-1).astype(int).to_numpy())
+            if eta < CYCLE_SAYS:
+                continue
+            means = pd.Series(measure.values.to_numpy(dtype=float)).groupby(phase).mean()
+            low, high = means.idxmin(), means.idxmax()
+            x = {"field": time.field, "type": "ordinal", "timeUnit": unit, "title": name}
+            encoding = {"x": x, "y": measure.measure_encoding(aggregate="mean")}
+            yield Insight(
+                _spec("bar", encoding),
+                0.5 + 0.3 * math.sqrt(eta) + _position_bonus(index),
+                "trend",
+                f"mean {measure.name} by {name}: lowest {fmt(float(means[low]))} "
+                f"({_phase_name(accessor, low)}), highest {fmt(float(means[high]))} "
+                f"({_phase_name(accessor, high)}); the cycle explains {eta:.0%} of its variance",
+            )
 
 
 def _coarse_unit(times: pd.Series) -> str:

@@ -206,3 +206,48 @@ def test_a_yes_no_outcome_is_shown_as_its_rate_by_the_groups_that_split_it():
         >= {"alive", "survived"}
         for i in items
     )
+
+
+def _cycle_bars(table: pd.DataFrame) -> list:
+    return [
+        i
+        for i in _recommend(table, k=12)
+        if i.spec["encoding"].get("x", {}).get("timeUnit") in ("month", "day", "hours")
+    ]
+
+
+def test_a_series_finer_than_its_cycle_gets_its_mean_per_month_weekday_or_hour():
+    days = pd.date_range("2012-01-01", "2015-12-31", freq="D")
+    rng = np.random.default_rng(10)
+    weather = pd.DataFrame(
+        {
+            "date": days,
+            "temp_max": 15 - 10 * np.cos(2 * np.pi * (days.day_of_year.to_numpy() - 15) / 365.25),
+            "riders": np.where(days.dayofweek < 5, 1500, 1000) + rng.normal(0, 20, len(days)),
+        }
+    )
+    bars = {i.spec["encoding"]["x"]["timeUnit"]: i for i in _cycle_bars(weather)}
+    assert set(bars) == {"month", "day"}
+    month = bars["month"]
+    assert month.spec["encoding"]["y"] == {
+        "field": "temp_max",
+        "type": "quantitative",
+        "aggregate": "mean",
+    }
+    assert "lowest" in month.explanation and "(Jan)" in month.explanation
+    assert "(Jul)" in month.explanation and "explains" in month.explanation
+    assert "riders by day of the week: lowest" in bars["day"].explanation
+    assert "(Sat)" in bars["day"].explanation or "(Sun)" in bars["day"].explanation
+    hours = pd.date_range("2020-01-01", periods=24 * 20, freq="h")
+    load = pd.DataFrame({"time": hours, "load": 50 + 20 * np.sin(2 * np.pi * hours.hour / 24)})
+    [hourly] = _cycle_bars(load)
+    assert hourly.spec["encoding"]["x"]["timeUnit"] == "hours"
+    assert "highest 70 (6h)" in hourly.explanation
+
+
+def test_no_cycle_chart_without_a_cycle_or_the_span_to_see_it():
+    rng = np.random.default_rng(9)
+    days = pd.date_range("2020-01-01", periods=300, freq="D")  # under two years: no months
+    noise = pd.DataFrame({"date": days, "value": rng.normal(0, 1, 300).cumsum()})
+    assert _cycle_bars(noise) == []
+    assert _cycle_bars(quarterly_macro()) == []  # year + quarter: no cycle within the rows
