@@ -445,12 +445,12 @@ def _single_series_views(profile: TableProfile, measure: Column, base: float) ->
 # Cycles within a series: (Vega-Lite unit, pandas accessor, name, least span, coarsest step).
 CYCLES = (
     ("month", "month", "month", pd.Timedelta(days=2 * 365), pd.Timedelta(days=31)),
-    ("day", "dayofweek", "day of the week", pd.Timedelta(weeks=8), pd.Timedelta(days=1)),
+    ("day", "day_of_week", "day of the week", pd.Timedelta(weeks=8), pd.Timedelta(days=1)),
     ("hours", "hour", "hour of the day", pd.Timedelta(days=3), pd.Timedelta(hours=1)),
 )
 _PHASE_NAMES = {
     "month": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "dayofweek": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "day_of_week": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
 }
 CYCLE_SAYS = 0.1  # share of variance from which a cycle is worth its chart
 

@@ -223,7 +223,7 @@ def test_a_series_finer_than_its_cycle_gets_its_mean_per_month_weekday_or_hour()
         {
             "date": days,
             "temp_max": 15 - 10 * np.cos(2 * np.pi * (days.day_of_year.to_numpy() - 15) / 365.25),
-            "riders": np.where(days.dayofweek < 5, 1500, 1000) + rng.normal(0, 20, len(days)),
+            "riders": np.where(days.day_of_week < 5, 1500, 1000) + rng.normal(0, 20, len(days)),
         }
     )
     bars = {i.spec["encoding"]["x"]["timeUnit"]: i for i in _cycle_bars(weather)}
