@@ -380,7 +380,8 @@ def trends(profile: TableProfile) -> Iterator[Insight]:
         # Events in time: how many per period (not when every period has as many: a design).
         unit = time.time_unit or "yearmonth"
         period = {"year": "Y", "yearquarter": "Q"}.get(unit, "M")
-        counts = times.dropna().dt.to_period(period).value_counts() if times.notna().any() else None
+        present = _wall_time(times.dropna())
+        counts = present.dt.to_period(period).value_counts() if len(present) else None
         spread = (
             float(counts.std() / counts.mean()) if counts is not None and len(counts) > 2 else 0.0
         )
@@ -493,6 +494,12 @@ def _cycles(profile: TableProfile, measures: list[Column], times: pd.Series) -> 
             )
 
 
+def _wall_time(times: pd.Series) -> pd.Series:
+    """Timestamps as the clock read them: periods have no time zone. (Times with several UTC
+    offsets were read as UTC instants, `models.timeparse`: their periods are UTC days.)"""
+    return times.dt.tz_localize(None) if times.dt.tz is not None else times
+
+
 def _coarse_unit(times: pd.Series) -> str:
     present = times.dropna()
     span_days = (present.max() - present.min()).days if len(present) else 0
@@ -507,7 +514,9 @@ def _categories_over_time(profile: TableProfile, times: pd.Series) -> Iterator[I
         return
     unit = time.time_unit if time.transform else _coarse_unit(times)
     unit = unit or "year"
-    buckets = times.dt.to_period({"year": "Y", "yearquarter": "Q", "yearmonth": "M"}.get(unit, "D"))
+    buckets = _wall_time(times).dt.to_period(
+        {"year": "Y", "yearquarter": "Q", "yearmonth": "M"}.get(unit, "D")
+    )
     for category in _primary_categories(profile):
         if not 2 <= category.cardinality <= MAX_COLOR_CATEGORIES:
             continue

@@ -251,3 +251,22 @@ def test_no_cycle_chart_without_a_cycle_or_the_span_to_see_it():
     noise = pd.DataFrame({"date": days, "value": rng.normal(0, 1, 300).cumsum()})
     assert _cycle_bars(noise) == []
     assert _cycle_bars(quarterly_macro()) == []  # year + quarter: no cycle within the rows
+
+
+def test_local_times_with_their_offset_are_bucketed_by_the_clock_without_a_warning():
+    import warnings
+
+    rng = np.random.default_rng(11)
+    # Local times across a daylight-saving switch, written with their UTC offsets.
+    times = pd.date_range("2021-03-01", periods=400, freq="7h", tz="America/Los_Angeles")
+    table = pd.DataFrame(
+        {
+            "when": [t.isoformat() for t in times],
+            "kind": rng.choice(["a", "b", "c"], 400),
+            "v": rng.normal(0, 1, 400),
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Converting to PeriodArray ... drop timezone"
+        items = _recommend(table, k=6)
+    assert any(i.intent == "trend" for i in items)
