@@ -115,7 +115,9 @@ def between_groups(measure: pd.Series | np.ndarray, groups: pd.Series | np.ndarr
     counts = np.bincount(codes)
     present = counts > 0
     k, n = int(present.sum()), len(m)
-    if k < 2:
+    if k < 2 or n - k < k:
+        # Fewer than two rows per group on average: each group's mean is mostly its own
+        # noise (sleep cycles of 32 mammals in 20 order x status cells "explained" 94%).
         return 0.0
     center = m.mean()
     total = float(((m - center) ** 2).sum())

@@ -270,3 +270,16 @@ def test_local_times_with_their_offset_are_bucketed_by_the_clock_without_a_warni
         warnings.simplefilter("error")  # "Converting to PeriodArray ... drop timezone"
         items = _recommend(table, k=6)
     assert any(i.intent == "trend" for i in items)
+
+
+def test_groups_of_one_or_two_rows_explain_nothing_real_groups_do():
+    from models.data2vis.insights import between_groups
+
+    rng = np.random.default_rng(12)
+    noise = rng.normal(0, 1, 40)
+    # Every row its own group, or 25 groups for 40 rows: the means are the rows' own noise.
+    assert between_groups(noise, np.arange(40)) == 0.0
+    assert between_groups(noise, np.arange(40) % 25) == 0.0
+    shifted = noise + np.repeat([0.0, 5.0], 20)
+    assert between_groups(shifted, np.repeat([0, 1], 20)) > 0.8
+    assert between_groups(noise, np.repeat([0, 1], 20)) < 0.1
