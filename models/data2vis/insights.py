@@ -813,8 +813,16 @@ def _splitting_category(
     return best, best_gain
 
 
+GRID_SCORE = 0.6  # a heatmap of a complete grid shows every value in its place
+
+
 def _two_way(profile: TableProfile) -> Iterator[Insight]:
-    """A measure over two categories at once (yield by variety and site), as a heatmap."""
+    """A measure over two categories at once (yield by variety and site), as a heatmap.
+
+    Where the two categories name one row each (a field's columns and rows, years and
+    months), the heatmap is the table itself laid out on its grid: it is scored as such, and
+    its explanation says how much each of the two explains. Elsewhere it is scored by how
+    much of the measure the pair's cells explain."""
     grid = [c for c in _primary_categories(profile) if 3 <= c.cardinality <= 30]
     measures = [m for m in _primary_measures(profile) if not m.geographic][:3]
     best = None
@@ -822,13 +830,14 @@ def _two_way(profile: TableProfile) -> Iterator[Insight]:
         cells = a.values.astype(str) + "\u0000" + b.values.astype(str)
         if cells.nunique() > 400:
             continue
+        one_each = cells.nunique() >= 0.95 * len(cells)
         for measure in measures:
-            eta = between_groups(measure.values, cells)
+            eta = 1.0 if one_each else between_groups(measure.values, cells)
             if best is None or eta > best[0]:
-                best = (eta, measure, a, b)
+                best = (eta, one_each, measure, a, b)
     if best is None:
         return
-    eta, measure, a, b = best
+    eta, one_each, measure, a, b = best
     aggregate = _total_or_mean(profile, measure)
     wide, tall = (a, b) if a.cardinality >= b.cardinality else (b, a)
     encoding = {
@@ -836,6 +845,16 @@ def _two_way(profile: TableProfile) -> Iterator[Insight]:
         "y": tall.category_encoding(),
         "color": measure.measure_encoding(aggregate=aggregate),
     }
+    if one_each:
+        shares = [_eta(profile, measure, c) for c in (wide, tall)]
+        yield Insight(
+            _spec("rect", encoding),
+            GRID_SCORE,
+            "comparison",
+            f"{measure.name} on the grid of {wide.name} and {tall.name}: {wide.name} explains "
+            f"{shares[0]:.0%} of its variance, {tall.name} {shares[1]:.0%}",
+        )
+        return
     yield Insight(
         _spec("rect", encoding),
         0.3 + 0.3 * math.sqrt(eta),

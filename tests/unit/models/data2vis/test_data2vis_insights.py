@@ -283,3 +283,21 @@ def test_groups_of_one_or_two_rows_explain_nothing_real_groups_do():
     shifted = noise + np.repeat([0.0, 5.0], 20)
     assert between_groups(shifted, np.repeat([0, 1], 20)) > 0.8
     assert between_groups(noise, np.repeat([0, 1], 20)) < 0.1
+
+
+def test_a_complete_grid_of_one_value_per_cell_is_drawn_as_its_heatmap():
+    rng = np.random.default_rng(13)
+    col, row = np.meshgrid(np.arange(1, 11), np.arange(1, 21))
+    field = pd.DataFrame(
+        {
+            "col": col.ravel(),
+            "row": row.ravel(),
+            "yield": 5 + 0.3 * row.ravel() + rng.normal(0, 0.5, col.size),
+        }
+    )
+    heatmaps = [i for i in _recommend(field) if _mark(i.spec) == "rect"]
+    assert heatmaps, "no heatmap of the field"
+    encoding = heatmaps[0].spec["encoding"]
+    assert {encoding["x"]["field"], encoding["y"]["field"]} == {"row", "col"}
+    assert encoding["color"]["field"] == "yield"
+    assert heatmaps[0].explanation.startswith("yield on the grid of row and col: row explains")
