@@ -84,7 +84,7 @@ MIN_DISTINCT = 5  # issue 13: at least 5 distinct charts in the top 10
 
 # --- tables ----------------------------------------------------------------------------
 def chartbench_tables(folder: Path) -> dict[str, pd.DataFrame]:
-    return {p.stem: pd.read_csv(p) for p in sorted((folder / "data").glob("px_*.csv"))}
+    return {p.stem: pd.read_csv(p) for p in sorted((folder / "data").glob("*.csv"))}
 
 
 def sklearn_tables() -> dict[str, pd.DataFrame]:
