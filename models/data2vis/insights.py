@@ -948,8 +948,8 @@ def named_rows(profile: TableProfile) -> Iterator[Insight]:
 def rates(profile: TableProfile) -> Iterator[Insight]:
     """A 0/1 outcome's rate in each group (survival by class), for the groupings that split it
     most: the share itself is what a table of outcomes is about."""
+    restated = profile.redundant  # survived <-> alive: the same outcome, no grouping
     for rate in profile.rates[:2]:
-        restated = profile.redundant  # survived <-> alive: the same outcome, no grouping
         twins = {name for name, kept in restated.items() if kept == rate.name}
         twins |= {restated[rate.name]} if rate.name in restated else set()
         scored = []
