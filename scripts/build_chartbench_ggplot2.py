@@ -109,7 +109,6 @@ size limit here, so the numbers in the report were made from cran/ggplot2 "versi
 
 from __future__ import annotations
 
-import argparse
 import bz2
 import gzip
 import json
@@ -125,7 +124,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from chartbench_common import exclusions, gallery_entry, write_benchmark
+from chartbench_common import Candidate, argument_parser, choose, exclusions, write_benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "bench_results" / "chartbench-ggplot2"
@@ -1266,21 +1265,22 @@ def build(ggplot2: Path, out: Path) -> list[dict]:
 
     excluded = exclusions(EXCLUDED, {n: t.columns for n, t in tables.items()})
     print(f"{n_sources} example sections read; plots: {dict(gallery.dropped.most_common())}")
-    print(f"\n{'table':<16}{'rows':>8}{'cols':>6}{'charts':>8}  note")
-    entries: list[dict] = []
-    for name in sorted(tables):
+    candidates = []
+    for name, table in sorted(tables.items()):
         charts = gallery.charts.get(name, {})
-        table = tables[name]
-        if name in excluded:
-            note = f"excluded: {excluded[name]}"
-        elif len(charts) < MIN_CHARTS:
-            note = f"dropped: fewer than {MIN_CHARTS} distinct charts"
-        else:
-            note = "kept" + seaborn_overlap(name, set(charts))
-            entries.append(
-                gallery_entry(f"{PREFIX}{name}.csv", len(table.frame), table.columns, charts)
+        overlap = seaborn_overlap(name, set(charts))
+        candidates.append(
+            Candidate(
+                name,
+                f"{PREFIX}{name}.csv",
+                len(table.frame),
+                table.columns,
+                charts,
+                excluded.get(name),
+                overlap,
             )
-        print(f"{name:<16}{len(table.frame):>8}{len(table.columns):>6}{len(charts):>8}  {note}")
+        )
+    entries = choose(candidates, MIN_CHARTS)
 
     def write_table(entry: dict, path: Path) -> None:
         frame = tables[entry["dataset"][len(PREFIX) : -4]].frame
@@ -1291,13 +1291,9 @@ def build(ggplot2: Path, out: Path) -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    parser = argument_parser(
+        __doc__, {"--ggplot2": "extracted ggplot2 source (R/, data/)"}, DEFAULT_OUT
     )
-    parser.add_argument(
-        "--ggplot2", type=Path, required=True, help="extracted ggplot2 source (R/, data/)"
-    )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
     build(args.ggplot2, args.out)
 

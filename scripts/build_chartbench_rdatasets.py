@@ -75,7 +75,7 @@ Exclusions (reported at the end of the run, with the reason):
   anscombe, penguins, gapminder, barley, population, seattle weather, stocks/sp500, movies,
   wheat (Playfair's, HistData::Wheat and Wheat.monarchs), co2, crimea (HistData::Nightingale),
   burtin, jobs, unemployment, disasters, driving, flights, iowa electricity, london*, volcano,
-  ...), plus the vega_datasets safety net of build_chartbench_ggplot2.vega_collisions (imported):
+  ...), plus the vega_datasets safety net of chartbench_common.vega_collisions (imported):
   a name stem equal to a vega dataset's, or at least 2 and at least half of the (normalised)
   column names shared with a vega dataset shipped locally;
 - tables already in the other chartbenches: tips, diamonds, economics, msleep, titanic, planets,
@@ -102,21 +102,15 @@ archdata, heplots 1 each), 142 distinct charts; 324 more tables had a single cha
 
 from __future__ import annotations
 
-import argparse
 import html
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import pandas as pd  # noqa: E402
-
-from scripts.build_chartbench_ggplot2 import (  # noqa: E402  (one R reader for both builders)
+import pandas as pd
+from build_chartbench_ggplot2 import (  # one R reader for both builders
     UNKNOWN,
     UNWRAP,
     Binary,
@@ -140,9 +134,10 @@ from scripts.build_chartbench_ggplot2 import (  # noqa: E402  (one R reader for 
     one_line,
     tokenize,
 )
-from scripts.build_chartbench_ggplot2 import signature as ggplot_signature  # noqa: E402
-from scripts.chartbench_common import gallery_entry, vega_collisions, write_benchmark  # noqa: E402
+from build_chartbench_ggplot2 import signature as ggplot_signature
+from chartbench_common import Candidate, argument_parser, choose, exclusions, write_benchmark
 
+ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "bench_results" / "chartbench-rdatasets"
 PREFIX = "rd_"
 MIN_CHARTS = 2
@@ -719,27 +714,26 @@ def build(rdatasets: Path, out: Path, packages: list[str] | None = None) -> list
     excluded: dict[tuple[str, str], str] = {}
     for package in sorted({p for p, _ in found}):
         tables = {n: t.columns for (p, n), (t, _) in found.items() if p == package}
-        for name, why in vega_collisions(tables).items():
-            excluded[(package, name)] = f"safety net: {why}"
-    for key in found:
-        if (reason := excluded_name(key[1])) is not None:
-            excluded[key] = reason
+        fixed = {n: reason for n in tables if (reason := excluded_name(n)) is not None}
+        for name, why in exclusions(fixed, tables).items():
+            excluded[(package, name)] = why
     print(f"{n_pages} pages with examples read; plots: {dict(dropped.most_common())}")
-    print(f"\n{'package/table':<44}{'rows':>8}{'cols':>6}{'charts':>8}  note")
-    entries: list[dict] = []
+    candidates = []
     for (package, name), (table, charts) in sorted(found.items(), key=lambda kv: kv[0]):
         n_rows = len(table.frame)
-        if (package, name) in excluded:
-            note = f"excluded: {excluded[(package, name)]}"
-        elif len(charts) < MIN_CHARTS:
-            note = f"dropped: fewer than {MIN_CHARTS} distinct charts"
-        else:
-            note = "kept" + (f" (large: {n_rows} rows)" if n_rows > 50_000 else "")
-            entries.append(
-                gallery_entry(f"{PREFIX}{package}_{name}.csv", n_rows, table.columns, charts)
+        large = f" (large: {n_rows} rows)" if n_rows > 50_000 else ""
+        candidates.append(
+            Candidate(
+                f"{package}/{name}",
+                f"{PREFIX}{package}_{name}.csv",
+                n_rows,
+                table.columns,
+                charts,
+                excluded.get((package, name)),
+                large,
             )
-        label = f"{package}/{name}"
-        print(f"{label:<44}{n_rows:>8}{len(table.columns):>6}{len(charts):>8}  {note}")
+        )
+    entries = choose(candidates, MIN_CHARTS, heading="package/table", width=44)
 
     def write_table(entry: dict, path: Path) -> None:
         package, name = entry["dataset"][len(PREFIX) : -4].split("_", 1)
@@ -765,13 +759,9 @@ def build(rdatasets: Path, out: Path, packages: list[str] | None = None) -> list
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    parser = argument_parser(
+        __doc__, {"--rdatasets": "extracted Rdatasets (csv/, doc/)"}, DEFAULT_OUT
     )
-    parser.add_argument(
-        "--rdatasets", type=Path, required=True, help="extracted Rdatasets (csv/, doc/)"
-    )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--packages", nargs="*", help="only these packages (default: all)")
     args = parser.parse_args()
     build(args.rdatasets, args.out, args.packages)

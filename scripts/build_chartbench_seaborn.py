@@ -67,7 +67,6 @@ Commands (the repositories as bare git dirs, e.g. from a mirror or `git clone --
 
 from __future__ import annotations
 
-import argparse
 import ast
 import json
 import re
@@ -78,7 +77,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from chartbench_common import exclusions, gallery_entry, write_benchmark
+from chartbench_common import Candidate, argument_parser, choose, exclusions, write_benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "bench_results" / "chartbench-seaborn"
@@ -452,23 +451,21 @@ def build(seaborn: Path, seaborn_data: Path, out: Path, tutorials: bool = False)
         raise SystemExit(f"no doc/_docstrings/*.ipynb or examples/*.py under {seaborn}")
 
     excluded = exclusions(EXCLUDED, {n: t.columns for n, t in tables.items()})
-    entries: list[dict] = []
     print(f"{n_sources} sources read; calls: {dict(gallery.dropped.most_common())}")
-    print(f"\n{'table':<16}{'rows':>8}{'cols':>6}{'charts':>8}  note")
-    for name in sorted(gallery.charts):
-        charts = gallery.charts[name]
-        table = tables[name]
-        if name in excluded:
-            note = f"excluded: {excluded[name]}"
-        elif len(charts) < MIN_CHARTS:
-            note = f"dropped: fewer than {MIN_CHARTS} distinct charts"
-        else:
-            note = "kept"
-            entries.append(
-                gallery_entry(f"{PREFIX}{name}.csv", table.n_rows, table.columns, charts)
+    entries = choose(
+        (
+            Candidate(
+                name,
+                f"{PREFIX}{name}.csv",
+                tables[name].n_rows,
+                tables[name].columns,
+                gallery.charts[name],
+                excluded.get(name),
             )
-        print(f"{name:<16}{table.n_rows:>8}{len(table.columns):>6}{len(charts):>8}  {note}")
-
+            for name in sorted(gallery.charts)
+        ),
+        MIN_CHARTS,
+    )
     write_benchmark(
         out,
         PREFIX,
@@ -479,14 +476,14 @@ def build(seaborn: Path, seaborn_data: Path, out: Path, tutorials: bool = False)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    parser = argument_parser(
+        __doc__,
+        {
+            "--seaborn": "extracted seaborn source",
+            "--seaborn-data": "extracted seaborn-data checkout",
+        },
+        DEFAULT_OUT,
     )
-    parser.add_argument("--seaborn", type=Path, required=True, help="extracted seaborn source")
-    parser.add_argument(
-        "--seaborn-data", type=Path, required=True, help="extracted seaborn-data checkout"
-    )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument(
         "--tutorials",
         action="store_true",

