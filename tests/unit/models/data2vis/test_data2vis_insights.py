@@ -301,3 +301,27 @@ def test_a_complete_grid_of_one_value_per_cell_is_drawn_as_its_heatmap():
     assert {encoding["x"]["field"], encoding["y"]["field"]} == {"row", "col"}
     assert encoding["color"]["field"] == "yield"
     assert heatmaps[0].explanation.startswith("yield on the grid of row and col: row explains")
+
+
+def test_no_stacked_count_of_a_category_by_one_it_determines():
+    rng = np.random.default_rng(14)
+    who = rng.choice(["man", "woman", "child"], size=300, p=[0.5, 0.35, 0.15])
+    table = pd.DataFrame(
+        {
+            "fare": rng.gamma(2.0, 15.0, 300),
+            "who": who,
+            "adult_male": np.where(who == "man", "yes", "no"),  # who says it already
+            "deck": rng.choice(list("ABCDEFG"), size=300),
+        }
+    )
+    stacked = [
+        {
+            i.spec["encoding"][c]["field"]
+            for c in ("x", "y", "color")
+            if "field" in i.spec["encoding"].get(c, {})
+        }
+        for i in _recommend(table, k=20)
+        if i.spec["encoding"].get("color", {}).get("field")
+        and any(d.get("aggregate") == "count" for d in i.spec["encoding"].values())
+    ]
+    assert {"who", "adult_male"} not in stacked
