@@ -479,7 +479,7 @@ def _cycles(profile: TableProfile, measures: list[Column], times: pd.Series) -> 
             continue
         phase = getattr(times.dt, accessor).to_numpy(dtype=float)
         for index, measure in enumerate(measures):
-            eta = between_groups(measure.values, pd.Series(phase).fillna(-1).astype(int).to_numpy())
+            eta = between_groups(measure.values, phase)
             if eta < CYCLE_SAYS:
                 continue
             means = pd.Series(measure.values.to_numpy(dtype=float)).groupby(phase).mean()
@@ -958,7 +958,7 @@ def rates(profile: TableProfile) -> Iterator[Insight]:
                 continue
             if not 2 <= category.cardinality <= MAX_AXIS_CATEGORIES or category is profile.label:
                 continue
-            eta = between_groups(rate.values, category.values) * grouping_weight(category)
+            eta = _eta(profile, rate, category) * grouping_weight(category)
             scored.append((eta, category))
         scored.sort(key=lambda item: -item[0])
         chosen: list[tuple[float, Column]] = []
